@@ -1,0 +1,58 @@
+# interactions-codegen — every task a developer or CI runs.
+# `make generate` and `make test` set up .venv themselves; nothing else needs installing by hand.
+
+PYTHON_BOOTSTRAP ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CODEGEN := $(PYTHON) -m generator
+
+.PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean
+
+help:  ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	@$(PYTHON_BOOTSTRAP) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "error: Python 3.11 or newer is needed as $(PYTHON_BOOTSTRAP)"; exit 2; }
+	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## Create .venv and install the project with its dev tools.
+
+generate: $(STAMP)  ## Fetch and verify the pinned spec, apply overlays, write generated/.
+	$(CODEGEN) generate
+
+check: $(STAMP)  ## Fail with a diff if generated/ is not what the inputs generate.
+	$(CODEGEN) check
+
+fetch-spec: $(STAMP)  ## Resolve and verify every pinned snapshot (mirror, then official URL).
+	$(CODEGEN) fetch-spec
+
+apply: $(STAMP)  ## Write the patched spec of the current target to build/patched.openapi.json.
+	@mkdir -p build
+	$(CODEGEN) apply --out build/patched.openapi.json
+
+lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check --quiet .
+
+typecheck: $(STAMP)  ## mypy --strict over the generator, the tests and the generated package.
+	$(PYTHON) -m mypy
+	cd generated && ../$(PYTHON) -m mypy --strict --cache-dir=/dev/null -p gemini_interactions
+
+pytest: $(STAMP)  ## The test suite (unit, conformance, golden, CLI, determinism).
+	$(PYTHON) -m pytest -q
+
+test: lint typecheck pytest check  ## Everything CI runs.
+
+fmt: $(STAMP)  ## Fix formatting and import order in hand-written code.
+	$(PYTHON) -m ruff check --fix --quiet . || true
+	$(PYTHON) -m ruff format --quiet .
+
+golden: $(STAMP)  ## Rewrite the expected trees of tests/cases/ from the current generator.
+	$(PYTHON) -m pytest -q tests/test_golden_cases.py --update-golden
+
+clean:  ## Remove the venv, caches and build output (never generated/).
+	rm -rf $(VENV) build spec/.cache .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,186 @@
+"""The `interactions-codegen` command line: parses options, runs the pipeline, sets exit codes.
+
+Exit codes: 0 success; 1 `check` found a difference or an overlay does not apply; 2 bad input
+(unreadable or invalid files, hash mismatches, missing snapshots, template errors).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
+from generator.documents import JsonValue
+from generator.emit import diff_tree, write_tree
+from generator.errors import BadInputError, CheckFailedError, GeneratorError
+from generator.fetch import Fetcher, default_mirrors, http_download, sha256_hex
+from generator.pipeline import generate_files, patch_spec, read_inputs
+
+__all__ = ["cli", "main"]
+
+
+class _State:
+    def __init__(self, project: Path | None, mirror: Path | None, offline: bool) -> None:
+        self.root = project.resolve() if project else find_project_root(Path.cwd())
+        self.config: ProjectConfig = load_project_config(self.root)
+        mirrors = default_mirrors(self.root)
+        if mirror is not None:
+            mirrors["spec"] = mirror
+        self.fetcher = Fetcher(self.root, mirrors, download=None if offline else http_download)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="interactions-codegen")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root (the directory holding codegen.yaml); default: found from the cwd.",
+)
+@click.option(
+    "--mirror",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory holding spec snapshots (and versions/); default ../shared/upstream or "
+    "$INTERACTIONS_SPEC_MIRROR.",
+)
+@click.option("--offline", is_flag=True, help="Never download; use only the cache and mirror.")
+@click.pass_context
+def cli(context: click.Context, project: Path | None, mirror: Path | None, offline: bool) -> None:
+    """Generate the Gemini Interactions client from the pinned spec plus overlays."""
+    context.obj = (project, mirror, offline)
+
+
+def _state(context: click.Context) -> _State:
+    project, mirror, offline = context.obj
+    return _State(project, mirror, offline)
+
+
+@cli.command()
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write here instead of the target's committed output directory.",
+)
+@click.pass_context
+def generate(context: click.Context, target: str | None, out: Path | None) -> None:
+    """Generate the client and replace the output tree in one swap."""
+    state = _state(context)
+    chosen = state.config.target(target)
+    output = out or (state.root / chosen.output if chosen.output else None)
+    if output is None:
+        raise BadInputError(
+            f"target {chosen.name!r} has no committed output; pass --out DIR to generate it."
+        )
+    result = generate_files(read_inputs(state.config, chosen, state.fetcher))
+    write_tree(output, result.files)
+    click.echo(f"generated {len(result.files)} files into {output}")
+
+
+@cli.command()
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.pass_context
+def check(context: click.Context, target: str | None) -> None:
+    """Fail with a diff if the committed output differs from a fresh generation."""
+    state = _state(context)
+    chosen = state.config.target(target)
+    if not chosen.output:
+        raise BadInputError(f"target {chosen.name!r} has no committed output to check.")
+    result = generate_files(read_inputs(state.config, chosen, state.fetcher))
+    difference = diff_tree(state.root / chosen.output, result.files)
+    if difference:
+        click.echo(difference, nl=False)
+        raise CheckFailedError(
+            f"{chosen.output}/ is not what the spec, overlays and templates generate (diff "
+            f"above). Run `make generate` (or `interactions-codegen generate --target "
+            f"{chosen.name}`) and commit the result."
+        )
+    click.echo(f"{chosen.output}/ is current ({len(result.files)} files)")
+
+
+@cli.command("fetch-spec")
+@click.option("--snapshot", "names", multiple=True, help="Only these lock entries (repeatable).")
+@click.pass_context
+def fetch_spec(context: click.Context, names: tuple[str, ...]) -> None:
+    """Resolve and verify pinned snapshots from cache, mirror or the official URL."""
+    state = _state(context)
+    selected = [state.config.snapshot(name) for name in names] or [
+        state.config.lock[name] for name in sorted(state.config.lock)
+    ]
+    for entry in selected:
+        resolved = state.fetcher.resolve(entry)
+        click.echo(f"{entry.name}: sha256 {entry.sha256[:12]}… ok ({resolved.origin})")
+
+
+@cli.command()
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the patched spec here (default: standard output).",
+)
+@click.pass_context
+def apply(context: click.Context, target: str | None, out: Path | None) -> None:
+    """Write the spec with the target's overlays applied, as JSON, for inspection."""
+    state = _state(context)
+    chosen = state.config.target(target)
+    _, patched, _ = patch_spec(read_inputs(state.config, chosen, state.fetcher))
+    text = _json_text(patched)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote the patched spec of {chosen.name!r} to {out}", err=True)
+
+
+def _json_text(value: JsonValue) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@cli.command("pin-spec")
+@click.argument("spec_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--name", required=True, help="Snapshot name, e.g. v1beta-2027-01-15.")
+@click.option("--retrieved", required=True, help="Retrieval date, YYYY-MM-DD.")
+@click.option("--url", default="https://ai.google.dev/static/api/interactions.openapi.json")
+@click.pass_context
+def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str, url: str) -> None:
+    """Add a new spec snapshot to spec/lock.yaml (the file itself is never committed)."""
+    state = _state(context)
+    if name in state.config.lock:
+        raise BadInputError(f"{LOCK_FILE}: a snapshot named {name!r} is already pinned.")
+    data = spec_file.read_bytes()
+    try:
+        json.loads(data)
+    except ValueError:
+        raise BadInputError(f"{spec_file}: not a JSON document.") from None
+    entry = (
+        f"  - name: {name}\n    kind: spec\n    file: {spec_file.name}\n"
+        f"    sha256: {sha256_hex(data)}\n    url: {url}\n    url_serves: latest\n"
+        f'    retrieved: "{retrieved}"\n    note: pinned with interactions-codegen pin-spec\n'
+    )
+    with (state.root / LOCK_FILE).open("a", encoding="utf-8") as lock:
+        lock.write(entry)
+    click.echo(
+        f"pinned {name} ({sha256_hex(data)}); put {spec_file.name} in the mirror and point a "
+        f"target's snapshot at {name} in codegen.yaml."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn `GeneratorError`s into a message and exit code."""
+    try:
+        cli.main(args=argv, prog_name="interactions-codegen", standalone_mode=False)
+    except GeneratorError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except click.exceptions.Exit as error:
+        sys.exit(error.exit_code)

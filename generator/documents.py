@@ -1,0 +1,129 @@
+"""Parsing JSON and YAML documents into plain JSON data, with errors that name file and line.
+
+YAML is read with a strict loader tuned for JSON-compatible data (as the Overlay Specification
+recommends): mapping keys are always strings (`200:` stays `"200"`), only `true`/`false` are
+booleans, dates stay strings, and a duplicated key is an error rather than a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from generator.errors import BadInputError
+
+__all__ = ["JsonValue", "canonical_json", "parse_document", "parse_json", "parse_yaml"]
+
+JsonValue = Any
+"""A value made only of dict, list, str, int, float, bool and None."""
+
+
+class _JsonCompatibleResolver(yaml.resolver.Resolver):
+    """YAML 1.2-like implicit typing: no yes/no booleans, no timestamps, no sexagesimals."""
+
+
+for _first_char, _resolvers in list(yaml.resolver.Resolver.yaml_implicit_resolvers.items()):
+    _JsonCompatibleResolver.yaml_implicit_resolvers[_first_char] = [
+        (tag, regexp)
+        for tag, regexp in _resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
+_JsonCompatibleResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _StrictLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _JsonCompatibleResolver,
+):
+    """A safe YAML loader that rejects duplicate keys and stringifies scalar keys."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _JsonCompatibleResolver.__init__(self)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found a non-scalar key, which JSON cannot represent",
+                    key_node.start_mark,
+                )
+            key = str(key_node.value)
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_StrictLoader.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map
+)
+
+
+def parse_yaml(text: str, source: str) -> JsonValue:
+    """Parse YAML text into JSON data; `source` names the file in error messages."""
+    try:
+        loader = _StrictLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        problem = error.problem or error.context or "invalid YAML"
+        raise BadInputError(f"{where}: malformed YAML: {problem}.") from None
+    except yaml.YAMLError as error:
+        raise BadInputError(f"{source}: malformed YAML: {error}.") from None
+
+
+def parse_json(text: str, source: str) -> JsonValue:
+    """Parse JSON text; `source` names the file in error messages."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInputError(
+            f"{source}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}."
+        ) from None
+
+
+def parse_document(data: bytes, source: str) -> JsonValue:
+    """Parse a JSON or YAML document, chosen by the file name, from raw bytes."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInputError(f"{source}: not UTF-8 text (byte {error.start}).") from None
+    if source.endswith(".json"):
+        return parse_json(text, source)
+    return parse_yaml(text, source)
+
+
+def canonical_json(value: JsonValue) -> bytes:
+    """Serialize JSON data independently of key order, for hashing and comparison."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")

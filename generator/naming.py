@@ -1,0 +1,38 @@
+"""Python names computed from spec names: snake_case members, PascalCase classes, safe identifiers.
+
+Every name the generated code uses comes from here, so the rules live in one place: words are
+split on case changes, digits and punctuation; Python keywords and builtins that would shadow
+something get a trailing underscore; nothing is ever numbered.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+__all__ = ["pascal_case", "safe_identifier", "snake_case", "split_words"]
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+
+
+def split_words(name: str) -> list[str]:
+    """Split an identifier in any casing (camel, Pascal, snake, kebab, dotted) into words."""
+    return _WORD.findall(name)
+
+
+def snake_case(name: str) -> str:
+    """`CreateInteraction` → `create_interaction`; `rotateSigning` → `rotate_signing`."""
+    return "_".join(word.lower() for word in split_words(name))
+
+
+def pascal_case(name: str) -> str:
+    """`url_context_call` → `UrlContextCall`; `deep-research` → `DeepResearch`."""
+    return "".join(word[:1].upper() + word[1:].lower() for word in split_words(name))
+
+
+def safe_identifier(name: str) -> str:
+    """Make `name` usable as a Python identifier: keywords get a trailing underscore."""
+    if not name or name[0].isdigit():
+        name = f"_{name}"
+    return f"{name}_" if name in _RESERVED else name

@@ -1,0 +1,223 @@
+"""The command line over a scratch copy of the project: success paths, `check`, and bad input.
+
+Every bad input must produce one clear paragraph naming the culprit, the documented exit code,
+and an untouched `generated/` tree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.emit import read_tree
+
+
+def run(project: Path, *arguments: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as raised:
+        main(["--project", str(project), *arguments])
+        raise SystemExit(0)
+    captured = capsys.readouterr()
+    code = raised.value.code
+    return (code if isinstance(code, int) else 0), captured.out, captured.err
+
+
+def test_check_passes_on_the_committed_tree(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(scratch_project, "check", capsys=capsys)
+    assert code == 0 and "generated/ is current" in out
+
+
+def test_check_fails_with_a_diff_after_any_byte_changes(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = scratch_project / "generated/gemini_interactions/_operations.py"
+    data = bytearray(target.read_bytes())
+    data[200] = ord("#") if data[200] != ord("#") else ord("!")
+    target.write_bytes(bytes(data))
+    code, out, err = run(scratch_project, "check", capsys=capsys)
+    assert code == 1
+    assert "--- a/gemini_interactions/_operations.py" in out
+    assert "make generate" in err
+
+
+def test_check_notices_stale_and_missing_files(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (scratch_project / "generated/gemini_interactions/stale.py").write_text("x = 1\n")
+    (scratch_project / "generated/gemini_interactions/py.typed").unlink()
+    code, out, _ = run(scratch_project, "check", capsys=capsys)
+    assert code == 1
+    assert "+++ /dev/null" in out and "+++ b/gemini_interactions/py.typed" in out
+
+
+def test_generate_restores_the_tree_and_removes_stale_files(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = read_tree(scratch_project / "generated")
+    (scratch_project / "generated/gemini_interactions/stale.py").write_text("x = 1\n")
+    code, out, _ = run(scratch_project, "generate", capsys=capsys)
+    assert code == 0 and "generated" in out
+    assert read_tree(scratch_project / "generated") == before
+
+
+def test_launch_target_needs_out_and_generates_there(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(scratch_project, "generate", "--target", "launch", capsys=capsys)
+    assert code == 2 and "pass --out DIR" in err
+    out_dir = tmp_path / "launch-client"
+    code, _, _ = run(
+        scratch_project, "generate", "--target", "launch", "--out", str(out_dir), capsys=capsys
+    )
+    assert code == 0
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert manifest["spec"]["snapshot"] == "v1beta-2025-12-20"
+    assert manifest["api_revision"] is None
+
+
+def test_apply_writes_the_patched_spec(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "patched.json"
+    code, _, _ = run(scratch_project, "apply", "--out", str(out), capsys=capsys)
+    assert code == 0
+    assert json.loads(out.read_text())["openapi"] == "3.0.3"
+
+
+def test_fetch_spec_verifies_every_pinned_file(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(scratch_project, "--offline", "fetch-spec", capsys=capsys)
+    assert code == 0
+    assert out.count(" ok (") == 9
+
+
+def test_every_command_has_help(scratch_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("generate", "check", "fetch-spec", "apply", "pin-spec"):
+        code, out, _ = run(scratch_project, command, "--help", capsys=capsys)
+        assert code == 0 and "Usage:" in out, command
+
+
+def _overlay(project: Path, name: str, text: str) -> None:
+    (project / "overlays/current" / name).write_text(text, encoding="utf-8")
+
+
+BAD_INPUTS: dict[str, tuple[Callable[[Path], object], int, str]] = {
+    "malformed-yaml": (
+        lambda p: _overlay(p, "99-bad.yaml", "overlay: 1.1.0\nactions:\n  - target: [\n"),
+        2,
+        "overlays/current/99-bad.yaml:4:1: malformed YAML",
+    ),
+    "unknown-action-key": (
+        lambda p: _overlay(
+            p,
+            "99-bad.yaml",
+            "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n"
+            "  - target: $.info\n    description: d\n    updaet: {x-a: 1}\n",
+        ),
+        2,
+        "overlays/current/99-bad.yaml: not a valid Overlay 1.1 document: at $.actions[0]: "
+        "Unevaluated properties are not allowed ('updaet' was unexpected)",
+    ),
+    "invalid-jsonpath": (
+        lambda p: _overlay(
+            p,
+            "99-bad.yaml",
+            "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n"
+            "  - target: $.paths[?@.x ==]\n    description: d\n    update: {}\n",
+        ),
+        2,
+        "overlays/current/99-bad.yaml: action 0: "
+        "invalid JSONPath in target '$.paths[?@.x ==]' at position",
+    ),
+    "zero-match": (
+        lambda p: _overlay(
+            p,
+            "99-bad.yaml",
+            "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n"
+            "  - target: $.components.schemas.NoSuchSchema\n    description: d\n    update: {}\n",
+        ),
+        1,
+        "overlays/current/99-bad.yaml: action 0 (target $.components.schemas.NoSuchSchema): "
+        "the target selects nothing",
+    ),
+    "template-undefined": (
+        lambda p: (p / "templates/package/_operations.py.jinja").write_text(
+            "{{ no_such_value }}\n"
+        ),
+        2,
+        "templates/package/_operations.py.jinja: the template uses an undefined value",
+    ),
+    "template-syntax": (
+        lambda p: (p / "templates/package/_operations.py.jinja").write_text("{% for %}\n"),
+        2,
+        "templates/package/_operations.py.jinja:1: template syntax error",
+    ),
+    "template-invalid-python": (
+        lambda p: (p / "templates/package/_operations.py.jinja").write_text("def broken(:\n"),
+        2,
+        "ruff could not format the rendered output",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_reported_and_leaves_generated_untouched(
+    case: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    breaker, expected_code, expected_message = BAD_INPUTS[case]
+    before = read_tree(scratch_project / "generated")
+    breaker(scratch_project)
+    code, _, err = run(scratch_project, "generate", capsys=capsys)
+    assert code == expected_code, err
+    assert err.startswith("error: ") and expected_message in err, err
+    assert err.count("\n") == 1, "one paragraph"
+    assert "Traceback" not in err
+    assert read_tree(scratch_project / "generated") == before
+
+
+def test_spec_hash_mismatch_is_refused(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "2026-10-07-6f3d064c.openapi.json").write_text('{"openapi": "3.0.3"}')
+    before = read_tree(scratch_project / "generated")
+    code, _, err = run(
+        scratch_project, "--mirror", str(mirror), "--offline", "generate", capsys=capsys
+    )
+    assert code == 2
+    assert "sha256 mismatch for snapshot 'v1beta-2026-10-07'" in err
+    assert (
+        "expected 6f3d064c9b711b84e8b71a9a03533aaf1f8ed006adcf7697ffacf8c192baa419, actual" in err
+    )
+    assert read_tree(scratch_project / "generated") == before
+
+
+def test_missing_mirror_and_no_network(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = read_tree(scratch_project / "generated")
+    code, _, err = run(
+        scratch_project,
+        "--mirror",
+        str(tmp_path / "absent"),
+        "--offline",
+        "generate",
+        capsys=capsys,
+    )
+    assert code == 2
+    assert "'v1beta-2026-10-07'" in err and "not in the cache or the mirror" in err
+    assert read_tree(scratch_project / "generated") == before
+
+
+def test_unknown_target_is_bad_input(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(scratch_project, "generate", "--target", "nope", capsys=capsys)
+    assert code == 2 and "no target named 'nope'" in err
