@@ -7,7 +7,8 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
-.PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean
+.PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
+	report drift probe
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -33,6 +34,16 @@ fetch-spec: $(STAMP)  ## Resolve and verify every pinned snapshot (mirror, then 
 apply: $(STAMP)  ## Write the patched spec of the current target to build/patched.openapi.json.
 	@mkdir -p build
 	$(CODEGEN) apply --out build/patched.openapi.json
+
+report: $(STAMP)  ## Regenerate generated/ (the overlay report lives in generated/OVERLAYS.md).
+	$(CODEGEN) generate
+	@echo "see generated/OVERLAYS.md"
+
+drift: $(STAMP)  ## Try both targets' overlays on every spec snapshot and print the table.
+	$(CODEGEN) drift --target current --target launch --spec-dir ../shared/upstream/versions --no-fail
+
+probe: $(STAMP)  ## Check the overlays' x-probe claims against the real API (needs GEMINI_API_KEY).
+	$(CODEGEN) probe
 
 lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
 	$(PYTHON) -m ruff check .

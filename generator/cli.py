@@ -14,11 +14,20 @@ import click
 
 from generator import __version__
 from generator.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
-from generator.documents import JsonValue
+from generator.documents import JsonValue, parse_document
+from generator.drift import classify_drift, spec_diff
 from generator.emit import diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
 from generator.fetch import Fetcher, default_mirrors, http_download, sha256_hex
-from generator.pipeline import generate_files, patch_spec, read_inputs
+from generator.pipeline import (
+    REPORT_FILE,
+    generate_files,
+    overlay_report,
+    parse_overlays,
+    patch_spec,
+    read_inputs,
+)
+from generator.probe import collect_probes, run_probes
 
 __all__ = ["cli", "main"]
 
@@ -127,8 +136,8 @@ def apply(context: click.Context, target: str | None, out: Path | None) -> None:
     """Write the spec with the target's overlays applied, as JSON, for inspection."""
     state = _state(context)
     chosen = state.config.target(target)
-    _, patched, _ = patch_spec(read_inputs(state.config, chosen, state.fetcher))
-    text = _json_text(patched)
+    patch = patch_spec(read_inputs(state.config, chosen, state.fetcher))
+    text = _json_text(patch.patched)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -167,6 +176,135 @@ def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str,
         f"pinned {name} ({sha256_hex(data)}); put {spec_file.name} in the mirror and point a "
         f"target's snapshot at {name} in codegen.yaml."
     )
+
+
+@cli.command()
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here (default: standard output).",
+)
+@click.pass_context
+def report(context: click.Context, target: str | None, out: Path | None) -> None:
+    """Render the overlay report (generate writes it to generated/OVERLAYS.md)."""
+    state = _state(context)
+    chosen = state.config.target(target)
+    inputs = read_inputs(state.config, chosen, state.fetcher)
+    text = overlay_report(inputs, patch_spec(inputs))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote the {REPORT_FILE} of {chosen.name!r} to {out}", err=True)
+
+
+def _read_spec(path: Path) -> JsonValue:
+    try:
+        return parse_document(path.read_bytes(), str(path))
+    except OSError as error:
+        raise BadInputError(f"{path}: cannot read ({error.strerror}).") from None
+
+
+@cli.command()
+@click.option("--target", "targets", multiple=True, help="Target(s) whose overlays to try.")
+@click.option(
+    "--spec",
+    "specs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Spec file(s) to try them on (repeatable).",
+)
+@click.option(
+    "--spec-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Try every .json/.yaml spec in this directory too.",
+)
+@click.option("--no-fail", is_flag=True, help="Exit 0 even when an action is broken.")
+@click.pass_context
+def drift(
+    context: click.Context,
+    targets: tuple[str, ...],
+    specs: tuple[Path, ...],
+    spec_dir: Path | None,
+    no_fail: bool,
+) -> None:
+    """Classify each overlay action against other specs: applied, redundant or broken."""
+    state = _state(context)
+    files = list(specs)
+    if spec_dir is not None:
+        files += sorted(p for p in spec_dir.iterdir() if p.suffix in (".json", ".yaml", ".yml"))
+    if not files:
+        raise BadInputError("drift needs --spec FILE or --spec-dir DIR.")
+    chosen = [state.config.target(name) for name in targets] or [state.config.target(None)]
+    summary = []
+    any_broken = False
+    for target in chosen:
+        inputs = read_inputs(state.config, target, state.fetcher)
+        overlays = parse_overlays(inputs)
+        for spec_file in files:
+            entries = classify_drift(_read_spec(spec_file), overlays)
+            counts = {status: 0 for status in ("applied", "redundant", "broken")}
+            for entry in entries:
+                counts[entry.status] += 1
+            any_broken |= counts["broken"] > 0
+            summary.append((spec_file.name, target.name, counts))
+            if len(files) * len(chosen) == 1:
+                for entry in entries:
+                    click.echo(
+                        f"{entry.status:9}  {entry.source}#{entry.index}  {entry.target}  "
+                        f"({entry.detail})"
+                    )
+                click.echo("")
+    width = max(len(name) for name, _, _ in summary)
+    click.echo(f"{'spec':{width}}  {'target':8} applied redundant broken")
+    for name, target_name, counts in summary:
+        click.echo(
+            f"{name:{width}}  {target_name:8} {counts['applied']:7} {counts['redundant']:9} "
+            f"{counts['broken']:6}"
+        )
+    if any_broken and not no_fail:
+        raise CheckFailedError("some overlay actions are broken against the given spec(s) (above).")
+
+
+@cli.command("spec-diff")
+@click.argument("old", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def spec_diff_command(old: Path, new: Path) -> None:
+    """Summarize what changed between two spec files, as a client sees it."""
+    lines = spec_diff(_read_spec(old), _read_spec(new))
+    for line in lines:
+        click.echo(f"- {line}")
+    click.echo(f"{len(lines)} change(s) from {old.name} to {new.name}")
+
+
+@cli.command()
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.pass_context
+def probe(context: click.Context, target: str | None) -> None:
+    """Run every overlay's x-probe against the real API (needs GEMINI_API_KEY)."""
+    import os
+
+    state = _state(context)
+    chosen = state.config.target(target)
+    inputs = read_inputs(state.config, chosen, state.fetcher)
+    probes = collect_probes(parse_overlays(inputs))
+    key = os.environ.get("GEMINI_API_KEY")
+    if not key:
+        click.echo(
+            f"skipped: GEMINI_API_KEY is not set, so none of the {len(probes)} probes was sent "
+            f"and none is reported as passing."
+        )
+    outcomes = run_probes(probes, key, chosen.api_revision)
+    for outcome in outcomes:
+        facts = ",".join(outcome.probe.facts)
+        click.echo(
+            f"{outcome.verdict:7}  {facts:12}  {outcome.probe.source}#{outcome.probe.index}  "
+            f"expected {outcome.expected}; observed {outcome.observed}"
+        )
+    failed = [outcome for outcome in outcomes if outcome.verdict in ("fail", "error")]
+    if failed:
+        raise CheckFailedError(f"{len(failed)} probe(s) did not observe what the overlays claim.")
 
 
 def main(argv: list[str] | None = None) -> None:

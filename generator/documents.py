@@ -25,12 +25,15 @@ class _JsonCompatibleResolver(yaml.resolver.Resolver):
     """YAML 1.2-like implicit typing: no yes/no booleans, no timestamps, no sexagesimals."""
 
 
-for _first_char, _resolvers in list(yaml.resolver.Resolver.yaml_implicit_resolvers.items()):
-    _JsonCompatibleResolver.yaml_implicit_resolvers[_first_char] = [
+# A copy, never the base class's dict: mutating that would change PyYAML for the whole process.
+_JsonCompatibleResolver.yaml_implicit_resolvers = {
+    first_char: [
         (tag, regexp)
-        for tag, regexp in _resolvers
+        for tag, regexp in resolvers
         if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
     ]
+    for first_char, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
 _JsonCompatibleResolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),

@@ -10,9 +10,10 @@ Map of the module:
   replace, any other combination is an error. An array target takes an array (concatenated) or
   any other value (appended); a primitive target takes a primitive (replaced).
 
-Strict mode (the project's default) adds two rules the specification leaves to tooling: every
-action needs a `description`, and a target that selects nothing is an error rather than a no-op,
-because a correction that no longer matches is a correction that silently stopped working.
+Strict mode (the project's default) adds rules the specification leaves to tooling: every action
+needs a `description`; a target that selects nothing is an error rather than a no-op, because a
+correction that no longer matches is a correction that silently stopped working; and an action
+that changes nothing is an error too, because upstream already says what it would add.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "OverlayAction",
     "OverlayDocument",
     "SelectedNode",
+    "apply_action",
     "apply_overlays",
     "parse_overlay",
     "select",
@@ -302,6 +304,26 @@ def _run_action(
     return document, tuple(matches)
 
 
+def apply_action(
+    document: JsonValue, action: OverlayAction, source: str
+) -> tuple[JsonValue, ActionResult]:
+    """Apply one action leniently (a zero match is a no-op) to `document`, which it mutates.
+
+    Used by drift classification, which needs every action's fate rather than the first error;
+    an impossible merge still raises `BrokenOverlayError`.
+    """
+    document, matches = _run_action(document, action, source, strict=False)
+    return document, ActionResult(
+        source=source,
+        index=action.index,
+        kind=action.kind,
+        target=action.target,
+        description=action.description,
+        extensions=action.extensions,
+        matches=matches,
+    )
+
+
 def _value_at(document: JsonValue, location: tuple[str | int, ...]) -> JsonValue:
     current = document
     for part in location:
@@ -377,15 +399,20 @@ def apply_overlays(
     for overlay in overlays:
         for action in overlay.actions:
             document, matches = _run_action(document, action, overlay.source, strict)
-            results.append(
-                ActionResult(
-                    source=overlay.source,
-                    index=action.index,
-                    kind=action.kind,
-                    target=action.target,
-                    description=action.description,
-                    extensions=action.extensions,
-                    matches=matches,
-                )
+            result = ActionResult(
+                source=overlay.source,
+                index=action.index,
+                kind=action.kind,
+                target=action.target,
+                description=action.description,
+                extensions=action.extensions,
+                matches=matches,
             )
+            if strict and not result.changed:
+                raise BrokenOverlayError(
+                    f"{overlay.source}: action {action.index} (target {action.target}): the "
+                    f"action matched but changed nothing — the spec already says this. Retire "
+                    f"the correction (`interactions-codegen drift` lists the redundant ones)."
+                )
+            results.append(result)
     return document, tuple(results)

@@ -20,25 +20,33 @@ from generator.build import build_api
 from generator.config import LockEntry, ProjectConfig, Target
 from generator.documents import JsonValue, canonical_json, parse_document
 from generator.errors import BadInputError
+from generator.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.fetch import Fetcher, sha256_hex
 from generator.format import format_files
 from generator.ir import Api
+from generator.normalize import NormalizationReport, normalize_spec
 from generator.overlay import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render import RenderInputs, render
+from generator.report import ReportInputs, render_report
+from generator.surface import api_surface, describe_changes
 
 __all__ = [
     "MANIFEST_FILE",
     "OVERLAY_SUFFIXES",
+    "REPORT_FILE",
     "GenerationResult",
     "Inputs",
     "OverlayFile",
+    "PatchResult",
     "generate_files",
+    "overlay_report",
     "parse_overlays",
     "patch_spec",
     "read_inputs",
 ]
 
 MANIFEST_FILE = "manifest.json"
+REPORT_FILE = "OVERLAYS.md"
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATES_DIR = "templates"
 
@@ -61,16 +69,28 @@ class Inputs:
     overlay_files: tuple[OverlayFile, ...]
     overlay_schemas: dict[str, JsonValue]
     templates: dict[str, bytes]
+    facts: OverlayFile
+    other_overlay_files: tuple[OverlayFile, ...] = ()
     generator_version: str = __version__
+
+
+@dataclass(frozen=True)
+class PatchResult:
+    """The spec at each stage: as published, after the overlays, after normalization."""
+
+    spec: JsonValue
+    overlaid: JsonValue
+    patched: JsonValue
+    overlays: tuple[OverlayDocument, ...]
+    actions: tuple[ActionResult, ...]
+    normalization: NormalizationReport
 
 
 @dataclass(frozen=True)
 class GenerationResult:
     """What one run produced: the patched spec, each action's effect, the model and the files."""
 
-    spec: JsonValue
-    patched_spec: JsonValue
-    actions: tuple[ActionResult, ...]
+    patch: PatchResult
     api: Api
     files: dict[str, bytes]
 
@@ -125,6 +145,17 @@ def read_inputs(
         if schema_entry.kind == "overlay-schema":
             version = name.rsplit("-", 1)[-1]
             schemas[version] = parse_document(fetcher.resolve(schema_entry).data, schema_entry.file)
+    facts_path = config.root / FACTS_FILE
+    try:
+        facts = OverlayFile(FACTS_FILE, facts_path.read_bytes())
+    except OSError as error:
+        raise BadInputError(f"{FACTS_FILE}: cannot read ({error.strerror}).") from None
+    others = tuple(
+        overlay
+        for name, other in sorted(config.targets.items())
+        if name != target.name
+        for overlay in _read_overlay_files(config.root, other.overlays)
+    )
     return Inputs(
         target=target,
         spec_entry=entry,
@@ -132,6 +163,8 @@ def read_inputs(
         overlay_files=_read_overlay_files(config.root, target.overlays),
         overlay_schemas=schemas,
         templates=_read_templates(config.root),
+        facts=facts,
+        other_overlay_files=others,
     )
 
 
@@ -148,13 +181,48 @@ def parse_overlays(inputs: Inputs, *, strict: bool = True) -> list[OverlayDocume
     ]
 
 
-def patch_spec(
-    inputs: Inputs, *, strict: bool = True
-) -> tuple[JsonValue, JsonValue, tuple[ActionResult, ...]]:
-    """Parse the spec and apply the overlays: (spec, patched spec, action results)."""
+def patch_spec(inputs: Inputs, *, strict: bool = True) -> PatchResult:
+    """Parse the spec, apply the overlays, then normalize (see `normalize.py`)."""
     spec = parse_document(inputs.spec_bytes, inputs.spec_entry.file)
-    patched, actions = apply_overlays(spec, parse_overlays(inputs, strict=strict), strict=strict)
-    return spec, patched, actions
+    overlays = parse_overlays(inputs, strict=strict)
+    overlaid, actions = apply_overlays(spec, overlays, strict=strict)
+    patched, normalization = normalize_spec(overlaid)
+    return PatchResult(spec, overlaid, patched, tuple(overlays), actions, normalization)
+
+
+def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
+    """The facts catalogue, checked."""
+    return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
+
+
+def overlay_report(inputs: Inputs, patch: PatchResult) -> str:
+    """Render the overlay report for one run, checking every citation on the way."""
+    facts = read_facts(inputs)
+    check_citations(facts, patch.actions)
+    other_actions: list[ActionResult] = []
+    for overlay in inputs.other_overlay_files:
+        document = parse_overlay(
+            parse_document(overlay.data, overlay.path), overlay.path, inputs.overlay_schemas
+        )
+        other_actions.extend(
+            ActionResult(overlay.path, a.index, a.kind, a.target, a.description, a.extensions, ())
+            for a in document.actions
+        )
+    upstream, _ = normalize_spec(patch.spec)
+    changes = describe_changes(api_surface(upstream), api_surface(patch.patched))
+    return render_report(
+        ReportInputs(
+            target=inputs.target.name,
+            snapshot=inputs.spec_entry.name,
+            overlays_dir=inputs.target.overlays,
+            overlay_titles={overlay.source: overlay.title for overlay in patch.overlays},
+            actions=patch.actions,
+            normalization=patch.normalization,
+            client_changes=tuple(changes),
+            facts=facts,
+            all_citations=citations([*patch.actions, *other_actions]),
+        )
+    )
 
 
 def _tree_hash(files: dict[str, bytes]) -> str:
@@ -189,6 +257,7 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
             {"file": overlay.path, "sha256": sha256_hex(overlay.data)}
             for overlay in inputs.overlay_files
         ],
+        "facts_sha256": sha256_hex(inputs.facts.data),
         "template_tree_sha256": _tree_hash(inputs.templates),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
@@ -197,8 +266,8 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
 
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
-    spec, patched, actions = patch_spec(inputs)
-    api = build_api(patched, inputs.target.api_revision)
+    patch = patch_spec(inputs)
+    api = build_api(patch.patched, inputs.target.api_revision)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
@@ -210,9 +279,8 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         RenderInputs(templates),
         inputs.generator_version,
     )
+    rendered[REPORT_FILE] = overlay_report(inputs, patch)
     formatted = format_files(rendered)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
-    files[MANIFEST_FILE] = _manifest(inputs, patched, files)
-    return GenerationResult(
-        spec=spec, patched_spec=patched, actions=actions, api=api, files=dict(sorted(files.items()))
-    )
+    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
+    return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))

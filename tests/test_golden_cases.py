@@ -59,6 +59,10 @@ def case_inputs(case: Path, overlay_schemas: dict[str, object]) -> Inputs:
             for path in sorted(templates.rglob("*"))
             if path.is_file() and "__pycache__" not in path.parts
         },
+        facts=OverlayFile(
+            (case / "facts.yaml").relative_to(PROJECT_ROOT).as_posix(),
+            (case / "facts.yaml").read_bytes(),
+        ),
     )
 
 

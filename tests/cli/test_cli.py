@@ -98,7 +98,17 @@ def test_fetch_spec_verifies_every_pinned_file(
 
 
 def test_every_command_has_help(scratch_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("generate", "check", "fetch-spec", "apply", "pin-spec"):
+    for command in (
+        "generate",
+        "check",
+        "fetch-spec",
+        "apply",
+        "pin-spec",
+        "report",
+        "drift",
+        "spec-diff",
+        "probe",
+    ):
         code, out, _ = run(scratch_project, command, "--help", capsys=capsys)
         assert code == 0 and "Usage:" in out, command
 
@@ -221,3 +231,60 @@ def test_unknown_target_is_bad_input(
 ) -> None:
     code, _, err = run(scratch_project, "generate", "--target", "nope", capsys=capsys)
     assert code == 2 and "no target named 'nope'" in err
+
+
+def test_drift_on_the_pinned_spec_is_clean_and_on_the_launch_spec_is_not(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    versions = scratch_project.parent / "shared" / "upstream" / "versions"
+    code, out, _ = run(
+        scratch_project,
+        "drift",
+        "--spec",
+        str(versions / "2026-10-07-6f3d064c.openapi.json"),
+        capsys=capsys,
+    )
+    assert code == 0 and "applied" in out and " broken" in out
+    assert "broken   " not in out
+    code, out, err = run(
+        scratch_project,
+        "drift",
+        "--spec",
+        str(versions / "2025-12-20-86850da3.openapi.json"),
+        capsys=capsys,
+    )
+    assert code == 1 and "broken   " in out and "some overlay actions are broken" in err
+
+
+def test_spec_diff_summarizes_two_revisions(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    versions = scratch_project.parent / "shared" / "upstream" / "versions"
+    code, out, _ = run(
+        scratch_project,
+        "spec-diff",
+        str(versions / "2026-05-28-4703f1c1.openapi.json"),
+        str(versions / "2026-10-07-6f3d064c.openapi.json"),
+        capsys=capsys,
+    )
+    assert code == 0
+    assert "- schema `Voice` added (object)" in out
+    assert "operation `ListVoices` added" in out
+
+
+def test_report_matches_the_committed_overlays_md(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(scratch_project, "report", capsys=capsys)
+    assert code == 0
+    assert out == (scratch_project / "generated" / "OVERLAYS.md").read_text(encoding="utf-8")
+
+
+def test_probe_without_a_key_says_it_skipped(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    code, out, _ = run(scratch_project, "probe", capsys=capsys)
+    assert code == 0
+    assert out.startswith("skipped: GEMINI_API_KEY is not set")
+    assert "pass " not in out

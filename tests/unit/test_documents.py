@@ -51,3 +51,13 @@ def test_canonical_json_ignores_key_order() -> None:
     assert canonical_json({"b": [1, {"d": 1, "c": "é"}], "a": 1}) == canonical_json(
         {"a": 1, "b": [1, {"c": "é", "d": 1}]}
     )
+
+
+def test_the_strict_loader_leaves_pyyaml_itself_alone() -> None:
+    import yaml
+
+    parse_document(b"a: yes\n", "x.yaml")
+    assert yaml.safe_load("a: yes\nb: 2026-01-01\n") == {
+        "a": True,
+        "b": __import__("datetime").date(2026, 1, 1),
+    }

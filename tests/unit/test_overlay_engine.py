@@ -80,7 +80,10 @@ def test_primitive_targets_are_replaced(overlay_schemas: dict[str, JsonValue]) -
 
 def test_update_then_same_value_is_not_a_change(overlay_schemas: dict[str, JsonValue]) -> None:
     _, results = _apply(
-        overlay_schemas, {"a": {"b": 1}}, {"target": "$.a", "description": "d", "update": {"b": 1}}
+        overlay_schemas,
+        {"a": {"b": 1}},
+        {"target": "$.a", "description": "d", "update": {"b": 1}},
+        strict=False,
     )
     assert not results[0].changed
 
@@ -247,3 +250,14 @@ def test_actions_apply_in_order_to_the_previous_result(
         {"target": "$", "description": "put the right one", "update": {"required": ["model"]}},
     )
     assert patched == {"required": ["model"]}
+
+
+def test_a_redundant_action_is_an_error_in_strict_mode(
+    overlay_schemas: dict[str, JsonValue],
+) -> None:
+    with pytest.raises(BrokenOverlayError, match="matched but changed nothing"):
+        _apply(
+            overlay_schemas,
+            {"a": {"b": 1}},
+            {"target": "$.a", "description": "d", "update": {"b": 1}},
+        )

@@ -1,0 +1,120 @@
+"""The wire-facts catalogue (`overlays/facts.yaml`): parsing, checking and cross-referencing.
+
+Every fact has a status: `overlay` (some overlay action cites it in `x-facts`), `runtime` (a
+named module of the generated client enforces it) or `not-encoded` (with a reason). The checks
+here keep the catalogue and the overlays honest with each other: an overlay may only cite facts
+that exist, and a fact that claims `overlay` must be cited by at least one action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.documents import JsonValue
+from generator.errors import BadInputError
+from generator.overlay import ActionResult
+
+__all__ = ["FACTS_FILE", "Fact", "check_citations", "citations", "parse_facts"]
+
+FACTS_FILE = "overlays/facts.yaml"
+_ID = re.compile(r"^(S[1-9]|W[0-9]{2})$")
+_STATUSES = ("overlay", "runtime", "not-encoded")
+_CONFIDENCE = ("live", "spec-only", "conflict", "reported")
+_REVISIONS = ("launch", "2026-05-20")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One wire fact as the project records it."""
+
+    id: str
+    statement: str
+    observed: str
+    revision: str
+    confidence: str
+    status: str
+    module: str | None
+    reason: str | None
+
+
+def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
+    """Parse and check the catalogue; every problem names the fact."""
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+        raise BadInputError(f"{source}: expected a mapping with a `facts` list.")
+    facts: dict[str, Fact] = {}
+    for index, raw in enumerate(data["facts"]):
+        where = f"{source}: facts[{index}]"
+        if not isinstance(raw, dict):
+            raise BadInputError(f"{where}: expected a mapping.")
+        allowed = {
+            "id",
+            "statement",
+            "observed",
+            "revision",
+            "confidence",
+            "status",
+            "module",
+            "reason",
+        }
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise BadInputError(f"{where}: unknown key(s) {', '.join(unknown)}.")
+        fact_id = raw.get("id")
+        if not isinstance(fact_id, str) or not _ID.match(fact_id):
+            raise BadInputError(f"{where}: id must look like S1 or W01, got {fact_id!r}.")
+        where = f"{source}: fact {fact_id}"
+        for key in ("statement", "observed", "revision", "confidence", "status"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise BadInputError(f"{where}: `{key}` is required.")
+        if raw["status"] not in _STATUSES:
+            raise BadInputError(f"{where}: status must be one of {', '.join(_STATUSES)}.")
+        if raw["confidence"] not in _CONFIDENCE:
+            raise BadInputError(f"{where}: confidence must be one of {', '.join(_CONFIDENCE)}.")
+        if raw["revision"] not in _REVISIONS:
+            raise BadInputError(f"{where}: revision must be one of {', '.join(_REVISIONS)}.")
+        if raw["status"] == "runtime" and not raw.get("module"):
+            raise BadInputError(f"{where}: a runtime fact names the `module` that enforces it.")
+        if raw["status"] == "not-encoded" and not raw.get("reason"):
+            raise BadInputError(f"{where}: a not-encoded fact says why in `reason`.")
+        if fact_id in facts:
+            raise BadInputError(f"{where}: listed twice.")
+        facts[fact_id] = Fact(
+            id=fact_id,
+            statement=raw["statement"].strip(),
+            observed=raw["observed"],
+            revision=raw["revision"],
+            confidence=raw["confidence"],
+            status=raw["status"],
+            module=raw.get("module"),
+            reason=raw.get("reason"),
+        )
+    return tuple(sorted(facts.values(), key=lambda fact: (fact.id[0], int(fact.id[1:]))))
+
+
+def citations(actions: Iterable[ActionResult]) -> dict[str, list[str]]:
+    """Map each cited fact id to the actions (`file#index`) that cite it, in action order."""
+    cited: dict[str, list[str]] = {}
+    for action in actions:
+        for fact_id in action.extensions.get("x-facts") or []:
+            cited.setdefault(str(fact_id), []).append(f"{action.source}#{action.index}")
+    return cited
+
+
+def check_citations(facts: Iterable[Fact], actions: Iterable[ActionResult]) -> None:
+    """Every action cites at least one known fact with a date and revision."""
+    known = {fact.id for fact in facts}
+    for action in actions:
+        where = f"{action.source}: action {action.index} (target {action.target})"
+        cited = action.extensions.get("x-facts")
+        if not isinstance(cited, list) or not cited:
+            raise BadInputError(f"{where}: every action cites the facts it encodes in `x-facts`.")
+        unknown = [fact for fact in cited if fact not in known]
+        if unknown:
+            raise BadInputError(
+                f"{where}: cites {', '.join(map(str, unknown))}, not in {FACTS_FILE}."
+            )
+        for key in ("x-observed", "x-revision"):
+            if not isinstance(action.extensions.get(key), str):
+                raise BadInputError(f"{where}: `{key}` is required (a date / an API revision).")

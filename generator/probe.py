@@ -1,0 +1,122 @@
+"""Self-verifying overlays: run each action's `x-probe` against the real API.
+
+An `x-probe` is a minimal request and the outcome the fact predicts:
+
+    x-probe:
+      request: {model: gemini-flash-lite-latest, input: hi, ...}
+      expect: {rejected: "fragment of the error message"}   # or: {accepted: true}
+
+`run_probes` sends each probe with the caller's API key and compares the observed status and
+message with the expectation. Without a key nothing is sent and every probe is reported as
+skipped — a probe never reports a pass it did not observe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from generator.errors import BadInputError
+from generator.overlay import OverlayDocument
+
+__all__ = ["DEFAULT_BASE_URL", "Probe", "ProbeOutcome", "collect_probes", "run_probes"]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+
+Sender = Callable[[dict[str, Any]], httpx.Response]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One probe taken from an overlay action."""
+
+    source: str
+    index: int
+    facts: tuple[str, ...]
+    request: dict[str, Any]
+    accepted: bool
+    fragment: str
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    """What one probe observed: verdict is pass, fail, error or skipped."""
+
+    probe: Probe
+    expected: str
+    observed: str
+    verdict: str
+
+
+def collect_probes(overlays: Sequence[OverlayDocument]) -> list[Probe]:
+    """Every `x-probe` in `overlays`, checked for shape."""
+    probes = []
+    for overlay in overlays:
+        for action in overlay.actions:
+            raw = action.extensions.get("x-probe")
+            if raw is None:
+                continue
+            where = f"{overlay.source}: action {action.index}: x-probe"
+            if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
+                raise BadInputError(f"{where} needs a `request` object.")
+            expect = raw.get("expect")
+            if expect == {"accepted": True}:
+                accepted, fragment = True, ""
+            elif isinstance(expect, dict) and isinstance(expect.get("rejected"), str):
+                accepted, fragment = False, expect["rejected"]
+            else:
+                raise BadInputError(f"{where}: expect is {{accepted: true}} or {{rejected: TEXT}}.")
+            facts = tuple(str(fact) for fact in action.extensions.get("x-facts") or [])
+            probes.append(
+                Probe(overlay.source, action.index, facts, raw["request"], accepted, fragment)
+            )
+    return probes
+
+
+def _expected(probe: Probe) -> str:
+    return "accepted" if probe.accepted else f"rejected: {probe.fragment!r}"
+
+
+def run_probes(
+    probes: Sequence[Probe],
+    api_key: str | None,
+    api_revision: str | None,
+    base_url: str = DEFAULT_BASE_URL,
+    send: Sender | None = None,
+) -> list[ProbeOutcome]:
+    """Run `probes`; with no key, report each as skipped without sending anything."""
+    if not api_key:
+        return [
+            ProbeOutcome(probe, _expected(probe), "not sent: GEMINI_API_KEY is not set", "skipped")
+            for probe in probes
+        ]
+    headers = {"x-goog-api-key": api_key, "content-type": "application/json"}
+    if api_revision:
+        headers["Api-Revision"] = api_revision
+
+    def default_send(body: dict[str, Any]) -> httpx.Response:
+        return httpx.post(f"{base_url}/v1beta/interactions", json=body, headers=headers, timeout=60)
+
+    sender = send or default_send
+    outcomes = []
+    for probe in probes:
+        try:
+            response = sender(probe.request)
+        except httpx.HTTPError as error:
+            outcomes.append(
+                ProbeOutcome(probe, _expected(probe), f"transport error: {error}", "error")
+            )
+            continue
+        text = response.text[:300].replace("\n", " ")
+        observed = f"HTTP {response.status_code}: {text}"
+        if probe.accepted:
+            verdict = "pass" if response.is_success else "fail"
+        else:
+            verdict = (
+                "pass" if (not response.is_success and probe.fragment in response.text) else "fail"
+            )
+        outcomes.append(ProbeOutcome(probe, _expected(probe), observed, verdict))
+    return outcomes

@@ -1,0 +1,218 @@
+"""The overlay report (`generated/OVERLAYS.md`): every wire correction, documented from the data.
+
+The report is rendered from what actually happened in the run — each action's matched JSON
+Pointers and before/after values, the normalization steps, the surface differences with and
+without overlays — plus the facts catalogue, so it cannot drift from the overlays it describes.
+A reviewer reads its diff in a pull request to see what changed on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.documents import JsonValue
+from generator.facts import Fact, citations
+from generator.normalize import NormalizationReport
+from generator.overlay import ActionResult
+
+__all__ = ["ReportInputs", "render_report", "structural_changes"]
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report is made of."""
+
+    target: str
+    snapshot: str
+    overlays_dir: str
+    overlay_titles: dict[str, str]
+    actions: tuple[ActionResult, ...]
+    normalization: NormalizationReport
+    client_changes: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    all_citations: dict[str, list[str]]
+
+
+def _json(value: JsonValue) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def structural_changes(
+    before: Any, after: Any, pointer: str = ""
+) -> Iterator[tuple[str, Any, Any]]:
+    """The smallest subtrees that differ: (pointer, old or _MISSING, new or _MISSING)."""
+    if before == after:
+        return
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            child = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            yield from structural_changes(
+                before.get(key, _MISSING), after.get(key, _MISSING), child
+            )
+        return
+    if isinstance(before, list) and isinstance(after, list):
+        if len(after) > len(before) and after[: len(before)] == before:
+            for index in range(len(before), len(after)):
+                yield f"{pointer}/{index}", _MISSING, after[index]
+            return
+        if len(before) == len(after):
+            for index, (old, new) in enumerate(zip(before, after, strict=True)):
+                yield from structural_changes(old, new, f"{pointer}/{index}")
+            return
+    yield pointer or "/", before, after
+
+
+def _change_lines(before: Any, after: Any, pointer: str, removed: bool) -> list[str]:
+    if removed:
+        return [f"- {pointer}: {_json(before)}"]
+    lines = []
+    for where, old, new in structural_changes(before, after, pointer):
+        if old is _MISSING:
+            lines.append(f"+ {where}: {_json(new)}")
+        elif new is _MISSING:
+            lines.append(f"- {where}: {_json(old)}")
+        else:
+            lines.append(f"- {where}: {_json(old)}")
+            lines.append(f"+ {where}: {_json(new)}")
+    return lines
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines.extend("| " + " | ".join(cell(value) for value in row) + " |" for row in rows)
+    return lines
+
+
+def _summary(inputs: ReportInputs) -> list[str]:
+    rows = []
+    for source, title in inputs.overlay_titles.items():
+        actions = [action for action in inputs.actions if action.source == source]
+        touched = sum(len(action.matches) for action in actions)
+        rows.append([f"`{source}`", title, str(len(actions)), str(touched)])
+    return _table(["overlay", "title", "actions", "nodes touched"], rows)
+
+
+def _normalization(report: NormalizationReport) -> list[str]:
+    tagged = [union for union in report.unions if union.tagged_by]
+    untagged = [union for union in report.unions if not union.tagged_by]
+    lines = [
+        "Generic rewrites that run after the overlays and make the patched spec valid OpenAPI 3.0 "
+        "(see `generator/normalize.py`):",
+        "",
+        f"- `const` rewritten as a one-value `enum`: {len(report.consts_rewritten)} schemas.",
+        f"- `examples` inside a Schema Object rewritten as `example`: "
+        f"{', '.join(f'`{p}`' for p in report.examples_rewritten) or 'none'}.",
+        f"- Tag properties made required (they are constants, always on the wire): "
+        f"{len(report.required_tags_added)} schemas.",
+        f"- Unions: {len(tagged)} tagged by a constant (a `discriminator` with a mapping), "
+        f"{len(untagged)} resolved by JSON type or shape.",
+        "",
+    ]
+    rows = [
+        [f"`{union.pointer}`", f"`{union.tagged_by}`", str(len(union.mapping)), union.reason]
+        for union in tagged
+    ]
+    lines += [*_table(["tagged union", "tag", "variants", "how"], rows), ""]
+    rows = [[f"`{union.pointer}`", union.reason] for union in untagged]
+    lines += _table(["untagged union", "resolution"], rows)
+    return lines
+
+
+def _actions(inputs: ReportInputs) -> list[str]:
+    lines: list[str] = []
+    for source, title in inputs.overlay_titles.items():
+        lines += [f"### `{source}` — {title}", ""]
+        for action in (a for a in inputs.actions if a.source == source):
+            facts = ", ".join(str(fact) for fact in action.extensions.get("x-facts") or [])
+            lines += [
+                f"#### Action {action.index}: {action.kind} `{action.target}`",
+                "",
+                (action.description or "").strip(),
+                "",
+                f"Facts: {facts or '—'} · observed {action.extensions.get('x-observed', '—')} · "
+                f"revision {action.extensions.get('x-revision', '—')} · "
+                f"{len(action.matches)} node(s)",
+                "",
+                "```diff",
+            ]
+            for match in action.matches:
+                lines += _change_lines(match.before, match.after, match.pointer, match.removed)
+            lines += ["```", ""]
+    return lines
+
+
+def _facts(inputs: ReportInputs) -> list[str]:
+    here = citations(inputs.actions)
+    rows = []
+    for fact in inputs.facts:
+        if fact.status == "overlay":
+            actions = here.get(fact.id) or []
+            elsewhere = [] if actions else inputs.all_citations.get(fact.id) or []
+            where = ", ".join(f"`{a}`" for a in actions or elsewhere) or "—"
+        elif fact.status == "runtime":
+            where = f"`{fact.module}`"
+        else:
+            where = fact.reason or ""
+        rows.append(
+            [
+                fact.id,
+                fact.statement,
+                fact.observed,
+                fact.revision,
+                fact.confidence,
+                fact.status,
+                where,
+            ]
+        )
+    return _table(
+        ["fact", "statement", "observed", "revision", "confidence", "status", "where"], rows
+    )
+
+
+def render_report(inputs: ReportInputs) -> str:
+    """The whole report as Markdown text."""
+    counts: dict[str, int] = {}
+    for fact in inputs.facts:
+        counts[fact.status] = counts.get(fact.status, 0) + 1
+    lines = [
+        f"# Wire corrections — target `{inputs.target}`",
+        "",
+        f"Generated by interactions-codegen from spec `{inputs.snapshot}` + "
+        f"`{inputs.overlays_dir}/`. Do not edit: change the overlays and run `make generate`.",
+        "",
+        f"{len(inputs.actions)} overlay actions in {len(inputs.overlay_titles)} files; "
+        f"{len(inputs.facts)} wire facts ("
+        + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        + ").",
+        "",
+        "## Summary",
+        "",
+        *_summary(inputs),
+        "",
+        "## What changes for a client",
+        "",
+        "Differences between the API surface built from the upstream spec and the one built with "
+        "the overlays (both normalized):",
+        "",
+        *(f"- {line}" for line in inputs.client_changes),
+        "",
+        "## Normalization",
+        "",
+        *_normalization(inputs.normalization),
+        "",
+        "## Actions",
+        "",
+        *_actions(inputs),
+        "## Facts",
+        "",
+        *_facts(inputs),
+    ]
+    return "\n".join(lines).rstrip() + "\n"

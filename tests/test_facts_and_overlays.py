@@ -1,0 +1,104 @@
+"""The facts catalogue, the real overlays and the real specs, checked against each other.
+
+- every fact of ../shared/WIRE_FACTS.md has exactly one entry and a status;
+- a fact is `overlay` exactly when some action (of any target) cites it;
+- every action cites known facts with a date and a revision;
+- each target's overlays apply strictly (no zero-match, no no-op) to the spec it is pinned to;
+- the patched, normalized current spec is valid OpenAPI 3.0 (the upstream one is not).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from openapi_spec_validator import OpenAPIV30SpecValidator
+
+from generator.config import load_project_config
+from generator.facts import citations, parse_facts
+from generator.fetch import Fetcher
+from generator.pipeline import PatchResult, patch_spec, read_facts, read_inputs
+from tests.conftest import PROJECT_ROOT, SHARED
+
+
+@cache
+def _patch(target: str) -> PatchResult:
+    config = load_project_config(PROJECT_ROOT)
+    inputs = read_inputs(config, config.target(target), Fetcher(PROJECT_ROOT, download=None))
+    return patch_spec(inputs)
+
+
+def _facts() -> tuple[object, ...]:
+    config = load_project_config(PROJECT_ROOT)
+    inputs = read_inputs(config, config.target("current"), Fetcher(PROJECT_ROOT, download=None))
+    return read_facts(inputs)
+
+
+def test_every_shared_fact_has_exactly_one_entry_with_a_status() -> None:
+    text = (SHARED / "WIRE_FACTS.md").read_text(encoding="utf-8")
+    shared_ids = set(re.findall(r"^\| (S[1-9]|W\d{2}) \|", text, flags=re.MULTILINE))
+    assert len(shared_ids) == 94
+    facts = parse_facts(
+        __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
+    )
+    assert {fact.id for fact in facts} == shared_ids
+    assert all(fact.status in ("overlay", "runtime", "not-encoded") for fact in facts)
+
+
+def test_overlay_status_matches_citations_across_targets() -> None:
+    cited = citations([*_patch("current").actions, *_patch("launch").actions])
+    facts = {
+        fact.id: fact
+        for fact in parse_facts(
+            __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
+        )
+    }
+    unknown = sorted(set(cited) - set(facts))
+    assert not unknown, f"actions cite facts missing from facts.yaml: {unknown}"
+    claims_overlay = {fact_id for fact_id, fact in facts.items() if fact.status == "overlay"}
+    assert claims_overlay == set(cited), (
+        f"status overlay but never cited: {sorted(claims_overlay - set(cited))}; "
+        f"cited but not marked overlay: {sorted(set(cited) - claims_overlay)}"
+    )
+
+
+def test_runtime_facts_name_a_module_that_exists() -> None:
+    for fact in parse_facts(
+        __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
+    ):
+        if fact.status == "runtime":
+            assert fact.module and (PROJECT_ROOT / "generated" / fact.module).is_file(), fact.id
+
+
+@pytest.mark.parametrize("target", ["current", "launch"])
+def test_every_action_cites_facts_with_date_and_revision(target: str) -> None:
+    patch = _patch(target)
+    assert patch.actions, "the target has overlays"
+    for action in patch.actions:
+        assert action.extensions.get("x-facts"), action
+        assert isinstance(action.extensions.get("x-observed"), str), action
+        expected_revision = "launch" if target == "launch" else "2026-05-20"
+        assert action.extensions.get("x-revision") == expected_revision, action
+        assert action.matches and action.changed, "strict mode already guarantees this"
+
+
+def test_the_launch_overlays_apply_to_the_launch_spec() -> None:
+    patch = _patch("launch")
+    schemas = patch.patched["components"]["schemas"]
+    assert schemas["ThinkingSummaries"]["enum"] == [
+        "THINKING_SUMMARIES_AUTO",
+        "THINKING_SUMMARIES_NONE",
+    ]
+    assert schemas["CodeExecutionCallArguments"]["properties"]["language"]["enum"] == ["PYTHON"]
+    assert schemas["GenerationConfig"]["properties"]["speech_config"]["$ref"].endswith(
+        "/SpeechConfig"
+    )
+
+
+def test_the_patched_current_spec_is_valid_openapi_and_upstream_is_not() -> None:
+    patch = _patch("current")
+    upstream_errors = list(OpenAPIV30SpecValidator(patch.spec).iter_errors())
+    assert len(upstream_errors) == 94, "the upstream document's const-in-3.0 errors"
+    errors = [error.message[:200] for error in OpenAPIV30SpecValidator(patch.patched).iter_errors()]
+    assert errors == []
