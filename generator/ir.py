@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Api", "Operation", "Parameter"]
+__all__ = [
+    "Api",
+    "EnumDef",
+    "FieldDef",
+    "FlattenDef",
+    "ModelDef",
+    "Operation",
+    "Parameter",
+    "TypeAliasDef",
+    "UnionDef",
+    "UnionMember",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,87 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class EnumDef:
+    """A closed list of known wire values, used as `Literal[...] | str` (open on both sides)."""
+
+    name: str
+    values: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...]
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One field of a model: Python name, wire name, Python type and how it defaults."""
+
+    python_name: str
+    wire_name: str
+    type_hint: str
+    required: bool
+    default: str | None
+    description: str
+    wire_constant: bool = False
+    base64: bool = False
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class FlattenDef:
+    """A nested wire object (`arguments`) whose fields the model also exposes flat."""
+
+    field: str
+    wire_field: str
+    model: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ModelDef:
+    """A pydantic model for an object schema."""
+
+    name: str
+    description: str
+    fields: tuple[FieldDef, ...]
+    flatten: tuple[FlattenDef, ...]
+    byte_offsets: tuple[str, str] | None
+    source: str
+    unknown_variant: bool = False
+
+
+@dataclass(frozen=True)
+class UnionMember:
+    """One member of a union: its pydantic tag, type, JSON kinds and known constant tags."""
+
+    tag: str
+    type_hint: str
+    kinds: tuple[str, ...]
+    tag_values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnionDef:
+    """A union resolved by JSON kind and, among objects, by a constant tag property."""
+
+    name: str
+    description: str
+    members: tuple[UnionMember, ...]
+    tag_property: str | None
+    unknown: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class TypeAliasDef:
+    """A named schema that is neither object, enum nor union (a list, a string, a map...)."""
+
+    name: str
+    type_hint: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Api:
     """The whole API as the client generator sees it."""
 
@@ -57,3 +149,7 @@ class Api:
     api_revision: str | None
     operations: tuple[Operation, ...]
     schema_names: tuple[str, ...]
+    enums: tuple[EnumDef, ...] = ()
+    models: tuple[ModelDef, ...] = ()
+    unions: tuple[UnionDef, ...] = ()
+    aliases: tuple[TypeAliasDef, ...] = ()

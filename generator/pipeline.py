@@ -24,6 +24,7 @@ from generator.facts import FACTS_FILE, Fact, check_citations, citations, parse_
 from generator.fetch import Fetcher, sha256_hex
 from generator.format import format_files
 from generator.ir import Api
+from generator.models import build_types
 from generator.normalize import NormalizationReport, normalize_spec
 from generator.overlay import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render import RenderInputs, render
@@ -268,12 +269,14 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
     api = build_api(patch.patched, inputs.target.api_revision)
+    types = build_types(patch.patched)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
         raise BadInputError(f"{TEMPLATES_DIR}/: a template is not UTF-8 text ({error}).") from None
     rendered = render(
         api,
+        types,
         inputs.target.package,
         _header(inputs),
         RenderInputs(templates),

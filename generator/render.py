@@ -7,7 +7,6 @@ header prepended. The result is `{relative path: text}`; nothing is written here
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +15,11 @@ import jinja2
 
 from generator.errors import BadInputError
 from generator.ir import Api, Operation
+from generator.literals import docstring, py_literal
+from generator.models import TypeModel
+from generator.render_types import types_context
 
-__all__ = ["RenderInputs", "docstring", "py_literal", "render"]
+__all__ = ["RenderInputs", "render"]
 
 
 @dataclass(frozen=True)
@@ -34,26 +36,6 @@ class RenderInputs:
             for name, text in sorted(self.templates.items())
             if name.startswith(prefix) and name.endswith(".py")
         }
-
-
-def py_literal(value: object) -> str:
-    """A Python literal for a str, bool, int, None or tuple of those."""
-    if isinstance(value, tuple):
-        inner = ", ".join(py_literal(item) for item in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if value is None or isinstance(value, bool | int | str):
-        return repr(value)
-    raise TypeError(f"no literal for {type(value).__name__}")
-
-
-def docstring(text: str, indent: str = "") -> str:
-    """A triple-quoted docstring for `text`, escaped so any spec description is safe."""
-    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"') or "No description."
-    if body.endswith('"'):
-        body += " "
-    if "\n" not in body:
-        return f'{indent}"""{body}"""'
-    return f'{indent}"""{textwrap.indent(body, indent).lstrip()}\n{indent}"""'
 
 
 def _context_operation(operation: Operation) -> dict[str, Any]:
@@ -107,7 +89,7 @@ def _render_template(environment: jinja2.Environment, name: str, context: Mappin
 
 
 def render(
-    api: Api, package: str, header: str, inputs: RenderInputs, version: str
+    api: Api, types: TypeModel, package: str, header: str, inputs: RenderInputs, version: str
 ) -> dict[str, str]:
     """Render the package for `api` into `{path relative to the output root: text}`."""
     environment = _environment(inputs.templates)
@@ -136,6 +118,9 @@ def render(
             {**common, "operations": [_context_operation(op) for op in api.operations]},
         ),
         f"{package}/py.typed": "",
+        f"{package}/types.py": _render_template(
+            environment, "models/types.py.jinja", {**common, **types_context(types)}
+        ),
     }
     for name, text in inputs.runtime_modules().items():
         files[f"{package}/{name}"] = f"{header}\n{text}"

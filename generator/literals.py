@@ -1,0 +1,62 @@
+"""Python source literals and docstrings for generated code, safe for any spec text."""
+
+from __future__ import annotations
+
+import textwrap
+
+__all__ = ["LINE_LENGTH", "docstring", "py_literal"]
+
+LINE_LENGTH = 100
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for a str, bool, int, None or tuple of those."""
+    if isinstance(value, tuple):
+        inner = ", ".join(py_literal(item) for item in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _wrap(lines: list[str], width: int) -> list[str]:
+    wrapped: list[str] = []
+    in_code = False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        if in_code or len(line) <= width:
+            wrapped.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        continuation = lead + ("  " if line.lstrip()[:2] in ("- ", "* ") else "")
+        wrapped.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=continuation,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [""]
+        )
+    return wrapped
+
+
+def docstring(text: str, indent: str = "") -> str:
+    """A triple-quoted docstring for `text`: escaped, trailing spaces removed, wrapped to width.
+
+    Lines that cannot be broken (a long URL) are left whole, as ruff allows.
+    """
+    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"') or "No description."
+    if body.endswith('"'):
+        body += " "
+    lines = [line.rstrip() for line in body.splitlines()]
+    width = LINE_LENGTH - len(indent)
+    if len(lines) == 1 and len(lines[0]) + 6 <= width:
+        return f'{indent}"""{lines[0]}"""'
+    first, *rest = _wrap(lines[:1], width - 3) + _wrap(lines[1:], width)
+    out = [f'{indent}"""{first}']
+    out.extend(f"{indent}{line}" if line else "" for line in rest)
+    out.append(f'{indent}"""')
+    return "\n".join(out)

@@ -1,0 +1,212 @@
+"""The runtime every generated model builds on: open models, open enums, open unions, helpers.
+
+Map of the module:
+- `ApiModel`: the base of every model. Unknown fields are kept and re-emitted; serialization
+  (`to_dict`, `to_json`) writes exactly the fields that were set, by wire name, so parsing then
+  serializing a response gives back the same JSON. Wire constants (`type` tags) count as set
+  even when a user leaves them to their default.
+- `UnknownVariant`: the fallback member of every tagged union; it keeps the raw object.
+- `Int64String`: an `int` that travels as a JSON string (OpenAPI `format: int64` strings).
+- `wire_aliases`: a validator that maps legacy enum spellings to the current ones on parse.
+- `json_union`: the callable discriminator of every union: it picks the member by the value's
+  JSON kind (object, array, string, ...) and, among objects, by their constant tag; an unknown
+  tag goes to the union's `UnknownVariant`.
+- `flatten_input`: keeps flattened fields (`step.urls`) and their nested wire object
+  (`step.arguments.urls`) in agreement.
+- `utf8_span` / `utf8_to_char_offsets`: byte-offset annotations applied to Python strings.
+- `decode_base64`: bytes from a base64 (standard or URL-safe, padded or not) field.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+__all__ = [
+    "ApiModel",
+    "Int64String",
+    "UnknownVariant",
+    "decode_base64",
+    "flatten_input",
+    "json_union",
+    "utf8_span",
+    "utf8_to_char_offsets",
+    "wire_aliases",
+]
+
+
+class ApiModel(BaseModel):
+    """Base of every generated model: open to unknown fields, exact on the way back out."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+        protected_namespaces=(),
+        arbitrary_types_allowed=False,
+    )
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, /, **data: Any) -> None:
+        super().__init__(**data)
+        if self._wire_constants:
+            self.__pydantic_fields_set__.update(self._wire_constants)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object this model stands for, keyed by wire names, set fields only."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def to_json(self) -> str:
+        """`to_dict` as compact JSON text."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+class UnknownVariant(ApiModel):
+    """A union member the client does not know yet: kept whole, re-serialized unchanged."""
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object exactly as received (or as given)."""
+        return self.to_dict()
+
+
+def _int64_to_wire(value: int) -> str:
+    return str(value)
+
+
+Int64String = Annotated[int, PlainSerializer(_int64_to_wire, return_type=str, when_used="json")]
+"""An integer sent as a JSON string (`"size_bytes": "27"`), parsed to `int` in Python."""
+
+
+def wire_aliases(aliases: Mapping[str, str]) -> BeforeValidator:
+    """A validator mapping legacy wire spellings (`PYTHON`) to current ones (`python`)."""
+    table = dict(aliases)
+
+    def normalize(value: Any) -> Any:
+        if isinstance(value, str):
+            return table.get(value, value)
+        return value
+
+    return BeforeValidator(normalize)
+
+
+Branch = tuple[str, frozenset[str], frozenset[str]]
+"""A union member: its pydantic tag, the JSON kinds it accepts, the constant tags it knows."""
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, Mapping | BaseModel):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "null"
+    return "other"
+
+
+def _tag_of(value: Any, tag_property: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(tag_property)
+    return getattr(value, tag_property, None)
+
+
+def json_union(
+    branches: Iterable[Branch], tag_property: str | None, unknown: str | None
+) -> Callable[[Any], str | None]:
+    """Build the discriminator of one union (see the module docstring)."""
+    by_kind: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for tag, kinds, tags in branches:
+        for kind in sorted(kinds):
+            by_kind.setdefault(kind, []).append((tag, tags))
+    if "number" in by_kind and "integer" not in by_kind:
+        by_kind["integer"] = by_kind["number"]
+    # Per kind, where a value whose tag nobody knows goes: the union's unknown variant for
+    # objects, else the first member that declares no tags (a free-form map), else the first.
+    fallback = {
+        kind: (unknown if kind == "object" and unknown is not None else None)
+        or next((tag for tag, known in candidates if not known), candidates[0][0])
+        for kind, candidates in by_kind.items()
+    }
+
+    def discriminate(value: Any) -> str | None:
+        kind = _json_kind(value)
+        candidates = by_kind.get(kind)
+        if not candidates:
+            return None
+        if tag_property is not None and kind in ("object", "array"):
+            probe = value
+            if kind == "array":
+                probe = value[0] if value else None
+            tag = _tag_of(probe, tag_property) if probe is not None else None
+            for branch_tag, known in candidates:
+                if tag in known:
+                    return branch_tag
+        return fallback[kind]
+
+    return discriminate
+
+
+def flatten_input(data: Any, field: str, pairs: tuple[tuple[str, str], ...]) -> Any:
+    """Reconcile flattened fields with the nested wire object before validation.
+
+    `pairs` maps each flat field (`urls`) to its key inside `field` (`arguments.urls`). Values
+    given flat build the nested object when it is missing; a nested object, when present, is the
+    source of truth (it is what goes on the wire) and fills the flat fields. Flat fields are
+    excluded from serialization, so the wire keeps the nested form only.
+    """
+    if not isinstance(data, Mapping):
+        return data
+    nested = data.get(field)
+    if nested is None:
+        given = {inner: data[flat] for flat, inner in pairs if flat in data}
+        if not given:
+            return data
+        return {**data, field: given}
+    if isinstance(nested, BaseModel):
+        nested = nested.model_dump(by_alias=True, exclude_unset=True)
+    if not isinstance(nested, Mapping):
+        return data
+    return {**data, **{flat: nested[inner] for flat, inner in pairs if inner in nested}}
+
+
+def utf8_span(text: str, start: int | None, end: int | None) -> str:
+    """The part of `text` between UTF-8 byte offsets `start` (inclusive) and `end` (exclusive)."""
+    encoded = text.encode("utf-8")
+    return encoded[start or 0 : len(encoded) if end is None else end].decode(
+        "utf-8", errors="replace"
+    )
+
+
+def utf8_to_char_offsets(text: str, start: int | None, end: int | None) -> tuple[int, int]:
+    """Convert UTF-8 byte offsets into `text` to Python string (code point) offsets."""
+    encoded = text.encode("utf-8")
+    byte_end = len(encoded) if end is None else end
+    char_start = len(encoded[: start or 0].decode("utf-8", errors="ignore"))
+    char_end = len(encoded[:byte_end].decode("utf-8", errors="ignore"))
+    return char_start, char_end
+
+
+def decode_base64(value: str | None) -> bytes | None:
+    """Decode a base64 field: standard or URL-safe alphabet, padded or not."""
+    if value is None:
+        return None
+    padded = value + "=" * (-len(value) % 4)
+    try:
+        if "-" in value or "_" in value:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError(f"not valid base64: {error}") from None
