@@ -37,7 +37,10 @@ from generator.ir import (
 )
 from generator.naming import pascal_case, snake_case
 
-__all__ = ["TypeModel", "build_types"]
+__all__ = ["UNKNOWN_TAG", "TypeModel", "build_types"]
+
+UNKNOWN_TAG = "(unknown)"
+"""The pydantic tag of every union's unknown-variant member."""
 
 ALL_KINDS = ("array", "boolean", "integer", "null", "number", "object", "string")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -382,7 +385,11 @@ class _Builder:
             if prop.get("format") == "byte":
                 notes.append("Base64 on the wire; `decode_base64` gives the bytes.")
         description = "\n\n".join(part for part in (_description(prop), " ".join(notes)) if part)
-        if hint.startswith("Literal[") and "|" not in hint:
+        if (
+            hint.startswith("Literal[")
+            and "|" not in hint
+            and (required or wire in _TAG_PROPERTIES)
+        ):
             return FieldDef(
                 python,
                 wire,
@@ -392,6 +399,8 @@ class _Builder:
                 description,
                 wire_constant=True,
             )
+        if hint.startswith("Literal[") and "|" not in hint:
+            hint = f"{hint} | str"  # a one-value enum that is not a tag stays open
         base64_field = isinstance(prop, dict) and prop.get("format") == "byte"
         if required:
             return FieldDef(python, wire, hint, True, None, description, base64=base64_field)
@@ -410,6 +419,10 @@ class _Builder:
             title = option.get("title") if isinstance(option, dict) else None
             context = f"{name}{pascal_case(str(title))}" if title else f"{name}Option"
             hint = self.type_of(option, context, f"{source}/oneOf/{index}")
+            if hint.startswith("list["):
+                # Covariant inside unions: mypy cannot pick a list type from a union context,
+                # so `input=[UserInputStep(...)]` would not type-check against `list[Step]`.
+                hint = f"Sequence[{hint[len('list[') : -1]}]"
             if hint in seen:
                 continue
             seen.add(hint)
@@ -454,7 +467,7 @@ class _Builder:
                 tag = member.type_hint
             tagged.append(UnionMember(tag, member.type_hint, member.kinds, member.tag_values))
         if unknown:
-            tagged.append(UnionMember("(unknown)", unknown, ("object",), ()))
+            tagged.append(UnionMember(UNKNOWN_TAG, unknown, ("object",), ()))
         self.unions[name] = UnionDef(
             name=name,
             description=_description(schema),

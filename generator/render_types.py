@@ -9,11 +9,12 @@ are resolved lazily), then unions and aliases sorted so each follows what it nam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from generator.ir import EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
 from generator.literals import docstring, py_literal
-from generator.models import TypeModel
+from generator.models import UNKNOWN_TAG, TypeModel
 
 __all__ = ["types_context"]
 
@@ -100,7 +101,10 @@ def _union(union: UnionDef) -> dict[str, Any]:
         "members": [
             {"type_hint": member.type_hint, "tag": repr(member.tag)} for member in union.members
         ],
-        "discriminator": (f"json_union([{branches}], {union.tag_property!r}, {union.unknown!r})"),
+        "discriminator": (
+            f"json_union([{branches}], {union.tag_property!r}, "
+            f"{UNKNOWN_TAG if union.unknown else None!r})"
+        ),
         "docstring": docstring(
             union.description or f"One of: {', '.join(m.type_hint for m in union.members)}."
         ),
@@ -115,15 +119,21 @@ def _alias(alias: TypeAliasDef) -> dict[str, Any]:
     }
 
 
-def _ordered(
-    unions: tuple[UnionDef, ...], aliases: tuple[TypeAliasDef, ...]
-) -> list[tuple[str, Any]]:
-    """Unions and aliases in dependency order (each after the names it uses), ties by name."""
+def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
+    """Every definition after the names it uses, ties broken by name.
+
+    Annotations are evaluated when a class is created (no `from __future__ import
+    annotations`: evaluating thousands of annotation strings at import is the slowest part of
+    creating pydantic models), so the order must never need a forward reference.
+    """
     items: dict[str, tuple[str, Any, str]] = {}
-    for union in unions:
-        text = " ".join(member.type_hint for member in union.members)
-        items[union.name] = ("union", union, text)
-    for alias in aliases:
+    for enum in types.enums:
+        items[enum.name] = ("enum", enum, "")
+    for model in types.models:
+        items[model.name] = ("model", model, " ".join(field.type_hint for field in model.fields))
+    for union in types.unions:
+        items[union.name] = ("union", union, " ".join(member.type_hint for member in union.members))
+    for alias in types.aliases:
         items[alias.name] = ("alias", alias, alias.type_hint)
     ordered: list[tuple[str, Any]] = []
     done: set[str] = set()
@@ -132,10 +142,10 @@ def _ordered(
         if name in done or name not in items:
             return
         if name in trail:
-            raise ValueError(f"circular type aliases: {' -> '.join((*trail, name))}")
+            raise ValueError(f"circular type definitions: {' -> '.join((*trail, name))}")
         kind, definition, text = items[name]
         for used in sorted(set(_NAME.findall(text))):
-            visit(used, (*trail, name))
+            visit(used.removesuffix("Aliases"), (*trail, name))
         done.add(name)
         ordered.append((kind, definition))
 
@@ -146,10 +156,13 @@ def _ordered(
 
 def types_context(types: TypeModel) -> dict[str, Any]:
     """Everything the types module template needs."""
-    later = [
-        {"kind": kind, **(_union(item) if kind == "union" else _alias(item))}
-        for kind, item in _ordered(types.unions, types.aliases)
-    ]
+    render: dict[str, Callable[[Any], dict[str, Any]]] = {
+        "enum": _enum,
+        "model": _model,
+        "union": _union,
+        "alias": _alias,
+    }
+    definitions = [{"kind": kind, **render[kind](item)} for kind, item in _ordered(types)]
     names = sorted(
         [enum.name for enum in types.enums]
         + [model.name for model in types.models]
@@ -157,8 +170,6 @@ def types_context(types: TypeModel) -> dict[str, Any]:
         + [alias.name for alias in types.aliases]
     )
     return {
-        "enums": [_enum(enum) for enum in types.enums],
-        "models": [_model(model) for model in types.models],
-        "later": later,
+        "definitions": definitions,
         "all_names": names,
     }

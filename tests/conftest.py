@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from generator.fetch import Fetcher
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
+GENERATED = PROJECT_ROOT / "generated"
+
+# The generated package is tested where it is committed, exactly as users vendor it.
+if str(GENERATED) not in sys.path:
+    sys.path.insert(0, str(GENERATED))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

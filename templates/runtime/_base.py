@@ -28,6 +28,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 __all__ = [
     "ApiModel",
+    "Branch",
     "Int64String",
     "UnknownVariant",
     "decode_base64",
@@ -56,6 +57,10 @@ class ApiModel(BaseModel):
         super().__init__(**data)
         if self._wire_constants:
             self.__pydantic_fields_set__.update(self._wire_constants)
+
+    # Marked as pydantic's own initializer, so validation (parsing) never calls it: it only runs
+    # when a user constructs a model, the one case where a tag can be left to its default.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object this model stands for, keyed by wire names, set fields only."""

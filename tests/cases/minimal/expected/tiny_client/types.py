@@ -6,8 +6,7 @@ enum fields accept any string; `to_dict()` / `to_json()` give back exactly the J
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
 """
 
-from __future__ import annotations
-
+from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -30,15 +29,15 @@ __all__ = [
 ]
 
 
-class ListThingsResponse(ApiModel):
-    """The `ListThingsResponse` object."""
-
-    things: list[Thing] | None = None
-
-
 class Thing(ApiModel):
     """The `Thing` object."""
 
     id: str | None = None
 
     name: str
+
+
+class ListThingsResponse(ApiModel):
+    """The `ListThingsResponse` object."""
+
+    things: list[Thing] | None = None

@@ -1,0 +1,28 @@
+"""Fixtures for tests of the committed generated package."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+from generator.config import load_project_config
+from generator.fetch import Fetcher
+from generator.pipeline import patch_spec, read_inputs
+from tests.conftest import PROJECT_ROOT
+
+
+@cache
+def _patched(target: str) -> dict[str, Any]:
+    config = load_project_config(PROJECT_ROOT)
+    inputs = read_inputs(config, config.target(target), Fetcher(PROJECT_ROOT, download=None))
+    patched = patch_spec(inputs).patched
+    assert isinstance(patched, dict)
+    return patched
+
+
+@pytest.fixture(scope="session")
+def patched_spec() -> dict[str, Any]:
+    """The current target's patched, normalized spec (what generated/ was built from)."""
+    return _patched("current")
