@@ -46,7 +46,7 @@ def format_files(files: Mapping[str, str]) -> dict[str, str]:
             path.write_text(files[name], encoding="utf-8")
         steps = [
             ["format", *RUFF_SETTINGS, "--quiet", "."],
-            ["check", *RUFF_SETTINGS, "--select", "I", "--fix", "--quiet", "--exit-zero", "."],
+            ["check", *RUFF_SETTINGS, "--select", "I,RUF022", "--fix", "--quiet", "--exit-zero", "."],
             ["format", *RUFF_SETTINGS, "--quiet", "."],
         ]
         for step in steps:

@@ -329,6 +329,9 @@ if TYPE_CHECKING:  # the names `__getattr__` serves, for type checkers (re-expor
 
 __all__ = [
     "API_REVISION",
+    "BASE_URL",
+    "OPERATIONS",
+    "SPEC_VERSION",
     "Agent",
     "AgentAgentConfig",
     "AgentBaseEnvironment",
@@ -352,7 +355,6 @@ __all__ = [
     "AudioResponseFormat",
     "AudioResponseFormatDelivery",
     "AudioResponseFormatMimeType",
-    "BASE_URL",
     "CodeExecution",
     "CodeExecutionCallArguments",
     "CodeExecutionCallArgumentsLanguage",
@@ -508,7 +510,6 @@ __all__ = [
     "ModelOutputStep",
     "OAuth2Config",
     "OAuth2UpdateConfig",
-    "OPERATIONS",
     "OperationSpec",
     "ParallelAISearchConfig",
     "ParameterSpec",
@@ -544,7 +545,6 @@ __all__ = [
     "RotateSigningSecretRequestRevocationBehavior",
     "RotateSigningSecretResponse",
     "RunTriggerRequest",
-    "SPEC_VERSION",
     "SafetySetting",
     "SafetySettingMethod",
     "SafetySettingThreshold",

@@ -18,13 +18,13 @@ if TYPE_CHECKING:  # the names `__getattr__` serves, for type checkers (re-expor
 
 __all__ = [
     "API_REVISION",
-    "ApiModel",
     "BASE_URL",
-    "ListThingsResponse",
     "OPERATIONS",
+    "SPEC_VERSION",
+    "ApiModel",
+    "ListThingsResponse",
     "OperationSpec",
     "ParameterSpec",
-    "SPEC_VERSION",
     "Thing",
     "UnknownVariant",
     "__version__",
