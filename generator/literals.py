@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-__all__ = ["LINE_LENGTH", "docstring", "py_literal"]
+__all__ = ["LINE_LENGTH", "docstring", "py_literal", "py_string"]
 
 LINE_LENGTH = 100
 
@@ -17,6 +17,16 @@ def py_literal(value: object) -> str:
     if value is None or isinstance(value, bool | int | str):
         return repr(value)
     raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def py_string(text: str, width: int = 64) -> str:
+    """A string literal, split into implicitly concatenated pieces when longer than `width`."""
+    if len(repr(text)) <= width:
+        return repr(text)
+    pieces = textwrap.wrap(
+        text, width, drop_whitespace=False, break_long_words=False, break_on_hyphens=False
+    )
+    return "(" + " ".join(repr(piece) for piece in pieces) + ")"
 
 
 def _wrap(lines: list[str], width: int) -> list[str]:

@@ -29,6 +29,7 @@ from generator.normalize import NormalizationReport, normalize_spec
 from generator.overlay import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render import RenderInputs, render
 from generator.report import ReportInputs, render_report
+from generator.rules import build_rules
 from generator.surface import api_surface, describe_changes
 
 __all__ = [
@@ -270,6 +271,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     patch = patch_spec(inputs)
     api = build_api(patch.patched, inputs.target.api_revision)
     types = build_types(patch.patched)
+    rules = build_rules(patch.patched)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
@@ -277,6 +279,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     rendered = render(
         api,
         types,
+        rules,
         inputs.target.package,
         _header(inputs),
         RenderInputs(templates),

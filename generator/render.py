@@ -18,6 +18,7 @@ from generator.ir import Api, Operation
 from generator.literals import docstring, py_literal
 from generator.models import TypeModel
 from generator.render_types import types_context
+from generator.rules import RequestRules
 
 __all__ = ["RenderInputs", "render"]
 
@@ -88,8 +89,27 @@ def _render_template(environment: jinja2.Environment, name: str, context: Mappin
         raise BadInputError(f"templates/{name}: cannot render: {error}.") from None
 
 
+def _rules_context(rules: RequestRules) -> dict[str, Any]:
+    return {
+        "request_rules": [(py_literal(name), items) for name, items in sorted(rules.rules.items())],
+        "resend": [
+            (py_literal(name), py_literal(fields)) for name, fields in sorted(rules.resend.items())
+        ],
+        "correlations": [
+            (py_literal(f"{schema}.{field}"), py_literal((step, target)))
+            for schema, field, step, target in rules.correlations
+        ],
+    }
+
+
 def render(
-    api: Api, types: TypeModel, package: str, header: str, inputs: RenderInputs, version: str
+    api: Api,
+    types: TypeModel,
+    rules: RequestRules,
+    package: str,
+    header: str,
+    inputs: RenderInputs,
+    version: str,
 ) -> dict[str, str]:
     """Render the package for `api` into `{path relative to the output root: text}`."""
     environment = _environment(inputs.templates)
@@ -136,6 +156,9 @@ def render(
             {**common, "operations": [_context_operation(op) for op in api.operations]},
         ),
         f"{package}/py.typed": "",
+        f"{package}/rules.py": _render_template(
+            environment, "package/rules.py.jinja", {**common, **_rules_context(rules)}
+        ),
         f"{package}/types.py": _render_template(
             environment, "models/types.py.jinja", {**common, **types_context(types)}
         ),
