@@ -112,6 +112,8 @@ def _parameters(
             required=bool(parameter.get("required", location == "path")),
             type_hint=_SCALAR_TYPES.get(str(schema.get("type")), "str"),
             description=str(parameter.get("description", "")).strip(),
+            allow_reserved=bool(parameter.get("allowReserved"))
+            or parameter.get("x-speakeasy-param-encoding-override") == "allowReserved",
         )
     order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
     return tuple(
@@ -177,6 +179,14 @@ def build_api(spec: JsonValue, api_revision: str | None) -> Api:
                 f"x-speakeasy-name-override in an overlay."
             )
         seen[key] = operation
+    raw_revision = spec.get("x-api-revision")
+    revision: dict[str, Any] = raw_revision if isinstance(raw_revision, dict) else {}
+    if revision and api_revision and revision.get("value") != api_revision:
+        raise BadInputError(
+            f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
+            f"{api_revision!r} (codegen.yaml); make them agree."
+        )
+    exempt = tuple(str(prefix) for prefix in revision.get("exempt_path_prefixes") or ())
     info = spec.get("info", {}) if isinstance(spec.get("info"), dict) else {}
     servers = spec.get("servers") or [{}]
     schemas = spec.get("components", {}).get("schemas", {})
@@ -188,4 +198,5 @@ def build_api(spec: JsonValue, api_revision: str | None) -> Api:
         api_revision=api_revision,
         operations=tuple(operations),
         schema_names=tuple(sorted(schemas)) if isinstance(schemas, dict) else (),
+        revision_exempt_prefixes=exempt,
     )

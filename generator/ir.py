@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "Api",
+    "BodyField",
     "EnumDef",
     "FieldDef",
     "FlattenDef",
     "ModelDef",
     "Operation",
+    "PageInfo",
     "Parameter",
     "TypeAliasDef",
     "UnionDef",
@@ -33,6 +35,26 @@ class Parameter:
     required: bool
     type_hint: str
     description: str
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A request-body field offered as a keyword argument of the operation's method."""
+
+    python_name: str
+    type_hint: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """How a list operation pages: the items field, its item type, the token parameter."""
+
+    items_field: str
+    item_type: str
+    token_parameter: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,10 @@ class Operation:
     request_schema: str | None
     response_schema: str | None
     streams: bool
+    body_fields: tuple[BodyField, ...] = ()
+    body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    page: PageInfo | None = None
+    upload: bool = False
 
     @property
     def resource_path(self) -> str:
@@ -153,3 +179,4 @@ class Api:
     models: tuple[ModelDef, ...] = ()
     unions: tuple[UnionDef, ...] = ()
     aliases: tuple[TypeAliasDef, ...] = ()
+    revision_exempt_prefixes: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ is a function of that value alone, which is what makes `check` and determinism p
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build_api
+from generator.client_ir import enrich_operations
 from generator.config import LockEntry, ProjectConfig, Target
 from generator.documents import JsonValue, canonical_json, parse_document
 from generator.errors import BadInputError
@@ -269,8 +271,11 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
-    api = build_api(patch.patched, inputs.target.api_revision)
     types = build_types(patch.patched)
+    api = build_api(patch.patched, inputs.target.api_revision)
+    api = dataclasses.replace(
+        api, operations=enrich_operations(patch.patched, api.operations, types)
+    )
     rules = build_rules(patch.patched)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}

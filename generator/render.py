@@ -17,6 +17,7 @@ from generator.errors import BadInputError
 from generator.ir import Api, Operation
 from generator.literals import docstring, py_literal
 from generator.models import TypeModel
+from generator.render_client import client_context
 from generator.render_types import types_context
 from generator.rules import RequestRules
 
@@ -120,6 +121,7 @@ def render(
     )
     common = {"header": header}
     type_names = types_context(types)["all_names"]
+    clients = client_context(api.operations, type_names)
     files: dict[str, str] = {
         f"{package}/__init__.py": _render_template(
             environment,
@@ -135,9 +137,28 @@ def render(
                 "all_names": sorted(
                     [
                         "API_REVISION",
+                        "APIConnectionError",
+                        "APIStatusError",
+                        "APITimeoutError",
                         "ApiModel",
+                        "AsyncClient",
+                        "AsyncPager",
+                        "AuthenticationError",
                         "BASE_URL",
+                        "BadRequestError",
+                        "Client",
+                        "ConflictError",
+                        "GeminiError",
+                        "InternalServerError",
+                        "NotFoundError",
+                        "PermissionDeniedError",
+                        "RateLimitError",
+                        "RequestRuleError",
+                        "RetryPolicy",
+                        "StreamError",
+                        "SyncPager",
                         "UnknownVariant",
+                        "UnprocessableEntityError",
                         "decode_base64",
                         "OPERATIONS",
                         "SPEC_VERSION",
@@ -156,6 +177,21 @@ def render(
             {**common, "operations": [_context_operation(op) for op in api.operations]},
         ),
         f"{package}/py.typed": "",
+        f"{package}/_resources.py": _render_template(
+            environment, "package/_resources.py.jinja", {**common, **clients}
+        ),
+        f"{package}/client.py": _render_template(
+            environment,
+            "package/client.py.jinja",
+            {
+                **common,
+                **clients,
+                "api_revision": py_literal(api.api_revision),
+                "exempt_prefixes": py_literal(api.revision_exempt_prefixes),
+                "package": py_literal(package),
+                "version": py_literal(version),
+            },
+        ),
         f"{package}/rules.py": _render_template(
             environment, "package/rules.py.jinja", {**common, **_rules_context(rules)}
         ),

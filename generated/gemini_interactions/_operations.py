@@ -190,52 +190,6 @@ OPERATIONS: dict[str, OperationSpec] = {
         response_schema="ListEnvironmentsResponse",
         streams=False,
     ),
-    "environments.start_upload": OperationSpec(
-        operation_id="StartEnvironmentFileUpload",
-        resource="environments",
-        method_name="start_upload",
-        http_method="PUT",
-        path="/upload/{api_version}/environments/{environment}/files/{path}",
-        parameters=(
-            ParameterSpec(
-                python_name="environment", wire_name="environment", location="path", required=True
-            ),
-            ParameterSpec(python_name="path", wire_name="path", location="path", required=True),
-            ParameterSpec(
-                python_name="extract", wire_name="extract", location="query", required=False
-            ),
-            ParameterSpec(
-                python_name="overwrite", wire_name="overwrite", location="query", required=False
-            ),
-            ParameterSpec(
-                python_name="x_goog_upload_command",
-                wire_name="X-Goog-Upload-Command",
-                location="header",
-                required=True,
-            ),
-            ParameterSpec(
-                python_name="x_goog_upload_header_content_length",
-                wire_name="X-Goog-Upload-Header-Content-Length",
-                location="header",
-                required=True,
-            ),
-            ParameterSpec(
-                python_name="x_goog_upload_header_content_type",
-                wire_name="X-Goog-Upload-Header-Content-Type",
-                location="header",
-                required=True,
-            ),
-            ParameterSpec(
-                python_name="x_goog_upload_protocol",
-                wire_name="X-Goog-Upload-Protocol",
-                location="header",
-                required=True,
-            ),
-        ),
-        request_schema=None,
-        response_schema=None,
-        streams=False,
-    ),
     "environments.files.list": OperationSpec(
         operation_id="GetEnvironmentFiles",
         resource="environments.files",
@@ -259,6 +213,28 @@ OPERATIONS: dict[str, OperationSpec] = {
         ),
         request_schema=None,
         response_schema="GetEnvironmentFilesResponse",
+        streams=False,
+    ),
+    "environments.files.upload": OperationSpec(
+        operation_id="StartEnvironmentFileUpload",
+        resource="environments.files",
+        method_name="upload",
+        http_method="PUT",
+        path="/upload/{api_version}/environments/{environment}/files/{path}",
+        parameters=(
+            ParameterSpec(
+                python_name="environment", wire_name="environment", location="path", required=True
+            ),
+            ParameterSpec(python_name="path", wire_name="path", location="path", required=True),
+            ParameterSpec(
+                python_name="extract", wire_name="extract", location="query", required=False
+            ),
+            ParameterSpec(
+                python_name="overwrite", wire_name="overwrite", location="query", required=False
+            ),
+        ),
+        request_schema=None,
+        response_schema=None,
         streams=False,
     ),
     "interactions.cancel": OperationSpec(
@@ -317,15 +293,6 @@ OPERATIONS: dict[str, OperationSpec] = {
                 wire_name="include_input",
                 location="query",
                 required=False,
-            ),
-            ParameterSpec(
-                python_name="last_event_id",
-                wire_name="last_event_id",
-                location="query",
-                required=False,
-            ),
-            ParameterSpec(
-                python_name="stream", wire_name="stream", location="query", required=False
             ),
         ),
         request_schema=None,

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._errors import GeminiError
+
 __all__ = [
     "Condition",
     "RequestRuleError",
@@ -98,7 +100,7 @@ def _json(value: Any) -> str:
     return repr(value)
 
 
-class RequestRuleError(ValueError):
+class RequestRuleError(GeminiError, ValueError):
     """A request breaks a rule the API enforces; raised before anything is sent."""
 
     def __init__(self, schema: str, rule: Rule, problem: str) -> None:

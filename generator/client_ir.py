@@ -1,0 +1,150 @@
+"""What the generated client methods need beyond the raw operations: keyword arguments for body
+fields, the body schemas to validate against, pagination and uploads.
+
+- Body fields become keyword arguments typed like the model fields (`Interaction`-typed models
+  and unions). Output-only (`readOnly`) fields are left out, and so are the body switches an
+  operation's `x-streaming` owns (`stream`). A union body (`ModelInteraction | AgentInteraction`)
+  offers every member's fields, all optional; the client picks the member whose required fields
+  were given.
+- A list operation pages when it takes a `page_token` and its response has `next_page_token`
+  plus exactly one list field: its method returns a pager over that field's items.
+- An operation marked `x-upload: resumable` becomes an upload method taking bytes, a path or a
+  file object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from generator.errors import BadInputError
+from generator.ir import BodyField, ModelDef, Operation, PageInfo
+from generator.models import TypeModel, python_field_name
+
+__all__ = ["RESERVED_KEYWORDS", "enrich_operations"]
+
+RESERVED_KEYWORDS = frozenset(
+    {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self"}
+)
+
+
+def _schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    schema = ((spec.get("components") or {}).get("schemas") or {}).get(name)
+    return schema if isinstance(schema, dict) else {}
+
+
+def _operation_node(spec: dict[str, Any], operation: Operation) -> dict[str, Any]:
+    for path, item in (spec.get("paths") or {}).items():
+        if path.split("?")[0] != operation.path or not isinstance(item, dict):
+            continue
+        node = item.get(operation.http_method.lower())
+        if isinstance(node, dict):
+            return node
+    return {}
+
+
+def _body(
+    spec: dict[str, Any], operation: Operation, models: dict[str, ModelDef], skip: set[str]
+) -> tuple[tuple[BodyField, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    if not operation.request_schema:
+        return (), ()
+    names = [name.strip() for name in operation.request_schema.split("|")]
+    merged: dict[str, tuple[list[str], bool, str]] = {}
+    schemas = []
+    for name in names:
+        model = models.get(name)
+        schema = _schema(spec, name)
+        if model is None:
+            continue
+        properties = schema.get("properties") or {}
+        required_wire = tuple(
+            wire
+            for wire in schema.get("required") or []
+            if not (properties.get(wire) or {}).get("readOnly")
+        )
+        schemas.append((name, required_wire))
+        for field in model.fields:
+            prop = properties.get(field.wire_name) or {}
+            if field.excluded or field.wire_constant or prop.get("readOnly"):
+                continue
+            if field.wire_name in skip:
+                continue
+            hint = field.type_hint.removesuffix(" | None")
+            required = len(names) == 1 and field.required
+            hints, was_required, description = merged.get(field.python_name, ([], True, ""))
+            if hint not in hints:
+                hints.append(hint)
+            merged[field.python_name] = (
+                hints,
+                was_required and required,
+                description or field.description,
+            )
+    fields = tuple(
+        BodyField(python, " | ".join(hints), required, description)
+        for python, (hints, required, description) in sorted(merged.items())
+    )
+    return fields, tuple(schemas)
+
+
+def _page(operation: Operation, models: dict[str, ModelDef]) -> PageInfo | None:
+    token = next((p for p in operation.parameters if p.wire_name == "page_token"), None)
+    model = models.get(operation.response_schema or "")
+    if token is None or model is None:
+        return None
+    names = {field.wire_name for field in model.fields}
+    lists = [
+        field
+        for field in model.fields
+        if field.type_hint.removesuffix(" | None").startswith("list[")
+    ]
+    if "next_page_token" not in names or len(lists) != 1:
+        return None
+    item = lists[0].type_hint.removesuffix(" | None")[len("list[") : -1]
+    return PageInfo(lists[0].python_name, item, token.python_name)
+
+
+def enrich_operations(
+    spec: dict[str, Any], operations: tuple[Operation, ...], types: TypeModel
+) -> tuple[Operation, ...]:
+    """Operations with body keyword arguments, body schemas, paging and upload details."""
+    models = {model.name: model for model in types.models}
+    enriched = []
+    for operation in operations:
+        node = _operation_node(spec, operation)
+        streaming = node.get("x-streaming") or {}
+        skip = set((streaming.get("body") or {}) if isinstance(streaming, dict) else {})
+        body_fields, body_schemas = _body(spec, operation, models, skip)
+        upload = node.get("x-upload") == "resumable"
+        parameters = tuple(
+            parameter
+            for parameter in operation.parameters
+            if not (upload and parameter.location == "header")
+            and not (
+                isinstance(streaming, dict) and parameter.wire_name in _streaming_names(streaming)
+            )
+        )
+        taken = {parameter.python_name for parameter in parameters}
+        for field in body_fields:
+            if field.python_name in taken or field.python_name in RESERVED_KEYWORDS:
+                raise BadInputError(
+                    f"spec operation {operation.operation_id}: body field {field.python_name!r} "
+                    f"collides with a parameter or a client option of the same name."
+                )
+        enriched.append(
+            dataclasses.replace(
+                operation,
+                parameters=parameters,
+                body_fields=body_fields,
+                body_schemas=body_schemas,
+                page=_page(operation, models),
+                upload=upload,
+            )
+        )
+    return tuple(enriched)
+
+
+def _streaming_names(streaming: dict[str, Any]) -> set[str]:
+    names = set((streaming.get("query") or {}).keys())
+    if isinstance(streaming.get("resume_parameter"), str):
+        names.add(streaming["resume_parameter"])
+    return {python_field_name(name) for name in names} | names

@@ -1,0 +1,223 @@
+"""The clients' request cycle: body → model → rules → HTTP → typed result.
+
+The generated resource methods describe one call (`Call`: method, path template, parameters,
+body fields, the body and response schemas) and hand it to `SyncAPIClient.call` or
+`AsyncAPIClient.call`, which
+
+1. validate the body through its model (aliases normalized, flattened fields nested, unknown
+   fields and values kept) and serialize it by wire name,
+2. check the request rules of its schema (`rules.check_request`) before anything is sent,
+3. send it with retries (see `_client_base`), and
+4. parse the response into its model.
+
+Models are imported on first use, so constructing a client stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import httpx
+
+from ._client_base import AsyncTransport, ClientCore, PathParameter, RequestOptions, SyncTransport
+from ._errors import GeminiError
+from ._uploads import UploadData, read_upload
+
+__all__ = ["AsyncAPIClient", "Call", "SyncAPIClient"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One operation call, as a generated method describes it."""
+
+    method: str
+    template: str
+    path_parameters: tuple[PathParameter, ...] = ()
+    query: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, Any] | None = None
+    body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    response_schema: str | None = None
+
+
+@cache
+def _types_module(package: str) -> Any:
+    return importlib.import_module(f"{package}.types")
+
+
+@cache
+def _adapter(package: str, name: str) -> Any:
+    from pydantic import TypeAdapter  # imported on first call: a client is usable without it
+
+    return TypeAdapter(getattr(_types_module(package), name))
+
+
+def _choose_schema(
+    schemas: tuple[tuple[str, tuple[str, ...]], ...], body: Mapping[str, Any]
+) -> str:
+    """The first body schema whose required fields are all given (else the first one)."""
+    for name, required in schemas:
+        if all(body.get(key) is not None for key in required):
+            return name
+    return schemas[0][0]
+
+
+class _CallPreparation:
+    """What both clients do before and after the HTTP exchange."""
+
+    _package: str
+    _core: ClientCore
+
+    def _prepare(self, call: Call, options: RequestOptions | None) -> httpx.Request:
+        body: Any = None
+        if call.body is not None:
+            given = {key: value for key, value in call.body.items() if value is not None}
+            if call.body_schemas:
+                schema = _choose_schema(call.body_schemas, given)
+                model = _adapter(self._package, schema).validate_python(given)
+                body = model.to_dict()
+                rules = importlib.import_module(f"{self._package}.rules")
+                rules.check_request(schema, body)
+            else:
+                body = given
+        return self._core.build_request(
+            call.method,
+            call.template,
+            path_parameters=call.path_parameters,
+            query=call.query,
+            body=body,
+            headers=call.headers,
+            options=options,
+        )
+
+    def _parse(self, call: Call, response: httpx.Response) -> Any:
+        if call.response_schema is None:
+            return None
+        content = response.content or b"{}"
+        return _adapter(self._package, call.response_schema).validate_json(content)
+
+
+class SyncAPIClient(_CallPreparation):
+    """Sends calls synchronously; the generated `Client` adds the resources."""
+
+    def __init__(self, core: ClientCore, transport: SyncTransport, package: str) -> None:
+        self._core = core
+        self._transport = transport
+        self._package = package
+
+    def call(self, call: Call, options: RequestOptions | None = None) -> Any:
+        """Send one call and return its parsed response (None when it has no body)."""
+        request = self._prepare(call, options)
+        response = self._transport.send(request, self._core.policy_for(options))
+        return self._parse(call, response)
+
+    def upload(
+        self,
+        start: Call,
+        data: UploadData,
+        content_type: str | None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Resumable upload: start a session, then send every byte and finalize in one request."""
+        payload, kind = read_upload(data, content_type, start.template)
+        session = self._start_upload(start, len(payload), kind, options)
+        response = self._transport.send(session.finish(payload), self._core.policy_for(options))
+        return response.json() if response.content else None
+
+    def _start_upload(
+        self, start: Call, size: int, kind: str, options: RequestOptions | None
+    ) -> _UploadSession:
+        request = _start_request(self, start, size, kind, options)
+        response = self._transport.send(request, self._core.policy_for(options))
+        return _UploadSession.from_response(self._core, request, response)
+
+    def close(self) -> None:
+        """Close the HTTP connections this client opened."""
+        self._transport.close()
+
+
+class AsyncAPIClient(_CallPreparation):
+    """Sends calls asynchronously; the generated `AsyncClient` adds the resources."""
+
+    def __init__(self, core: ClientCore, transport: AsyncTransport, package: str) -> None:
+        self._core = core
+        self._transport = transport
+        self._package = package
+
+    async def call(self, call: Call, options: RequestOptions | None = None) -> Any:
+        """Send one call and return its parsed response (None when it has no body)."""
+        request = self._prepare(call, options)
+        response = await self._transport.send(request, self._core.policy_for(options))
+        return self._parse(call, response)
+
+    async def upload(
+        self,
+        start: Call,
+        data: UploadData,
+        content_type: str | None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Resumable upload: start a session, then send every byte and finalize in one request."""
+        payload, kind = read_upload(data, content_type, start.template)
+        request = _start_request(self, start, len(payload), kind, options)
+        policy = self._core.policy_for(options)
+        session = _UploadSession.from_response(
+            self._core, request, await self._transport.send(request, policy)
+        )
+        response = await self._transport.send(session.finish(payload), policy)
+        return response.json() if response.content else None
+
+    async def close(self) -> None:
+        """Close the HTTP connections this client opened."""
+        await self._transport.close()
+
+
+def _start_request(
+    client: _CallPreparation, start: Call, size: int, kind: str, options: RequestOptions | None
+) -> httpx.Request:
+    headers = {
+        **start.headers,
+        "x-goog-upload-protocol": "resumable",
+        "x-goog-upload-command": "start",
+        "x-goog-upload-header-content-length": str(size),
+        "x-goog-upload-header-content-type": kind,
+    }
+    return client._prepare(
+        Call(start.method, start.template, start.path_parameters, start.query, headers), options
+    )
+
+
+@dataclass(frozen=True)
+class _UploadSession:
+    core: ClientCore
+    url: str
+    timeout: Any
+
+    @classmethod
+    def from_response(
+        cls, core: ClientCore, request: httpx.Request, response: httpx.Response
+    ) -> _UploadSession:
+        url = response.headers.get("x-goog-upload-url")
+        if not url:
+            raise GeminiError(
+                f"the upload session answer carried no X-Goog-Upload-URL header "
+                f"({request.method} {request.url})"
+            )
+        return cls(core, url, request.extensions.get("timeout"))
+
+    def finish(self, payload: bytes) -> httpx.Request:
+        headers = {
+            "user-agent": self.core.user_agent,
+            "x-goog-upload-command": "upload, finalize",
+            "x-goog-upload-offset": "0",
+            "content-type": "application/octet-stream",
+            "x-goog-api-key": self.core._api_key,
+        }
+        extensions = {"timeout": self.timeout} if self.timeout else {}
+        return httpx.Request(
+            "POST", self.url, headers=headers, content=payload, extensions=extensions
+        )

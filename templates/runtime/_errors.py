@@ -1,0 +1,152 @@
+"""Every error the client raises, rooted at `GeminiError`.
+
+    GeminiError
+    ├── APIConnectionError        the request never got an HTTP answer
+    │   └── APITimeoutError       ... because it timed out
+    ├── APIStatusError            the API answered with an error status
+    │   ├── BadRequestError               400
+    │   ├── AuthenticationError           401
+    │   ├── PermissionDeniedError         403
+    │   ├── NotFoundError                 404
+    │   ├── ConflictError                 409
+    │   ├── UnprocessableEntityError      422
+    │   ├── RateLimitError                429
+    │   └── InternalServerError           5xx
+    ├── RequestRuleError          a request breaks a rule the API enforces (raised before sending)
+    └── StreamError               a stream ended badly (see the streaming module)
+
+Status errors carry the status, the parsed error body (`message`, `code`, `status`), the
+`x-goog-request-id`, and the request's method and URL. The API key travels only in a header, so
+no message or attribute ever contains it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "GeminiError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "StreamError",
+    "UnprocessableEntityError",
+    "status_error",
+]
+
+
+class GeminiError(Exception):
+    """Base class of every error this client raises."""
+
+
+class APIConnectionError(GeminiError):
+    """The request could not be sent or no response arrived."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(f"{message} ({method} {url})")
+        self.method = method
+        self.url = url
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class APIStatusError(GeminiError):
+    """The API answered with an error status."""
+
+    status_code: int
+
+    def __init__(self, response: httpx.Response, body: Any) -> None:
+        request = response.request
+        self.status_code = response.status_code
+        self.response = response
+        self.body = body
+        self.method = request.method
+        self.url = str(request.url)
+        self.request_id: str | None = response.headers.get("x-goog-request-id")
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        text = response.text if body is None else ""
+        self.message: str = str(error.get("message") or text[:200] or response.reason_phrase)
+        self.code: Any = error.get("code")
+        self.status: str | None = error.get("status")
+        request_id = f", request id {self.request_id}" if self.request_id else ""
+        super().__init__(
+            f"{self.status_code} {response.reason_phrase}: {self.message} "
+            f"({self.method} {self.url}{request_id})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is invalid (unknown parameter, bad enum value, rule broken...)."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or invalid."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this (or, right after a background create, not yet)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (or, right after a background create, not yet visible)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried by default, honouring Retry-After."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed; retried by default."""
+
+
+class StreamError(GeminiError):
+    """A stream reported an error or ended without a terminal event."""
+
+    def __init__(self, message: str, *, body: Any = None, events_received: int = 0) -> None:
+        super().__init__(message)
+        self.body = body
+        self.events_received = events_received
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The typed error for an error response (its body must already be read)."""
+    try:
+        body: Any = json.loads(response.content) if response.content else None
+    except ValueError:
+        body = None
+    cls = _BY_STATUS.get(response.status_code)
+    if cls is None:
+        cls = InternalServerError if response.status_code >= 500 else APIStatusError
+    return cls(response, body)

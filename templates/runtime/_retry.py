@@ -1,0 +1,93 @@
+"""When to retry a request and how long to wait, as pure functions of what happened.
+
+The default policy is the spec's own retry hint (`x-speakeasy-retries`): retry 408, 409, 429
+and 5xx answers and connection failures (timeouts included), with exponential backoff from
+0.5 s doubling to at most 8 s, jittered, for up to 4 retries and 30 s of waiting in all. A
+`Retry-After` header (seconds or an HTTP date) replaces the computed delay; one longer than
+`max_retry_after` ends the retries instead. Other 4xx answers are never retried.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+__all__ = ["DEFAULT_RETRY_POLICY", "RetryPolicy", "parse_retry_after"]
+
+
+def parse_retry_after(value: str | None, now: Callable[[], datetime] | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value; None if absent or unreadable; 0 if past."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now() if now is not None else datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a client retries; pass `max_retries=0` (or `RetryPolicy(max_retries=0)`) to disable."""
+
+    max_retries: int = 4
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+    max_elapsed: float = 30.0
+    max_retry_after: float = 60.0
+    retry_statuses: frozenset[int] = frozenset({408, 409, 429})
+    retry_server_errors: bool = True
+    retry_connection_errors: bool = True
+    random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
+
+    def should_retry_status(self, status: int) -> bool:
+        """Whether an answer with this status is worth another attempt."""
+        return status in self.retry_statuses or (self.retry_server_errors and status >= 500)
+
+    def backoff(self, retry: int) -> float:
+        """The jittered delay before retry number `retry` (0 for the first retry)."""
+        base = min(self.max_delay, self.initial_delay * self.multiplier**retry)
+        return base * (1 - self.jitter * self.random())
+
+    def delay(
+        self,
+        retry: int,
+        elapsed: float,
+        *,
+        status: int | None = None,
+        connection_error: bool = False,
+        retry_after: float | None = None,
+    ) -> float | None:
+        """Seconds to wait before retry number `retry`, or None to give up now."""
+        if retry >= self.max_retries:
+            return None
+        if connection_error:
+            if not self.retry_connection_errors:
+                return None
+        elif status is None or not self.should_retry_status(status):
+            return None
+        if retry_after is not None:
+            if retry_after > self.max_retry_after:
+                return None
+            wait = retry_after
+        else:
+            wait = self.backoff(retry)
+        if elapsed + wait > self.max_elapsed:
+            return None
+        return wait
+
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
