@@ -18,7 +18,7 @@ import dataclasses
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir import BodyField, ModelDef, Operation, PageInfo
+from generator.ir import BodyField, ModelDef, Operation, PageInfo, StreamInfo
 from generator.models import TypeModel, python_field_name
 
 __all__ = ["RESERVED_KEYWORDS", "enrich_operations"]
@@ -103,6 +103,54 @@ def _page(operation: Operation, models: dict[str, ModelDef]) -> PageInfo | None:
     return PageInfo(lists[0].python_name, item, token.python_name)
 
 
+def _event_schema(spec: dict[str, Any], node: dict[str, Any]) -> str | None:
+    responses = node.get("responses") or {}
+    for code in ("200", "default"):
+        content = ((responses.get(code) or {}).get("content") or {}).get("text/event-stream") or {}
+        ref = (content.get("schema") or {}).get("$ref")
+        if isinstance(ref, str):
+            envelope = _schema(spec, ref.rsplit("/", 1)[-1])
+            data_ref = ((envelope.get("properties") or {}).get("data") or {}).get("$ref")
+            return str(data_ref or ref).rsplit("/", 1)[-1]
+    return None
+
+
+def _stream_info(
+    spec: dict[str, Any], operation: Operation, operations: tuple[Operation, ...]
+) -> StreamInfo | None:
+    streaming = _operation_node(spec, operation).get("x-streaming")
+    if not isinstance(streaming, dict):
+        return None
+    event_schema = _event_schema(spec, _operation_node(spec, operation))
+    for other in operations:
+        node = _operation_node(spec, other)
+        resume = node.get("x-streaming")
+        if other.resource != operation.resource or not isinstance(resume, dict):
+            continue
+        if not isinstance(resume.get("resume_parameter"), str):
+            continue
+        path = [p for p in other.parameters if p.location == "path"]
+        if event_schema is None or len(path) != 1:
+            break
+        return StreamInfo(
+            event_schema=event_schema,
+            query=tuple(
+                sorted((str(k), str(v)) for k, v in (streaming.get("query") or {}).items())
+            ),
+            body=tuple(sorted((streaming.get("body") or {}).items())),
+            resume_template=other.path,
+            resume_path_parameter=path[0].wire_name,
+            resume_query=tuple(
+                sorted((str(k), str(v)) for k, v in (resume.get("query") or {}).items())
+            ),
+            resume_parameter=str(resume["resume_parameter"]),
+        )
+    raise BadInputError(
+        f"spec operation {operation.operation_id}: x-streaming needs a text/event-stream response "
+        f"and an operation on the same resource with x-streaming.resume_parameter."
+    )
+
+
 def enrich_operations(
     spec: dict[str, Any], operations: tuple[Operation, ...], types: TypeModel
 ) -> tuple[Operation, ...]:
@@ -138,6 +186,7 @@ def enrich_operations(
                 body_schemas=body_schemas,
                 page=_page(operation, models),
                 upload=upload,
+                stream=_stream_info(spec, operation, operations),
             )
         )
     return tuple(enriched)

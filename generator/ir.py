@@ -8,6 +8,7 @@ names; types are already Python type expressions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "Api",
@@ -19,6 +20,7 @@ __all__ = [
     "Operation",
     "PageInfo",
     "Parameter",
+    "StreamInfo",
     "TypeAliasDef",
     "UnionDef",
     "UnionMember",
@@ -58,6 +60,19 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class StreamInfo:
+    """How an operation streams (from `x-streaming`) and how its streams resume."""
+
+    event_schema: str
+    query: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, Any], ...]
+    resume_template: str
+    resume_path_parameter: str
+    resume_query: tuple[tuple[str, str], ...]
+    resume_parameter: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, placed in a resource group and given a method name."""
 
@@ -76,6 +91,7 @@ class Operation:
     body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
     page: PageInfo | None = None
     upload: bool = False
+    stream: StreamInfo | None = None
 
     @property
     def resource_path(self) -> str:

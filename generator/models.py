@@ -408,6 +408,41 @@ class _Builder:
             python, wire, f"{hint} | None", False, "None", description, base64=base64_field
         )
 
+    def _shared_fields(self, members: list[UnionMember], tag: str) -> tuple[FieldDef, ...]:
+        """Fields every known member has with the same type, offered on the unknown variant too."""
+        models = [self.models.get(member.type_hint) for member in members]
+        if not models or any(model is None for model in models):
+            return ()
+        common: dict[str, FieldDef] | None = None
+        for model in models:
+            assert model is not None
+            fields = {
+                field.wire_name: field
+                for field in model.fields
+                if field.wire_name != tag and not field.excluded and not field.wire_constant
+            }
+            if common is None:
+                common = fields
+                continue
+            common = {
+                wire: field
+                for wire, field in common.items()
+                if wire in fields
+                and fields[wire].type_hint.removesuffix(" | None")
+                == field.type_hint.removesuffix(" | None")
+            }
+        return tuple(
+            FieldDef(
+                field.python_name,
+                field.wire_name,
+                f"{field.type_hint.removesuffix(' | None')} | None",
+                False,
+                "None",
+                field.description,
+            )
+            for _, field in sorted((common or {}).items())
+        )
+
     def _union(self, name: str, schema: dict[str, Any], source: str) -> None:
         options = schema.get("oneOf") or schema.get("anyOf") or []
         discriminator = (
@@ -436,6 +471,7 @@ class _Builder:
             tag_property = "type"
         unknown = None
         if discriminator:
+            shared = self._shared_fields(members, str(discriminator.get("propertyName")))
             unknown = self.reserve(f"Unknown{name}", "Variant")
             self.models[unknown] = ModelDef(
                 name=unknown,
@@ -452,6 +488,7 @@ class _Builder:
                         "None",
                         "The variant's tag, as received.",
                     ),
+                    *shared,
                 ),
                 flatten=(),
                 byte_offsets=None,

@@ -133,8 +133,26 @@ def _method(operation: Operation) -> dict[str, Any]:
             "items_field": operation.page.items_field,
             "token": operation.page.token_parameter,
         }
+    stream = None
+    if operation.stream is not None:
+        info = operation.stream
+        stream = {
+            "spec_name": f"_STREAM_{operation.resource_path.replace('.', '_').upper()}_"
+            f"{operation.method_name.upper()}",
+            "spec": (
+                f"StreamSpec(event_schema={py_literal(info.event_schema)}, "
+                f"final_schema={py_literal(operation.response_schema)}, "
+                f"query={dict(info.query)!r}, body={dict(info.body)!r}, "
+                f"resume_template={py_literal(info.resume_template)}, "
+                f"resume_path_parameter={py_literal(info.resume_path_parameter)}, "
+                f"resume_query={dict(info.resume_query)!r}, "
+                f"resume_parameter={py_literal(info.resume_parameter)})"
+            ),
+            "event": info.event_schema,
+        }
     return {
         "name": operation.method_name,
+        "stream": stream,
         "positional": positional,
         "keywords": keywords,
         "docstring": _method_docstring(operation),
@@ -158,8 +176,29 @@ def _resources(operations: Iterable[Operation], asynchronous: bool) -> list[dict
             for child in by_resource
             if len(child) == len(resource) + 1 and child[: len(resource)] == resource
         )
+        waiter = next(
+            (
+                operation
+                for operation in by_resource[resource]
+                if operation.stream
+                and operation.http_method == "GET"
+                and operation.path == operation.stream.resume_template
+            ),
+            None,
+        )
+        helpers = None
+        if waiter is not None and waiter.stream is not None:
+            id_parameter = next(p.python_name for p in waiter.parameters if p.location == "path")
+            helpers = {
+                "get_method": waiter.method_name,
+                "id": id_parameter,
+                "spec_name": _method(waiter)["stream"]["spec_name"],
+                "event": waiter.stream.event_schema,
+                "final": waiter.response_schema,
+            }
         resources.append(
             {
+                "helpers": helpers,
                 "class_name": _class_name(resource, asynchronous),
                 "path": ".".join(resource),
                 "docstring": docstring(f"Operations on {'.'.join(resource)}.", "    "),
@@ -182,12 +221,23 @@ def client_context(operations: tuple[Operation, ...], type_names: Iterable[str])
     used: set[str] = set()
     for operation in operations:
         text = " ".join(
-            [operation.response_schema or "", operation.page.item_type if operation.page else ""]
+            [
+                operation.response_schema or "",
+                operation.page.item_type if operation.page else "",
+                operation.stream.event_schema if operation.stream else "",
+            ]
             + [field.type_hint for field in operation.body_fields]
         )
         used |= {name for name in _NAME.findall(text) if name in known}
     top = [resource for resource in sync_resources if "." not in resource["path"]]
+    stream_specs = [
+        (method["stream"]["spec_name"], method["stream"]["spec"])
+        for resource in sync_resources
+        for method in resource["methods"]
+        if method["stream"]
+    ]
     return {
+        "stream_specs": stream_specs,
         "sync_resources": sync_resources,
         "async_resources": async_resources,
         "type_imports": sorted(used),

@@ -6,13 +6,14 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import httpx
 
-from ._api_client import AsyncAPIClient, Call, SyncAPIClient
+from ._api_client import AsyncAPIClient, Call, StreamSpec, SyncAPIClient
 from ._client_base import PathParameter, RequestOptions
 from ._pagination import AsyncPager, SyncPager
+from ._streaming import AsyncStream, Stream
 from ._uploads import UploadData
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         GetEnvironmentFilesResponse,
         Interaction,
         InteractionsInput,
+        InteractionSseStreamEvent,
         ListAgentsResponse,
         ListCredentialsResponse,
         ListEnvironmentsResponse,
@@ -83,6 +85,28 @@ __all__ = [
     "VoicesResource",
     "WebhooksResource",
 ]
+
+_STREAM_INTERACTIONS_CREATE = StreamSpec(
+    event_schema="InteractionSseStreamEvent",
+    final_schema="Interaction",
+    query={"alt": "sse"},
+    body={"stream": True},
+    resume_template="/{api_version}/interactions/{interactionsId}",
+    resume_path_parameter="interactionsId",
+    resume_query={"alt": "sse", "stream": "true"},
+    resume_parameter="last_event_id",
+)
+
+_STREAM_INTERACTIONS_GET = StreamSpec(
+    event_schema="InteractionSseStreamEvent",
+    final_schema="Interaction",
+    query={"alt": "sse", "stream": "true"},
+    body={},
+    resume_template="/{api_version}/interactions/{interactionsId}",
+    resume_path_parameter="interactionsId",
+    resume_query={"alt": "sse", "stream": "true"},
+    resume_parameter="last_event_id",
+)
 
 
 class EnvironmentsFilesResource:
@@ -670,6 +694,40 @@ class InteractionsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
+    def resume(
+        self, id: str, last_event_id: str | None = None
+    ) -> Stream[InteractionSseStreamEvent, Interaction]:
+        """Re-open the event stream of `id` after `last_event_id`."""
+        return cast(
+            "Stream[InteractionSseStreamEvent, Interaction]",
+            self._client.resume(_STREAM_INTERACTIONS_GET, id, last_event_id),
+        )
+
+    def wait(
+        self,
+        id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        grace_period: float = 10.0,
+    ) -> Interaction:
+        """Poll until the interaction reaches a terminal status, backing off between polls.
+
+        A 403/404 within `grace_period` seconds is retried (a fresh background interaction may
+        not be visible yet); `WaitTimeoutError` is raised after `timeout` seconds.
+        """
+        return cast(
+            "Interaction",
+            self._client.wait(
+                lambda: self.get(id),
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                grace_period=grace_period,
+            ),
+        )
+
     def cancel(
         self,
         id: str,
@@ -702,6 +760,7 @@ class InteractionsResource:
             ),
         )
 
+    @overload
     def create(
         self,
         *,
@@ -725,12 +784,76 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: builtins.list[Tool] | None = None,
         webhook_config: WebhookConfig | None = None,
+        stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Interaction:
+    ) -> Interaction: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
+        generation_config: GenerationConfig | None = None,
+        input: InteractionsInput | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: AgentInteractionResponseFormat
+        | ModelInteractionResponseFormat
+        | None = None,
+        response_modalities: builtins.list[ResponseModality | str] | None = None,
+        safety_settings: builtins.list[SafetySetting] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: builtins.list[Tool] | None = None,
+        webhook_config: WebhookConfig | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Stream[InteractionSseStreamEvent, Interaction]: ...
+
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
+        generation_config: GenerationConfig | None = None,
+        input: InteractionsInput | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: AgentInteractionResponseFormat
+        | ModelInteractionResponseFormat
+        | None = None,
+        response_modalities: builtins.list[ResponseModality | str] | None = None,
+        safety_settings: builtins.list[SafetySetting] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: builtins.list[Tool] | None = None,
+        webhook_config: WebhookConfig | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Interaction | Stream[InteractionSseStreamEvent, Interaction]:
         """Creates a new interaction.
 
         Args:
@@ -756,41 +879,41 @@ class InteractionsResource:
         `POST /{api_version}/interactions` (CreateInteraction).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return cast(
-            "Interaction",
-            self._client.call(
-                Call(
-                    "POST",
-                    "/{api_version}/interactions",
-                    body={
-                        "agent": agent,
-                        "agent_config": agent_config,
-                        "background": background,
-                        "continuation_token": continuation_token,
-                        "environment": environment,
-                        "generation_config": generation_config,
-                        "input": input,
-                        "labels": labels,
-                        "model": model,
-                        "previous_interaction_id": previous_interaction_id,
-                        "response_format": response_format,
-                        "response_modalities": response_modalities,
-                        "safety_settings": safety_settings,
-                        "service_tier": service_tier,
-                        "store": store,
-                        "system_instruction": system_instruction,
-                        "tools": tools,
-                        "webhook_config": webhook_config,
-                    },
-                    body_schemas=(
-                        ("AgentInteraction", ("agent",)),
-                        ("ModelInteraction", ("model", "input")),
-                    ),
-                    response_schema="Interaction",
-                ),
-                options,
+        call = Call(
+            "POST",
+            "/{api_version}/interactions",
+            body={
+                "agent": agent,
+                "agent_config": agent_config,
+                "background": background,
+                "continuation_token": continuation_token,
+                "environment": environment,
+                "generation_config": generation_config,
+                "input": input,
+                "labels": labels,
+                "model": model,
+                "previous_interaction_id": previous_interaction_id,
+                "response_format": response_format,
+                "response_modalities": response_modalities,
+                "safety_settings": safety_settings,
+                "service_tier": service_tier,
+                "store": store,
+                "system_instruction": system_instruction,
+                "tools": tools,
+                "webhook_config": webhook_config,
+            },
+            body_schemas=(
+                ("AgentInteraction", ("agent",)),
+                ("ModelInteraction", ("model", "input")),
             ),
+            response_schema="Interaction",
         )
+        if stream:
+            return cast(
+                "Stream[InteractionSseStreamEvent, Interaction]",
+                self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
+            )
+        return cast("Interaction", self._client.call(call, options))
 
     def delete(
         self,
@@ -819,17 +942,46 @@ class InteractionsResource:
             options,
         )
 
+    @overload
     def get(
         self,
         id: str,
         *,
         include_input: bool | None = None,
+        stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Interaction:
+    ) -> Interaction: ...
+
+    @overload
+    def get(
+        self,
+        id: str,
+        *,
+        include_input: bool | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Stream[InteractionSseStreamEvent, Interaction]: ...
+
+    def get(
+        self,
+        id: str,
+        *,
+        include_input: bool | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Interaction | Stream[InteractionSseStreamEvent, Interaction]:
         """Retrieves the full details of a single interaction based on its
         `Interaction.id`.
 
@@ -840,19 +992,19 @@ class InteractionsResource:
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return cast(
-            "Interaction",
-            self._client.call(
-                Call(
-                    "GET",
-                    "/{api_version}/interactions/{interactionsId}",
-                    path_parameters=(PathParameter("interactionsId", id),),
-                    query={"include_input": include_input},
-                    response_schema="Interaction",
-                ),
-                options,
-            ),
+        call = Call(
+            "GET",
+            "/{api_version}/interactions/{interactionsId}",
+            path_parameters=(PathParameter("interactionsId", id),),
+            query={"include_input": include_input},
+            response_schema="Interaction",
         )
+        if stream:
+            return cast(
+                "Stream[InteractionSseStreamEvent, Interaction]",
+                self._client.stream(call, _STREAM_INTERACTIONS_GET, options),
+            )
+        return cast("Interaction", self._client.call(call, options))
 
 
 class TriggersResource:
@@ -2156,6 +2308,40 @@ class AsyncInteractionsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
+    async def resume(
+        self, id: str, last_event_id: str | None = None
+    ) -> AsyncStream[InteractionSseStreamEvent, Interaction]:
+        """Re-open the event stream of `id` after `last_event_id`."""
+        return cast(
+            "AsyncStream[InteractionSseStreamEvent, Interaction]",
+            await self._client.resume(_STREAM_INTERACTIONS_GET, id, last_event_id),
+        )
+
+    async def wait(
+        self,
+        id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        grace_period: float = 10.0,
+    ) -> Interaction:
+        """Poll until the interaction reaches a terminal status, backing off between polls.
+
+        A 403/404 within `grace_period` seconds is retried (a fresh background interaction may
+        not be visible yet); `WaitTimeoutError` is raised after `timeout` seconds.
+        """
+        return cast(
+            "Interaction",
+            await self._client.wait(
+                lambda: self.get(id),
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                grace_period=grace_period,
+            ),
+        )
+
     async def cancel(
         self,
         id: str,
@@ -2188,6 +2374,7 @@ class AsyncInteractionsResource:
             ),
         )
 
+    @overload
     async def create(
         self,
         *,
@@ -2211,12 +2398,76 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: builtins.list[Tool] | None = None,
         webhook_config: WebhookConfig | None = None,
+        stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Interaction:
+    ) -> Interaction: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
+        generation_config: GenerationConfig | None = None,
+        input: InteractionsInput | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: AgentInteractionResponseFormat
+        | ModelInteractionResponseFormat
+        | None = None,
+        response_modalities: builtins.list[ResponseModality | str] | None = None,
+        safety_settings: builtins.list[SafetySetting] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: builtins.list[Tool] | None = None,
+        webhook_config: WebhookConfig | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncStream[InteractionSseStreamEvent, Interaction]: ...
+
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
+        generation_config: GenerationConfig | None = None,
+        input: InteractionsInput | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: AgentInteractionResponseFormat
+        | ModelInteractionResponseFormat
+        | None = None,
+        response_modalities: builtins.list[ResponseModality | str] | None = None,
+        safety_settings: builtins.list[SafetySetting] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: builtins.list[Tool] | None = None,
+        webhook_config: WebhookConfig | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Interaction]:
         """Creates a new interaction.
 
         Args:
@@ -2242,41 +2493,41 @@ class AsyncInteractionsResource:
         `POST /{api_version}/interactions` (CreateInteraction).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return cast(
-            "Interaction",
-            await self._client.call(
-                Call(
-                    "POST",
-                    "/{api_version}/interactions",
-                    body={
-                        "agent": agent,
-                        "agent_config": agent_config,
-                        "background": background,
-                        "continuation_token": continuation_token,
-                        "environment": environment,
-                        "generation_config": generation_config,
-                        "input": input,
-                        "labels": labels,
-                        "model": model,
-                        "previous_interaction_id": previous_interaction_id,
-                        "response_format": response_format,
-                        "response_modalities": response_modalities,
-                        "safety_settings": safety_settings,
-                        "service_tier": service_tier,
-                        "store": store,
-                        "system_instruction": system_instruction,
-                        "tools": tools,
-                        "webhook_config": webhook_config,
-                    },
-                    body_schemas=(
-                        ("AgentInteraction", ("agent",)),
-                        ("ModelInteraction", ("model", "input")),
-                    ),
-                    response_schema="Interaction",
-                ),
-                options,
+        call = Call(
+            "POST",
+            "/{api_version}/interactions",
+            body={
+                "agent": agent,
+                "agent_config": agent_config,
+                "background": background,
+                "continuation_token": continuation_token,
+                "environment": environment,
+                "generation_config": generation_config,
+                "input": input,
+                "labels": labels,
+                "model": model,
+                "previous_interaction_id": previous_interaction_id,
+                "response_format": response_format,
+                "response_modalities": response_modalities,
+                "safety_settings": safety_settings,
+                "service_tier": service_tier,
+                "store": store,
+                "system_instruction": system_instruction,
+                "tools": tools,
+                "webhook_config": webhook_config,
+            },
+            body_schemas=(
+                ("AgentInteraction", ("agent",)),
+                ("ModelInteraction", ("model", "input")),
             ),
+            response_schema="Interaction",
         )
+        if stream:
+            return cast(
+                "AsyncStream[InteractionSseStreamEvent, Interaction]",
+                await self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
+            )
+        return cast("Interaction", await self._client.call(call, options))
 
     async def delete(
         self,
@@ -2305,17 +2556,46 @@ class AsyncInteractionsResource:
             options,
         )
 
+    @overload
     async def get(
         self,
         id: str,
         *,
         include_input: bool | None = None,
+        stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Interaction:
+    ) -> Interaction: ...
+
+    @overload
+    async def get(
+        self,
+        id: str,
+        *,
+        include_input: bool | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncStream[InteractionSseStreamEvent, Interaction]: ...
+
+    async def get(
+        self,
+        id: str,
+        *,
+        include_input: bool | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Interaction]:
         """Retrieves the full details of a single interaction based on its
         `Interaction.id`.
 
@@ -2326,19 +2606,19 @@ class AsyncInteractionsResource:
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return cast(
-            "Interaction",
-            await self._client.call(
-                Call(
-                    "GET",
-                    "/{api_version}/interactions/{interactionsId}",
-                    path_parameters=(PathParameter("interactionsId", id),),
-                    query={"include_input": include_input},
-                    response_schema="Interaction",
-                ),
-                options,
-            ),
+        call = Call(
+            "GET",
+            "/{api_version}/interactions/{interactionsId}",
+            path_parameters=(PathParameter("interactionsId", id),),
+            query={"include_input": include_input},
+            response_schema="Interaction",
         )
+        if stream:
+            return cast(
+                "AsyncStream[InteractionSseStreamEvent, Interaction]",
+                await self._client.stream(call, _STREAM_INTERACTIONS_GET, options),
+            )
+        return cast("Interaction", await self._client.call(call, options))
 
 
 class AsyncTriggersResource:

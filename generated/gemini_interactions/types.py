@@ -368,6 +368,15 @@ class UnknownAgentAgentConfig(UnknownVariant):
     type: str | None = None
     """The variant's tag, as received."""
 
+    max_total_tokens: Int64String | None = None
+    """Max total tokens for the agent run.
+
+    An integer that travels as a JSON string.
+    """
+
+    model: str | None = None
+    """The model to use for agent reasoning."""
+
 
 AgentAgentConfig: TypeAlias = Annotated[
     Annotated[AntigravityAgentConfig, Tag("antigravity")]
@@ -1438,6 +1447,15 @@ class UnknownAnnotation(UnknownVariant):
     type: str | None = None
     """The variant's tag, as received."""
 
+    end_index: int | None = None
+    """End of the attributed segment, exclusive."""
+
+    start_index: int | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
 
 class UrlCitation(ApiModel):
     """A URL citation annotation."""
@@ -1603,6 +1621,20 @@ class UnknownMediaProcessing(UnknownVariant):
 
     type: str | None = None
     """The variant's tag, as received."""
+
+    end_offset: str | None = None
+    """Optional. Segment end time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
+    `start_offset` if `start_offset` is set.
+    """
+
+    fps: float | None = None
+    """Optional. Video frame-rate sampling density."""
+
+    start_offset: str | None = None
+    """Optional. Segment start time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "10.5s". Must be non-negative.
+    """
 
 
 MediaProcessing: TypeAlias = Annotated[
@@ -3800,6 +3832,8 @@ class UnknownCredentialCreateParams(UnknownVariant):
     type: str | None = None
     """The variant's tag, as received."""
 
+    id: str | None = None
+
 
 CredentialCreateParams: TypeAlias = Annotated[
     Annotated[EnvironmentVariableConfig, Tag("environment_variable")]
@@ -5678,6 +5712,11 @@ class UnknownInteractionSseStreamEvent(UnknownVariant):
 
     event_type: str | None = None
     """The variant's tag, as received."""
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
 
 
 InteractionSseStreamEvent: TypeAlias = Annotated[

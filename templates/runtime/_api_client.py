@@ -16,7 +16,7 @@ Models are imported on first use, so constructing a client stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -25,9 +25,11 @@ import httpx
 
 from ._client_base import AsyncTransport, ClientCore, PathParameter, RequestOptions, SyncTransport
 from ._errors import GeminiError
+from ._streaming import AsyncStream, ResumePolicy, Stream
 from ._uploads import UploadData, read_upload
+from ._waiting import async_wait_until_done, wait_until_done
 
-__all__ = ["AsyncAPIClient", "Call", "SyncAPIClient"]
+__all__ = ["AsyncAPIClient", "Call", "StreamSpec", "SyncAPIClient"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,76 @@ class Call:
     body: Mapping[str, Any] | None = None
     body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
     response_schema: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """How an operation streams (`x-streaming`) and how its stream resumes.
+
+    `query` / `body` are added to the call to ask for SSE; the stream re-reads the interaction
+    with `resume_template` (its id in `resume_path_parameter`), streaming again with
+    `resume_query` plus `resume_parameter=<last event id>`.
+    """
+
+    event_schema: str
+    final_schema: str
+    query: Mapping[str, Any]
+    body: Mapping[str, Any]
+    resume_template: str
+    resume_path_parameter: str
+    resume_query: Mapping[str, Any]
+    resume_parameter: str
+
+
+def _stream_call(call: Call, spec: StreamSpec) -> Call:
+    body = {**call.body, **spec.body} if call.body is not None and spec.body else call.body
+    return Call(
+        call.method,
+        call.template,
+        call.path_parameters,
+        {**call.query, **spec.query},
+        call.headers,
+        body,
+        call.body_schemas,
+        call.response_schema,
+    )
+
+
+def _status_call(spec: StreamSpec, interaction_id: str) -> Call:
+    return Call(
+        "GET",
+        spec.resume_template,
+        (PathParameter(spec.resume_path_parameter, interaction_id),),
+        response_schema=None,
+    )
+
+
+def _resume_call(spec: StreamSpec, interaction_id: str, last_event_id: str | None) -> Call:
+    query = {**spec.resume_query, spec.resume_parameter: last_event_id}
+    return Call(
+        "GET",
+        spec.resume_template,
+        (PathParameter(spec.resume_path_parameter, interaction_id),),
+        query,
+    )
+
+
+def _resumed(spec: StreamSpec) -> StreamSpec:
+    """The spec of a call that is already a resume call (nothing more to add)."""
+    return StreamSpec(
+        spec.event_schema,
+        spec.final_schema,
+        {},
+        {},
+        spec.resume_template,
+        spec.resume_path_parameter,
+        spec.resume_query,
+        spec.resume_parameter,
+    )
+
+
+def _path_value(call: Call, name: str) -> str | None:
+    return next((p.value for p in call.path_parameters if p.name == name), None)
 
 
 @cache
@@ -71,6 +143,8 @@ class _CallPreparation:
 
     _package: str
     _core: ClientCore
+    resume_policy: ResumePolicy = ResumePolicy()
+    """How streams resume after a dropped connection (attempts, backoff, early-404 grace)."""
 
     def _prepare(self, call: Call, options: RequestOptions | None) -> httpx.Request:
         body: Any = None
@@ -115,6 +189,46 @@ class SyncAPIClient(_CallPreparation):
         response = self._transport.send(request, self._core.policy_for(options))
         return self._parse(call, response)
 
+    def stream(
+        self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
+    ) -> Stream[Any, Any]:
+        """Send a streaming call; the stream resumes itself when the connection drops."""
+        policy = self._core.policy_for(options)
+        request = self._prepare(_stream_call(call, spec), options)
+        response = self._transport.send(request, policy, stream=True)
+
+        def fetch_status(interaction_id: str) -> dict[str, Any]:
+            status = self._prepare(_status_call(spec, interaction_id), None)
+            result: dict[str, Any] = self._transport.send(status, policy).json()
+            return result
+
+        def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
+            resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
+            return self._transport.send(resume, policy, stream=True)
+
+        return Stream(
+            response,
+            parse_event=_adapter(self._package, spec.event_schema).validate_python,
+            parse_final=_adapter(self._package, spec.final_schema).validate_python,
+            fetch_status=fetch_status,
+            reconnect=reconnect,
+            policy=self.resume_policy,
+            interaction_id=_path_value(call, spec.resume_path_parameter),
+            sleep=self._transport.sleep,
+            clock=self._transport.clock,
+        )
+
+    def resume(
+        self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
+    ) -> Stream[Any, Any]:
+        """Re-open the event stream of an interaction after `last_event_id`."""
+        return self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
+
+    def wait(self, fetch: Callable[[], Any], **settings: float) -> Any:
+        """Poll `fetch` until a terminal status (see `_waiting.wait_until_done`)."""
+        transport = self._transport
+        return wait_until_done(fetch, sleep=transport.sleep, clock=transport.clock, **settings)
+
     def upload(
         self,
         start: Call,
@@ -153,6 +267,48 @@ class AsyncAPIClient(_CallPreparation):
         request = self._prepare(call, options)
         response = await self._transport.send(request, self._core.policy_for(options))
         return self._parse(call, response)
+
+    async def stream(
+        self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
+    ) -> AsyncStream[Any, Any]:
+        """Send a streaming call; the stream resumes itself when the connection drops."""
+        policy = self._core.policy_for(options)
+        request = self._prepare(_stream_call(call, spec), options)
+        response = await self._transport.send(request, policy, stream=True)
+
+        async def fetch_status(interaction_id: str) -> dict[str, Any]:
+            status = self._prepare(_status_call(spec, interaction_id), None)
+            result: dict[str, Any] = (await self._transport.send(status, policy)).json()
+            return result
+
+        async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
+            resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
+            return await self._transport.send(resume, policy, stream=True)
+
+        return AsyncStream(
+            response,
+            parse_event=_adapter(self._package, spec.event_schema).validate_python,
+            parse_final=_adapter(self._package, spec.final_schema).validate_python,
+            fetch_status=fetch_status,
+            reconnect=reconnect,
+            policy=self.resume_policy,
+            interaction_id=_path_value(call, spec.resume_path_parameter),
+            sleep=self._transport.sleep,
+            clock=self._transport.clock,
+        )
+
+    async def resume(
+        self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
+    ) -> AsyncStream[Any, Any]:
+        """Re-open the event stream of an interaction after `last_event_id`."""
+        return await self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
+
+    async def wait(self, fetch: Callable[[], Awaitable[Any]], **settings: float) -> Any:
+        """Poll `fetch` until a terminal status (see `_waiting.async_wait_until_done`)."""
+        transport = self._transport
+        return await async_wait_until_done(
+            fetch, sleep=transport.sleep, clock=transport.clock, **settings
+        )
 
     async def upload(
         self,

@@ -300,29 +300,29 @@ class SyncTransport:
     ) -> None:
         self._owns_client = http_client is None
         self.http = http_client or httpx.Client()
-        self._sleep = sleep
-        self._clock = clock
+        self.sleep = sleep
+        self.clock = clock
 
     def send(
         self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
     ) -> httpx.Response:
         """Send `request`, retrying per `policy`; return a 2xx response or raise."""
-        attempts = _Attempts(policy, self._clock(), self._clock)
+        attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
-            started = self._clock()
+            started = self.clock()
             try:
                 response = self.http.send(request, stream=stream)
             except httpx.TransportError as error:
                 wait = attempts.after_transport_error(request, error)
                 if wait is None:
                     raise _connection_error(request, error) from error
-                self._sleep(wait)
+                self.sleep(wait)
                 continue
             logger.debug(
                 "%s -> %d in %.1f ms",
                 _redacted(request),
                 response.status_code,
-                (self._clock() - started) * 1000,
+                (self.clock() - started) * 1000,
             )
             if response.is_success:
                 return response
@@ -331,7 +331,7 @@ class SyncTransport:
             wait = attempts.after_status(request, response)
             if wait is None:
                 raise status_error(response)
-            self._sleep(wait)
+            self.sleep(wait)
 
     def close(self) -> None:
         """Close the underlying client if this transport created it."""
@@ -351,29 +351,29 @@ class AsyncTransport:
     ) -> None:
         self._owns_client = http_client is None
         self.http = http_client or httpx.AsyncClient()
-        self._sleep = sleep or _asyncio_sleep
-        self._clock = clock
+        self.sleep = sleep or _asyncio_sleep
+        self.clock = clock
 
     async def send(
         self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
     ) -> httpx.Response:
         """Send `request`, retrying per `policy`; return a 2xx response or raise."""
-        attempts = _Attempts(policy, self._clock(), self._clock)
+        attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
-            started = self._clock()
+            started = self.clock()
             try:
                 response = await self.http.send(request, stream=stream)
             except httpx.TransportError as error:
                 wait = attempts.after_transport_error(request, error)
                 if wait is None:
                     raise _connection_error(request, error) from error
-                await self._sleep(wait)
+                await self.sleep(wait)
                 continue
             logger.debug(
                 "%s -> %d in %.1f ms",
                 _redacted(request),
                 response.status_code,
-                (self._clock() - started) * 1000,
+                (self.clock() - started) * 1000,
             )
             if response.is_success:
                 return response
@@ -382,7 +382,7 @@ class AsyncTransport:
             wait = attempts.after_status(request, response)
             if wait is None:
                 raise status_error(response)
-            await self._sleep(wait)
+            await self.sleep(wait)
 
     async def close(self) -> None:
         """Close the underlying client if this transport created it."""

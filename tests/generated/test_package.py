@@ -73,7 +73,7 @@ def _public_names(path: Path) -> tuple[set[str], set[str]]:
     defined: set[str] = set()
     imported: set[str] = set()
     for node in tree.body:
-        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             defined.add(node.name)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import httpx
 
-from ._api_client import AsyncAPIClient, Call, SyncAPIClient
+from ._api_client import AsyncAPIClient, Call, StreamSpec, SyncAPIClient
 from ._client_base import PathParameter, RequestOptions
 from ._pagination import AsyncPager, SyncPager
+from ._streaming import AsyncStream, Stream
 from ._uploads import UploadData
 
 if TYPE_CHECKING:

@@ -1,0 +1,123 @@
+"""An incremental Server-Sent Events decoder that never loses or invents an event.
+
+Bytes go in as they arrive (chunk boundaries anywhere, even inside a multi-byte UTF-8 character
+or between `\\r` and `\\n`); complete events come out. It follows the SSE specification — LF,
+CRLF or CR line ends, multi-line `data:`, `event:`, `id:`, `retry:`, `:` comments — and adds what
+the Gemini API needs:
+
+- `data: [DONE]` is reported as the end of the stream;
+- a line that is a bare JSON object or array, with no field name (a refusal sent after HTTP
+  200, fact W77), is reported as its own item so the caller can surface it instead of skipping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["DONE", "BareJsonLine", "SSEDecoder", "ServerSentEvent"]
+
+
+@dataclass(frozen=True)
+class ServerSentEvent:
+    """One dispatched event: its data (lines joined by `\\n`), type, id and retry hint."""
+
+    data: str
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+
+
+@dataclass(frozen=True)
+class BareJsonLine:
+    """A line holding a JSON value with no SSE field name."""
+
+    text: str
+
+
+DONE = ServerSentEvent(data="[DONE]")
+"""Yielded once for the `data: [DONE]` sentinel."""
+
+
+class SSEDecoder:
+    """Feed bytes with `feed()`, call `flush()` at the end; both yield complete items."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._pending_cr = False
+
+    def feed(self, chunk: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
+        """Decode `chunk`, yielding every item it completes."""
+        if self._pending_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        self._pending_cr = False
+        buffer = self._buffer + chunk if self._buffer else chunk
+        position = 0
+        while True:
+            cut = _line_end(buffer, position)
+            if cut is None:
+                break
+            end, width = cut
+            if width == 1 and buffer[end] == 0x0D and end + 1 == len(buffer):
+                self._pending_cr = True  # a CR ending a chunk may be half of a CRLF
+            line = buffer[position:end].decode("utf-8", errors="replace")
+            position = end + width
+            item = self._line(line)
+            if item is not None:
+                yield item
+        self._buffer = buffer[position:]
+
+    def flush(self) -> Iterator[ServerSentEvent | BareJsonLine]:
+        """Decode what is left when the stream ends (a last line may lack its line end)."""
+        if self._buffer:
+            line = self._buffer.decode("utf-8", errors="replace")
+            self._buffer = b""
+            item = self._line(line)
+            if item is not None:
+                yield item
+        item = self._dispatch()
+        if item is not None:
+            yield item
+
+    def _line(self, line: str) -> ServerSentEvent | BareJsonLine | None:
+        if not line:
+            return self._dispatch()
+        if line.startswith(":"):
+            return None
+        if line[0] in "{[" and not self._data:
+            return BareJsonLine(line)
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+    def _dispatch(self) -> ServerSentEvent | None:
+        if not self._data:
+            self._event = None
+            return None
+        data = "\n".join(self._data)
+        event = ServerSentEvent(data=data, event=self._event, id=self._id, retry=self._retry)
+        self._data = []
+        self._event = None
+        return DONE if data.strip() == "[DONE]" else event
+
+
+def _line_end(buffer: bytes, start: int) -> tuple[int, int] | None:
+    """Where the next line ends at or after `start`, and the width of its line break."""
+    lf = buffer.find(b"\n", start)
+    cr = buffer.find(b"\r", start, lf if lf != -1 else len(buffer))
+    if cr == -1:
+        return None if lf == -1 else (lf, 1)
+    return (cr, 2) if cr + 1 == lf else (cr, 1)

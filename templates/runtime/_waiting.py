@@ -1,0 +1,112 @@
+"""Waiting for a background interaction to finish, by polling with backoff.
+
+`wait_until_done` polls until the interaction reaches a terminal status (completed, failed,
+cancelled, requires_action, incomplete, budget_exceeded). A status it does not know keeps it
+polling. A 403 or 404 within `grace_period` seconds of the start is taken for the API not having
+caught up with a fresh background create yet (fact W78) and polled again; after that it is
+raised. When `timeout` passes first, `WaitTimeoutError` says the last status seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from ._errors import GeminiError, NotFoundError, PermissionDeniedError
+
+__all__ = ["TERMINAL_STATUSES", "WaitTimeoutError", "async_wait_until_done", "wait_until_done"]
+
+TERMINAL_STATUSES = frozenset(
+    {"completed", "failed", "cancelled", "requires_action", "incomplete", "budget_exceeded"}
+)
+_T = TypeVar("_T")
+
+
+class WaitTimeoutError(GeminiError, TimeoutError):
+    """The interaction did not reach a terminal status in time."""
+
+    def __init__(self, timeout: float, last_status: Any) -> None:
+        super().__init__(f"not finished after {timeout:g}s (last status: {last_status!r})")
+        self.last_status = last_status
+
+
+class _Poll:
+    def __init__(
+        self,
+        timeout: float,
+        interval: float,
+        max_interval: float,
+        grace: float,
+        clock: Callable[[], float],
+    ) -> None:
+        self.timeout, self.interval, self.max_interval, self.grace = (
+            timeout,
+            interval,
+            max_interval,
+            grace,
+        )
+        self.clock = clock
+        self.started = clock()
+        self.status: Any = None
+
+    def done(self, value: Any) -> bool:
+        self.status = getattr(value, "status", None)
+        return self.status in TERMINAL_STATUSES
+
+    def tolerated(self, error: Exception) -> bool:
+        early = self.clock() - self.started <= self.grace
+        return early and isinstance(error, NotFoundError | PermissionDeniedError)
+
+    def next_delay(self) -> float:
+        remaining = self.timeout - (self.clock() - self.started)
+        if remaining <= 0:
+            raise WaitTimeoutError(self.timeout, self.status)
+        delay = min(self.interval, remaining)
+        self.interval = min(self.max_interval, self.interval * 1.5)
+        return delay
+
+
+def wait_until_done(
+    fetch: Callable[[], _T],
+    *,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    grace_period: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> _T:
+    """Call `fetch` until its result has a terminal `status`."""
+    poll = _Poll(timeout, poll_interval, max_poll_interval, grace_period, clock)
+    while True:
+        try:
+            value = fetch()
+            if poll.done(value):
+                return value
+        except (NotFoundError, PermissionDeniedError) as error:
+            if not poll.tolerated(error):
+                raise
+        sleep(poll.next_delay())
+
+
+async def async_wait_until_done(
+    fetch: Callable[[], Awaitable[_T]],
+    *,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    grace_period: float,
+    sleep: Callable[[float], Awaitable[None]],
+    clock: Callable[[], float],
+) -> _T:
+    """The async twin of `wait_until_done`."""
+    poll = _Poll(timeout, poll_interval, max_poll_interval, grace_period, clock)
+    while True:
+        try:
+            value = await fetch()
+            if poll.done(value):
+                return value
+        except (NotFoundError, PermissionDeniedError) as error:
+            if not poll.tolerated(error):
+                raise
+        await sleep(poll.next_delay())

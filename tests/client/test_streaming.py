@@ -1,0 +1,290 @@
+"""Streaming: SSE framing, accumulation, random-cut resume, and streams that end badly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import gemini_interactions as gi
+import pytest
+from gemini_interactions import AsyncClient, Client
+from gemini_interactions._client_base import AsyncTransport, SyncTransport
+from gemini_interactions._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
+
+from tests.client.conftest import API_KEY
+from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.conftest import SHARED
+
+STREAM = (SHARED / "bench" / "payloads" / "stream.sse").read_bytes()
+
+
+def decode_all(chunks: list[bytes]) -> list[Any]:
+    decoder = SSEDecoder()
+    items = [item for chunk in chunks for item in decoder.feed(chunk)]
+    return items + list(decoder.flush())
+
+
+FRAMES = (
+    'event: step.delta\r\ndata: {"a": "é漢😀"}\r\nid: 7\r\n\r\n'
+    ": keep-alive comment\n"
+    "data: line one\ndata: line two\n\n"
+    "retry: 3000\rdata: cr only\r\r"
+    "data: last without blank line"
+).encode()
+
+
+def test_sse_framing_crlf_lf_cr_multiline_comments_and_ids() -> None:
+    items = decode_all([FRAMES])
+    assert items == [
+        ServerSentEvent(data='{"a": "é漢😀"}', event="step.delta", id="7"),
+        ServerSentEvent(data="line one\nline two", id="7"),
+        ServerSentEvent(data="cr only", id="7", retry=3000),
+        ServerSentEvent(data="last without blank line", id="7", retry=3000),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sse_chunk_boundaries_anywhere_even_inside_utf8(seed: int) -> None:
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, len(FRAMES)), 12))
+    chunks = [FRAMES[a:b] for a, b in zip([0, *cuts], [*cuts, len(FRAMES)], strict=True)]
+    assert decode_all(chunks) == decode_all([FRAMES])
+    assert decode_all([bytes([byte]) for byte in FRAMES]) == decode_all([FRAMES])
+
+
+def test_done_sentinel_and_bare_json_lines() -> None:
+    items = decode_all([b'data: {"x":1}\n\n{"error": {"message": "refused"}}\ndata: [DONE]\n\n'])
+    assert items == [
+        ServerSentEvent('{"x":1}'),
+        BareJsonLine('{"error": {"message": "refused"}}'),
+        DONE,
+    ]
+
+
+def stream_reply(body: bytes = STREAM, cut_at: int | None = None) -> Reply:
+    return Reply(raw=body, content_type="text/event-stream", cut_at=cut_at)
+
+
+def test_create_streams_typed_events_and_accumulates_the_interaction(
+    client: Client, server: LoopbackServer
+) -> None:
+    server.handler = lambda request: stream_reply()
+    stream = client.interactions.create(model="gemini-3-flash-preview", input="go", stream=True)
+    kinds: dict[str, int] = {}
+    for event in stream:
+        kinds[type(event).__name__] = kinds.get(type(event).__name__, 0) + 1
+    assert sum(kinds.values()) == 10047 == stream.events_received
+    assert kinds["StepDelta"] > 9000 and kinds["InteractionCompletedEvent"] == 1
+    request = server.requests[0]
+    assert request.query["alt"] == ["sse"] and request.json()["stream"] is True
+    final = stream.final()
+    assert isinstance(final, gi.Interaction) and final.status == "requires_action"
+    assert final.usage is not None and final.usage.total_tokens == 61232
+    steps = final.steps or []
+    assert [type(step).__name__ for step in steps][:1] == ["ThoughtStep"]
+    calls = [step for step in steps if isinstance(step, gi.FunctionCallStep)]
+    assert calls and isinstance(calls[-1].arguments, dict)
+    texts = [
+        block
+        for step in steps
+        if isinstance(step, gi.ModelOutputStep)
+        for block in step.content or []
+    ]
+    assert texts and all(isinstance(block, gi.TextContent) for block in texts)
+
+
+EVENTS = [chunk + b"\n\n" for chunk in STREAM.split(b"\n\n") if chunk.strip()]
+INTERACTION_ID = "v1_ChdBbmNob3JCZW5jaG1hcmtTdHJlYW0"
+
+
+def resuming_server(server: LoopbackServer, rng: random.Random, cuts: list[int]) -> None:
+    """Serve the benchmark stream, dropping the connection at random points; resume on GET."""
+
+    def handler(request: RecordedRequest) -> Reply:
+        if request.method == "GET" and "alt" not in request.query:
+            return Reply(body={"id": INTERACTION_ID, "status": "in_progress"})
+        last = request.query.get("last_event_id", [None])[0]
+        start = 0 if last is None else int(last.split("_")[1]) + 1
+        body = b"".join(EVENTS[start:])
+        cut = (
+            rng.randrange(1, min(len(body), 60_000))
+            if len(cuts) < 40 and len(body) > 2000
+            else None
+        )
+        if cut is not None:
+            cuts.append(cut)
+        return stream_reply(body, cut_at=cut)
+
+    server.handler = handler
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_cuts_lose_and_duplicate_nothing(seed: int, server: LoopbackServer) -> None:
+    cuts: list[int] = []
+    resuming_server(server, random.Random(seed), cuts)
+    transport = SyncTransport(sleep=lambda seconds: None)
+    with Client(api_key=API_KEY, base_url=server.url, transport=transport) as client:
+        client.resume_policy = gi.client.Client.resume_policy.__class__(max_attempts=3)
+        stream = client.interactions.create(model="m", input="go", stream=True)
+        ids = [event.event_id for event in stream]
+    assert len(cuts) >= 20
+    assert ids == [f"evt_{index:06d}" for index in range(10047)]
+    resumes = [r for r in server.requests if r.method == "GET" and "alt" in r.query]
+    assert len(resumes) == len(cuts)
+    assert all(r.query["stream"] == ["true"] and "last_event_id" in r.query for r in resumes)
+
+
+def test_a_clean_close_before_completion_resumes_or_completes_from_status(
+    client: Client, server: LoopbackServer
+) -> None:
+    head = b"".join(EVENTS[:100])
+
+    def handler(request: RecordedRequest) -> Reply:
+        if request.method == "POST":
+            return stream_reply(head)
+        return Reply(
+            body={"id": INTERACTION_ID, "status": "completed", "usage": {"total_tokens": 5}}
+        )
+
+    server.handler = handler
+    stream = client.interactions.create(model="m", input="go", stream=True)
+    events = list(stream)
+    assert len(events) == 101
+    assert isinstance(events[-1], gi.InteractionCompletedEvent)
+    final = stream.final()
+    assert final.status == "completed" and final.usage and final.usage.total_tokens == 5
+    assert len(final.steps or []) >= 1
+
+
+def test_a_stream_that_cannot_complete_says_how_many_events_arrived(
+    client: Client, server: LoopbackServer
+) -> None:
+    head = b"".join(EVENTS[1:50])  # no interaction.created: nothing to resume
+    server.handler = lambda request: stream_reply(head)
+    with pytest.raises(gi.StreamError, match="after 49 event"):
+        list(client.interactions.create(model="m", input="go", stream=True))
+
+
+def test_a_bare_json_line_is_a_typed_stream_error(client: Client, server: LoopbackServer) -> None:
+    refusal = {"error": {"code": 400, "message": "Request blocked due to safety violations"}}
+    body = b"".join(EVENTS[:3]) + json.dumps(refusal).encode() + b"\n"
+    server.handler = lambda request: stream_reply(body)
+    stream = client.interactions.create(model="m", input="go", stream=True)
+    received = []
+    with pytest.raises(gi.StreamError) as raised:
+        for event in stream:
+            received.append(event)
+    assert len(received) == 3
+    assert raised.value.body == refusal and raised.value.events_received == 3
+
+
+def test_an_error_event_is_delivered_then_raised(client: Client, server: LoopbackServer) -> None:
+    error = b'data: {"event_type":"error","error":{"code":"internal","message":"boom"}}\n\n'
+    server.handler = lambda request: stream_reply(EVENTS[0] + error)
+    stream = client.interactions.create(model="m", input="go", stream=True)
+    received = []
+    with pytest.raises(gi.StreamError, match="boom"):
+        for event in stream:
+            received.append(event)
+    assert isinstance(received[-1], gi.ErrorEvent)
+
+
+def test_get_stream_and_explicit_resume(client: Client, server: LoopbackServer) -> None:
+    server.handler = lambda request: stream_reply(b"".join(EVENTS[10000:]))
+    events = list(client.interactions.get(INTERACTION_ID, stream=True))
+    assert events[-1].event_id == "evt_010046"
+    assert server.requests[0].query == {"alt": ["sse"], "stream": ["true"]}
+    resumed = client.interactions.resume(INTERACTION_ID, last_event_id="evt_009999")
+    assert next(event.event_id for event in resumed) == "evt_010000"
+    assert server.requests[1].query["last_event_id"] == ["evt_009999"]
+
+
+def test_breaking_out_closes_the_stream(client: Client, server: LoopbackServer) -> None:
+    server.handler = lambda request: stream_reply()
+    with client.interactions.create(model="m", input="go", stream=True) as stream:
+        for index, _ in enumerate(stream):
+            if index == 5:
+                break
+    assert stream.events_received == 6
+    with pytest.raises(StopIteration):
+        next(stream)
+
+
+def test_async_stream_accumulates(server: LoopbackServer) -> None:
+    server.handler = lambda request: stream_reply()
+
+    async def scenario() -> gi.Interaction:
+        async with AsyncClient(api_key=API_KEY, base_url=server.url) as client:
+            stream = await client.interactions.create(model="m", input="go", stream=True)
+            count = 0
+            async for _ in stream:
+                count += 1
+            assert count == 10047
+            return await stream.final()
+
+    final = asyncio.run(scenario())
+    assert final.status == "requires_action"
+
+
+def test_async_random_cut_resume(server: LoopbackServer) -> None:
+    cuts: list[int] = []
+    resuming_server(server, random.Random(7), cuts)
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    async def scenario() -> list[str | None]:
+        transport = AsyncTransport(sleep=no_sleep)
+        async with AsyncClient(api_key=API_KEY, base_url=server.url, transport=transport) as client:
+            stream = await client.interactions.create(model="m", input="go", stream=True)
+            return [event.event_id async for event in stream]
+
+    ids = asyncio.run(scenario())
+    assert ids == [f"evt_{index:06d}" for index in range(10047)] and len(cuts) >= 20
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def waiting_client(server: LoopbackServer, clock: Clock) -> Client:
+    transport = SyncTransport(sleep=clock.sleep, clock=clock)
+    return Client(api_key=API_KEY, base_url=server.url, transport=transport, max_retries=0)
+
+
+def test_wait_polls_through_unknown_statuses_and_early_404s(server: LoopbackServer) -> None:
+    answers = [
+        Reply(status=404, body={"error": {"message": "not yet"}}),
+        Reply(status=403, body={"error": {"message": "not yet"}}),
+        Reply(body={"id": "i", "status": "in_progress"}),
+        Reply(body={"id": "i", "status": "thinking_hard"}),
+        Reply(body={"id": "i", "status": "completed"}),
+    ]
+    server.handler = lambda request: answers.pop(0)
+    clock = Clock()
+    result = waiting_client(server, clock).interactions.wait("i", poll_interval=1.0)
+    assert result.status == "completed" and answers == []
+    assert clock.now == pytest.approx(1 + 1.5 + 2.25 + 3.375)
+
+
+def test_wait_gives_up_on_late_404s_and_after_the_timeout(server: LoopbackServer) -> None:
+    server.handler = lambda request: Reply(body={"id": "i", "status": "in_progress"})
+    with pytest.raises(gi.GeminiError, match="not finished after 5s"):
+        waiting_client(server, Clock()).interactions.wait("i", timeout=5)
+    server.handler = lambda request: Reply(status=404, body={"error": {"message": "gone"}})
+    with pytest.raises(gi.NotFoundError):
+        waiting_client(server, Clock()).interactions.wait("i", grace_period=3, timeout=60)
+
+
+def _unused(path: Path) -> None:
+    return None
