@@ -61,12 +61,6 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {
             when=(Condition("webhook_config", present=True),),
             require={"background": True},
         ),
-        Rule(
-            rule="no-thought-steps-in-input",
-            error="User turns cannot contain thought blocks.",
-            facts=("S8", "W18"),
-            forbid_items=("input", "type", ("thought",)),
-        ),
     ),
     "ModelInteraction": (
         Rule(
@@ -85,12 +79,6 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {
             facts=("W54",),
             when=(Condition("tools", contains=("type", "file_search")),),
             forbid_items=("tools", "type", ("google_search", "url_context")),
-        ),
-        Rule(
-            rule="no-thought-steps-in-input",
-            error="User turns cannot contain thought blocks.",
-            facts=("S8", "W18"),
-            forbid_items=("input", "type", ("thought",)),
         ),
     ),
 }

@@ -23,7 +23,14 @@ from typing import Any
 
 import httpx
 
-from ._client_base import AsyncTransport, ClientCore, PathParameter, RequestOptions, SyncTransport
+from ._client_base import (
+    AsyncTransport,
+    ClientCore,
+    PathParameter,
+    RequestOptions,
+    SyncTransport,
+    logger,
+)
 from ._errors import GeminiError
 from ._streaming import AsyncStream, ResumePolicy, Stream
 from ._uploads import UploadData, read_upload
@@ -128,6 +135,21 @@ def _adapter(package: str, name: str) -> Any:
     return TypeAdapter(getattr(_types_module(package), name))
 
 
+def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
+    """Log a warning for replayed steps whose signature is empty (fact W82)."""
+    steps = body.get("input")
+    if not isinstance(steps, list):
+        return
+    for index, step in enumerate(steps):
+        if isinstance(step, Mapping) and step.get("signature") == "":
+            logger.warning(
+                "input[%d] (a %s step) is replayed with an empty signature; the API has rejected "
+                "the next turn in this case before",
+                index,
+                step.get("type", "unknown"),
+            )
+
+
 def _choose_schema(
     schemas: tuple[tuple[str, tuple[str, ...]], ...], body: Mapping[str, Any]
 ) -> str:
@@ -156,6 +178,7 @@ class _CallPreparation:
                 body = model.to_dict()
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)
+                _warn_empty_signatures(body)
             else:
                 body = given
         return self._core.build_request(
