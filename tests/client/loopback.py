@@ -47,6 +47,7 @@ Handler = Callable[[RecordedRequest], Reply]
 
 class _QuietServer(ThreadingHTTPServer):
     request_queue_size = 1024  # the default backlog of 5 drops connections under concurrency
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up early (a test breaking out of a stream) is not an error."""
 
