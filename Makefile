@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
 .PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
-	report drift probe
+	report drift probe bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -44,6 +44,10 @@ drift: $(STAMP)  ## Try both targets' overlays on every spec snapshot and print 
 
 probe: $(STAMP)  ## Check the overlays' x-probe claims against the real API (needs GEMINI_API_KEY).
 	$(CODEGEN) probe
+
+bench: $(STAMP)  ## Benchmarks beside google-genai 3.3.0 (prints a table; build/bench.json).
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PYTHON) tests/benchmarks/bench.py
 
 lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
 	$(PYTHON) -m ruff check .

@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""Benchmarks of the generated client beside Google's SDK (google-genai 3.3.0), in one run.
+
+Not a test: it prints a table and writes the raw figures to build/bench.json. Run it with
+`make bench`, which installs the `bench` extra (google-genai) first. Both clients are driven
+offline through an injected `httpx` client with a `MockTransport`, on the same bytes from
+../shared/bench/payloads/; google-genai is measured by its anchor script
+(../shared/bench/anchor_google_genai.py) in a subprocess of the same run.
+
+Figures (medians of --repeats runs):
+1. cold import to a usable client, in a fresh interpreter;
+2. parse of large_interaction.json through `get`, our models' `validate_json` alone, and
+   `json.loads` as the floor;
+3. SSE: stream.sse (10,047 events) through `create(stream=True)`, sync and async, one event per
+   chunk and 64 KiB chunks;
+4. per-request overhead of sequential small `create` calls, sync and async, with bare httpx +
+   `json.loads` as the floor;
+5. `generate` and `check` wall time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+PAYLOADS = SHARED / "bench" / "payloads"
+ANCHOR = SHARED / "bench" / "anchor_google_genai.py"
+GENERATED = ROOT / "generated"
+sys.path.insert(0, str(GENERATED))
+
+import gemini_interactions as gi  # noqa: E402
+import httpx  # noqa: E402
+
+
+def median_runs(
+    fn: Callable[[], Any], repeats: int, iters: int = 1, warmup: int = 1
+) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    runs = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        runs.append((time.perf_counter() - start) / iters)
+    return runs
+
+
+def record(results: list[dict[str, Any]], **fields: Any) -> None:
+    results.append(fields)
+    print(json.dumps(fields), flush=True)
+
+
+def bench_import(results: list[dict[str, Any]], repeats: int) -> None:
+    code = (
+        "import time; t = time.perf_counter(); import gemini_interactions as g; "
+        "g.Client(api_key='bench-key').interactions; print(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(GENERATED), "PYTHONDONTWRITEBYTECODE": ""}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
+    record(
+        results,
+        bench="import",
+        client="ours",
+        ms=round(statistics.median(runs) * 1000, 1),
+        runs_ms=[round(r * 1000, 1) for r in runs],
+    )
+
+
+def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> gi.Client:
+    return gi.Client(
+        api_key="bench-key",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        max_retries=0,
+    )
+
+
+def bench_parse(results: list[dict[str, Any]], repeats: int, iters: int) -> None:
+    body = (PAYLOADS / "large_interaction.json").read_bytes()
+    client = mock_client(
+        lambda request: httpx.Response(
+            200, content=body, headers={"content-type": "application/json"}
+        )
+    )
+    tracemalloc.start()
+    client.interactions.get("v1_x")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    paths = {
+        "ours_get": lambda: client.interactions.get("v1_x"),
+        "ours_validate_json": lambda: gi.Interaction.model_validate_json(body),
+        "json_loads_floor": lambda: json.loads(body),
+    }
+    for name, fn in paths.items():
+        runs = median_runs(fn, repeats, iters)
+        record(
+            results,
+            bench="parse",
+            path=name,
+            ms=round(statistics.median(runs) * 1000, 2),
+            peak_mb_first_get=round(peak / 1e6, 1),
+        )
+
+
+def _chunks(sse: bytes, mode: str) -> list[bytes]:
+    if mode == "event":
+        return [part + b"\n\n" for part in sse.split(b"\n\n") if part]
+    return [sse[i : i + 65536] for i in range(0, len(sse), 65536)]
+
+
+class _SyncChunks(httpx.SyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
+
+
+class _AsyncChunks(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            yield chunk
+
+
+def bench_sse(results: list[dict[str, Any]], repeats: int) -> None:
+    sse = (PAYLOADS / "stream.sse").read_bytes()
+    for mode in ("event", "64k"):
+        chunks = _chunks(sse, mode)
+
+        def sync_handler(request: httpx.Request, chunks: list[bytes] = chunks) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_SyncChunks(chunks)
+            )
+
+        client = mock_client(sync_handler)
+
+        def run_sync(client: gi.Client = client) -> int:
+            count = 0
+            for _ in client.interactions.create(model="m", input="go", stream=True):
+                count += 1
+            return count
+
+        runs = median_runs(run_sync, repeats)
+        events = run_sync()
+        record(
+            results,
+            bench="sse",
+            api="sync",
+            chunking=mode,
+            events=events,
+            events_per_s=round(events / statistics.median(runs)),
+        )
+
+        async def async_handler(
+            request: httpx.Request, chunks: list[bytes] = chunks
+        ) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_AsyncChunks(chunks)
+            )
+
+        async def run_async() -> list[float]:
+            aclient = gi.AsyncClient(
+                api_key="bench-key",
+                http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)),
+            )
+            times = []
+            for index in range(repeats + 1):
+                start = time.perf_counter()
+                stream = await aclient.interactions.create(model="m", input="go", stream=True)
+                async for _ in stream:
+                    pass
+                if index:
+                    times.append(time.perf_counter() - start)
+            return times
+
+        aruns = asyncio.run(run_async())
+        record(
+            results,
+            bench="sse",
+            api="async",
+            chunking=mode,
+            events=events,
+            events_per_s=round(events / statistics.median(aruns)),
+        )
+
+
+def bench_overhead(results: list[dict[str, Any]], repeats: int, calls: int) -> None:
+    small = (PAYLOADS / "small_interaction.json").read_bytes()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=small, headers={"content-type": "application/json"})
+
+    client = mock_client(handler)
+    bare = httpx.Client(transport=httpx.MockTransport(handler))
+    paths = {
+        "ours_create": lambda: client.interactions.create(
+            model="gemini-3-flash-preview", input="Say hello"
+        ),
+        "bare_httpx_json_loads_floor": lambda: json.loads(
+            bare.post(
+                "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
+            ).content
+        ),
+    }
+    for name, fn in paths.items():
+        runs = median_runs(fn, repeats, calls)
+        record(
+            results,
+            bench="overhead",
+            api="sync",
+            path=name,
+            us_per_call=round(statistics.median(runs) * 1e6, 1),
+        )
+
+    async def async_handler(request: httpx.Request) -> httpx.Response:
+        return handler(request)
+
+    async def run_async() -> list[float]:
+        aclient = gi.AsyncClient(
+            api_key="bench-key",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)),
+            max_retries=0,
+        )
+        times = []
+        for index in range(repeats + 1):
+            start = time.perf_counter()
+            for _ in range(calls):
+                await aclient.interactions.create(model="gemini-3-flash-preview", input="Say hello")
+            if index:
+                times.append((time.perf_counter() - start) / calls)
+        return times
+
+    aruns = asyncio.run(run_async())
+    record(
+        results,
+        bench="overhead",
+        api="async",
+        path="ours_create",
+        us_per_call=round(statistics.median(aruns) * 1e6, 1),
+    )
+
+
+def bench_generation(results: list[dict[str, Any]], repeats: int) -> None:
+    for command in ("generate --out build/bench-generated", "check"):
+        runs, peaks = [], []
+        for _ in range(min(repeats, 3)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "generator", "--offline", *command.split()],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            runs.append(time.perf_counter() - start)
+            peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+        record(
+            results,
+            bench="generation",
+            command=command.split()[0],
+            s=round(statistics.median(runs), 2),
+            peak_rss_mb=round(max(peaks) / 1024, 1),
+        )
+
+
+def run_anchor(repeats: int, calls: int) -> list[dict[str, Any]]:
+    try:
+        import google.genai  # noqa: F401
+    except ImportError:
+        print(
+            "google-genai is not installed: run `make bench` (it installs the bench extra)",
+            file=sys.stderr,
+        )
+        return []
+    process = subprocess.run(
+        [
+            sys.executable,
+            str(ANCHOR),
+            "--payload-dir",
+            str(PAYLOADS),
+            "--repeats",
+            str(repeats),
+            "--calls",
+            str(calls),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in process.stdout.splitlines() if line.startswith("{")]
+
+
+def _cells(*values: object) -> str:
+    return "| " + " | ".join(str(value) for value in values) + " |"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def _find(rows: list[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
+    return next((row for row in rows if all(row.get(k) == v for k, v in match.items())), None)
+
+
+def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]:
+    """The comparison table, as Markdown lines."""
+    lines = [
+        _cells("figure", "ours", "google-genai", "ours / google-genai", "ours / floor"),
+        _cells(*["---"] * 5),
+    ]
+    mine = _find(ours, bench="import")
+    other = _find(theirs, bench="import", metric="fresh_process_total_ms")
+    if mine:
+        their_ms = other["value"] if other else None
+        lines.append(
+            _cells(
+                "import → usable client (ms)",
+                mine["ms"],
+                their_ms,
+                _ratio(mine["ms"], their_ms),
+                "",
+            )
+        )
+    get = _find(ours, bench="parse", path="ours_get")
+    validate = _find(ours, bench="parse", path="ours_validate_json")
+    floor = _find(ours, bench="parse", path="json_loads_floor")
+    parses = [row["ms_per_op"] for row in theirs if row.get("bench") == "parse_large_interaction"]
+    their_get = min(parses, default=None)
+    if get and validate and floor:
+        floors = (
+            f"{_ratio(get['ms'], validate['ms'])} of validate_json, "
+            f"{_ratio(get['ms'], floor['ms'])} of json.loads"
+        )
+        lines.append(
+            _cells(
+                "parse large interaction via get (ms)",
+                get["ms"],
+                their_get,
+                _ratio(get["ms"], their_get),
+                floors,
+            )
+        )
+    for api in ("sync", "async"):
+        for mode in ("event", "64k"):
+            sse = _find(ours, bench="sse", api=api, chunking=mode)
+            other = _find(theirs, bench="sse_stream", api=api, chunking=mode)
+            if sse:
+                rate = other["events_per_s"] if other else None
+                speedup = f"{sse['events_per_s'] / rate:.1f}x faster" if rate else "n/a"
+                label = f"SSE {api}, {mode} chunks (events/s)"
+                lines.append(_cells(label, sse["events_per_s"], rate, speedup, ""))
+    bare = _find(ours, bench="overhead", path="bare_httpx_json_loads_floor")
+    for api in ("sync", "async"):
+        call = _find(ours, bench="overhead", api=api, path="ours_create")
+        other = _find(theirs, bench="per_request_overhead", api=api)
+        if call:
+            their_us = other["us_per_call"] if other else None
+            floor_ratio = _ratio(call["us_per_call"], bare["us_per_call"]) if bare else ""
+            label = f"small create, {api} (µs/call)"
+            lines.append(
+                _cells(
+                    label,
+                    call["us_per_call"],
+                    their_us,
+                    _ratio(call["us_per_call"], their_us),
+                    floor_ratio,
+                )
+            )
+    for row in ours:
+        if row["bench"] == "generation":
+            label = f"`{row['command']}` (s, peak RSS MB)"
+            lines.append(_cells(label, f"{row['s']} s, {row['peak_rss_mb']} MB", "", "", ""))
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--parse-iters", type=int, default=10)
+    parser.add_argument("--no-anchor", action="store_true", help="skip google-genai")
+    args = parser.parse_args()
+    ours: list[dict[str, Any]] = []
+    record(
+        ours,
+        bench="machine",
+        python=platform.python_version(),
+        platform=platform.platform(),
+        cpus=os.cpu_count(),
+        date=time.strftime("%Y-%m-%d"),
+    )
+    bench_import(ours, args.repeats)
+    bench_parse(ours, args.repeats, args.parse_iters)
+    bench_sse(ours, args.repeats)
+    bench_overhead(ours, args.repeats, args.calls)
+    bench_generation(ours, args.repeats)
+    theirs = [] if args.no_anchor else run_anchor(max(5, args.repeats), args.calls)
+    lines = table(ours, theirs)
+    print("\n".join(lines))
+    out = ROOT / "build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(
+        json.dumps({"ours": ours, "google_genai": theirs, "table": lines}, indent=2) + "\n"
+    )
+    print(f"raw figures: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
