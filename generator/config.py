@@ -44,6 +44,7 @@ class Target:
     output: str | None
     package: str
     api_revision: str | None
+    model_mixins: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,29 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             raise BadInputError(f"{where}: expected a mapping.")
         _reject_unknown(
             raw,
-            {"description", "snapshot", "overlays", "output", "package", "api_revision"},
+            {
+                "description",
+                "snapshot",
+                "overlays",
+                "output",
+                "package",
+                "api_revision",
+                "model_mixins",
+            },
             where,
         )
         package = _require(raw, "package", str, where)
         if not _IDENTIFIER.match(package):
             raise BadInputError(f"{where}: package {package!r} is not a Python package name.")
+        mixins = raw.get("model_mixins") or {}
+        if not isinstance(mixins, dict) or not all(
+            isinstance(value, str) and re.match(r"^_[a-z_]+\.[A-Za-z_]+$", value)
+            for value in mixins.values()
+        ):
+            raise BadInputError(
+                f"{where}: model_mixins maps a schema name to `_module.ClassName` "
+                f"of templates/runtime."
+            )
         targets[name] = Target(
             name=name,
             description=_require(raw, "description", str, where),
@@ -140,6 +158,7 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             output=_optional_str(raw, "output", where),
             package=package,
             api_revision=_optional_str(raw, "api_revision", where),
+            model_mixins=tuple(sorted((str(k), str(v)) for k, v in mixins.items())),
         )
     if default not in targets:
         raise BadInputError(f"{source}: default target {default!r} is not defined.")

@@ -289,6 +289,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         _header(inputs),
         RenderInputs(templates),
         inputs.generator_version,
+        inputs.target.model_mixins,
     )
     rendered[REPORT_FILE] = overlay_report(inputs, patch)
     formatted = format_files(rendered)

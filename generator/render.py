@@ -111,6 +111,7 @@ def render(
     header: str,
     inputs: RenderInputs,
     version: str,
+    model_mixins: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, str]:
     """Render the package for `api` into `{path relative to the output root: text}`."""
     environment = _environment(inputs.templates)
@@ -196,7 +197,9 @@ def render(
             environment, "package/rules.py.jinja", {**common, **_rules_context(rules)}
         ),
         f"{package}/types.py": _render_template(
-            environment, "models/types.py.jinja", {**common, **types_context(types)}
+            environment,
+            "models/types.py.jinja",
+            {**common, **types_context(types, model_mixins)},
         ),
     }
     for name, text in inputs.runtime_modules().items():

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from generator.errors import BadInputError
 from generator.ir import EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
 from generator.literals import docstring, py_literal
 from generator.models import UNKNOWN_TAG, TypeModel
@@ -37,11 +38,13 @@ def _field_line(field: FieldDef) -> str:
     return f"{field.python_name}: {field.type_hint}"
 
 
-def _model(model: ModelDef) -> dict[str, Any]:
+def _model(model: ModelDef, mixins: dict[str, str] | None = None) -> dict[str, Any]:
     constants = tuple(field.python_name for field in model.fields if field.wire_constant)
+    base = "UnknownVariant" if model.unknown_variant else "ApiModel"
+    mixin = (mixins or {}).get(model.name)
     return {
         "name": model.name,
-        "base": "UnknownVariant" if model.unknown_variant else "ApiModel",
+        "base": f"{mixin.rsplit('.', 1)[1]}, {base}" if mixin else base,
         "docstring": docstring(model.description or f"The `{model.name}` object.", "    "),
         "constants": py_literal(constants) if constants else None,
         "fields": [
@@ -154,11 +157,18 @@ def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
     return ordered
 
 
-def types_context(types: TypeModel) -> dict[str, Any]:
+def types_context(
+    types: TypeModel, model_mixins: tuple[tuple[str, str], ...] = ()
+) -> dict[str, Any]:
     """Everything the types module template needs."""
+    mixins = dict(model_mixins)
+    known = {model.name for model in types.models}
+    for name in sorted(mixins):
+        if name not in known:
+            raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
     render: dict[str, Callable[[Any], dict[str, Any]]] = {
         "enum": _enum,
-        "model": _model,
+        "model": lambda model: _model(model, mixins),
         "union": _union,
         "alias": _alias,
     }
@@ -169,7 +179,9 @@ def types_context(types: TypeModel) -> dict[str, Any]:
         + [union.name for union in types.unions]
         + [alias.name for alias in types.aliases]
     )
+    imports = sorted({tuple(value.rsplit(".", 1)) for value in mixins.values()})
     return {
+        "mixin_imports": [{"module": module, "name": name} for module, name in imports],
         "definitions": definitions,
         "all_names": names,
     }

@@ -22,6 +22,7 @@ from ._base import (
     utf8_to_char_offsets,
     wire_aliases,
 )
+from ._helpers import InteractionHelpers
 
 __all__ = [
     "Agent",
@@ -4976,7 +4977,7 @@ later pass through unchanged.
 """
 
 
-class Interaction(ApiModel):
+class Interaction(InteractionHelpers, ApiModel):
     """The Interaction resource."""
 
     agent: AgentOption | str | None = None

@@ -223,3 +223,33 @@ def test_the_package_re_exports_every_type_lazily() -> None:
     assert "Interaction" in dir(gi)
     with pytest.raises(AttributeError):
         gi.NoSuchThing  # noqa: B018
+
+
+def test_interaction_accessors() -> None:
+    interaction = types.Interaction.model_validate(
+        {
+            "status": "requires_action",
+            "steps": [
+                {"type": "thought", "signature": "c2ln"},
+                {
+                    "type": "model_output",
+                    "content": [
+                        {"type": "text", "text": "Hello "},
+                        {"type": "image", "data": "AAEC", "mime_type": "image/png"},
+                        {"type": "text", "text": "world"},
+                        {"type": "audio", "data": "AAAA"},
+                    ],
+                },
+                {"type": "function_call", "id": "c1", "name": "f", "arguments": {"x": 1}},
+                {"type": "function_result", "call_id": "c1", "result": "ok"},
+            ],
+        }
+    )
+    assert interaction.text() == "Hello world"
+    assert [call.name for call in interaction.function_calls()] == ["f"]
+    assert [result.call_id for result in interaction.function_results()] == ["c1"]
+    assert len(interaction.thoughts()) == 1
+    assert [image.data_bytes() for image in interaction.images()] == [b"\x00\x01\x02"]
+    assert len(interaction.audio()) == 1
+    assert interaction.model_copy(update={"output_text": "given"}).text() == "given"
+    assert "text" not in interaction.to_dict(), "accessors never change the wire form"

@@ -64,3 +64,17 @@ def test_lock_entries_are_checked() -> None:
         parse_lock({"snapshots": [entry]})
     with pytest.raises(BadInputError, match=r"snapshots\[0\]: missing required key 'url'"):
         parse_lock({"snapshots": [{k: v for k, v in entry.items() if k != "url"}]})
+
+
+def test_model_mixins_must_name_a_runtime_class() -> None:
+    _, targets = parse_targets(
+        {
+            "default": "x",
+            "targets": {"x": {**_target(), "model_mixins": {"Interaction": "_helpers.H"}}},
+        }
+    )
+    assert targets["x"].model_mixins == (("Interaction", "_helpers.H"),)
+    with pytest.raises(BadInputError, match="model_mixins maps a schema name"):
+        parse_targets(
+            {"default": "x", "targets": {"x": {**_target(), "model_mixins": {"I": "os.system"}}}}
+        )

@@ -1,0 +1,70 @@
+"""Convenience accessors mixed into the generated `Interaction` model.
+
+They read the steps the API returned; nothing here changes what is serialized. Steps are
+recognized by their wire `type`, so they keep working for steps parsed from any revision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .types import (
+        AudioContent,
+        FunctionCallStep,
+        FunctionResultStep,
+        ImageContent,
+        ThoughtStep,
+    )
+
+__all__ = ["InteractionHelpers"]
+
+
+class InteractionHelpers:
+    """Accessors for the steps of an interaction (mixed into `Interaction`)."""
+
+    steps: Any
+    output_text: Any
+
+    def steps_of(self, step_type: str) -> list[Any]:
+        """Every step whose wire `type` is `step_type` (e.g. `"google_search_result"`)."""
+        return [step for step in self.steps or () if getattr(step, "type", None) == step_type]
+
+    def text(self) -> str:
+        """The model's text: `output_text` when the API sent it, else the text of its outputs."""
+        if isinstance(self.output_text, str):
+            return self.output_text
+        parts = []
+        for step in self.steps_of("model_output"):
+            for block in getattr(step, "content", None) or ():
+                if getattr(block, "type", None) == "text" and getattr(block, "text", None):
+                    parts.append(block.text)
+        return "".join(parts)
+
+    def function_calls(self) -> list[FunctionCallStep]:
+        """The function calls the model is waiting on answers for, in order."""
+        return self.steps_of("function_call")
+
+    def function_results(self) -> list[FunctionResultStep]:
+        """The function results in the interaction."""
+        return self.steps_of("function_result")
+
+    def thoughts(self) -> list[ThoughtStep]:
+        """The thought steps (summaries and signatures)."""
+        return self.steps_of("thought")
+
+    def _blocks(self, block_type: str) -> list[Any]:
+        return [
+            block
+            for step in self.steps_of("model_output")
+            for block in getattr(step, "content", None) or ()
+            if getattr(block, "type", None) == block_type
+        ]
+
+    def images(self) -> list[ImageContent]:
+        """Image outputs; `block.data_bytes()` decodes one."""
+        return self._blocks("image")
+
+    def audio(self) -> list[AudioContent]:
+        """Audio outputs; `block.data_bytes()` decodes one."""
+        return self._blocks("audio")
