@@ -1,0 +1,214 @@
+"""Multi-turn helpers: stateful conversations and the function-calling loop.
+
+`Conversation` chains turns through `previous_interaction_id` and, on every turn, sends again
+what the API does not carry over: the model, the tools and the system instruction (facts S2,
+W20, W22 — tools are not inherited, and system_instruction inheritance is contested).
+
+`function_tool(fn)` describes a typed Python callable as a `function` tool (its JSON schema
+derived from the signature with pydantic; an empty `required` list is left out, because the API
+rejects it, fact W81). `run_tools(conversation, functions, input)` sends a turn, executes every
+function call the model makes — matched to its result by `call_id`, in any order (S9, W23) —
+and sends the results back until the model stops calling or `max_rounds` is reached. It returns
+the last interaction and every execution with its arguments, result and timing.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AsyncConversation",
+    "Conversation",
+    "Execution",
+    "ToolRun",
+    "function_tool",
+]
+
+
+def function_tool(function: Callable[..., Any], *, name: str | None = None) -> dict[str, Any]:
+    """A `function` tool declaration for a typed callable (parameters from its signature)."""
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {}
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        annotation = parameter.annotation if parameter.annotation is not parameter.empty else Any
+        default = ... if parameter.default is parameter.empty else parameter.default
+        fields[parameter.name] = (annotation, default)
+    schema = create_model(f"{function.__name__}_parameters", **fields).model_json_schema()
+    schema.pop("title", None)
+    for prop in (schema.get("properties") or {}).values():
+        prop.pop("title", None)
+    if not schema.get("required"):
+        schema.pop("required", None)
+    description = inspect.getdoc(function) or ""
+    return {
+        "type": "function",
+        "name": name or function.__name__,
+        "description": description.split("\n\n")[0],
+        "parameters": schema,
+    }
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One function call the loop executed."""
+
+    call_id: str | None
+    name: str
+    arguments: Mapping[str, Any]
+    result: Any
+    is_error: bool
+    seconds: float
+
+
+@dataclass
+class ToolRun:
+    """What `run_tools` did: the final interaction, each execution, the rounds it took."""
+
+    interaction: Any
+    executions: list[Execution] = field(default_factory=list)
+    rounds: int = 0
+    finished: bool = False
+
+
+def _execute(functions: Mapping[str, Callable[..., Any]], call: Any) -> tuple[Execution, Any]:
+    started = time.perf_counter()
+    name = str(call.name)
+    arguments = call.arguments if isinstance(call.arguments, Mapping) else {}
+    function = functions.get(name)
+    try:
+        if function is None:
+            raise LookupError(f"no function named {name!r}")
+        result, is_error = function(**arguments), False
+    except Exception as error:  # reported to the model, which may recover
+        result, is_error = f"{type(error).__name__}: {error}", True
+    execution = Execution(
+        call.id, name, dict(arguments), result, is_error, time.perf_counter() - started
+    )
+    return execution, _result_step(call, result, is_error)
+
+
+def _result_step(call: Any, result: Any, is_error: bool) -> dict[str, Any]:
+    if not isinstance(result, str | dict):
+        result = json.dumps(result, default=str)
+    step: dict[str, Any] = {
+        "type": "function_result",
+        "call_id": call.id,
+        "name": call.name,
+        "result": result,
+    }
+    if is_error:
+        step["is_error"] = True
+    return step
+
+
+class Conversation:
+    """A stateful conversation: each `send` continues from the previous interaction."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        model: str,
+        tools: Sequence[Any] = (),
+        system_instruction: str | None = None,
+        **settings: Any,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.tools = list(tools)
+        self.system_instruction = system_instruction
+        self.settings = settings
+        self.last: Any = None
+
+    def _request(self, input: Any) -> dict[str, Any]:
+        request: dict[str, Any] = {"model": self.model, "input": input, **self.settings}
+        if self.tools:
+            request["tools"] = self.tools
+        if self.system_instruction is not None:
+            request["system_instruction"] = self.system_instruction
+        if self.last is not None and getattr(self.last, "id", None):
+            request["previous_interaction_id"] = self.last.id
+        return request
+
+    def send(self, input: Any) -> Any:
+        """Send one turn (text, content or steps) and return the interaction."""
+        self.last = self.client.interactions.create(**self._request(input))
+        return self.last
+
+    def run_tools(
+        self, functions: Sequence[Callable[..., Any]], input: Any, *, max_rounds: int = 5
+    ) -> ToolRun:
+        """Send `input`, then answer every function call until the model stops calling."""
+        by_name = {function.__name__: function for function in functions}
+        run = ToolRun(interaction=self.send(input))
+        while run.rounds < max_rounds:
+            calls = run.interaction.function_calls()
+            if not calls:
+                run.finished = True
+                return run
+            run.rounds += 1
+            results = []
+            for call in calls:
+                execution, step = _execute(by_name, call)
+                run.executions.append(execution)
+                results.append(step)
+            run.interaction = self.send(results)
+        run.finished = not run.interaction.function_calls()
+        return run
+
+
+class AsyncConversation(Conversation):
+    """`Conversation` for an `AsyncClient`: `await send(...)`, `await run_tools(...)`."""
+
+    async def send(self, input: Any) -> Any:
+        """Send one turn (text, content or steps) and return the interaction."""
+        self.last = await self.client.interactions.create(**self._request(input))
+        return self.last
+
+    async def run_tools(  # type: ignore[override]
+        self,
+        functions: Sequence[Callable[..., Any] | Callable[..., Awaitable[Any]]],
+        input: Any,
+        *,
+        max_rounds: int = 5,
+    ) -> ToolRun:
+        """Send `input`, then answer every function call until the model stops calling."""
+        by_name = {function.__name__: function for function in functions}
+        run = ToolRun(interaction=await self.send(input))
+        while run.rounds < max_rounds:
+            calls = run.interaction.function_calls()
+            if not calls:
+                run.finished = True
+                return run
+            run.rounds += 1
+            results = []
+            for call in calls:
+                execution, step = _execute(by_name, call)
+                if inspect.isawaitable(execution.result):
+                    started = time.perf_counter()
+                    try:
+                        result, is_error = await execution.result, False
+                    except Exception as error:  # reported to the model, which may recover
+                        result, is_error = f"{type(error).__name__}: {error}", True
+                    execution = Execution(
+                        execution.call_id,
+                        execution.name,
+                        execution.arguments,
+                        result,
+                        is_error,
+                        execution.seconds + time.perf_counter() - started,
+                    )
+                    step = _result_step(call, result, is_error)
+                run.executions.append(execution)
+                results.append(step)
+            run.interaction = await self.send(results)
+        run.finished = not run.interaction.function_calls()
+        return run
