@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
 .PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
-	report drift probe bench
+	report drift probe bench prism contract
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -57,7 +57,17 @@ typecheck: $(STAMP)  ## mypy --strict over the generator, the tests and the gene
 	$(PYTHON) -m mypy
 	cd generated && ../$(PYTHON) -m mypy --strict --cache-dir=/dev/null -p gemini_interactions
 
-pytest: $(STAMP)  ## The test suite (unit, conformance, golden, CLI, determinism).
+PRISM_VERSION := 5.14.2
+node_modules/.bin/prism:
+	@command -v npm >/dev/null || { echo "error: npm is needed for Prism: apt-get install nodejs npm"; exit 2; }
+	npm install --no-audit --no-fund --no-save --no-package-lock --silent @stoplight/prism-cli@$(PRISM_VERSION)
+
+prism: node_modules/.bin/prism  ## Install the Prism mock server (npm) into ./node_modules.
+
+contract: $(STAMP) prism  ## Independent checks: Prism, openapi-spec-validator, the model oracle.
+	$(PYTHON) -m pytest -q tests/contract tests/generated/test_oracle.py tests/test_facts_and_overlays.py
+
+pytest: $(STAMP) prism  ## The test suite (unit, conformance, golden, CLI, determinism).
 	$(PYTHON) -m pytest -q
 
 test: lint typecheck pytest check  ## Everything CI runs.

@@ -48,7 +48,17 @@ def _body(
 ) -> tuple[tuple[BodyField, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     if not operation.request_schema:
         return (), ()
-    names = [name.strip() for name in operation.request_schema.split("|")]
+    names = []
+    for name in (part.strip() for part in operation.request_schema.split("|")):
+        options = _schema(spec, name).get("oneOf")
+        if isinstance(options, list):  # a named union body: offer its members' fields
+            names += [
+                str(option["$ref"]).rsplit("/", 1)[-1]
+                for option in options
+                if isinstance(option, dict) and isinstance(option.get("$ref"), str)
+            ]
+        else:
+            names.append(name)
     merged: dict[str, tuple[list[str], bool, str]] = {}
     schemas = []
     for name in names:
@@ -65,7 +75,9 @@ def _body(
         schemas.append((name, required_wire))
         for field in model.fields:
             prop = properties.get(field.wire_name) or {}
-            if field.excluded or field.wire_constant or prop.get("readOnly"):
+            # A union's members are told apart by their tag, so the tag is an argument there.
+            tag_of_union = field.wire_constant and len(names) > 1
+            if field.excluded or (field.wire_constant and not tag_of_union) or prop.get("readOnly"):
                 continue
             if field.wire_name in skip:
                 continue

@@ -7,6 +7,8 @@ overlay report like any action:
 - `const` (a JSON Schema / OAS 3.1 keyword, used ~90 times in a 3.0.3 document) becomes a
   one-value `enum`, with the `type` the value implies when the schema has none.
 - `examples` inside a Schema Object (not allowed in 3.0) becomes `example` (the first entry).
+- An int64 carried as a string (`type: string, format: int64`) without an example gets
+  `example: "0"`, so mock servers and documentation show a numeral, not the word "string".
 - Discriminators are inferred: a `oneOf` whose branches are all `$ref`s to object schemas that
   pin the same property (`type` or `event_type`) to distinct single values gets a
   `discriminator` with an explicit mapping, and that property is made required in each branch
@@ -48,6 +50,7 @@ class NormalizationReport:
 
     consts_rewritten: tuple[str, ...]
     examples_rewritten: tuple[str, ...]
+    int64_examples_added: tuple[str, ...]
     required_tags_added: tuple[str, ...]
     unions: tuple[UnionDecision, ...]
 
@@ -61,6 +64,7 @@ class _Normalizer:
         self.spec = spec
         self.consts: list[str] = []
         self.examples: list[str] = []
+        self.int64_examples: list[str] = []
         self.required_added: list[str] = []
         self.unions: list[UnionDecision] = []
         self.oneofs: list[tuple[str, dict[str, Any]]] = []
@@ -74,6 +78,9 @@ class _Normalizer:
             if "type" not in node and type(value) in _JSON_TYPES:
                 node["type"] = _JSON_TYPES[type(value)]
             self.consts.append(pointer)
+        if node.get("type") == "string" and node.get("format") == "int64" and "example" not in node:
+            node["example"] = "0"  # an int64 travels as a numeral in a string, never "string"
+            self.int64_examples.append(pointer)
         if isinstance(node.get("examples"), list):
             examples = node.pop("examples")
             if examples and "example" not in node:
@@ -185,13 +192,14 @@ def normalize_spec(spec: JsonValue) -> tuple[JsonValue, NormalizationReport]:
     """Return a normalized deep copy of `spec` and what was changed."""
     document = copy.deepcopy(spec)
     if not isinstance(document, dict):
-        return document, NormalizationReport((), (), (), ())
+        return document, NormalizationReport((), (), (), (), ())
     normalizer = _Normalizer(document)
     normalizer.walk_document()
     normalizer.infer_discriminators()
     return document, NormalizationReport(
         consts_rewritten=tuple(sorted(normalizer.consts)),
         examples_rewritten=tuple(sorted(normalizer.examples)),
+        int64_examples_added=tuple(sorted(normalizer.int64_examples)),
         required_tags_added=tuple(sorted(set(normalizer.required_added))),
         unions=tuple(sorted(normalizer.unions, key=lambda union: union.pointer)),
     )

@@ -313,7 +313,11 @@ def apply_action(
     an impossible merge still raises `BrokenOverlayError`.
     """
     document, matches = _run_action(document, action, source, strict=False)
-    return document, ActionResult(
+    return document, _result(source, action, matches)
+
+
+def _result(source: str, action: OverlayAction, matches: tuple[Match, ...]) -> ActionResult:
+    return ActionResult(
         source=source,
         index=action.index,
         kind=action.kind,
@@ -399,15 +403,7 @@ def apply_overlays(
     for overlay in overlays:
         for action in overlay.actions:
             document, matches = _run_action(document, action, overlay.source, strict)
-            result = ActionResult(
-                source=overlay.source,
-                index=action.index,
-                kind=action.kind,
-                target=action.target,
-                description=action.description,
-                extensions=action.extensions,
-                matches=matches,
-            )
+            result = _result(overlay.source, action, matches)
             if strict and not result.changed:
                 raise BrokenOverlayError(
                     f"{overlay.source}: action {action.index} (target {action.target}): the "

@@ -110,6 +110,8 @@ def _normalization(report: NormalizationReport) -> list[str]:
         f"- `const` rewritten as a one-value `enum`: {len(report.consts_rewritten)} schemas.",
         f"- `examples` inside a Schema Object rewritten as `example`: "
         f"{', '.join(f'`{p}`' for p in report.examples_rewritten) or 'none'}.",
+        f'- Example `"0"` added to int64-as-string schemas without one: '
+        f"{len(report.int64_examples_added)} schemas.",
         f"- Tag properties made required (they are constants, always on the wire): "
         f"{len(report.required_tags_added)} schemas.",
         f"- Unions: {len(tagged)} tagged by a constant (a `discriminator` with a mapping), "

@@ -151,14 +151,26 @@ def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
             )
 
 
-def _choose_schema(
-    schemas: tuple[tuple[str, tuple[str, ...]], ...], body: Mapping[str, Any]
-) -> str:
-    """The first body schema whose required fields are all given (else the first one)."""
-    for name, required in schemas:
-        if all(body.get(key) is not None for key in required):
-            return name
-    return schemas[0][0]
+def _validate_body(
+    package: str, schemas: tuple[tuple[str, tuple[str, ...]], ...], body: Mapping[str, Any]
+) -> tuple[str, Any]:
+    """The body as the first schema that has all its required fields and accepts it.
+
+    A union body (`ModelInteraction | AgentInteraction`, tagged credential configs) is told apart
+    by which required fields were given and, among tagged members, by the tag's value. When no
+    member fits, the first candidate's validation error is raised.
+    """
+    candidates = [
+        name for name, required in schemas if all(body.get(k) is not None for k in required)
+    ]
+    first_error: Exception | None = None
+    for name in candidates or [schemas[0][0]]:
+        try:
+            return name, _adapter(package, name).validate_python(body)
+        except ValueError as error:  # pydantic's ValidationError
+            first_error = first_error or error
+    assert first_error is not None
+    raise first_error
 
 
 class _CallPreparation:
@@ -174,8 +186,7 @@ class _CallPreparation:
         if call.body is not None:
             given = {key: value for key, value in call.body.items() if value is not None}
             if call.body_schemas:
-                schema = _choose_schema(call.body_schemas, given)
-                model = _adapter(self._package, schema).validate_python(given)
+                schema, model = _validate_body(self._package, call.body_schemas, given)
                 body = model.to_dict()
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
         Empty,
         Environment,
         EnvironmentFile,
+        EnvironmentVariableConfigInjectionLocation,
+        EnvironmentVariableUpdateConfigInjectionLocation,
         GenerationConfig,
         GetEnvironmentFilesResponse,
         Interaction,
@@ -382,6 +384,22 @@ class CredentialsResource:
     def create(
         self,
         *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        header_name: str | None = None,
+        id: str | None = None,
+        injection_location: EnvironmentVariableConfigInjectionLocation | None = None,
+        prefix: str | None = None,
+        refresh_token: str | None = None,
+        scopes: builtins.list[str] | None = None,
+        token: str | None = None,
+        token_url: str | None = None,
+        trusted_domains: builtins.list[str] | None = None,
+        type: Literal["environment_variable"]
+        | Literal["bearer_token"]
+        | Literal["oauth2"]
+        | None = None,
+        value: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -390,13 +408,64 @@ class CredentialsResource:
     ) -> Credential:
         """Creates a new credential.
 
+        Args:
+            client_id: Required.
+            client_secret: Required.
+            header_name: Optional.
+            injection_location: Required.
+            prefix: Optional.
+            refresh_token: Required.
+            scopes: Optional.
+            token: Required.
+            token_url: Required.
+            trusted_domains: Optional.
+            value: Required.
+
         `POST /{api_version}/credentials` (CreateCredential).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
         return cast(
             "Credential",
             self._client.call(
-                Call("POST", "/{api_version}/credentials", response_schema="Credential"), options
+                Call(
+                    "POST",
+                    "/{api_version}/credentials",
+                    body={
+                        "client_id": client_id,
+                        "client_secret": client_secret,
+                        "header_name": header_name,
+                        "id": id,
+                        "injection_location": injection_location,
+                        "prefix": prefix,
+                        "refresh_token": refresh_token,
+                        "scopes": scopes,
+                        "token": token,
+                        "token_url": token_url,
+                        "trusted_domains": trusted_domains,
+                        "type": type,
+                        "value": value,
+                    },
+                    body_schemas=(
+                        (
+                            "EnvironmentVariableConfig",
+                            ("id", "injection_location", "type", "value"),
+                        ),
+                        ("HttpBearerConfig", ("id", "token", "type")),
+                        (
+                            "OAuth2Config",
+                            (
+                                "client_id",
+                                "client_secret",
+                                "id",
+                                "refresh_token",
+                                "token_url",
+                                "type",
+                            ),
+                        ),
+                    ),
+                    response_schema="Credential",
+                ),
+                options,
             ),
         )
 
@@ -506,6 +575,21 @@ class CredentialsResource:
         id: str,
         *,
         update_mask: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        header_name: str | None = None,
+        injection_location: EnvironmentVariableUpdateConfigInjectionLocation | None = None,
+        prefix: str | None = None,
+        refresh_token: str | None = None,
+        scopes: builtins.list[str] | None = None,
+        token: str | None = None,
+        token_url: str | None = None,
+        trusted_domains: builtins.list[str] | None = None,
+        type: Literal["environment_variable"]
+        | Literal["bearer_token"]
+        | Literal["oauth2"]
+        | None = None,
+        value: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -517,6 +601,17 @@ class CredentialsResource:
         Args:
             id: Required.
             update_mask: Optional.
+            client_id: Optional.
+            client_secret: Optional.
+            header_name: Optional.
+            injection_location: Optional.
+            prefix: Optional.
+            refresh_token: Optional.
+            scopes: Optional.
+            token: Optional.
+            token_url: Optional.
+            trusted_domains: Optional.
+            value: Optional.
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
@@ -529,6 +624,25 @@ class CredentialsResource:
                     "/{api_version}/credentials/{id}",
                     path_parameters=(PathParameter("id", id),),
                     query={"update_mask": update_mask},
+                    body={
+                        "client_id": client_id,
+                        "client_secret": client_secret,
+                        "header_name": header_name,
+                        "injection_location": injection_location,
+                        "prefix": prefix,
+                        "refresh_token": refresh_token,
+                        "scopes": scopes,
+                        "token": token,
+                        "token_url": token_url,
+                        "trusted_domains": trusted_domains,
+                        "type": type,
+                        "value": value,
+                    },
+                    body_schemas=(
+                        ("EnvironmentVariableUpdateConfig", ("type",)),
+                        ("HttpBearerUpdateConfig", ("type",)),
+                        ("OAuth2UpdateConfig", ("type",)),
+                    ),
                     response_schema="Credential",
                 ),
                 options,
@@ -1996,6 +2110,22 @@ class AsyncCredentialsResource:
     async def create(
         self,
         *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        header_name: str | None = None,
+        id: str | None = None,
+        injection_location: EnvironmentVariableConfigInjectionLocation | None = None,
+        prefix: str | None = None,
+        refresh_token: str | None = None,
+        scopes: builtins.list[str] | None = None,
+        token: str | None = None,
+        token_url: str | None = None,
+        trusted_domains: builtins.list[str] | None = None,
+        type: Literal["environment_variable"]
+        | Literal["bearer_token"]
+        | Literal["oauth2"]
+        | None = None,
+        value: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -2004,13 +2134,64 @@ class AsyncCredentialsResource:
     ) -> Credential:
         """Creates a new credential.
 
+        Args:
+            client_id: Required.
+            client_secret: Required.
+            header_name: Optional.
+            injection_location: Required.
+            prefix: Optional.
+            refresh_token: Required.
+            scopes: Optional.
+            token: Required.
+            token_url: Required.
+            trusted_domains: Optional.
+            value: Required.
+
         `POST /{api_version}/credentials` (CreateCredential).
         """
         options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
         return cast(
             "Credential",
             await self._client.call(
-                Call("POST", "/{api_version}/credentials", response_schema="Credential"), options
+                Call(
+                    "POST",
+                    "/{api_version}/credentials",
+                    body={
+                        "client_id": client_id,
+                        "client_secret": client_secret,
+                        "header_name": header_name,
+                        "id": id,
+                        "injection_location": injection_location,
+                        "prefix": prefix,
+                        "refresh_token": refresh_token,
+                        "scopes": scopes,
+                        "token": token,
+                        "token_url": token_url,
+                        "trusted_domains": trusted_domains,
+                        "type": type,
+                        "value": value,
+                    },
+                    body_schemas=(
+                        (
+                            "EnvironmentVariableConfig",
+                            ("id", "injection_location", "type", "value"),
+                        ),
+                        ("HttpBearerConfig", ("id", "token", "type")),
+                        (
+                            "OAuth2Config",
+                            (
+                                "client_id",
+                                "client_secret",
+                                "id",
+                                "refresh_token",
+                                "token_url",
+                                "type",
+                            ),
+                        ),
+                    ),
+                    response_schema="Credential",
+                ),
+                options,
             ),
         )
 
@@ -2120,6 +2301,21 @@ class AsyncCredentialsResource:
         id: str,
         *,
         update_mask: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        header_name: str | None = None,
+        injection_location: EnvironmentVariableUpdateConfigInjectionLocation | None = None,
+        prefix: str | None = None,
+        refresh_token: str | None = None,
+        scopes: builtins.list[str] | None = None,
+        token: str | None = None,
+        token_url: str | None = None,
+        trusted_domains: builtins.list[str] | None = None,
+        type: Literal["environment_variable"]
+        | Literal["bearer_token"]
+        | Literal["oauth2"]
+        | None = None,
+        value: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -2131,6 +2327,17 @@ class AsyncCredentialsResource:
         Args:
             id: Required.
             update_mask: Optional.
+            client_id: Optional.
+            client_secret: Optional.
+            header_name: Optional.
+            injection_location: Optional.
+            prefix: Optional.
+            refresh_token: Optional.
+            scopes: Optional.
+            token: Optional.
+            token_url: Optional.
+            trusted_domains: Optional.
+            value: Optional.
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
@@ -2143,6 +2350,25 @@ class AsyncCredentialsResource:
                     "/{api_version}/credentials/{id}",
                     path_parameters=(PathParameter("id", id),),
                     query={"update_mask": update_mask},
+                    body={
+                        "client_id": client_id,
+                        "client_secret": client_secret,
+                        "header_name": header_name,
+                        "injection_location": injection_location,
+                        "prefix": prefix,
+                        "refresh_token": refresh_token,
+                        "scopes": scopes,
+                        "token": token,
+                        "token_url": token_url,
+                        "trusted_domains": trusted_domains,
+                        "type": type,
+                        "value": value,
+                    },
+                    body_schemas=(
+                        ("EnvironmentVariableUpdateConfig", ("type",)),
+                        ("HttpBearerUpdateConfig", ("type",)),
+                        ("OAuth2UpdateConfig", ("type",)),
+                    ),
                     response_schema="Credential",
                 ),
                 options,

@@ -69,7 +69,11 @@ def resolve(client: Client, spec: OperationSpec) -> Any:
 
 
 OPERATION_KEYS = sorted(OPERATIONS)
-UNION_BODIES = {"interactions.create": {"model": "gemini-3.7-flash", "input": "hi"}}
+UNION_BODIES: dict[str, dict[str, Any]] = {
+    "interactions.create": {"model": "gemini-3.7-flash", "input": "hi"},
+    "credentials.create": {"type": "bearer_token", "id": "cred-1", "token": "t0k"},
+    "credentials.update": {"type": "bearer_token", "token": "t0k"},
+}
 """Arguments for operations whose body is a union: which member is meant depends on them."""
 
 
