@@ -351,8 +351,8 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
     get = _find(ours, bench="parse", path="ours_get")
     validate = _find(ours, bench="parse", path="ours_validate_json")
     floor = _find(ours, bench="parse", path="json_loads_floor")
-    parses = [row["ms_per_op"] for row in theirs if row.get("bench") == "parse_large_interaction"]
-    their_get = min(parses, default=None)
+    their_parse = _find(theirs, bench="parse_large_interaction", path="client_get")
+    their_get = their_parse["ms_per_op"] if their_parse else None
     if get and validate and floor:
         floors = (
             f"{_ratio(get['ms'], validate['ms'])} of validate_json, "
