@@ -54,6 +54,18 @@ class InteractionHelpers:
         """The thought steps (summaries and signatures)."""
         return self.steps_of("thought")
 
+    def search_results(self) -> list[Any]:
+        """Google Search result steps (their items carry `search_suggestions`)."""
+        return self.steps_of("google_search_result")
+
+    def url_context_results(self) -> list[Any]:
+        """URL context result steps (each item has `url` and `status`)."""
+        return self.steps_of("url_context_result")
+
+    def code_execution_results(self) -> list[Any]:
+        """Code execution result steps (`result` text and `is_error`)."""
+        return self.steps_of("code_execution_result")
+
     def _blocks(self, block_type: str) -> list[Any]:
         return [
             block
