@@ -38,6 +38,16 @@ class InteractionAccumulator:
         self._usage: Any = None
         self._total_usage: Any = None
         self._completed: dict[str, Any] | None = None
+        # Text and base64 grow by appending; pieces are joined once in `result()` (appending to a
+        # str on every delta would be quadratic in the length of the output).
+        self._pieces: dict[tuple[int, str], tuple[dict[str, Any], str, list[str]]] = {}
+
+    def _append(self, target: dict[str, Any], key: str, text: str) -> None:
+        entry = self._pieces.get((id(target), key))
+        if entry is None:
+            entry = (target, key, [str(target.get(key, ""))])
+            self._pieces[(id(target), key)] = entry
+        entry[2].append(text)
 
     def add(self, event: dict[str, Any]) -> None:
         """Fold one event payload into the interaction."""
@@ -85,7 +95,7 @@ class InteractionAccumulator:
         kind = delta.get("type")
         if kind == "text":
             block = self._last_block(step, "text")
-            block["text"] = block.get("text", "") + str(delta.get("text", ""))
+            self._append(block, "text", str(delta.get("text", "")))
         elif kind == "text_annotation_delta":
             block = self._last_block(step, "text")
             block.setdefault("annotations", []).extend(delta.get("annotations") or [])
@@ -93,7 +103,7 @@ class InteractionAccumulator:
             block = self._last_block(step, str(kind), new=False)
             for key, value in delta.items():
                 if key == "data" and isinstance(value, str):
-                    block["data"] = block.get("data", "") + value
+                    self._append(block, "data", value)
                 elif key != "type":
                     block[key] = value
         elif kind == "thought_summary":
@@ -105,11 +115,11 @@ class InteractionAccumulator:
                 and summary
                 and summary[-1].get("type") == "text"
             ):
-                summary[-1]["text"] = summary[-1].get("text", "") + str(content.get("text", ""))
+                self._append(summary[-1], "text", str(content.get("text", "")))
             elif isinstance(content, dict):
                 summary.append(dict(content))
         elif kind == "thought_signature":
-            step["signature"] = step.get("signature", "") + str(delta.get("signature", ""))
+            self._append(step, "signature", str(delta.get("signature", "")))
         elif kind == "arguments_delta":
             self._arguments.setdefault(index, []).append(str(delta.get("arguments", "")))
         else:
@@ -154,6 +164,10 @@ class InteractionAccumulator:
         """The interaction as accumulated so far."""
         for index in list(self._arguments):
             self._finish_arguments(index)
+        for target, key, parts in self._pieces.values():
+            joined = "".join(parts)
+            target[key] = joined
+            parts[:] = [joined]
         interaction = dict(self.interaction)
         completed = self._completed or {}
         if not completed.get("steps") and self.steps:
