@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib.util
 import json
 import os
 import platform
@@ -291,9 +292,10 @@ def bench_generation(results: list[dict[str, Any]], repeats: int) -> None:
 
 
 def run_anchor(repeats: int, calls: int) -> list[dict[str, Any]]:
-    try:
-        import google.genai  # noqa: F401
-    except ImportError:
+    if (
+        importlib.util.find_spec("google") is None
+        or importlib.util.find_spec("google.genai") is None
+    ):
         print(
             "google-genai is not installed: run `make bench` (it installs the bench extra)",
             file=sys.stderr,
