@@ -288,3 +288,45 @@ def test_probe_without_a_key_says_it_skipped(
     assert code == 0
     assert out.startswith("skipped: GEMINI_API_KEY is not set")
     assert "pass " not in out
+
+
+def test_pin_spec_adds_a_verifiable_lock_entry(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "2027-01-15-new.openapi.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "v1beta"}, "paths": {}}'
+    )
+    code, out, _ = run(
+        scratch_project,
+        "pin-spec",
+        str(spec),
+        "--name",
+        "v1beta-2027-01-15",
+        "--retrieved",
+        "2027-01-15",
+        capsys=capsys,
+    )
+    assert code == 0 and "pinned v1beta-2027-01-15" in out
+    code, out, _ = run(
+        scratch_project,
+        "--mirror",
+        str(tmp_path),
+        "--offline",
+        "fetch-spec",
+        "--snapshot",
+        "v1beta-2027-01-15",
+        capsys=capsys,
+    )
+    assert code == 0 and "v1beta-2027-01-15: sha256" in out
+    code, _, err = run(
+        scratch_project,
+        "pin-spec",
+        str(spec),
+        "--name",
+        "v1beta-2027-01-15",
+        "--retrieved",
+        "2027-01-15",
+        capsys=capsys,
+    )
+    assert code == 2 and "already pinned" in err
