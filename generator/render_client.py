@@ -20,9 +20,8 @@ __all__ = ["client_context"]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _class_name(resource: tuple[str, ...], asynchronous: bool) -> str:
-    name = "".join(pascal_case(part) for part in resource) + "Resource"
-    return f"Async{name}" if asynchronous else name
+def _class_name(resource: tuple[str, ...]) -> str:
+    return "".join(pascal_case(part) for part in resource) + "Resource"
 
 
 def _builtin_safe(hint: str) -> str:
@@ -88,9 +87,7 @@ def _method(operation: Operation) -> dict[str, Any]:
         f"{py_literal(p.wire_name)}: {'token' if p.python_name == token else p.python_name}"
         for p in query
     ]
-    header_items = [
-        f"{py_literal(p.wire_name)}: str({p.python_name})" if p.required else "" for p in headers
-    ]
+    header_items = [f"{py_literal(p.wire_name)}: {p.python_name}" for p in headers]
     path_items = [
         f"PathParameter({py_literal(p.wire_name)}, {p.python_name}"
         + (", allow_reserved=True" if p.allow_reserved else "")
@@ -117,8 +114,8 @@ def _method(operation: Operation) -> dict[str, Any]:
         call_arguments.append(f"path_parameters=({', '.join(path_items)},)")
     if query_items:
         call_arguments.append("query={" + ", ".join(query_items) + "}")
-    if any(header_items):
-        call_arguments.append("headers={" + ", ".join(item for item in header_items if item) + "}")
+    if header_items:
+        call_arguments.append("headers={" + ", ".join(header_items) + "}")
     if body is not None:
         call_arguments.append(f"body={body}")
     if operation.body_schemas:
@@ -137,8 +134,7 @@ def _method(operation: Operation) -> dict[str, Any]:
     if operation.stream is not None:
         info = operation.stream
         stream = {
-            "spec_name": f"_STREAM_{operation.resource_path.replace('.', '_').upper()}_"
-            f"{operation.method_name.upper()}",
+            "spec_name": _stream_spec_name(operation),
             "spec": (
                 f"StreamSpec(event_schema={py_literal(info.event_schema)}, "
                 f"final_schema={py_literal(operation.response_schema)}, "
@@ -163,7 +159,56 @@ def _method(operation: Operation) -> dict[str, Any]:
     }
 
 
-def _resources(operations: Iterable[Operation], asynchronous: bool) -> list[dict[str, Any]]:
+_VARIANTS = (
+    {
+        "prefix": "",
+        "define": "def",
+        "await": "",
+        "stream": "Stream",
+        "pager": "SyncPager",
+        "api_client": "SyncAPIClient",
+    },
+    {
+        "prefix": "Async",
+        "define": "async def",
+        "await": "await ",
+        "stream": "AsyncStream",
+        "pager": "AsyncPager",
+        "api_client": "AsyncAPIClient",
+    },
+)
+"""How the sync and async resource classes differ: the template renders each resource twice."""
+
+
+def _stream_spec_name(operation: Operation) -> str:
+    resource = operation.resource_path.replace(".", "_").upper()
+    return f"_STREAM_{resource}_{operation.method_name.upper()}"
+
+
+def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
+    """`resume()` / `wait()` for the resource whose GET resumes streams, if this is it."""
+    waiter = next(
+        (
+            operation
+            for operation in operations
+            if operation.stream
+            and operation.http_method == "GET"
+            and operation.path == operation.stream.resume_template
+        ),
+        None,
+    )
+    if waiter is None or waiter.stream is None:
+        return None
+    return {
+        "get_method": waiter.method_name,
+        "id": next(p.python_name for p in waiter.parameters if p.location == "path"),
+        "spec_name": _stream_spec_name(waiter),
+        "event": waiter.stream.event_schema,
+        "final": waiter.response_schema,
+    }
+
+
+def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
     by_resource: dict[tuple[str, ...], list[Operation]] = {}
     for operation in operations:
         for depth in range(1, len(operation.resource)):
@@ -176,35 +221,14 @@ def _resources(operations: Iterable[Operation], asynchronous: bool) -> list[dict
             for child in by_resource
             if len(child) == len(resource) + 1 and child[: len(resource)] == resource
         )
-        waiter = next(
-            (
-                operation
-                for operation in by_resource[resource]
-                if operation.stream
-                and operation.http_method == "GET"
-                and operation.path == operation.stream.resume_template
-            ),
-            None,
-        )
-        helpers = None
-        if waiter is not None and waiter.stream is not None:
-            id_parameter = next(p.python_name for p in waiter.parameters if p.location == "path")
-            helpers = {
-                "get_method": waiter.method_name,
-                "id": id_parameter,
-                "spec_name": _method(waiter)["stream"]["spec_name"],
-                "event": waiter.stream.event_schema,
-                "final": waiter.response_schema,
-            }
         resources.append(
             {
-                "helpers": helpers,
-                "class_name": _class_name(resource, asynchronous),
+                "helpers": _helpers(by_resource[resource]),
+                "name": _class_name(resource),
                 "path": ".".join(resource),
                 "docstring": docstring(f"Operations on {'.'.join(resource)}.", "    "),
                 "children": [
-                    {"name": child[-1], "class_name": _class_name(child, asynchronous)}
-                    for child in children
+                    {"attribute": child[-1], "name": _class_name(child)} for child in children
                 ],
                 "methods": [_method(operation) for operation in by_resource[resource]],
             }
@@ -215,8 +239,7 @@ def _resources(operations: Iterable[Operation], asynchronous: bool) -> list[dict
 
 def client_context(operations: tuple[Operation, ...], type_names: Iterable[str]) -> dict[str, Any]:
     """Everything the client templates need."""
-    sync_resources = _resources(operations, asynchronous=False)
-    async_resources = _resources(operations, asynchronous=True)
+    resources = _resources(operations)
     known = set(type_names)
     used: set[str] = set()
     for operation in operations:
@@ -229,23 +252,23 @@ def client_context(operations: tuple[Operation, ...], type_names: Iterable[str])
             + [field.type_hint for field in operation.body_fields]
         )
         used |= {name for name in _NAME.findall(text) if name in known}
-    top = [resource for resource in sync_resources if "." not in resource["path"]]
+    top = [resource for resource in resources if "." not in resource["path"]]
     stream_specs = [
         (method["stream"]["spec_name"], method["stream"]["spec"])
-        for resource in sync_resources
+        for resource in resources
         for method in resource["methods"]
         if method["stream"]
     ]
     return {
         "stream_specs": stream_specs,
-        "sync_resources": sync_resources,
-        "async_resources": async_resources,
+        "resources": resources,
+        "variants": _VARIANTS,
         "type_imports": sorted(used),
         "top_level": [
             {
                 "name": resource["path"],
-                "class_name": resource["class_name"],
-                "async_class_name": "Async" + resource["class_name"],
+                "class_name": resource["name"],
+                "async_class_name": "Async" + resource["name"],
             }
             for resource in sorted(top, key=lambda item: item["path"])
         ],

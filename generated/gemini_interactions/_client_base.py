@@ -25,7 +25,7 @@ import platform
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -162,6 +162,10 @@ class ClientCore:
             f"api_revision={self.api_revision!r}, api_key='***')"
         )
 
+    def auth_headers(self) -> dict[str, str]:
+        """The authentication header: the key travels nowhere else."""
+        return {"x-goog-api-key": self._api_key}
+
     def url_for(self, template: str, path_parameters: tuple[PathParameter, ...] = ()) -> str:
         """The full URL of a path template such as `/{api_version}/interactions/{id}`."""
         path = template.replace("{api_version}", self.api_version)
@@ -177,7 +181,7 @@ class ClientCore:
         path_parameters: tuple[PathParameter, ...] = (),
         query: Mapping[str, Any] | None = None,
         body: Any = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> httpx.Request:
         """An `httpx.Request` with auth, revision, user agent, query and JSON body."""
@@ -195,9 +199,10 @@ class ClientCore:
             for prefix in self.revision_exempt_prefixes
         ):
             all_headers["api-revision"] = self.api_revision
-        all_headers.update(headers or {})
+        # header parameters: unset ones are left out, the rest go as text
+        all_headers.update({k: str(v) for k, v in (headers or {}).items() if v is not None})
         all_headers.update(options.extra_headers or {})
-        all_headers["x-goog-api-key"] = self._api_key
+        all_headers.update(self.auth_headers())
         content = None
         if body is not None or options.extra_body:
             payload = jsonable(body) if body is not None else {}
@@ -225,8 +230,6 @@ class ClientCore:
 
 
 def _with_max_retries(policy: RetryPolicy, max_retries: int) -> RetryPolicy:
-    from dataclasses import replace
-
     return replace(policy, max_retries=max(0, max_retries))
 
 

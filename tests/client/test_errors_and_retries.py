@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -15,7 +14,7 @@ from gemini_interactions._client_base import SyncTransport
 from gemini_interactions._retry import parse_retry_after
 
 from tests.client.conftest import API_KEY
-from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.client.loopback import LoopbackServer, Reply
 
 INTERACTION = {"id": "v1_abc", "status": "completed"}
 
@@ -251,9 +250,6 @@ def test_own_http_client_is_used_and_not_closed(server: LoopbackServer) -> None:
     own.close()
 
 
-Factory = Callable[[str], str]
-
-
 @pytest.mark.parametrize(
     "base",
     [
@@ -287,5 +283,21 @@ def test_dot_segment_and_empty_ids_are_refused_locally(
     assert server.requests[-1].path == "/v1beta/interactions/id%20with%2Fslash"
 
 
-def _unused(request: RecordedRequest) -> Reply:
-    return Reply()
+def test_header_parameters_left_unset_are_not_sent() -> None:
+    from gemini_interactions._client_base import ClientCore
+
+    core = ClientCore(
+        api_key=API_KEY,
+        base_url=None,
+        api_version=None,
+        api_revision=None,
+        revision_exempt_prefixes=(),
+        timeout=5.0,
+        retry_policy=None,
+        max_retries=None,
+        default_headers=None,
+        package_version="0",
+    )
+    request = core.build_request("GET", "/{api_version}/x", headers={"x-set": 3, "x-unset": None})
+    assert request.headers["x-set"] == "3" and "x-unset" not in request.headers
+    assert "api-revision" not in request.headers and request.headers["x-goog-api-key"] == API_KEY

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import gemini_interactions as gi
@@ -13,6 +12,7 @@ import pytest
 from gemini_interactions import AsyncClient, Client
 from gemini_interactions._client_base import AsyncTransport, SyncTransport
 from gemini_interactions._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
+from gemini_interactions._streaming import ResumePolicy
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
@@ -127,7 +127,7 @@ def test_random_cuts_lose_and_duplicate_nothing(seed: int, server: LoopbackServe
     resuming_server(server, random.Random(seed), cuts)
     transport = SyncTransport(sleep=lambda seconds: None)
     with Client(api_key=API_KEY, base_url=server.url, transport=transport) as client:
-        client.resume_policy = gi.client.Client.resume_policy.__class__(max_attempts=3)
+        client.resume_policy = ResumePolicy(max_attempts=3)
         stream = client.interactions.create(model="m", input="go", stream=True)
         ids = [event.event_id for event in stream]
     assert len(cuts) >= 20
@@ -284,7 +284,3 @@ def test_wait_gives_up_on_late_404s_and_after_the_timeout(server: LoopbackServer
     server.handler = lambda request: Reply(status=404, body={"error": {"message": "gone"}})
     with pytest.raises(gi.NotFoundError):
         waiting_client(server, Clock()).interactions.wait("i", grace_period=3, timeout=60)
-
-
-def _unused(path: Path) -> None:
-    return None

@@ -21,7 +21,6 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gemini_interactions as gi
@@ -142,7 +141,3 @@ def test_prism_checks_the_first_upload_step(prism: str) -> None:
         },
     )
     assert response.status_code == 200, response.text
-
-
-def _unused(path: Path) -> None:
-    return None

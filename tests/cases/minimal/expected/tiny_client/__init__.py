@@ -78,7 +78,7 @@ API_REVISION: str | None = "2026-05-20"
 BASE_URL = "https://api.example.test"
 """The API's default base URL."""
 
-_LAZY_BASE = frozenset({"ApiModel", "UnknownVariant", "decode_base64"})
+_LAZY_BASE = frozenset(("ApiModel", "UnknownVariant", "decode_base64"))
 _TYPE_NAMES = frozenset(
     {
         "ListThingsResponse",

@@ -48,7 +48,7 @@ class Call:
     template: str
     path_parameters: tuple[PathParameter, ...] = ()
     query: Mapping[str, Any] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, Any] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
     body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
     response_schema: str | None = None
@@ -273,16 +273,13 @@ class SyncAPIClient(_CallPreparation):
     ) -> Any:
         """Resumable upload: start a session, then send every byte and finalize in one request."""
         payload, kind = read_upload(data, content_type, start.template)
-        session = self._start_upload(start, len(payload), kind, options)
-        response = self._transport.send(session.finish(payload), self._core.policy_for(options))
+        request = _start_request(self, start, len(payload), kind, options)
+        policy = self._core.policy_for(options)
+        session = _UploadSession.from_response(
+            self._core, request, self._transport.send(request, policy)
+        )
+        response = self._transport.send(session.finish(payload), policy)
         return response.json() if response.content else None
-
-    def _start_upload(
-        self, start: Call, size: int, kind: str, options: RequestOptions | None
-    ) -> _UploadSession:
-        request = _start_request(self, start, size, kind, options)
-        response = self._transport.send(request, self._core.policy_for(options))
-        return _UploadSession.from_response(self._core, request, response)
 
     def close(self) -> None:
         """Close the HTTP connections this client opened."""
@@ -406,7 +403,7 @@ class _UploadSession:
             "x-goog-upload-command": "upload, finalize",
             "x-goog-upload-offset": "0",
             "content-type": "application/octet-stream",
-            "x-goog-api-key": self.core._api_key,
+            **self.core.auth_headers(),
         }
         extensions = {"timeout": self.timeout} if self.timeout else {}
         return httpx.Request(
