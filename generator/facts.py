@@ -21,7 +21,7 @@ __all__ = ["FACTS_FILE", "Fact", "check_citations", "citations", "parse_facts"]
 FACTS_FILE = "overlays/facts.yaml"
 _ID = re.compile(r"^(S[1-9]|W[0-9]{2})$")
 _STATUSES = ("overlay", "runtime", "not-encoded")
-_CONFIDENCE = ("live", "spec-only", "conflict", "reported")
+_CONFIDENCE = ("live", "spec-only", "modeled", "conflict", "reported")
 _REVISIONS = ("launch", "2026-05-20")
 
 

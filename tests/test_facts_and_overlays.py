@@ -38,7 +38,7 @@ def _facts() -> tuple[object, ...]:
 def test_every_shared_fact_has_exactly_one_entry_with_a_status() -> None:
     text = (SHARED / "WIRE_FACTS.md").read_text(encoding="utf-8")
     shared_ids = set(re.findall(r"^\| (S[1-9]|W\d{2}) \|", text, flags=re.MULTILINE))
-    assert len(shared_ids) == 94
+    assert len(shared_ids) >= 105, "S1-S9 and W01-W96 at least"
     facts = parse_facts(
         __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
     )
