@@ -185,7 +185,7 @@ class _Builder:
         if kind == "integer":
             return "int"
         if kind == "number":
-            return "float"
+            return "Number"
         if kind == "boolean":
             return "bool"
         if kind == "array":
@@ -443,6 +443,18 @@ class _Builder:
             for _, field in sorted((common or {}).items())
         )
 
+    def _shared_byte_offsets(
+        self, members: list[UnionMember], shared: tuple[FieldDef, ...]
+    ) -> tuple[str, str] | None:
+        """The byte-offset fields of an unknown variant whose known object members all have them."""
+        models = [self.models.get(member.type_hint) for member in members if member.tag_values]
+        offsets = {model.byte_offsets if model else None for model in models}
+        if len(offsets) != 1:
+            return None
+        (common,) = offsets
+        names = {field.python_name for field in shared}
+        return common if common and set(common) <= names else None
+
     def _union(self, name: str, schema: dict[str, Any], source: str) -> None:
         options = schema.get("oneOf") or schema.get("anyOf") or []
         discriminator = (
@@ -470,8 +482,13 @@ class _Builder:
         elif any(member.tag_values for member in members):
             tag_property = "type"
         unknown = None
-        if discriminator:
-            shared = self._shared_fields(members, str(discriminator.get("propertyName")))
+        # Every union with a tagged object member is open: an object whose tag nobody knows goes
+        # to its Unknown variant (also where strings or lists share the union).
+        open_union = tag_property is not None and any(
+            member.tag_values and "object" in member.kinds for member in members
+        )
+        if open_union:
+            shared = self._shared_fields(members, str(tag_property))
             unknown = self.reserve(f"Unknown{name}", "Variant")
             self.models[unknown] = ModelDef(
                 name=unknown,
@@ -491,14 +508,14 @@ class _Builder:
                     *shared,
                 ),
                 flatten=(),
-                byte_offsets=None,
+                byte_offsets=self._shared_byte_offsets(members, shared),
                 source=source,
                 unknown_variant=True,
             )
             self.kinds[unknown] = ("object",)
         tagged = []
         for member in members:
-            if discriminator and len(member.tag_values) == 1 and member.kinds == ("object",):
+            if open_union and len(member.tag_values) == 1 and member.kinds == ("object",):
                 tag = member.tag_values[0]
             else:
                 tag = member.type_hint

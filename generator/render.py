@@ -45,6 +45,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
         "._errors",
         (
             "APIConnectionError",
+            "APIResponseValidationError",
             "APIStatusError",
             "APITimeoutError",
             "AuthenticationError",

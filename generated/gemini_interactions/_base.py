@@ -7,14 +7,17 @@ Map of the module:
   serializing a response gives back the same JSON. Wire constants (`type` tags) count as set
   even when a user leaves them to their default.
 - `UnknownVariant`: the fallback member of every tagged union; it keeps the raw object.
-- `Int64String`: an `int` that travels as a JSON string (OpenAPI `format: int64` strings).
+- `Int64String`: an `int` that travels as a JSON string (OpenAPI `format: int64` strings); one
+  that arrived as a JSON number goes back out as a number.
+- `Number`: a JSON number kept as it came: `0` stays the integer `0`, `0.5` the float `0.5`.
 - `wire_aliases`: a validator that maps legacy enum spellings to the current ones on parse.
 - `json_union`: the callable discriminator of every union: it picks the member by the value's
   JSON kind (object, array, string, ...) and, among objects, by their constant tag; an unknown
   tag goes to the union's `UnknownVariant`.
 - `flatten_input`: keeps flattened fields (`step.urls`) and their nested wire object
   (`step.arguments.urls`) in agreement.
-- `utf8_span` / `utf8_to_char_offsets`: byte-offset annotations applied to Python strings.
+- `utf8_span` / `utf8_to_char_offsets`: byte-offset annotations applied to Python strings;
+  offsets out of range, inverted or inside a multi-byte character raise `ValueError`.
 - `decode_base64`: bytes from a base64 (standard or URL-safe, padded or not) field.
 """
 
@@ -25,12 +28,15 @@ import binascii
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WrapValidator
+from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 __all__ = [
+    "WIRE_CONTEXT",
     "ApiModel",
     "Branch",
     "Int64String",
+    "Number",
     "UnknownVariant",
     "decode_base64",
     "flatten_input",
@@ -64,12 +70,26 @@ class ApiModel(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this model stands for, keyed by wire names, set fields only."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The JSON object this model stands for, keyed by wire names, set fields only.
+
+        A value kept raw because it did not fit its declared type (see `_tolerant`) is written
+        back as it came, without a serialization warning.
+        """
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
 
     def to_json(self) -> str:
         """`to_dict` as compact JSON text."""
-        return self.model_dump_json(by_alias=True, exclude_unset=True)
+        return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
+
+    @property
+    def validation_problems(self) -> tuple[str, ...]:
+        """What did not fit the schema when this object was parsed (empty when all did).
+
+        The data itself is kept: fields the server omitted read `None`, values of the wrong
+        type are kept as they came and re-serialized unchanged.
+        """
+        problems = (self.__pydantic_private__ or {}).get("_problems")
+        return tuple(problems) if problems else ()
 
 
 class UnknownVariant(ApiModel):
@@ -81,12 +101,43 @@ class UnknownVariant(ApiModel):
         return self.to_dict()
 
 
-def _int64_to_wire(value: int) -> str:
-    return str(value)
+class _JsonNumberInt(int):
+    """An int64 value that arrived as a JSON number rather than a string; it goes back as one."""
+
+    __slots__ = ()
 
 
-Int64String = Annotated[int, PlainSerializer(_int64_to_wire, return_type=str, when_used="json")]
-"""An integer sent as a JSON string (`"size_bytes": "27"`), parsed to `int` in Python."""
+WIRE_CONTEXT: dict[str, Any] = {"wire": True}
+"""The validation context of data the server sent (`model_validate(data, context=...)`)."""
+
+
+def _int64_from_wire(
+    value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+) -> int:
+    parsed: int = handler(value)
+    from_wire = info.context is not None and info.context.get("wire") is True
+    if from_wire and isinstance(value, int) and not isinstance(value, bool):
+        return _JsonNumberInt(parsed)
+    return parsed
+
+
+def _int64_to_wire(value: int) -> str | int:
+    return int(value) if type(value) is _JsonNumberInt else str(value)
+
+
+Int64String = Annotated[
+    int,
+    WrapValidator(_int64_from_wire),
+    PlainSerializer(_int64_to_wire, when_used="json"),
+]
+"""An integer sent as a JSON string (`"size_bytes": "27"`), parsed to `int` in Python.
+
+Values a user gives travel as strings; a value the server sent as a JSON number goes back as a
+number, so parsed data round-trips exactly.
+"""
+
+Number = int | float
+"""A JSON number: an integer stays an `int` (`0` re-serializes as `0`, not `0.0`)."""
 
 
 def wire_aliases(aliases: Mapping[str, str]) -> BeforeValidator:
@@ -188,21 +239,38 @@ def flatten_input(data: Any, field: str, pairs: tuple[tuple[str, str], ...]) -> 
     return {**data, **{flat: nested[inner] for flat, inner in pairs if inner in nested}}
 
 
+def _byte_range(encoded: bytes, start: int | None, end: int | None) -> tuple[int, int]:
+    """Check UTF-8 byte offsets against `encoded`; a clear `ValueError` names what is wrong."""
+    low = 0 if start is None else start
+    high = len(encoded) if end is None else end
+    if low < 0 or high < 0 or low > len(encoded) or high > len(encoded):
+        raise ValueError(
+            f"byte offsets start={start} end={end} are outside the text ({len(encoded)} UTF-8 "
+            f"bytes)"
+        )
+    if low > high:
+        raise ValueError(f"byte offsets start={start} end={end} are inverted")
+    for name, offset in (("start", low), ("end", high)):
+        if offset < len(encoded) and encoded[offset] & 0xC0 == 0x80:
+            raise ValueError(
+                f"byte offset {name}={offset} falls inside a multi-byte UTF-8 character; the "
+                f"offsets do not belong to this text"
+            )
+    return low, high
+
+
 def utf8_span(text: str, start: int | None, end: int | None) -> str:
     """The part of `text` between UTF-8 byte offsets `start` (inclusive) and `end` (exclusive)."""
     encoded = text.encode("utf-8")
-    return encoded[start or 0 : len(encoded) if end is None else end].decode(
-        "utf-8", errors="replace"
-    )
+    low, high = _byte_range(encoded, start, end)
+    return encoded[low:high].decode("utf-8")
 
 
 def utf8_to_char_offsets(text: str, start: int | None, end: int | None) -> tuple[int, int]:
     """Convert UTF-8 byte offsets into `text` to Python string (code point) offsets."""
     encoded = text.encode("utf-8")
-    byte_end = len(encoded) if end is None else end
-    char_start = len(encoded[: start or 0].decode("utf-8", errors="ignore"))
-    char_end = len(encoded[:byte_end].decode("utf-8", errors="ignore"))
-    return char_start, char_end
+    low, high = _byte_range(encoded, start, end)
+    return len(encoded[:low].decode("utf-8")), len(encoded[:high].decode("utf-8"))
 
 
 def decode_base64(value: str | None) -> bytes | None:

@@ -13,8 +13,12 @@
     │   ├── UnprocessableEntityError      422
     │   ├── RateLimitError                429
     │   └── InternalServerError           5xx
+    ├── APIResponseValidationError  a successful answer whose body is not JSON
     ├── RequestRuleError          a request breaks a rule the API enforces (raised before sending)
     └── StreamError               a stream ended badly (see the streaming module)
+
+A successful answer whose JSON breaks the schema is not an error: it is parsed with the
+fallback of `_tolerant` (nothing lost, `validation_problems` says what did not fit).
 
 Status errors carry the status, the parsed error body (`message`, `code`, `status`), the
 `x-goog-request-id`, and the request's method and URL. The API key travels only in a header, so
@@ -30,6 +34,7 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -61,6 +66,26 @@ class APIConnectionError(GeminiError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class APIResponseValidationError(GeminiError):
+    """A successful answer whose body is not JSON (truncated, a proxy's HTML page, empty)."""
+
+    def __init__(self, response: httpx.Response, reason: str) -> None:
+        request = response.request
+        self.response = response
+        self.status_code = response.status_code
+        self.content_type: str | None = response.headers.get("content-type")
+        self.body_start: bytes = response.content[:200]
+        self.method = request.method
+        self.url = str(request.url)
+        self.request_id: str | None = response.headers.get("x-goog-request-id")
+        request_id = f", request id {self.request_id}" if self.request_id else ""
+        super().__init__(
+            f"{self.status_code} answer is not JSON ({reason}; content type "
+            f"{self.content_type or 'none'}, {len(response.content)} bytes, starting "
+            f"{self.body_start[:80]!r}) ({self.method} {self.url}{request_id})"
+        )
 
 
 class APIStatusError(GeminiError):

@@ -14,6 +14,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from ._base import (
     ApiModel,
     Int64String,
+    Number,
     UnknownVariant,
     decode_base64,
     flatten_input,
@@ -281,7 +282,10 @@ __all__ = [
     "TriggerUpdate",
     "TriggerUpdateStatus",
     "UnknownAgentAgentConfig",
+    "UnknownAgentBaseEnvironment",
     "UnknownAgentInteractionAgentConfig",
+    "UnknownAgentInteractionEnvironment",
+    "UnknownAgentInteractionResponseFormat",
     "UnknownAgentTool",
     "UnknownAnnotation",
     "UnknownContent",
@@ -289,13 +293,21 @@ __all__ = [
     "UnknownCredentialUpdateParams",
     "UnknownFunctionResultSubContent",
     "UnknownInteractionAgentConfig",
+    "UnknownInteractionEnvironment",
+    "UnknownInteractionResponseFormat",
     "UnknownInteractionSseStreamEvent",
+    "UnknownInteractionsInput",
     "UnknownMediaProcessing",
+    "UnknownModelInteractionEnvironment",
+    "UnknownModelInteractionResponseFormat",
+    "UnknownResponseFormat",
     "UnknownStep",
     "UnknownStepDeltaData",
     "UnknownThoughtContent",
     "UnknownTool",
+    "UnknownTranscriptionConfigMode",
     "UnknownTranscriptionMode",
+    "UnknownVideoContentProcessing",
     "UpdateTriggerRequest",
     "UpdateWebhookRequest",
     "UploadEnvironmentFileRequest",
@@ -566,16 +578,28 @@ class EnvironmentConfig(ApiModel):
     type: Literal["remote"] = "remote"
 
 
+class UnknownAgentBaseEnvironment(UnknownVariant):
+    """A `AgentBaseEnvironment` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 AgentBaseEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("EnvironmentConfig")] | Annotated[str, Tag("str")],
+    Annotated[EnvironmentConfig, Tag("remote")]
+    | Annotated[str, Tag("str")]
+    | Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("EnvironmentConfig", frozenset(("object",)), frozenset(("remote",))),
+                ("remote", frozenset(("object",)), frozenset(("remote",))),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -926,16 +950,28 @@ AgentInteractionAgentConfig: TypeAlias = Annotated[
 """Configuration parameters for the agent interaction."""
 
 
+class UnknownAgentInteractionEnvironment(UnknownVariant):
+    """A `AgentInteractionEnvironment` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 AgentInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("EnvironmentConfig")] | Annotated[str, Tag("str")],
+    Annotated[EnvironmentConfig, Tag("remote")]
+    | Annotated[str, Tag("str")]
+    | Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("EnvironmentConfig", frozenset(("object",)), frozenset(("remote",))),
+                ("remote", frozenset(("object",)), frozenset(("remote",))),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -1070,6 +1106,15 @@ class TextResponseFormat(ApiModel):
     type: Literal["text"] = "text"
 
 
+class UnknownResponseFormat(UnknownVariant):
+    """A `ResponseFormat` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 VideoResponseFormatAspectRatio = Literal["16:9", "9:16"]
 """The aspect ratio for the video output.
 
@@ -1120,33 +1165,45 @@ class VideoResponseFormat(ApiModel):
 
 
 ResponseFormat: TypeAlias = Annotated[
-    Annotated[AudioResponseFormat, Tag("AudioResponseFormat")]
-    | Annotated[ImageResponseFormat, Tag("ImageResponseFormat")]
-    | Annotated[TextResponseFormat, Tag("TextResponseFormat")]
-    | Annotated[VideoResponseFormat, Tag("VideoResponseFormat")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")],
+    Annotated[AudioResponseFormat, Tag("audio")]
+    | Annotated[ImageResponseFormat, Tag("image")]
+    | Annotated[TextResponseFormat, Tag("text")]
+    | Annotated[VideoResponseFormat, Tag("video")]
+    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
+    | Annotated[UnknownResponseFormat, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("AudioResponseFormat", frozenset(("object",)), frozenset(("audio",))),
-                ("ImageResponseFormat", frozenset(("object",)), frozenset(("image",))),
-                ("TextResponseFormat", frozenset(("object",)), frozenset(("text",))),
-                ("VideoResponseFormat", frozenset(("object",)), frozenset(("video",))),
+                ("audio", frozenset(("object",)), frozenset(("audio",))),
+                ("image", frozenset(("object",)), frozenset(("image",))),
+                ("text", frozenset(("object",)), frozenset(("text",))),
+                ("video", frozenset(("object",)), frozenset(("video",))),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
 """One of: AudioResponseFormat, ImageResponseFormat, TextResponseFormat, VideoResponseFormat,
-dict[str, Any].
+dict[str, Any], UnknownResponseFormat.
 """
+
+
+class UnknownAgentInteractionResponseFormat(UnknownVariant):
+    """A `AgentInteractionResponseFormat` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
 
 
 AgentInteractionResponseFormat: TypeAlias = Annotated[
     Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
+    | Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
@@ -1160,9 +1217,10 @@ AgentInteractionResponseFormat: TypeAlias = Annotated[
                     frozenset(("array",)),
                     frozenset(("audio", "image", "text", "video")),
                 ),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -1439,6 +1497,14 @@ class SpeechAnnotation(ApiModel):
 
     type: Literal["speech_metadata"] = "speech_metadata"
 
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
 
 class UnknownAnnotation(UnknownVariant):
     """A `Annotation` variant this client does not know yet. Its fields are kept and re-serialized
@@ -1456,6 +1522,14 @@ class UnknownAnnotation(UnknownVariant):
 
     Index indicates the start of the segment, measured in bytes.
     """
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
 class UrlCitation(ApiModel):
@@ -1524,6 +1598,14 @@ class WordInfo(ApiModel):
     """The transcribed word."""
 
     type: Literal["word_info"] = "word_info"
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
 Annotation: TypeAlias = Annotated[
@@ -1604,7 +1686,7 @@ class StaticMediaProcessing(ApiModel):
     `start_offset` if `start_offset` is set.
     """
 
-    fps: float | None = None
+    fps: Number | None = None
     """Optional. Video frame-rate sampling density."""
 
     start_offset: str | None = None
@@ -1629,7 +1711,7 @@ class UnknownMediaProcessing(UnknownVariant):
     `start_offset` if `start_offset` is set.
     """
 
-    fps: float | None = None
+    fps: Number | None = None
     """Optional. Video frame-rate sampling density."""
 
     start_offset: str | None = None
@@ -1655,6 +1737,15 @@ MediaProcessing: TypeAlias = Annotated[
 """One of: StaticMediaProcessing, UnknownMediaProcessing."""
 
 
+class UnknownVideoContentProcessing(UnknownVariant):
+    """A `VideoContentProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 VideoContentProcessingOption = Literal["static", "agentic"]
 """Known values: `static`, `agentic`. Fields accept any string, so values added later pass through
 unchanged.
@@ -1662,16 +1753,18 @@ unchanged.
 
 
 VideoContentProcessing: TypeAlias = Annotated[
-    Annotated[MediaProcessing, Tag("MediaProcessing")]
-    | Annotated[VideoContentProcessingOption | str, Tag("VideoContentProcessingOption | str")],
+    Annotated[MediaProcessing, Tag("static")]
+    | Annotated[VideoContentProcessingOption | str, Tag("VideoContentProcessingOption | str")]
+    | Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("MediaProcessing", frozenset(("object",)), frozenset(("static",))),
+                ("static", frozenset(("object",)), frozenset(("static",))),
                 ("VideoContentProcessingOption | str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -2642,11 +2735,21 @@ Step: TypeAlias = Annotated[
 """A step in the interaction."""
 
 
+class UnknownInteractionsInput(UnknownVariant):
+    """A `InteractionsInput` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 InteractionsInput: TypeAlias = Annotated[
     Annotated[Content, Tag("Content")]
     | Annotated[Sequence[Step], Tag("Sequence[Step]")]
     | Annotated[Sequence[Content], Tag("Sequence[Content]")]
-    | Annotated[str, Tag("str")],
+    | Annotated[str, Tag("str")]
+    | Annotated[UnknownInteractionsInput, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
@@ -2691,9 +2794,10 @@ InteractionsInput: TypeAlias = Annotated[
                     frozenset(("audio", "document", "image", "text", "video")),
                 ),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -2846,10 +2950,10 @@ class GoogleMaps(ApiModel):
     response.
     """
 
-    latitude: float | None = None
+    latitude: Number | None = None
     """The latitude of the user's location."""
 
-    longitude: float | None = None
+    longitude: Number | None = None
     """The longitude of the user's location."""
 
     type: Literal["google_maps"] = "google_maps"
@@ -2893,12 +2997,12 @@ class Filter(ApiModel):
     metadata_filter: str | None = None
     """Optional. String for metadata filtering."""
 
-    vector_distance_threshold: float | None = None
+    vector_distance_threshold: Number | None = None
     """Optional. Only returns contexts with vector distance smaller than the
     threshold.
     """
 
-    vector_similarity_threshold: float | None = None
+    vector_similarity_threshold: Number | None = None
     """Optional. Only returns contexts with vector similarity larger than the
     threshold.
     """
@@ -2907,7 +3011,7 @@ class Filter(ApiModel):
 class HybridSearch(ApiModel):
     """Config for Hybrid Search."""
 
-    alpha: float | None = None
+    alpha: Number | None = None
     """Optional. Alpha value controls the weight between dense and sparse vector search
     results.
     """
@@ -2965,7 +3069,7 @@ class RagStoreConfig(ApiModel):
     Deprecated.
     """
 
-    vector_distance_threshold: float | None = None
+    vector_distance_threshold: Number | None = None
     """Optional. Only return results with vector distance smaller than the threshold.
 
     Deprecated.
@@ -4403,17 +4507,28 @@ TranscriptionMode: TypeAlias = Annotated[
 """Configuration for transcription mode."""
 
 
+class UnknownTranscriptionConfigMode(UnknownVariant):
+    """A `TranscriptionConfigMode` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 TranscriptionConfigMode: TypeAlias = Annotated[
     Annotated[TranscriptionMode, Tag("TranscriptionMode")]
-    | Annotated[TranscriptionConfigModeOption | str, Tag("TranscriptionConfigModeOption | str")],
+    | Annotated[TranscriptionConfigModeOption | str, Tag("TranscriptionConfigModeOption | str")]
+    | Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
                 ("TranscriptionMode", frozenset(("object",)), frozenset(("smart", "verbatim"))),
                 ("TranscriptionConfigModeOption | str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -4507,7 +4622,7 @@ class GenerationConfig(ApiModel):
     stop_sequences: list[str] | None = None
     """A list of character sequences that will stop output interaction."""
 
-    temperature: float | None = None
+    temperature: Number | None = None
     """Controls the randomness of the output.
 
     Deprecated.
@@ -4522,7 +4637,7 @@ class GenerationConfig(ApiModel):
     tool_choice: GenerationConfigToolChoice | None = None
     """The tool choice configuration."""
 
-    top_p: float | None = None
+    top_p: Number | None = None
     """The maximum cumulative probability of tokens to consider when sampling.
 
     Deprecated.
@@ -4866,16 +4981,28 @@ InteractionAgentConfig: TypeAlias = Annotated[
 """Configuration parameters for the agent interaction."""
 
 
+class UnknownInteractionEnvironment(UnknownVariant):
+    """A `InteractionEnvironment` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 InteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("EnvironmentConfig")] | Annotated[str, Tag("str")],
+    Annotated[EnvironmentConfig, Tag("remote")]
+    | Annotated[str, Tag("str")]
+    | Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("EnvironmentConfig", frozenset(("object",)), frozenset(("remote",))),
+                ("remote", frozenset(("object",)), frozenset(("remote",))),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -4885,9 +5012,19 @@ environment ID.
 """
 
 
+class UnknownInteractionResponseFormat(UnknownVariant):
+    """A `InteractionResponseFormat` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 InteractionResponseFormat: TypeAlias = Annotated[
     Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
+    | Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
@@ -4901,9 +5038,10 @@ InteractionResponseFormat: TypeAlias = Annotated[
                     frozenset(("array",)),
                     frozenset(("audio", "image", "text", "video")),
                 ),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -5953,16 +6091,28 @@ class ListWebhooksResponse(ApiModel):
     """The webhooks."""
 
 
+class UnknownModelInteractionEnvironment(UnknownVariant):
+    """A `ModelInteractionEnvironment` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 ModelInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("EnvironmentConfig")] | Annotated[str, Tag("str")],
+    Annotated[EnvironmentConfig, Tag("remote")]
+    | Annotated[str, Tag("str")]
+    | Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
-                ("EnvironmentConfig", frozenset(("object",)), frozenset(("remote",))),
+                ("remote", frozenset(("object",)), frozenset(("remote",))),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]
@@ -5972,9 +6122,19 @@ environment ID.
 """
 
 
+class UnknownModelInteractionResponseFormat(UnknownVariant):
+    """A `ModelInteractionResponseFormat` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 ModelInteractionResponseFormat: TypeAlias = Annotated[
     Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
+    | Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
@@ -5988,9 +6148,10 @@ ModelInteractionResponseFormat: TypeAlias = Annotated[
                     frozenset(("array",)),
                     frozenset(("audio", "image", "text", "video")),
                 ),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
-            None,
+            "(unknown)",
         )
     ),
 ]

@@ -6,6 +6,9 @@ CRLF or CR line ends, multi-line `data:`, `event:`, `id:`, `retry:`, `:` comment
 the Gemini API needs:
 
 - `data: [DONE]` is reported as the end of the stream;
+- an event still unterminated when the body ends (no blank line after its last `data:`) is
+  discarded, as the standard's "event stream interpretation" says, and `discarded_partial_event`
+  tells the caller, which resumes the stream like any other drop;
 - a line that is a bare JSON object or array, with no field name (a refusal sent after HTTP
   200, fact W77), is reported as its own item so the caller can surface it instead of skipping it.
 """
@@ -49,6 +52,7 @@ class SSEDecoder:
         self._id: str | None = None
         self._retry: int | None = None
         self._pending_cr = False
+        self.discarded_partial_event = False
 
     def feed(self, chunk: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
         """Decode `chunk`, yielding every item it completes."""
@@ -72,16 +76,21 @@ class SSEDecoder:
         self._buffer = buffer[position:]
 
     def flush(self) -> Iterator[ServerSentEvent | BareJsonLine]:
-        """Decode what is left when the stream ends (a last line may lack its line end)."""
+        """End of the body: an unterminated event is discarded (a bare `[DONE]` still counts)."""
         if self._buffer:
             line = self._buffer.decode("utf-8", errors="replace")
             self._buffer = b""
             item = self._line(line)
             if item is not None:
                 yield item
-        item = self._dispatch()
-        if item is not None:
-            yield item
+        if self._data:
+            pending = "\n".join(self._data)
+            self._data = []
+            self._event = None
+            if pending.strip() == "[DONE]":
+                yield DONE
+            elif pending.strip():
+                self.discarded_partial_event = True
 
     def _line(self, line: str) -> ServerSentEvent | BareJsonLine | None:
         if not line:

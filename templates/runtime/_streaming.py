@@ -3,16 +3,27 @@
 `Stream` (sync) and `AsyncStream` iterate typed events of one interaction. Underneath, the SSE
 decoder reads the response; a shared `_StreamState` tracks the interaction id, the last
 `event_id`, the events already seen (so a resumed stream never repeats one) and the accumulated
-interaction. When the connection drops, or closes cleanly before `interaction.completed`,
-`error` or `[DONE]`, the stream first checks the interaction's status: a finished interaction is
-completed from that answer; an unfinished one is re-streamed from the last event
-(`GET .../interactions/{id}?alt=sse&last_event_id=...`), a bounded number of times with backoff.
-A 403/404 within `grace_period` seconds of the start is treated as the API not having caught up
-yet (fact W78). If nothing works, `StreamError` says how many events arrived.
+interaction.
+
+When the connection drops, closes cleanly before `interaction.completed` / `error` / `[DONE]`,
+or ends in the middle of an event (an unterminated event is discarded, as the SSE standard
+says), the stream re-opens the interaction's event stream after the last event it delivered
+(`GET .../interactions/{id}?alt=sse&last_event_id=...`), a bounded number of times with backoff,
+so a reader of events sees every event exactly once. Only when re-streaming fails does it fall
+back to reading the interaction: a finished one is delivered as recovery events — the parts the
+reader missed as `step.start` / `step.delta` events (they carry no `event_id`), then
+`interaction.completed` — so printing `delta.text` still shows the whole answer.
+
+A `store: false` stream has an empty interaction id and no event ids (fact W86): it cannot be
+resumed, and a drop raises `StreamError` saying so. A server that replays a stream from its start
+(no event ids to resume after) is de-duplicated by position. A 403/404 within `grace_period`
+seconds of the start is the API not having caught up yet (fact W78).
 
 An `error` event is delivered and then raised as `StreamError`; so is a bare JSON line (fact
-W77). `final()` returns the complete interaction. Streams close their connection when iteration
-ends, on `break` (via `close()` or the context manager) and on exceptions.
+W77). An event that breaks its schema is delivered anyway (see `_tolerant`). `final()` returns the
+complete interaction. A stream closes its connection when iteration ends, on `break` (via
+`close()`, the context manager, or simply dropping the stream: no reference cycle keeps it
+alive) and on exceptions.
 """
 
 from __future__ import annotations
@@ -25,9 +36,16 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._accumulate import InteractionAccumulator
-from ._errors import APIConnectionError, NotFoundError, PermissionDeniedError, StreamError
-from ._sse import DONE, BareJsonLine, SSEDecoder
+from ._accumulate import InteractionAccumulator, recovery_events
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    GeminiError,
+    NotFoundError,
+    PermissionDeniedError,
+    StreamError,
+)
+from ._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
 from ._waiting import TERMINAL_STATUSES
 
 __all__ = ["AsyncStream", "ResumePolicy", "Stream"]
@@ -53,30 +71,45 @@ class _StreamState:
     """Everything a stream knows, updated by each payload; no I/O."""
 
     def __init__(self, interaction_id: str | None) -> None:
-        self.interaction_id = interaction_id
+        self.interaction_id = interaction_id or None
+        self.unstored = False
         self.last_event_id: str | None = None
         self.seen_ids: set[str] = set()
         self.events_received = 0
+        self.recovered_events = 0
+        self.position = 0
+        self.replayed = 0
         self.done = False
         self.error: Any = None
         self.accumulator = InteractionAccumulator()
+
+    def _note_id(self, value: Any) -> None:
+        if value == "":
+            self.unstored = True  # a store: false interaction has an empty id (W86)
+        elif isinstance(value, str) and self.interaction_id is None:
+            self.interaction_id = value
 
     def accept(self, payload: Any) -> bool:
         """Record an event payload; False when it is a repeat to skip."""
         if not isinstance(payload, dict):
             return False
+        self.position += 1
         event_id = payload.get("event_id")
-        if isinstance(event_id, str):
+        if isinstance(event_id, str) and event_id:
             if event_id in self.seen_ids:
                 return False
             self.seen_ids.add(event_id)
             self.last_event_id = event_id
+        elif self.position <= self.replayed:
+            return False  # a replay from the start, of events without ids: already delivered
         self.events_received += 1
         kind = payload.get("event_type")
-        if kind == "interaction.created":
+        if kind in ("interaction.created", "interaction.completed"):
             interaction = payload.get("interaction")
-            if isinstance(interaction, dict) and isinstance(interaction.get("id"), str):
-                self.interaction_id = interaction["id"]
+            if isinstance(interaction, dict):
+                self._note_id(interaction.get("id"))
+        elif kind == "interaction.status_update":
+            self._note_id(payload.get("interaction_id"))
         if kind == "interaction.completed":
             self.done = True
         elif kind == "error":
@@ -85,11 +118,31 @@ class _StreamState:
         self.accumulator.add(payload)
         return True
 
-    def complete_from(self, interaction: dict[str, Any]) -> dict[str, Any]:
-        """A synthesized `interaction.completed` for an interaction found finished."""
-        payload = {"event_type": "interaction.completed", "interaction": interaction}
-        self.accept(payload)
-        return payload
+    def reconnected(self) -> None:
+        """A new connection starts; without event ids, it replays what was already delivered."""
+        self.position = 0
+        self.replayed = self.events_received if self.last_event_id is None else 0
+
+    def recover(self, interaction: dict[str, Any]) -> list[dict[str, Any]]:
+        """Events that deliver what the reader missed of a finished `interaction`."""
+        payloads = recovery_events(self.accumulator, interaction)
+        accepted = [payload for payload in payloads if self.accept(payload)]
+        self.recovered_events += len(accepted)
+        return accepted
+
+    def answered_with_json(self, body: Any) -> list[dict[str, Any]] | None:
+        """Events for a JSON answer to a streaming request: a finished interaction is delivered
+        as recovery events; an error object raises; an unfinished interaction gives None."""
+        if isinstance(body, dict) and isinstance(body.get("status"), str) and "error" not in body:
+            self._note_id(body.get("id"))
+            if body["status"] in TERMINAL_STATUSES:
+                return self.recover(body)
+            return None
+        raise StreamError(
+            f"the stream was answered with JSON instead of events: {str(body)[:200]}",
+            body=body,
+            events_received=self.events_received,
+        )
 
     def incomplete(self, reason: str) -> StreamError:
         return StreamError(
@@ -98,8 +151,30 @@ class _StreamState:
             events_received=self.events_received,
         )
 
+    def cannot_resume(self, reason: str) -> StreamError | None:
+        """The error to raise when this stream has nothing to resume from, else None."""
+        if self.interaction_id is not None:
+            return None
+        if self.unstored:
+            return StreamError(
+                f"a store: false stream cannot be resumed (the API gives it no interaction id "
+                f"and no event ids); {self.events_received} event(s) arrived before {reason}",
+                events_received=self.events_received,
+            )
+        return self.incomplete(f"{reason}, and no interaction id is known to resume it")
 
-def _payloads(decoded: Iterator[Any], state: _StreamState) -> Iterator[Any]:
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise StreamError(
+                f"the stream reported an error: {self.error}",
+                body=self.error,
+                events_received=self.events_received,
+            )
+
+
+def _payloads(
+    decoded: Iterator[ServerSentEvent | BareJsonLine], state: _StreamState
+) -> Iterator[Any]:
     for item in decoded:
         if item is DONE:
             state.done = True
@@ -114,6 +189,8 @@ def _payloads(decoded: Iterator[Any], state: _StreamState) -> Iterator[Any]:
                 body=body,
                 events_received=state.events_received,
             )
+        if not item.data.strip():
+            continue  # an empty `data:` line (W04)
         try:
             yield json.loads(item.data)
         except ValueError:
@@ -121,6 +198,135 @@ def _payloads(decoded: Iterator[Any], state: _StreamState) -> Iterator[Any]:
                 f"an event's data is not JSON: {item.data[:200]}",
                 events_received=state.events_received,
             ) from None
+
+
+@dataclass
+class _Connection:
+    """What the event loop of one stream needs; it never refers back to the `Stream`."""
+
+    response: httpx.Response | None
+    state: _StreamState
+    parse_event: Callable[[Any], Any]
+    policy: ResumePolicy
+    clock: Callable[[], float]
+    started: float
+
+    def within_grace(self) -> bool:
+        return bool(self.clock() - self.started <= self.policy.grace_period)
+
+
+_ENDED_INSIDE_AN_EVENT = "the stream ended in the middle of an event"
+
+
+class _JsonInsteadOfEventsError(Exception):
+    """The server answered a streaming request with plain JSON instead of events."""
+
+    def __init__(self, body: Any) -> None:
+        super().__init__("a JSON answer")
+        self.body = body
+
+
+def _is_json(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("application/json")
+
+
+def _json_answer(content: bytes) -> _JsonInsteadOfEventsError:
+    try:
+        return _JsonInsteadOfEventsError(json.loads(content))
+    except ValueError:
+        return _JsonInsteadOfEventsError(content.decode("utf-8", errors="replace"))
+
+
+def _read_sync(response: httpx.Response, state: _StreamState) -> Generator[Any, None, None]:
+    decoder = SSEDecoder()
+    try:
+        if _is_json(response):
+            raise _json_answer(response.read())
+        for chunk in response.iter_bytes():
+            yield from _payloads(decoder.feed(chunk), state)
+        yield from _payloads(decoder.flush(), state)
+        if decoder.discarded_partial_event:
+            raise _EndedInsideAnEventError
+    finally:
+        response.close()
+
+
+class _EndedInsideAnEventError(Exception):
+    """The body ended inside an event (discarded); resume like a drop."""
+
+
+def _sync_events(
+    connection: _Connection,
+    fetch_status: Callable[[str], dict[str, Any]],
+    reconnect: Callable[[str, str | None], httpx.Response],
+    sleep: Callable[[float], None],
+) -> Generator[Any, None, None]:
+    state = connection.state
+    attempt = 0
+    while True:
+        reason = "the connection closed"
+        response, connection.response = connection.response, None
+        if response is not None:
+            reader = _read_sync(response, state)
+            try:
+                for payload in reader:
+                    if state.accept(payload):
+                        attempt = 0
+                        yield connection.parse_event(payload)
+                    if state.done:
+                        break
+            except httpx.TransportError as error:
+                reason = f"the connection dropped ({type(error).__name__})"
+            except _EndedInsideAnEventError:
+                reason = _ENDED_INSIDE_AN_EVENT
+            except _JsonInsteadOfEventsError as answer:
+                recovered = state.answered_with_json(answer.body)
+                if recovered is not None:
+                    yield from (connection.parse_event(payload) for payload in recovered)
+                    return
+                reason = "the server answered with the unfinished interaction instead of events"
+            finally:
+                reader.close()
+        state.raise_error()
+        if state.done:
+            return
+        refusal = state.cannot_resume(reason)
+        if refusal is not None:
+            raise refusal
+        assert state.interaction_id is not None
+        if attempt >= connection.policy.max_attempts:
+            yield from _sync_fallback(connection, fetch_status, reason)
+            return
+        sleep(connection.policy.delay(attempt))
+        attempt += 1
+        try:
+            connection.response = reconnect(state.interaction_id, state.last_event_id)
+            state.reconnected()
+        except (NotFoundError, PermissionDeniedError):
+            if not connection.within_grace():
+                raise
+        except (httpx.TransportError, APIConnectionError):
+            continue
+        except APIStatusError as status:
+            reason = f"{reason}; re-streaming answered {status.status_code}"
+            yield from _sync_fallback(connection, fetch_status, reason)
+            return
+
+
+def _sync_fallback(
+    connection: _Connection, fetch_status: Callable[[str], dict[str, Any]], reason: str
+) -> Iterator[Any]:
+    state = connection.state
+    assert state.interaction_id is not None
+    try:
+        current = fetch_status(state.interaction_id)
+    except GeminiError as error:
+        raise state.incomplete(f"{reason}; its status could not be read ({error})") from error
+    if current.get("status") not in TERMINAL_STATUSES:
+        raise state.incomplete(f"{reason}; the interaction is still {current.get('status')!r}")
+    for payload in state.recover(current):
+        yield connection.parse_event(payload)
 
 
 class Stream(Generic[_EventT, _FinalT]):
@@ -139,104 +345,159 @@ class Stream(Generic[_EventT, _FinalT]):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._response: httpx.Response | None = response
-        self._parse_event = parse_event
-        self._parse_final = parse_final
-        self._fetch_status = fetch_status
-        self._reconnect = reconnect
-        self._policy = policy
-        self._sleep = sleep
-        self._clock = clock
-        self._started = clock()
         self._state = _StreamState(interaction_id)
-        self._iterator = self._events()
+        self._connection = _Connection(response, self._state, parse_event, policy, clock, clock())
+        self._parse_final = parse_final
+        self._iterator = _sync_events(self._connection, fetch_status, reconnect, sleep)
 
     @property
     def interaction_id(self) -> str | None:
+        """The interaction's id, once known (None for a `store: false` stream)."""
         return self._state.interaction_id
 
     @property
     def last_event_id(self) -> str | None:
+        """The id of the last event delivered (what a resume continues after)."""
         return self._state.last_event_id
 
     @property
     def events_received(self) -> int:
+        """How many distinct events were delivered, recovery events included."""
         return self._state.events_received
+
+    @property
+    def recovered_events(self) -> int:
+        """How many events were rebuilt from the finished interaction after a failed resume."""
+        return self._state.recovered_events
 
     def __iter__(self) -> Iterator[_EventT]:
         return self._iterator
 
     def __next__(self) -> _EventT:
-        return next(self._iterator)
-
-    def _read(self, response: httpx.Response) -> Iterator[Any]:
-        decoder = SSEDecoder()
-        try:
-            for chunk in response.iter_bytes():
-                yield from _payloads(decoder.feed(chunk), self._state)
-            yield from _payloads(decoder.flush(), self._state)
-        finally:
-            response.close()
-
-    def _events(self) -> Generator[_EventT, None, None]:
-        state = self._state
-        attempt = 0
-        while True:
-            reason = "the connection closed"
-            if self._response is not None:
-                try:
-                    for payload in self._read(self._response):
-                        if state.accept(payload):
-                            attempt = 0
-                            yield self._parse_event(payload)
-                        if state.done:
-                            break
-                except httpx.TransportError as error:
-                    reason = f"the connection dropped ({type(error).__name__})"
-                finally:
-                    self._response = None
-            if state.error is not None:
-                raise StreamError(
-                    f"the stream reported an error: {state.error}",
-                    body=state.error,
-                    events_received=state.events_received,
-                )
-            if state.done:
-                return
-            if state.interaction_id is None or attempt >= self._policy.max_attempts:
-                raise state.incomplete(reason)
-            self._sleep(self._policy.delay(attempt))
-            attempt += 1
-            try:
-                current = self._fetch_status(state.interaction_id)
-                if current.get("status") in TERMINAL_STATUSES:
-                    yield self._parse_event(state.complete_from(current))
-                    return
-                self._response = self._reconnect(state.interaction_id, state.last_event_id)
-            except (NotFoundError, PermissionDeniedError):
-                if self._clock() - self._started > self._policy.grace_period:
-                    raise
-            except (httpx.TransportError, APIConnectionError):
-                continue
+        event: _EventT = next(self._iterator)
+        return event
 
     def final(self) -> _FinalT:
         """Read the rest of the stream and return the complete interaction."""
-        for _ in self:
+        for _ in self._iterator:
             pass
         return self._parse_final(self._state.accumulator.result())
 
     def close(self) -> None:
         """Stop reading and close the connection."""
         self._iterator.close()
-        if self._response is not None:
-            self._response.close()
-            self._response = None
+        response, self._connection.response = self._connection.response, None
+        if response is not None:
+            response.close()
+
+    def __del__(self) -> None:
+        response = getattr(self, "_connection", None) and self._connection.response
+        if response is not None:
+            response.close()
 
     def __enter__(self) -> Stream[_EventT, _FinalT]:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+async def _read_async(response: httpx.Response, state: _StreamState) -> AsyncGenerator[Any, None]:
+    decoder = SSEDecoder()
+    try:
+        if _is_json(response):
+            raise _json_answer(await response.aread())
+        async for chunk in response.aiter_bytes():
+            for payload in _payloads(decoder.feed(chunk), state):
+                yield payload
+        for payload in _payloads(decoder.flush(), state):
+            yield payload
+        if decoder.discarded_partial_event:
+            raise _EndedInsideAnEventError
+    finally:
+        await response.aclose()
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # only async streams need it
+
+    await asyncio.sleep(seconds)
+
+
+async def _async_events(
+    connection: _Connection,
+    fetch_status: Callable[[str], Awaitable[dict[str, Any]]],
+    reconnect: Callable[[str, str | None], Awaitable[httpx.Response]],
+    sleep: Callable[[float], Awaitable[None]],
+) -> AsyncGenerator[Any, None]:
+    state = connection.state
+    attempt = 0
+    while True:
+        reason = "the connection closed"
+        response, connection.response = connection.response, None
+        if response is not None:
+            reader = _read_async(response, state)
+            try:
+                async for payload in reader:
+                    if state.accept(payload):
+                        attempt = 0
+                        yield connection.parse_event(payload)
+                    if state.done:
+                        break
+            except httpx.TransportError as error:
+                reason = f"the connection dropped ({type(error).__name__})"
+            except _EndedInsideAnEventError:
+                reason = _ENDED_INSIDE_AN_EVENT
+            except _JsonInsteadOfEventsError as answer:
+                recovered = state.answered_with_json(answer.body)
+                if recovered is not None:
+                    for payload in recovered:
+                        yield connection.parse_event(payload)
+                    return
+                reason = "the server answered with the unfinished interaction instead of events"
+            finally:
+                await reader.aclose()
+        state.raise_error()
+        if state.done:
+            return
+        refusal = state.cannot_resume(reason)
+        if refusal is not None:
+            raise refusal
+        assert state.interaction_id is not None
+        if attempt >= connection.policy.max_attempts:
+            async for payload in _async_fallback(connection, fetch_status, reason):
+                yield payload
+            return
+        await sleep(connection.policy.delay(attempt))
+        attempt += 1
+        try:
+            connection.response = await reconnect(state.interaction_id, state.last_event_id)
+            state.reconnected()
+        except (NotFoundError, PermissionDeniedError):
+            if not connection.within_grace():
+                raise
+        except (httpx.TransportError, APIConnectionError):
+            continue
+        except APIStatusError as status:
+            reason = f"{reason}; re-streaming answered {status.status_code}"
+            async for payload in _async_fallback(connection, fetch_status, reason):
+                yield payload
+            return
+
+
+async def _async_fallback(
+    connection: _Connection, fetch_status: Callable[[str], Awaitable[dict[str, Any]]], reason: str
+) -> AsyncIterator[Any]:
+    state = connection.state
+    assert state.interaction_id is not None
+    try:
+        current = await fetch_status(state.interaction_id)
+    except GeminiError as error:
+        raise state.incomplete(f"{reason}; its status could not be read ({error})") from error
+    if current.get("status") not in TERMINAL_STATUSES:
+        raise state.incomplete(f"{reason}; the interaction is still {current.get('status')!r}")
+    for payload in state.recover(current):
+        yield connection.parse_event(payload)
 
 
 class AsyncStream(Generic[_EventT, _FinalT]):
@@ -255,108 +516,52 @@ class AsyncStream(Generic[_EventT, _FinalT]):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._response: httpx.Response | None = response
-        self._parse_event = parse_event
-        self._parse_final = parse_final
-        self._fetch_status = fetch_status
-        self._reconnect = reconnect
-        self._policy = policy
-        self._sleep = sleep
-        self._clock = clock
-        self._started = clock()
         self._state = _StreamState(interaction_id)
-        self._iterator = self._events()
+        self._connection = _Connection(response, self._state, parse_event, policy, clock, clock())
+        self._parse_final = parse_final
+        self._iterator = _async_events(
+            self._connection, fetch_status, reconnect, sleep or _asyncio_sleep
+        )
 
     @property
     def interaction_id(self) -> str | None:
+        """The interaction's id, once known (None for a `store: false` stream)."""
         return self._state.interaction_id
 
     @property
     def last_event_id(self) -> str | None:
+        """The id of the last event delivered (what a resume continues after)."""
         return self._state.last_event_id
 
     @property
     def events_received(self) -> int:
+        """How many distinct events were delivered, recovery events included."""
         return self._state.events_received
+
+    @property
+    def recovered_events(self) -> int:
+        """How many events were rebuilt from the finished interaction after a failed resume."""
+        return self._state.recovered_events
 
     def __aiter__(self) -> AsyncIterator[_EventT]:
         return self._iterator
 
     async def __anext__(self) -> _EventT:
-        return await self._iterator.__anext__()
-
-    async def _read(self, response: httpx.Response) -> AsyncIterator[Any]:
-        decoder = SSEDecoder()
-        try:
-            async for chunk in response.aiter_bytes():
-                for payload in _payloads(decoder.feed(chunk), self._state):
-                    yield payload
-            for payload in _payloads(decoder.flush(), self._state):
-                yield payload
-        finally:
-            await response.aclose()
-
-    async def _pause(self, seconds: float) -> None:
-        if self._sleep is not None:
-            await self._sleep(seconds)
-        else:
-            import asyncio
-
-            await asyncio.sleep(seconds)
-
-    async def _events(self) -> AsyncGenerator[_EventT, None]:
-        state = self._state
-        attempt = 0
-        while True:
-            reason = "the connection closed"
-            if self._response is not None:
-                try:
-                    async for payload in self._read(self._response):
-                        if state.accept(payload):
-                            attempt = 0
-                            yield self._parse_event(payload)
-                        if state.done:
-                            break
-                except httpx.TransportError as error:
-                    reason = f"the connection dropped ({type(error).__name__})"
-                finally:
-                    self._response = None
-            if state.error is not None:
-                raise StreamError(
-                    f"the stream reported an error: {state.error}",
-                    body=state.error,
-                    events_received=state.events_received,
-                )
-            if state.done:
-                return
-            if state.interaction_id is None or attempt >= self._policy.max_attempts:
-                raise state.incomplete(reason)
-            await self._pause(self._policy.delay(attempt))
-            attempt += 1
-            try:
-                current = await self._fetch_status(state.interaction_id)
-                if current.get("status") in TERMINAL_STATUSES:
-                    yield self._parse_event(state.complete_from(current))
-                    return
-                self._response = await self._reconnect(state.interaction_id, state.last_event_id)
-            except (NotFoundError, PermissionDeniedError):
-                if self._clock() - self._started > self._policy.grace_period:
-                    raise
-            except (httpx.TransportError, APIConnectionError):
-                continue
+        event: _EventT = await self._iterator.__anext__()
+        return event
 
     async def final(self) -> _FinalT:
         """Read the rest of the stream and return the complete interaction."""
-        async for _ in self:
+        async for _ in self._iterator:
             pass
         return self._parse_final(self._state.accumulator.result())
 
     async def close(self) -> None:
         """Stop reading and close the connection."""
         await self._iterator.aclose()
-        if self._response is not None:
-            await self._response.aclose()
-            self._response = None
+        response, self._connection.response = self._connection.response, None
+        if response is not None:
+            await response.aclose()
 
     async def __aenter__(self) -> AsyncStream[_EventT, _FinalT]:
         return self

@@ -37,13 +37,21 @@ FRAMES = (
 
 
 def test_sse_framing_crlf_lf_cr_multiline_comments_and_ids() -> None:
-    items = decode_all([FRAMES])
+    decoder = SSEDecoder()
+    items = [*decoder.feed(FRAMES), *decoder.flush()]
     assert items == [
         ServerSentEvent(data='{"a": "é漢😀"}', event="step.delta", id="7"),
         ServerSentEvent(data="line one\nline two", id="7"),
         ServerSentEvent(data="cr only", id="7", retry=3000),
-        ServerSentEvent(data="last without blank line", id="7", retry=3000),
     ]
+    # WHATWG "event stream interpretation": an event unterminated at the end is discarded
+    assert decoder.discarded_partial_event
+
+
+def test_a_done_sentinel_without_its_blank_line_still_ends_the_stream() -> None:
+    decoder = SSEDecoder()
+    assert [*decoder.feed(b"event: done\ndata: [DONE]"), *decoder.flush()] == [DONE]
+    assert not decoder.discarded_partial_event
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -41,6 +42,7 @@ __all__ = [
     "OPERATIONS",
     "SPEC_VERSION",
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "ApiModel",

@@ -14,6 +14,10 @@ the interaction as the non-streaming API would have returned it:
 - `interaction.created` / `status_update` / `completed` set the interaction's own fields; when
   `completed` omits `steps` or `usage`, they come from the accumulated steps, then
   `metadata.total_usage`, then the last cumulative `step.stop` usage.
+
+`recovery_events(accumulator, interaction)` is the other direction: given the finished
+interaction (read after a stream could not be resumed), the events a reader missed — steps
+never started, text and summaries cut short — so that a reader of events sees the whole answer.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import json
 import logging
 from typing import Any
 
-__all__ = ["InteractionAccumulator"]
+__all__ = ["InteractionAccumulator", "recovery_events"]
 
 _logger = logging.getLogger("gemini_interactions")
 _MEDIA = frozenset({"image", "audio", "video", "document"})
@@ -177,3 +181,78 @@ class InteractionAccumulator:
             if usage is not None:
                 interaction["usage"] = usage
         return interaction
+
+
+def _block_deltas(block: Any) -> list[dict[str, Any]]:
+    """The deltas that stream one content block."""
+    if not isinstance(block, dict):
+        return []
+    if block.get("type") == "text":
+        deltas: list[dict[str, Any]] = [{"type": "text", "text": str(block.get("text", ""))}]
+        if block.get("annotations"):
+            deltas.append({"type": "text_annotation_delta", "annotations": block["annotations"]})
+        return deltas
+    return [dict(block)]
+
+
+def _suffix(have: Any, final: Any) -> str:
+    """What `final` text adds to `have`, when `have` is a prefix of it."""
+    if isinstance(have, str) and isinstance(final, str) and final.startswith(have):
+        return final[len(have) :]
+    return ""
+
+
+def _missing_deltas(have: dict[str, Any], final: dict[str, Any]) -> list[dict[str, Any]]:
+    """Deltas that complete a partly streamed step `have` into `final`."""
+    deltas: list[dict[str, Any]] = []
+    for key, wrap in (("content", False), ("summary", True)):
+        received: list[Any] = have[key] if isinstance(have.get(key), list) else []
+        complete: list[Any] = final[key] if isinstance(final.get(key), list) else []
+        for position, block in enumerate(complete):
+            if position >= len(received):
+                pieces = _block_deltas(block)
+            else:
+                old = received[position]
+                text = _suffix(
+                    old.get("text") if isinstance(old, dict) else None,
+                    block.get("text") if isinstance(block, dict) else None,
+                )
+                pieces = [{"type": "text", "text": text}] if text else []
+            deltas.extend(
+                {"type": "thought_summary", "content": piece} if wrap else piece for piece in pieces
+            )
+    if isinstance(final.get("signature"), str) and final["signature"] and not have.get("signature"):
+        deltas.append({"type": "thought_signature", "signature": final["signature"]})
+    return deltas
+
+
+def _step_start(final: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """How a step's `step.start` looks when its content and summary follow as deltas."""
+    if isinstance(final.get("content"), list) or final.get("type") == "thought":
+        start = {k: v for k, v in final.items() if k not in ("content", "summary", "signature")}
+        if isinstance(final.get("content"), list):
+            start["content"] = []
+        return start, start
+    return dict(final), final
+
+
+def recovery_events(
+    accumulator: InteractionAccumulator, interaction: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The events that deliver what a reader missed of the finished `interaction`."""
+    accumulator.result()  # join the pieces received so far
+    events: list[dict[str, Any]] = []
+    steps = interaction.get("steps")
+    for index, final in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(final, dict):
+            continue
+        have = accumulator.steps.get(index)
+        if have is None:
+            start, have = _step_start(final)
+            events.append({"event_type": "step.start", "index": index, "step": start})
+        deltas = _missing_deltas(have, final)
+        events.extend({"event_type": "step.delta", "index": index, "delta": d} for d in deltas)
+        if deltas or index not in accumulator.steps:
+            events.append({"event_type": "step.stop", "index": index})
+    events.append({"event_type": "interaction.completed", "interaction": interaction})
+    return events

@@ -17,6 +17,7 @@ Models are imported on first use, so constructing a client stays cheap.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,12 +33,13 @@ from ._client_base import (
     SyncTransport,
     logger,
 )
-from ._errors import GeminiError
+from ._errors import APIResponseValidationError, GeminiError
 from ._streaming import AsyncStream, ResumePolicy, Stream
+from ._tolerant import parse_wire, parse_wire_json
 from ._uploads import UploadData, read_upload
 from ._waiting import async_wait_until_done, wait_until_done
 
-__all__ = ["AsyncAPIClient", "Call", "StreamSpec", "SyncAPIClient"]
+__all__ = ["AsyncAPIClient", "Call", "StreamSpec", "SyncAPIClient", "parse_response"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,63 @@ def _adapter(package: str, name: str) -> Any:
     return TypeAdapter(getattr(_types_module(package), name))
 
 
+def _loads(content: bytes) -> Any:
+    return json.loads(content)
+
+
+def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
+    """A successful answer's body as `schema`: never a bare pydantic or JSON error.
+
+    A body that is not JSON raises `APIResponseValidationError` (status, content type, the first
+    bytes, request id); JSON that breaks the schema is kept whole (see `_tolerant`). An empty body
+    stands for `{}` only where the schema has no fields (`Empty`).
+    """
+    content = response.content
+    annotation = getattr(_types_module(package), schema)
+    if not content.strip():
+        if getattr(annotation, "model_fields", None) == {}:
+            content = b"{}"
+        else:
+            raise APIResponseValidationError(response, "the body is empty")
+    what = f"the {schema} answer of {response.request.method} {response.request.url.path}"
+    try:
+        return parse_wire_json(_adapter(package, schema), annotation, content, what, _loads)
+    except ValueError as error:  # json.loads: not JSON at all
+        raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    """A successful answer's JSON object, or `APIResponseValidationError`."""
+    try:
+        body = json.loads(response.content)
+    except ValueError as error:
+        raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise APIResponseValidationError(response, "the JSON is not an object")
+    return body
+
+
+def _event_parser(package: str, schema: str) -> Callable[[Any], Any]:
+    annotation = getattr(_types_module(package), schema)
+    adapter = _adapter(package, schema)
+
+    def parse(payload: Any) -> Any:
+        kind = payload.get("event_type") if isinstance(payload, dict) else None
+        return parse_wire(adapter, annotation, payload, f"a {kind or 'stream'} event")
+
+    return parse
+
+
+def _final_parser(package: str, schema: str) -> Callable[[Any], Any]:
+    annotation = getattr(_types_module(package), schema)
+    adapter = _adapter(package, schema)
+
+    def parse(payload: Any) -> Any:
+        return parse_wire(adapter, annotation, payload, "the interaction accumulated from a stream")
+
+    return parse
+
+
 def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
     """Log a warning for replayed steps whose signature is empty (fact W82)."""
     steps = body.get("input")
@@ -206,8 +265,7 @@ class _CallPreparation:
     def _parse(self, call: Call, response: httpx.Response) -> Any:
         if call.response_schema is None:
             return None
-        content = response.content or b"{}"
-        return _adapter(self._package, call.response_schema).validate_json(content)
+        return parse_response(self._package, call.response_schema, response)
 
 
 class SyncAPIClient(_CallPreparation):
@@ -234,8 +292,7 @@ class SyncAPIClient(_CallPreparation):
 
         def fetch_status(interaction_id: str) -> dict[str, Any]:
             status = self._prepare(_status_call(spec, interaction_id), None)
-            result: dict[str, Any] = self._transport.send(status, policy).json()
-            return result
+            return _json_object(self._transport.send(status, policy))
 
         def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
             resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
@@ -243,8 +300,8 @@ class SyncAPIClient(_CallPreparation):
 
         return Stream(
             response,
-            parse_event=_adapter(self._package, spec.event_schema).validate_python,
-            parse_final=_adapter(self._package, spec.final_schema).validate_python,
+            parse_event=_event_parser(self._package, spec.event_schema),
+            parse_final=_final_parser(self._package, spec.final_schema),
             fetch_status=fetch_status,
             reconnect=reconnect,
             policy=self.resume_policy,
@@ -279,7 +336,7 @@ class SyncAPIClient(_CallPreparation):
             self._core, request, self._transport.send(request, policy)
         )
         response = self._transport.send(session.finish(payload), policy)
-        return response.json() if response.content else None
+        return _json_object(response) if response.content.strip() else None
 
     def close(self) -> None:
         """Close the HTTP connections this client opened."""
@@ -310,8 +367,7 @@ class AsyncAPIClient(_CallPreparation):
 
         async def fetch_status(interaction_id: str) -> dict[str, Any]:
             status = self._prepare(_status_call(spec, interaction_id), None)
-            result: dict[str, Any] = (await self._transport.send(status, policy)).json()
-            return result
+            return _json_object(await self._transport.send(status, policy))
 
         async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
             resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
@@ -319,8 +375,8 @@ class AsyncAPIClient(_CallPreparation):
 
         return AsyncStream(
             response,
-            parse_event=_adapter(self._package, spec.event_schema).validate_python,
-            parse_final=_adapter(self._package, spec.final_schema).validate_python,
+            parse_event=_event_parser(self._package, spec.event_schema),
+            parse_final=_final_parser(self._package, spec.final_schema),
             fetch_status=fetch_status,
             reconnect=reconnect,
             policy=self.resume_policy,
@@ -357,7 +413,7 @@ class AsyncAPIClient(_CallPreparation):
             self._core, request, await self._transport.send(request, policy)
         )
         response = await self._transport.send(session.finish(payload), policy)
-        return response.json() if response.content else None
+        return _json_object(response) if response.content.strip() else None
 
     async def close(self) -> None:
         """Close the HTTP connections this client opened."""

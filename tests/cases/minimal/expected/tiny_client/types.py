@@ -14,6 +14,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from ._base import (
     ApiModel,
     Int64String,
+    Number,
     UnknownVariant,
     decode_base64,
     flatten_input,

@@ -125,10 +125,22 @@ def _b64decode(value: str) -> bytes:
         raise WebhookVerificationError("a signature or key is not valid base64") from None
 
 
+def _decodable(signatures: list[str]) -> list[bytes]:
+    """The signatures that decode; an undecodable entry is skipped, not fatal (Standard Webhooks
+    says to try each signature of the header)."""
+    decoded = []
+    for signature in signatures:
+        try:
+            decoded.append(_b64decode(signature))
+        except WebhookVerificationError:
+            continue
+    return decoded
+
+
 def _hmac_ok(secret: str, message: bytes, signatures: list[str]) -> bool:
     key = _b64decode(secret.removeprefix("whsec_"))
     expected = hmac.new(key, message, hashlib.sha256).digest()
-    return any(hmac.compare_digest(expected, _b64decode(signature)) for signature in signatures)
+    return any(hmac.compare_digest(expected, signature) for signature in _decodable(signatures))
 
 
 def _ed25519_ok(
@@ -149,9 +161,9 @@ def _ed25519_ok(
             raise WebhookVerificationError(f"unknown key id {key_id!r}")
     for key in candidates:
         public = Ed25519PublicKey.from_public_bytes(_b64decode(str(key.get("x", ""))))
-        for signature in signatures:
+        for signature in _decodable(signatures):
             try:
-                public.verify(_b64decode(signature), message)
+                public.verify(signature, message)
                 return True
             except InvalidSignature:
                 continue
