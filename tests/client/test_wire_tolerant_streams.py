@@ -1,4 +1,4 @@
-"""Streams that bend the protocol, over real HTTP on 127.0.0.1 (issue: never lose what the wire sent).
+"""Streams that bend the protocol, over real HTTP on 127.0.0.1: never lose what the wire sent.
 
 - a body that ends cleanly inside an event is resumed (WHATWG discards the unterminated event);
 - a reader of `delta.text` sees the whole answer even when re-streaming fails (recovery events);
