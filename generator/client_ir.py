@@ -15,6 +15,7 @@ fields, the body schemas to validate against, pagination and uploads.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from generator.errors import BadInputError
@@ -26,6 +27,11 @@ __all__ = ["RESERVED_KEYWORDS", "enrich_operations"]
 RESERVED_KEYWORDS = frozenset(
     {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self"}
 )
+
+
+_PLAIN = {"StrictInt": "int", "StrictBool": "bool", "Number": "float"}
+"""Model scalars that validate strictly, as the plain types a caller passes (`3`, `True`, `0.5`)."""
+_PLAIN_SCALARS = re.compile(r"\b(?:StrictInt|StrictBool|Number)\b")
 
 
 def _schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
@@ -81,7 +87,9 @@ def _body(
                 continue
             if field.wire_name in skip:
                 continue
-            hint = field.type_hint.removesuffix(" | None")
+            hint = _PLAIN_SCALARS.sub(
+                lambda match: _PLAIN[match.group(0)], field.type_hint.removesuffix(" | None")
+            )
             required = len(names) == 1 and field.required
             hints, was_required, description = merged.get(field.python_name, ([], True, ""))
             if hint not in hints:

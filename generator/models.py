@@ -12,6 +12,8 @@ templates only lay them out. Rules, in short:
 - `oneOf` → `UnionDef` resolved by JSON kind and constant tag, with an `Unknown…` fallback when
   the union is tagged;
 - `format: int64` strings → `Int64String`; `format: byte` → base64 `str` plus a decode helper;
+  integers and booleans are strict (`StrictInt`, `StrictBool`: `3.0` or `"true"` is not coerced,
+  so the tolerant parser keeps such a value as it came), numbers keep int or float (`Number`);
 - `x-flatten` exposes a nested object's fields on the parent; `x-byte-offsets` adds span helpers.
 """
 
@@ -183,11 +185,11 @@ class _Builder:
         if kind == "string":
             return "Int64String" if schema.get("format") == "int64" else "str"
         if kind == "integer":
-            return "int"
+            return "StrictInt"
         if kind == "number":
             return "Number"
         if kind == "boolean":
-            return "bool"
+            return "StrictBool"
         if kind == "array":
             return f"list[{self.type_of(schema.get('items'), f'{context}Item', source)}]"
         if kind == "object" or "properties" in schema:

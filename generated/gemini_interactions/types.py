@@ -9,7 +9,7 @@ parsed (legacy enum spellings are the one exception: they come back in their cur
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
 from ._base import (
     ApiModel,
@@ -830,7 +830,7 @@ class FixRequest(ApiModel):
 class SessionConfig(ApiModel):
     """The configuration of CodeMender sessions."""
 
-    max_rounds: int | None = None
+    max_rounds: StrictInt | None = None
     """The maximum number of interaction rounds the agent is allowed to perform
     before reaching a timeout.
     """
@@ -888,14 +888,14 @@ class DeepResearchAgentConfig(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    collaborative_planning: bool | None = None
+    collaborative_planning: StrictBool | None = None
     """Enables human-in-the-loop planning for the Deep Research agent. If set to
     true, the Deep Research agent will provide a research plan in its response.
     The agent will then proceed only if the user confirms the plan in the next
     turn.
     """
 
-    enable_bigquery_tool: bool | None = None
+    enable_bigquery_tool: StrictBool | None = None
     """Enables bigquery tool for the Deep Research agent.
 
     Vertex AI only: the Gemini API rejects this field.
@@ -1004,7 +1004,7 @@ class AudioResponseFormat(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    bit_rate: int | None = None
+    bit_rate: StrictInt | None = None
     """Bit rate in bits per second (bps). Only applicable for compressed formats
     (MP3, Opus).
     """
@@ -1015,7 +1015,7 @@ class AudioResponseFormat(ApiModel):
     mime_type: AudioResponseFormatMimeType | str | None = None
     """The MIME type of the audio output."""
 
-    sample_rate: int | None = None
+    sample_rate: StrictInt | None = None
     """Sample rate in Hz."""
 
     type: Literal["audio"] = "audio"
@@ -1271,7 +1271,7 @@ class AudioContent(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    channels: int | None = None
+    channels: StrictInt | None = None
     """The number of audio channels."""
 
     data: str | None = None
@@ -1283,7 +1283,7 @@ class AudioContent(ApiModel):
     mime_type: AudioContentMimeType | str | None = None
     """The mime type of the audio."""
 
-    sample_rate: int | None = None
+    sample_rate: StrictInt | None = None
     """The sample rate of the audio."""
 
     type: Literal["audio"] = "audio"
@@ -1389,7 +1389,7 @@ class FileCitation(ApiModel):
     document_uri: str | None = None
     """The URI of the file."""
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
     file_name: str | None = None
@@ -1398,13 +1398,13 @@ class FileCitation(ApiModel):
     media_id: str | None = None
     """Media ID in-case of image citations, if applicable."""
 
-    page_number: int | None = None
+    page_number: StrictInt | None = None
     """Page number of the cited document, if applicable."""
 
     source: str | None = None
     """Source attributed for a portion of the text."""
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1441,7 +1441,7 @@ class PlaceCitation(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
     name: str | None = None
@@ -1455,7 +1455,7 @@ class PlaceCitation(ApiModel):
     features of a given place in Google Maps.
     """
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1480,13 +1480,13 @@ class SpeechAnnotation(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
     speaker: str | None = None
     """The speaker to associate with this turn."""
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1514,10 +1514,10 @@ class UnknownAnnotation(UnknownVariant):
     type: str | None = None
     """The variant's tag, as received."""
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1537,10 +1537,10 @@ class UrlCitation(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1570,7 +1570,7 @@ class WordInfo(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    end_index: int | None = None
+    end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
 
     end_offset: str | None = None
@@ -1583,7 +1583,7 @@ class WordInfo(ApiModel):
     Present when diarization_mode is set in TranscriptionConfig.
     """
 
-    start_index: int | None = None
+    start_index: StrictInt | None = None
     """Start of segment of the response that is attributed to this source.
 
     Index indicates the start of the segment, measured in bytes.
@@ -1913,7 +1913,7 @@ class CodeExecutionResultStep(ApiModel):
     call_id: str
     """Required. ID to match the ID from the function call block."""
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the code execution resulted in an error."""
 
     result: str
@@ -2061,7 +2061,7 @@ class FunctionResultStep(ApiModel):
     call_id: str
     """Required. ID to match the ID from the function call block."""
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the tool call resulted in an error."""
 
     name: str | None = None
@@ -2226,7 +2226,7 @@ class GoogleSearchResultStep(ApiModel):
     call_id: str
     """Required. ID to match the ID from the function call block."""
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the Google Search resulted in an error."""
 
     result: list[GoogleSearchResultItem]
@@ -2318,7 +2318,7 @@ class Status(ApiModel):
     [API Design Guide](https://cloud.google.com/apis/design/errors).
     """
 
-    code: int | None = None
+    code: StrictInt | None = None
     """The status code, which should be an enum value of google.rpc.Code."""
 
     details: list[dict[str, Any]] | None = None
@@ -2451,7 +2451,7 @@ class RetrievalResultStep(ApiModel):
     call_id: str
     """Required. ID to match the ID from the function call block."""
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the retrieval resulted in an error."""
 
     signature: str | None = None
@@ -2627,7 +2627,7 @@ class UrlContextResultStep(ApiModel):
     call_id: str
     """Required. ID to match the ID from the function call block."""
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the URL context resulted in an error."""
 
     result: list[UrlContextResult]
@@ -2909,7 +2909,7 @@ class ComputerUse(ApiModel):
     disabled_safety_policies: list[ComputerUseDisabledSafetyPoliciesItem | str] | None = None
     """Optional. Disabled safety policies for computer use."""
 
-    enable_prompt_injection_detection: bool | None = None
+    enable_prompt_injection_detection: StrictBool | None = None
     """Whether enable the prompt injection detection check on computer-use
     request.
     """
@@ -2934,7 +2934,7 @@ class FileSearch(ApiModel):
     metadata_filter: str | None = None
     """Metadata filter to apply to the semantic retrieval documents and chunks."""
 
-    top_k: int | None = None
+    top_k: StrictInt | None = None
     """The number of semantic retrieval chunks to retrieve."""
 
     type: Literal["file_search"] = "file_search"
@@ -2945,7 +2945,7 @@ class GoogleMaps(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    enable_widget: bool | None = None
+    enable_widget: StrictBool | None = None
     """Whether to return a widget context token in the tool call result of the
     response.
     """
@@ -3050,7 +3050,7 @@ class RagRetrievalConfig(ApiModel):
     ranking: Ranking | None = None
     """Optional. Config for ranking and reranking."""
 
-    top_k: int | None = None
+    top_k: StrictInt | None = None
     """Optional. The number of contexts to retrieve."""
 
 
@@ -3063,7 +3063,7 @@ class RagStoreConfig(ApiModel):
     rag_retrieval_config: RagRetrievalConfig | None = None
     """Optional. The retrieval config for the Rag query."""
 
-    similarity_top_k: int | None = None
+    similarity_top_k: StrictInt | None = None
     """Optional. Number of top k results to return from the selected corpora.
 
     Deprecated.
@@ -3182,7 +3182,7 @@ class AgentInteraction(ApiModel):
     agent_config: AgentInteractionAgentConfig | None = None
     """Configuration parameters for the agent interaction."""
 
-    background: bool | None = None
+    background: StrictBool | None = None
     """Input only. Whether to run the model interaction in the background."""
 
     continuation_token: str | None = None
@@ -3235,10 +3235,10 @@ class AgentInteraction(ApiModel):
     service_tier: ServiceTier | str | None = None
     """The service tier for the interaction."""
 
-    store: bool | None = None
+    store: StrictBool | None = None
     """Input only. Whether to store the response and request for later retrieval."""
 
-    stream: bool | None = None
+    stream: StrictBool | None = None
     """Input only. Whether the interaction will be streamed."""
 
     system_instruction: str | None = None
@@ -3312,7 +3312,7 @@ class AudioDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    channels: int | None = None
+    channels: StrictInt | None = None
     """The number of audio channels."""
 
     data: str | None = None
@@ -3320,13 +3320,13 @@ class AudioDelta(ApiModel):
 
     mime_type: AudioDeltaMimeType | str | None = None
 
-    rate: int | None = None
+    rate: StrictInt | None = None
     """Deprecated. Use sample_rate instead. The value is ignored.
 
     Deprecated.
     """
 
-    sample_rate: int | None = None
+    sample_rate: StrictInt | None = None
     """The sample rate of the audio."""
 
     type: Literal["audio"] = "audio"
@@ -3411,7 +3411,7 @@ class CodeExecutionResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
 
     result: str
 
@@ -3511,7 +3511,7 @@ later pass through unchanged.
 class GroundingToolCount(ApiModel):
     """The number of grounding tool counts."""
 
-    count: int | None = None
+    count: StrictInt | None = None
     """The number of grounding tool counts."""
 
     type: GroundingToolCountType | str | None = None
@@ -3524,7 +3524,7 @@ class ModalityTokens(ApiModel):
     modality: ResponseModality | str | None = None
     """The modality associated with the token count."""
 
-    tokens: int | None = None
+    tokens: StrictInt | None = None
     """Number of tokens for the modality."""
 
 
@@ -3546,24 +3546,24 @@ class Usage(ApiModel):
     tool_use_tokens_by_modality: list[ModalityTokens] | None = None
     """A breakdown of tool-use token usage by modality."""
 
-    total_cached_tokens: int | None = None
+    total_cached_tokens: StrictInt | None = None
     """Number of tokens in the cached part of the prompt (the cached content)."""
 
-    total_input_tokens: int | None = None
+    total_input_tokens: StrictInt | None = None
     """Number of tokens in the prompt (context)."""
 
-    total_output_tokens: int | None = None
+    total_output_tokens: StrictInt | None = None
     """Total number of tokens across all the generated responses."""
 
-    total_thought_tokens: int | None = None
+    total_thought_tokens: StrictInt | None = None
     """Number of tokens of thoughts for thinking models."""
 
-    total_tokens: int | None = None
+    total_tokens: StrictInt | None = None
     """Total token count for the interaction request (prompt + responses + other
     internal tokens).
     """
 
-    total_tool_use_tokens: int | None = None
+    total_tool_use_tokens: StrictInt | None = None
     """Number of tokens present in tool-use prompt(s)."""
 
 
@@ -3688,7 +3688,7 @@ class Voice(ApiModel):
 class CreateVoiceRequest(ApiModel):
     """Request message for `VoicesService.CreateVoice`."""
 
-    store: bool | None = None
+    store: StrictBool | None = None
     """Optional. Whether the created voice is persisted and managed by Google.
 
     * When `true`, Google stores the voice and returns `Voice.id` (for example,
@@ -4336,7 +4336,7 @@ class FunctionResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
 
     name: str | None = None
 
@@ -4607,10 +4607,10 @@ class GenerationConfig(ApiModel):
     Deprecated.
     """
 
-    max_output_tokens: int | None = None
+    max_output_tokens: StrictInt | None = None
     """The maximum number of tokens to include in the response."""
 
-    seed: int | None = None
+    seed: StrictInt | None = None
     """Seed used in decoding for reproducibility."""
 
     speech_config: list[SpeechConfig] | None = None
@@ -4671,7 +4671,7 @@ class GetEnvironmentFilesResponse(ApiModel):
 class GetInteractionRequest(ApiModel):
     """Request for InteractionService.GetInteraction."""
 
-    include_input: bool | None = None
+    include_input: StrictBool | None = None
     """If true, includes the input in the response.
 
     Deprecated.
@@ -4687,7 +4687,7 @@ class GetInteractionRequest(ApiModel):
     Format: interactions/{interaction}
     """
 
-    stream: bool | None = None
+    stream: StrictBool | None = None
     """If true, streams the interaction events as Server-Sent Events."""
 
 
@@ -4829,7 +4829,7 @@ class GoogleSearchResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
 
     result: list[GoogleSearchResult]
 
@@ -5124,7 +5124,7 @@ class Interaction(InteractionHelpers, ApiModel):
     agent_config: InteractionAgentConfig | None = None
     """Configuration parameters for the agent interaction."""
 
-    background: bool | None = None
+    background: StrictBool | None = None
     """Input only. Whether to run the model interaction in the background."""
 
     cached_content: str | None = None
@@ -5221,10 +5221,10 @@ class Interaction(InteractionHelpers, ApiModel):
     """Required. Output only. The steps that make up the interaction, when included in the response.
     """
 
-    store: bool | None = None
+    store: StrictBool | None = None
     """Input only. Whether to store the response and request for later retrieval."""
 
-    stream: bool | None = None
+    stream: StrictBool | None = None
     """Input only. Whether the interaction will be streamed."""
 
     system_instruction: str | None = None
@@ -5514,7 +5514,7 @@ class RetrievalResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
     """Whether the retrieval resulted in an error."""
 
     signature: str | None = None
@@ -5625,7 +5625,7 @@ class UrlContextResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    is_error: bool | None = None
+    is_error: StrictBool | None = None
 
     result: list[UrlContextResult]
 
@@ -5801,7 +5801,7 @@ class StepDelta(ApiModel):
 
     event_type: Literal["step.delta"] = "step.delta"
 
-    index: int
+    index: StrictInt
 
     metadata: StepDeltaMetadata | None = None
 
@@ -5818,7 +5818,7 @@ class StepStart(ApiModel):
 
     event_type: Literal["step.start"] = "step.start"
 
-    index: int
+    index: StrictInt
 
     step: Step
 
@@ -5835,7 +5835,7 @@ class StepStop(ApiModel):
 
     event_type: Literal["step.stop"] = "step.stop"
 
-    index: int
+    index: StrictInt
 
     step_usage: Usage | None = None
     """Model usage stats for this specific step."""
@@ -5997,7 +5997,7 @@ through unchanged.
 class Trigger(ApiModel):
     """A trigger configuration that is scheduled to run an agent."""
 
-    consecutive_failure_count: int | None = None
+    consecutive_failure_count: StrictInt | None = None
     """Output only. The number of consecutive failures that have occurred
     since the last successful execution.
     """
@@ -6011,7 +6011,7 @@ class Trigger(ApiModel):
     environment_id: str | None = None
     """Optional. The environment ID for the trigger execution."""
 
-    execution_timeout_seconds: int | None = None
+    execution_timeout_seconds: StrictInt | None = None
     """Optional. The execution timeout for the triggered interaction."""
 
     id: str
@@ -6029,7 +6029,7 @@ class Trigger(ApiModel):
     last_run_time: str | None = None
     """Output only. The time when the trigger was last run."""
 
-    max_consecutive_failures: int | None = None
+    max_consecutive_failures: StrictInt | None = None
     """Optional. The maximum number of consecutive failures allowed before
     the trigger is automatically paused (status becomes ERROR).
     """
@@ -6180,7 +6180,7 @@ Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelle
 class ModelInteraction(ApiModel):
     """Interaction for generating the completion using models."""
 
-    background: bool | None = None
+    background: StrictBool | None = None
     """Input only. Whether to run the model interaction in the background."""
 
     continuation_token: str | None = None
@@ -6258,10 +6258,10 @@ class ModelInteraction(ApiModel):
     status: ModelInteractionStatus | str | None = None
     """Required. Output only. The status of the interaction."""
 
-    store: bool | None = None
+    store: StrictBool | None = None
     """Input only. Whether to store the response and request for later retrieval."""
 
-    stream: bool | None = None
+    stream: StrictBool | None = None
     """Input only. Whether the interaction will be streamed."""
 
     system_instruction: str | None = None
@@ -6346,13 +6346,13 @@ class TriggerCreateParams(ApiModel):
     environment_id: str | None = None
     """Optional. The environment ID for the trigger execution."""
 
-    execution_timeout_seconds: int | None = None
+    execution_timeout_seconds: StrictInt | None = None
     """Optional. The execution timeout for the triggered interaction."""
 
     interaction: AgentInteraction
     """Required. The interaction request template to be executed."""
 
-    max_consecutive_failures: int | None = None
+    max_consecutive_failures: StrictInt | None = None
     """Optional. The maximum number of consecutive failures allowed before
     the trigger is automatically paused (status becomes ERROR).
     """
@@ -6461,12 +6461,12 @@ class UpdateWebhookRequest(ApiModel):
 class UploadEnvironmentFileRequest(ApiModel):
     """Request for `UploadEnvironmentFile`."""
 
-    extract: bool | None = None
+    extract: StrictBool | None = None
     """Optional. If true, treats the uploaded file as a tar/tar.gz archive and
     unpacks it into `path`.
     """
 
-    overwrite: bool | None = None
+    overwrite: StrictBool | None = None
     """Optional. Whether to overwrite the destination file if it already exists."""
 
 

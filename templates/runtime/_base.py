@@ -25,9 +25,17 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeAlias
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WrapValidator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    StrictFloat,
+    StrictInt,
+    WrapValidator,
+)
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 __all__ = [
@@ -135,7 +143,7 @@ Values a user gives travel as strings; a value the server sent as a JSON number 
 number, so parsed data round-trips exactly.
 """
 
-Number = int | float
+Number: TypeAlias = StrictInt | StrictFloat
 """A JSON number: an integer stays an `int` (`0` re-serializes as `0`, not `0.0`)."""
 
 
@@ -197,7 +205,19 @@ def json_union(
         for kind, candidates in by_kind.items()
     }
 
+    # The common case, a dict with a known tag, is one dict lookup.
+    object_tags: dict[Any, str] = {}
+    for branch_tag, known in by_kind.get("object", []):
+        for tag in known:
+            object_tags.setdefault(tag, branch_tag)
+    object_fallback = fallback.get("object")
+
     def discriminate(value: Any) -> str | None:
+        if type(value) is dict and tag_property is not None:
+            tag = value.get(tag_property)
+            if type(tag) is str or tag is None:
+                found = object_tags.get(tag)
+                return found if found is not None else object_fallback
         kind = _json_kind(value)
         candidates = by_kind.get(kind)
         if not candidates:

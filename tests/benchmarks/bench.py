@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import importlib.util
 import json
@@ -212,6 +213,44 @@ def bench_sse(results: list[dict[str, Any]], repeats: int) -> None:
         )
 
 
+def _floor_events(http: httpx.Client) -> int:
+    """The SSE floor: the same HTTP bytes split into events and `json.loads`ed, nothing typed."""
+    count = 0
+    with http.stream("POST", "https://floor.invalid/v1beta/interactions") as response:
+        pending = b""
+        for chunk in response.iter_bytes():
+            pending += chunk
+            *events, pending = pending.split(b"\n\n")
+            for event in events:
+                for line in event.split(b"\n"):
+                    if line.startswith(b"data: "):
+                        json.loads(line[6:])
+                        count += 1
+    return count
+
+
+def bench_sse_floor(results: list[dict[str, Any]], repeats: int) -> None:
+    sse = (PAYLOADS / "stream.sse").read_bytes()
+    for mode in ("event", "64k"):
+        chunks = _chunks(sse, mode)
+
+        def handler(request: httpx.Request, chunks: list[bytes] = chunks) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_SyncChunks(chunks)
+            )
+
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        runs = median_runs(functools.partial(_floor_events, http), repeats)
+        events = _floor_events(http)
+        record(
+            results,
+            bench="sse_floor",
+            chunking=mode,
+            events=events,
+            events_per_s=round(events / statistics.median(runs)),
+        )
+
+
 def bench_overhead(results: list[dict[str, Any]], repeats: int, calls: int) -> None:
     small = (PAYLOADS / "small_interaction.json").read_bytes()
 
@@ -373,11 +412,18 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
         for mode in ("event", "64k"):
             sse = _find(ours, bench="sse", api=api, chunking=mode)
             other = _find(theirs, bench="sse_stream", api=api, chunking=mode)
+            floor_row = _find(ours, bench="sse_floor", chunking=mode)
             if sse:
                 rate = other["events_per_s"] if other else None
                 speedup = f"{sse['events_per_s'] / rate:.1f}x faster" if rate else "n/a"
                 label = f"SSE {api}, {mode} chunks (events/s)"
-                lines.append(_cells(label, sse["events_per_s"], rate, speedup, ""))
+                of_floor = (
+                    f"{sse['events_per_s'] / floor_row['events_per_s']:.2f} of the untyped floor "
+                    f"({floor_row['events_per_s']:,} ev/s)"
+                    if floor_row
+                    else ""
+                )
+                lines.append(_cells(label, sse["events_per_s"], rate, speedup, of_floor))
     bare = _find(ours, bench="overhead", path="bare_httpx_json_loads_floor")
     for api in ("sync", "async"):
         call = _find(ours, bench="overhead", api=api, path="ours_create")
@@ -423,6 +469,7 @@ def main() -> int:
     bench_import(ours, args.repeats)
     bench_parse(ours, args.repeats, args.parse_iters)
     bench_sse(ours, args.repeats)
+    bench_sse_floor(ours, args.repeats)
     bench_overhead(ours, args.repeats, args.calls)
     bench_generation(ours, args.repeats)
     theirs = [] if args.no_anchor else run_anchor(max(5, args.repeats), args.calls)

@@ -63,6 +63,30 @@ def test_sse_chunk_boundaries_anywhere_even_inside_utf8(seed: int) -> None:
     assert decode_all([bytes([byte]) for byte in FRAMES]) == decode_all([FRAMES])
 
 
+LF_FRAMES = (
+    'event: step.delta\ndata: {"a": "é漢😀"}\n\n'
+    ": keep-alive\n\n"
+    "id: 9\ndata: two\ndata: lines\n\n"
+    'data: {"b": 1}\n\n\n\n'
+    'event: x\nretry: 5\ndata: {"c": 2}\n\n'
+    '{"error": {"message": "refused"}}\n'
+    "data: [DONE]\n\n"
+).encode()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_lf_fast_path_agrees_with_line_by_line_decoding(seed: int) -> None:
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, len(LF_FRAMES)), 9))
+    chunks = [LF_FRAMES[a:b] for a, b in zip([0, *cuts], [*cuts, len(LF_FRAMES)], strict=True)]
+    # CRLF line ends take the line-by-line path: both paths must decode the same items
+    expected = decode_all([LF_FRAMES.replace(b"\n", b"\r\n")])
+    assert decode_all(chunks) == decode_all([LF_FRAMES]) == expected
+    assert expected[0] == ServerSentEvent(data='{"a": "é漢😀"}', event="step.delta")
+    assert ServerSentEvent(data="two\nlines", id="9") in expected
+    assert expected[-2:] == [BareJsonLine('{"error": {"message": "refused"}}'), DONE]
+
+
 def test_done_sentinel_and_bare_json_lines() -> None:
     items = decode_all([b'data: {"x":1}\n\n{"error": {"message": "refused"}}\ndata: [DONE]\n\n'])
     assert items == [

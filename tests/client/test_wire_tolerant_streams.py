@@ -289,7 +289,7 @@ def test_a_replay_from_the_start_without_event_ids_shows_the_text_once(
 def test_schema_breaking_events_are_delivered_and_logged_once(
     server: LoopbackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {"event_type": "interaction.created", "interaction": {"id": ID, "status": "in_progress"}},
         {"event_type": "interaction.status_update", "status": "in_progress"},  # no id
         {
@@ -332,7 +332,7 @@ def test_schema_breaking_events_are_delivered_and_logged_once(
 def test_arguments_cut_off_by_an_incomplete_interaction_are_kept_raw(
     mode: str, server: LoopbackServer
 ) -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {"event_type": "interaction.created", "interaction": {"id": ID, "status": "in_progress"}},
         {
             "event_type": "step.start",

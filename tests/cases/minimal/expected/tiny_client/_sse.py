@@ -61,6 +61,40 @@ class SSEDecoder:
             chunk = chunk[1:]
         self._pending_cr = False
         buffer = self._buffer + chunk if self._buffer else chunk
+        if b"\r" not in buffer and not self._data and self._event is None:
+            yield from self._feed_blocks(buffer)
+            return
+        yield from self._feed_lines(buffer)
+
+    def _feed_blocks(self, buffer: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
+        """The common case, LF line ends only: split whole events at once, lines only when an
+        event has more than one `data:` line or other fields."""
+        blocks = buffer.split(b"\n\n")
+        self._buffer = blocks.pop()  # the unterminated rest, decoded when it completes
+        for block in blocks:
+            event = None
+            data_line = block
+            if block.startswith(b"event: "):  # `event: NAME` then one `data:` line
+                cut = block.find(b"\n")
+                if cut != -1:
+                    event = block[7:cut].decode("utf-8", errors="replace")
+                    data_line = block[cut + 1 :]
+            if data_line.startswith(b"data: ") and b"\n" not in data_line:
+                data = data_line[6:].decode("utf-8", errors="replace")
+                if data.strip() == "[DONE]":
+                    yield DONE
+                else:
+                    yield ServerSentEvent(data=data, event=event, id=self._id, retry=self._retry)
+                continue
+            for raw_line in block.split(b"\n"):
+                item = self._line(raw_line.decode("utf-8", errors="replace"))
+                if item is not None:
+                    yield item
+            item = self._dispatch()
+            if item is not None:
+                yield item
+
+    def _feed_lines(self, buffer: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
         position = 0
         while True:
             cut = _line_end(buffer, position)
@@ -78,6 +112,8 @@ class SSEDecoder:
 
     def flush(self) -> Iterator[ServerSentEvent | BareJsonLine]:
         """End of the body: an unterminated event is discarded (a bare `[DONE]` still counts)."""
+        if self._buffer:
+            yield from self._feed_lines(self._buffer)  # complete lines left by the block path
         if self._buffer:
             line = self._buffer.decode("utf-8", errors="replace")
             self._buffer = b""

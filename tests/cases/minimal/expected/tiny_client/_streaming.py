@@ -391,11 +391,6 @@ class Stream(Generic[_EventT, _FinalT]):
         if response is not None:
             response.close()
 
-    def __del__(self) -> None:
-        response = getattr(self, "_connection", None) and self._connection.response
-        if response is not None:
-            response.close()
-
     def __enter__(self) -> Stream[_EventT, _FinalT]:
         return self
 

@@ -92,8 +92,8 @@ def _fallback(annotation: Any, data: Any, what: str, error: ValidationError) -> 
         "; ".join(problems[:5]),
         f" (and {len(problems) - 5} more)" if len(problems) > 5 else "",
     )
-    if isinstance(value, ApiModel):
-        _attach(value, problems)
+    if isinstance(value, ApiModel) and not value.validation_problems:
+        _attach(value, problems)  # (a model built part by part already lists its problems)
     return value
 
 

@@ -9,7 +9,7 @@ parsed (legacy enum spellings are the one exception: they come back in their cur
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
 from ._base import (
     ApiModel,
