@@ -220,3 +220,17 @@ def test_a_webhook_signature_list_with_an_undecodable_entry_still_verifies() -> 
     headers["webhook-signature"] = "v1,invalid_signature!"
     with pytest.raises(webhooks.WebhookVerificationError, match="no matching signature"):
         webhooks.verify(body, headers, secret)
+
+
+def test_an_empty_signature_in_an_answer_is_normal_and_warns_only_when_replayed(
+    client: Client, server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # W89: a non-streamed thought carries "signature": "" in a normal answer
+    thought = {"type": "thought", "signature": "", "summary": [{"type": "text", "text": "hm"}]}
+    body = {"id": "int_6", "status": "completed", "steps": [thought]}
+    answer(server, json.dumps(body).encode())
+    caplog.set_level(logging.WARNING, logger="gemini_interactions")
+    interaction = client.interactions.get("int_6")
+    assert interaction.to_dict() == body and not caplog.records
+    client.interactions.create(model="m", input=interaction.steps or [])  # a stateless replay
+    assert ["input[0] (a thought step)" in r.getMessage() for r in caplog.records] == [True]
