@@ -25,7 +25,15 @@ from generator.models import TypeModel, python_field_name
 __all__ = ["RESERVED_KEYWORDS", "enrich_operations"]
 
 RESERVED_KEYWORDS = frozenset(
-    {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self"}
+    {
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+        "retry_non_idempotent",
+        "self",
+    }
 )
 
 

@@ -51,28 +51,50 @@ class ProbeOutcome:
     verdict: str
 
 
+def _probe(raw: Any, where: str, source: str, index: int, facts: tuple[str, ...]) -> Probe:
+    if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
+        raise BadInputError(f"{where} needs a `request` object.")
+    expect = raw.get("expect")
+    if expect == {"accepted": True}:
+        accepted, fragment = True, ""
+    elif isinstance(expect, dict) and isinstance(expect.get("rejected"), str):
+        accepted, fragment = False, expect["rejected"]
+    else:
+        raise BadInputError(f"{where}: expect is {{accepted: true}} or {{rejected: TEXT}}.")
+    return Probe(source, index, facts, raw["request"], accepted, fragment)
+
+
+def _rule_probes(update: Any) -> list[tuple[str, Any, tuple[str, ...]]]:
+    """The `probe` of each request rule (`x-requires`) an action adds."""
+    rules = update.get("x-requires") if isinstance(update, dict) else None
+    found = []
+    for rule in rules if isinstance(rules, list) else []:
+        if isinstance(rule, dict) and rule.get("probe") is not None:
+            facts = tuple(str(fact) for fact in rule.get("facts") or [])
+            found.append((str(rule.get("rule")), rule["probe"], facts))
+    return found
+
+
 def collect_probes(overlays: Sequence[OverlayDocument]) -> list[Probe]:
-    """Every `x-probe` in `overlays`, checked for shape."""
+    """Every `x-probe` of an action and every request rule's `probe`, checked for shape."""
     probes = []
     for overlay in overlays:
         for action in overlay.actions:
-            raw = action.extensions.get("x-probe")
-            if raw is None:
-                continue
-            where = f"{overlay.source}: action {action.index}: x-probe"
-            if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
-                raise BadInputError(f"{where} needs a `request` object.")
-            expect = raw.get("expect")
-            if expect == {"accepted": True}:
-                accepted, fragment = True, ""
-            elif isinstance(expect, dict) and isinstance(expect.get("rejected"), str):
-                accepted, fragment = False, expect["rejected"]
-            else:
-                raise BadInputError(f"{where}: expect is {{accepted: true}} or {{rejected: TEXT}}.")
+            where = f"{overlay.source}: action {action.index}"
             facts = tuple(str(fact) for fact in action.extensions.get("x-facts") or [])
-            probes.append(
-                Probe(overlay.source, action.index, facts, raw["request"], accepted, fragment)
-            )
+            raw = action.extensions.get("x-probe")
+            if raw is not None:
+                probes.append(_probe(raw, f"{where}: x-probe", overlay.source, action.index, facts))
+            for name, rule_probe, rule_facts in _rule_probes(action.update):
+                probes.append(
+                    _probe(
+                        rule_probe,
+                        f"{where}: rule {name}: probe",
+                        overlay.source,
+                        action.index,
+                        rule_facts,
+                    )
+                )
     return probes
 
 

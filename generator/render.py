@@ -64,7 +64,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._operations", ("OPERATIONS", "operation")),
     ("._pagination", ("AsyncPager", "SyncPager")),
     ("._retry", ("RetryPolicy",)),
-    ("._rules", ("RequestRuleError",)),
+    ("._rules", ("RequestRuleError", "RequestRuleWarning")),
     (".client", ("AsyncClient", "Client")),
 )
 """What the package root imports eagerly (cheap: no pydantic), by module."""

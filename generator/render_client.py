@@ -122,6 +122,9 @@ def _method(operation: Operation) -> dict[str, Any]:
         call_arguments.append(f"body_schemas={py_literal(tuple(operation.body_schemas))}")
     if operation.response_schema and not operation.upload:
         call_arguments.append(f"response_schema={py_literal(operation.response_schema)}")
+    if operation.stream is not None and operation.http_method == "POST":
+        # a POST that can stream (`x-streaming`) generates: its plain answer can take minutes
+        call_arguments.append("generates=True")
     page = None
     if operation.page:
         page = {

@@ -22,12 +22,26 @@ _RULE_KEYS = {
     "when",
     "require",
     "require_present",
+    "require_in_items",
     "forbid",
+    "forbid_present",
     "forbid_items",
     "error",
     "facts",
+    "confidence",
+    "probe",
 }
-_CONDITION_KEYS = {"field", "matches", "present", "contains"}
+_CONDITION_KEYS = {"field", "matches", "present", "contains", "equals"}
+_EFFECTS = (
+    "require",
+    "require_present",
+    "require_in_items",
+    "forbid",
+    "forbid_present",
+    "forbid_items",
+)
+_CONFIDENCES = ("live", "spec-only", "modeled", "conflict", "reported")
+"""As in the facts catalogue. Only `live` rules refuse a request; the others warn and send."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +68,36 @@ def _condition(raw: Any, where: str) -> str:
         arguments.append(f"matches={raw['matches']!r}")
     if "present" in raw:
         arguments.append(f"present={bool(raw['present'])!r}")
+    if "equals" in raw:
+        arguments.append(f"equals={raw['equals']!r}")
     if "contains" in raw:
         contains = raw["contains"]
         if not isinstance(contains, dict) or set(contains) != {"key", "value"}:
             raise BadInputError(f"{where}: `contains` is {{key: K, value: V}}.")
         arguments.append(f"contains=({contains['key']!r}, {contains['value']!r})")
     if len(arguments) != 2:
-        raise BadInputError(f"{where}: a condition has exactly one of matches, present, contains.")
+        raise BadInputError(
+            f"{where}: a condition has exactly one of matches, present, equals, contains."
+        )
     return f"Condition({', '.join(arguments)})"
+
+
+def _probe(raw: Any, where: str) -> None:
+    """A rule's probe: the request that shows the API's behaviour, and what the fact predicts."""
+    if raw is None:
+        raise BadInputError(
+            f"{where}: `probe` ({{request, expect}}) lets `make probe` check the rule."
+        )
+    expect = raw.get("expect") if isinstance(raw, dict) else None
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("request"), dict)
+        or not (expect == {"accepted": True} or isinstance((expect or {}).get("rejected"), str))
+    ):
+        raise BadInputError(
+            f"{where}: `probe` is {{request: {{...}}, expect: {{accepted: true}} or "
+            f"{{rejected: TEXT}}}}."
+        )
 
 
 def _rule(raw: Any, where: str) -> str:
@@ -76,17 +112,20 @@ def _rule(raw: Any, where: str) -> str:
     facts = raw.get("facts")
     if not isinstance(facts, list) or not facts:
         raise BadInputError(f"{where}: `facts` lists the evidence for the rule.")
-    effects = [
-        key for key in ("require", "require_present", "forbid", "forbid_items") if key in raw
-    ]
+    effects = [key for key in _EFFECTS if key in raw]
     if not effects:
+        raise BadInputError(f"{where}: a rule needs one of {', '.join(_EFFECTS)}.")
+    confidence = raw.get("confidence")
+    if confidence not in _CONFIDENCES:
         raise BadInputError(
-            f"{where}: a rule needs require, require_present, forbid or forbid_items."
+            f"{where}: `confidence` is one of {', '.join(_CONFIDENCES)} (the weakest of its facts)."
         )
+    _probe(raw.get("probe"), where)
     parts = [
         f"rule={raw['rule']!r}",
         f"error={py_string(raw['error'])}",
         f"facts={tuple(str(fact) for fact in facts)!r}",
+        f"confidence={confidence!r}",
     ]
     when = raw.get("when") or []
     if not isinstance(when, list):
@@ -99,11 +138,26 @@ def _rule(raw: Any, where: str) -> str:
             if not isinstance(raw[key], dict):
                 raise BadInputError(f"{where}: `{key}` maps field names to values.")
             parts.append(f"{key}={dict(sorted(raw[key].items()))!r}")
-    if "require_present" in raw:
-        names = raw["require_present"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise BadInputError(f"{where}: `require_present` is a list of field names.")
-        parts.append(f"require_present={tuple(names)!r}")
+    for key in ("require_present", "forbid_present"):
+        if key in raw:
+            names = raw[key]
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise BadInputError(f"{where}: `{key}` is a list of field names.")
+            parts.append(f"{key}={tuple(names)!r}")
+    if "require_in_items" in raw:
+        items = raw["require_in_items"]
+        if not isinstance(items, dict) or set(items) != {
+            "field",
+            "when_present",
+            "require_present",
+        }:
+            raise BadInputError(
+                f"{where}: `require_in_items` is {{field, when_present, require_present}}."
+            )
+        parts.append(
+            f"require_in_items=({items['field']!r}, {items['when_present']!r}, "
+            f"{items['require_present']!r})"
+        )
     if "forbid_items" in raw:
         items = raw["forbid_items"]
         if not isinstance(items, dict) or set(items) != {"field", "key", "values"}:

@@ -54,6 +54,8 @@ class Call:
     body: Mapping[str, Any] | None = None
     body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
     response_schema: str | None = None
+    generates: bool = False
+    """A call that generates (`interactions.create`): its default read timeout is long."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def _stream_call(call: Call, spec: StreamSpec) -> Call:
         body,
         call.body_schemas,
         call.response_schema,
+        call.generates,
     )
 
 
@@ -240,7 +243,9 @@ class _CallPreparation:
     resume_policy: ResumePolicy = ResumePolicy()
     """How streams resume after a dropped connection (attempts, backoff, early-404 grace)."""
 
-    def _prepare(self, call: Call, options: RequestOptions | None) -> httpx.Request:
+    def _prepare(
+        self, call: Call, options: RequestOptions | None, *, streaming: bool = False
+    ) -> httpx.Request:
         body: Any = None
         if call.body is not None:
             given = {key: value for key, value in call.body.items() if value is not None}
@@ -260,6 +265,7 @@ class _CallPreparation:
             body=body,
             headers=call.headers,
             options=options,
+            timeout_kind="stream" if streaming else "generation" if call.generates else "default",
         )
 
     def _parse(self, call: Call, response: httpx.Response) -> Any:
@@ -287,7 +293,7 @@ class SyncAPIClient(_CallPreparation):
     ) -> Stream[Any, Any]:
         """Send a streaming call; the stream resumes itself when the connection drops."""
         policy = self._core.policy_for(options)
-        request = self._prepare(_stream_call(call, spec), options)
+        request = self._prepare(_stream_call(call, spec), options, streaming=True)
         response = self._transport.send(request, policy, stream=True)
 
         def fetch_status(interaction_id: str) -> dict[str, Any]:
@@ -295,7 +301,9 @@ class SyncAPIClient(_CallPreparation):
             return _json_object(self._transport.send(status, policy))
 
         def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
-            resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
+            resume = self._prepare(
+                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
+            )
             return self._transport.send(resume, policy, stream=True)
 
         return Stream(
@@ -362,7 +370,7 @@ class AsyncAPIClient(_CallPreparation):
     ) -> AsyncStream[Any, Any]:
         """Send a streaming call; the stream resumes itself when the connection drops."""
         policy = self._core.policy_for(options)
-        request = self._prepare(_stream_call(call, spec), options)
+        request = self._prepare(_stream_call(call, spec), options, streaming=True)
         response = await self._transport.send(request, policy, stream=True)
 
         async def fetch_status(interaction_id: str) -> dict[str, Any]:
@@ -370,7 +378,9 @@ class AsyncAPIClient(_CallPreparation):
             return _json_object(await self._transport.send(status, policy))
 
         async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
-            resume = self._prepare(_resume_call(spec, interaction_id, last_event_id), None)
+            resume = self._prepare(
+                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
+            )
             return await self._transport.send(resume, policy, stream=True)
 
         return AsyncStream(

@@ -130,6 +130,7 @@ class EnvironmentsFilesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[GetEnvironmentFilesResponse, EnvironmentFile]:
         """Retrieves file metadata or directory contents from an environment's snapshot. To download
         file content, use the download URL returned in the response.
@@ -144,7 +145,9 @@ class EnvironmentsFilesResource:
 
         `GET /{api_version}/environments/{environment}/files/{path}` (GetEnvironmentFiles).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> GetEnvironmentFilesResponse:
             return cast(
@@ -182,6 +185,7 @@ class EnvironmentsFilesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Any:
         """Start an environment file upload
 
@@ -198,7 +202,9 @@ class EnvironmentsFilesResource:
         `PUT /upload/{api_version}/environments/{environment}/files/{path}`
         (StartEnvironmentFileUpload).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return self._client.upload(
             Call(
                 "PUT",
@@ -236,6 +242,7 @@ class AgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Agent:
         """Creates a new Agent (Typed version for SDK).
 
@@ -250,7 +257,9 @@ class AgentsResource:
 
         `POST /{api_version}/agents` (CreateAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Agent",
             self._client.call(
@@ -282,6 +291,7 @@ class AgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes an Agent.
 
@@ -290,7 +300,9 @@ class AgentsResource:
 
         `DELETE /{api_version}/agents/{agentsId}` (DeleteAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             self._client.call(
@@ -313,6 +325,7 @@ class AgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Agent:
         """Gets a specific Agent.
 
@@ -321,7 +334,9 @@ class AgentsResource:
 
         `GET /{api_version}/agents/{agentsId}` (GetAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Agent",
             self._client.call(
@@ -346,6 +361,7 @@ class AgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListAgentsResponse, Agent]:
         """Lists all Agents.
 
@@ -354,7 +370,9 @@ class AgentsResource:
 
         `GET /{api_version}/agents` (ListAgents).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListAgentsResponse:
             return cast(
@@ -405,6 +423,7 @@ class CredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Creates a new credential.
 
@@ -423,7 +442,9 @@ class CredentialsResource:
 
         `POST /{api_version}/credentials` (CreateCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             self._client.call(
@@ -478,6 +499,7 @@ class CredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a credential.
 
@@ -486,7 +508,9 @@ class CredentialsResource:
 
         `DELETE /{api_version}/credentials/{id}` (DeleteCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             self._client.call(
@@ -509,6 +533,7 @@ class CredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Gets a credential by ID.
 
@@ -517,7 +542,9 @@ class CredentialsResource:
 
         `GET /{api_version}/credentials/{id}` (GetCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             self._client.call(
@@ -541,6 +568,7 @@ class CredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListCredentialsResponse, Credential]:
         """Lists credentials.
 
@@ -550,7 +578,9 @@ class CredentialsResource:
 
         `GET /{api_version}/credentials` (ListCredentials).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListCredentialsResponse:
             return cast(
@@ -595,6 +625,7 @@ class CredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Updates a credential.
 
@@ -615,7 +646,9 @@ class CredentialsResource:
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             self._client.call(
@@ -671,6 +704,7 @@ class EnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Environment:
         """Creates an environment.
 
@@ -681,7 +715,9 @@ class EnvironmentsResource:
 
         `POST /{api_version}/environments` (CreateEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Environment",
             self._client.call(
@@ -709,6 +745,7 @@ class EnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes an environment.
 
@@ -717,7 +754,9 @@ class EnvironmentsResource:
 
         `DELETE /{api_version}/environments/{id}` (DeleteEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             self._client.call(
@@ -740,6 +779,7 @@ class EnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Environment:
         """Gets an environment.
 
@@ -748,7 +788,9 @@ class EnvironmentsResource:
 
         `GET /{api_version}/environments/{id}` (GetEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Environment",
             self._client.call(
@@ -772,6 +814,7 @@ class EnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListEnvironmentsResponse, Environment]:
         """Lists environments.
 
@@ -781,7 +824,9 @@ class EnvironmentsResource:
 
         `GET /{api_version}/environments` (ListEnvironments).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListEnvironmentsResponse:
             return cast(
@@ -851,6 +896,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction:
         """Cancels an interaction by id. This only applies to background interactions
         that are still running.
@@ -860,7 +906,9 @@ class InteractionsResource:
 
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Interaction",
             self._client.call(
@@ -904,6 +952,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction: ...
 
     @overload
@@ -936,6 +985,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Stream[InteractionSseStreamEvent, Interaction]: ...
 
     def create(
@@ -967,6 +1017,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction | Stream[InteractionSseStreamEvent, Interaction]:
         """Creates a new interaction.
 
@@ -992,7 +1043,9 @@ class InteractionsResource:
 
         `POST /{api_version}/interactions` (CreateInteraction).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         call = Call(
             "POST",
             "/{api_version}/interactions",
@@ -1021,6 +1074,7 @@ class InteractionsResource:
                 ("ModelInteraction", ("model", "input")),
             ),
             response_schema="Interaction",
+            generates=True,
         )
         if stream:
             return cast(
@@ -1038,6 +1092,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> None:
         """Deletes the interaction by id.
 
@@ -1046,7 +1101,9 @@ class InteractionsResource:
 
         `DELETE /{api_version}/interactions/{interactionsId}` (deleteInteraction).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         self._client.call(
             Call(
                 "DELETE",
@@ -1068,6 +1125,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction: ...
 
     @overload
@@ -1082,6 +1140,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Stream[InteractionSseStreamEvent, Interaction]: ...
 
     def get(
@@ -1095,6 +1154,7 @@ class InteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction | Stream[InteractionSseStreamEvent, Interaction]:
         """Retrieves the full details of a single interaction based on its
         `Interaction.id`.
@@ -1105,7 +1165,9 @@ class InteractionsResource:
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         call = Call(
             "GET",
             "/{api_version}/interactions/{interactionsId}",
@@ -1142,6 +1204,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Creates a new trigger that will invoke the specified agent on the given
         cron schedule.
@@ -1157,7 +1220,9 @@ class TriggersResource:
 
         `POST /{api_version}/triggers` (CreateTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             self._client.call(
@@ -1191,6 +1256,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a trigger.
 
@@ -1199,7 +1265,9 @@ class TriggersResource:
 
         `DELETE /{api_version}/triggers/{id}` (DeleteTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             self._client.call(
@@ -1222,6 +1290,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Gets details of a single trigger.
 
@@ -1230,7 +1299,9 @@ class TriggersResource:
 
         `GET /{api_version}/triggers/{id}` (GetTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             self._client.call(
@@ -1255,6 +1326,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListTriggersResponse, Trigger]:
         """Lists triggers for a project.
 
@@ -1265,7 +1337,9 @@ class TriggersResource:
 
         `GET /{api_version}/triggers` (ListTriggers).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListTriggersResponse:
             return cast(
@@ -1296,6 +1370,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListTriggerExecutionsResponse, TriggerExecution]:
         """Lists executions for a trigger.
 
@@ -1306,7 +1381,9 @@ class TriggersResource:
 
         `GET /{api_version}/triggers/{triggerId}/executions` (ListTriggerExecutions).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListTriggerExecutionsResponse:
             return cast(
@@ -1339,6 +1416,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> TriggerExecution:
         """Runs a trigger immediately.
 
@@ -1347,7 +1425,9 @@ class TriggersResource:
 
         `POST /{api_version}/triggers/{triggerId}/executions` (RunTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "TriggerExecution",
             self._client.call(
@@ -1372,6 +1452,7 @@ class TriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Updates a trigger.
 
@@ -1382,7 +1463,9 @@ class TriggersResource:
 
         `PATCH /{api_version}/triggers/{id}` (UpdateTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             self._client.call(
@@ -1415,6 +1498,7 @@ class VoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Voice:
         """Creates a custom voice from a natural-language prompt
         (`VOICE_TYPE_PROMPTED`) or from reference and consent audio recordings
@@ -1426,7 +1510,9 @@ class VoicesResource:
 
         `POST /{api_version}/voices` (CreateVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Voice",
             self._client.call(
@@ -1450,6 +1536,7 @@ class VoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> DeleteVoiceResponse:
         """Deletes a custom stored voice (`store = true`) by resource name.
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be deleted.
@@ -1459,7 +1546,9 @@ class VoicesResource:
 
         `DELETE /{api_version}/voices/{voicesId}` (DeleteVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "DeleteVoiceResponse",
             self._client.call(
@@ -1482,6 +1571,7 @@ class VoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Voice:
         """Gets a custom stored voice (`store = true`) by resource name.
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be retrieved via
@@ -1492,7 +1582,9 @@ class VoicesResource:
 
         `GET /{api_version}/voices/{voicesId}` (GetVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Voice",
             self._client.call(
@@ -1525,6 +1617,7 @@ class VoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListVoicesResponse, Voice]:
         """Lists custom stored voices owned by the caller (ordered newest first)
         followed by prebuilt system voices from Google's voice catalog.
@@ -1544,7 +1637,9 @@ class VoicesResource:
 
         `GET /{api_version}/voices` (ListVoices).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListVoicesResponse:
             return cast(
@@ -1594,6 +1689,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Creates a new Webhook.
 
@@ -1604,7 +1700,9 @@ class WebhooksResource:
 
         `POST /{api_version}/webhooks` (CreateWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             self._client.call(
@@ -1628,6 +1726,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a Webhook.
 
@@ -1636,7 +1735,9 @@ class WebhooksResource:
 
         `DELETE /{api_version}/webhooks/{id}` (DeleteWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             self._client.call(
@@ -1659,6 +1760,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Gets a specific Webhook.
 
@@ -1667,7 +1769,9 @@ class WebhooksResource:
 
         `GET /{api_version}/webhooks/{id}` (GetWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             self._client.call(
@@ -1691,6 +1795,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> SyncPager[ListWebhooksResponse, Webhook]:
         """Lists all Webhooks.
 
@@ -1700,7 +1805,9 @@ class WebhooksResource:
 
         `GET /{api_version}/webhooks` (ListWebhooks).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         def fetch(token: str | None) -> ListWebhooksResponse:
             return cast(
@@ -1729,6 +1836,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> PingWebhookResponse:
         """Sends a ping event to a Webhook.
 
@@ -1737,7 +1845,9 @@ class WebhooksResource:
 
         `POST /{api_version}/webhooks/{id}:ping` (PingWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "PingWebhookResponse",
             self._client.call(
@@ -1762,6 +1872,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> RotateSigningSecretResponse:
         """Generates a new signing secret for a Webhook.
 
@@ -1771,7 +1882,9 @@ class WebhooksResource:
 
         `POST /{api_version}/webhooks/{id}:rotateSigningSecret` (RotateSigningSecret).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "RotateSigningSecretResponse",
             self._client.call(
@@ -1801,6 +1914,7 @@ class WebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Updates an existing Webhook.
 
@@ -1814,7 +1928,9 @@ class WebhooksResource:
 
         `PATCH /{api_version}/webhooks/{id}` (UpdateWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             self._client.call(
@@ -1856,6 +1972,7 @@ class AsyncEnvironmentsFilesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[GetEnvironmentFilesResponse, EnvironmentFile]:
         """Retrieves file metadata or directory contents from an environment's snapshot. To download
         file content, use the download URL returned in the response.
@@ -1870,7 +1987,9 @@ class AsyncEnvironmentsFilesResource:
 
         `GET /{api_version}/environments/{environment}/files/{path}` (GetEnvironmentFiles).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> GetEnvironmentFilesResponse:
             return cast(
@@ -1908,6 +2027,7 @@ class AsyncEnvironmentsFilesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Any:
         """Start an environment file upload
 
@@ -1924,7 +2044,9 @@ class AsyncEnvironmentsFilesResource:
         `PUT /upload/{api_version}/environments/{environment}/files/{path}`
         (StartEnvironmentFileUpload).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return await self._client.upload(
             Call(
                 "PUT",
@@ -1962,6 +2084,7 @@ class AsyncAgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Agent:
         """Creates a new Agent (Typed version for SDK).
 
@@ -1976,7 +2099,9 @@ class AsyncAgentsResource:
 
         `POST /{api_version}/agents` (CreateAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Agent",
             await self._client.call(
@@ -2008,6 +2133,7 @@ class AsyncAgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes an Agent.
 
@@ -2016,7 +2142,9 @@ class AsyncAgentsResource:
 
         `DELETE /{api_version}/agents/{agentsId}` (DeleteAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             await self._client.call(
@@ -2039,6 +2167,7 @@ class AsyncAgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Agent:
         """Gets a specific Agent.
 
@@ -2047,7 +2176,9 @@ class AsyncAgentsResource:
 
         `GET /{api_version}/agents/{agentsId}` (GetAgent).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Agent",
             await self._client.call(
@@ -2072,6 +2203,7 @@ class AsyncAgentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListAgentsResponse, Agent]:
         """Lists all Agents.
 
@@ -2080,7 +2212,9 @@ class AsyncAgentsResource:
 
         `GET /{api_version}/agents` (ListAgents).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListAgentsResponse:
             return cast(
@@ -2131,6 +2265,7 @@ class AsyncCredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Creates a new credential.
 
@@ -2149,7 +2284,9 @@ class AsyncCredentialsResource:
 
         `POST /{api_version}/credentials` (CreateCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             await self._client.call(
@@ -2204,6 +2341,7 @@ class AsyncCredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a credential.
 
@@ -2212,7 +2350,9 @@ class AsyncCredentialsResource:
 
         `DELETE /{api_version}/credentials/{id}` (DeleteCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             await self._client.call(
@@ -2235,6 +2375,7 @@ class AsyncCredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Gets a credential by ID.
 
@@ -2243,7 +2384,9 @@ class AsyncCredentialsResource:
 
         `GET /{api_version}/credentials/{id}` (GetCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             await self._client.call(
@@ -2267,6 +2410,7 @@ class AsyncCredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListCredentialsResponse, Credential]:
         """Lists credentials.
 
@@ -2276,7 +2420,9 @@ class AsyncCredentialsResource:
 
         `GET /{api_version}/credentials` (ListCredentials).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListCredentialsResponse:
             return cast(
@@ -2321,6 +2467,7 @@ class AsyncCredentialsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Credential:
         """Updates a credential.
 
@@ -2341,7 +2488,9 @@ class AsyncCredentialsResource:
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Credential",
             await self._client.call(
@@ -2397,6 +2546,7 @@ class AsyncEnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Environment:
         """Creates an environment.
 
@@ -2407,7 +2557,9 @@ class AsyncEnvironmentsResource:
 
         `POST /{api_version}/environments` (CreateEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Environment",
             await self._client.call(
@@ -2435,6 +2587,7 @@ class AsyncEnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes an environment.
 
@@ -2443,7 +2596,9 @@ class AsyncEnvironmentsResource:
 
         `DELETE /{api_version}/environments/{id}` (DeleteEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             await self._client.call(
@@ -2466,6 +2621,7 @@ class AsyncEnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Environment:
         """Gets an environment.
 
@@ -2474,7 +2630,9 @@ class AsyncEnvironmentsResource:
 
         `GET /{api_version}/environments/{id}` (GetEnvironment).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Environment",
             await self._client.call(
@@ -2498,6 +2656,7 @@ class AsyncEnvironmentsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListEnvironmentsResponse, Environment]:
         """Lists environments.
 
@@ -2507,7 +2666,9 @@ class AsyncEnvironmentsResource:
 
         `GET /{api_version}/environments` (ListEnvironments).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListEnvironmentsResponse:
             return cast(
@@ -2577,6 +2738,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction:
         """Cancels an interaction by id. This only applies to background interactions
         that are still running.
@@ -2586,7 +2748,9 @@ class AsyncInteractionsResource:
 
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Interaction",
             await self._client.call(
@@ -2630,6 +2794,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction: ...
 
     @overload
@@ -2662,6 +2827,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncStream[InteractionSseStreamEvent, Interaction]: ...
 
     async def create(
@@ -2693,6 +2859,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Interaction]:
         """Creates a new interaction.
 
@@ -2718,7 +2885,9 @@ class AsyncInteractionsResource:
 
         `POST /{api_version}/interactions` (CreateInteraction).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         call = Call(
             "POST",
             "/{api_version}/interactions",
@@ -2747,6 +2916,7 @@ class AsyncInteractionsResource:
                 ("ModelInteraction", ("model", "input")),
             ),
             response_schema="Interaction",
+            generates=True,
         )
         if stream:
             return cast(
@@ -2764,6 +2934,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> None:
         """Deletes the interaction by id.
 
@@ -2772,7 +2943,9 @@ class AsyncInteractionsResource:
 
         `DELETE /{api_version}/interactions/{interactionsId}` (deleteInteraction).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         await self._client.call(
             Call(
                 "DELETE",
@@ -2794,6 +2967,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction: ...
 
     @overload
@@ -2808,6 +2982,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncStream[InteractionSseStreamEvent, Interaction]: ...
 
     async def get(
@@ -2821,6 +2996,7 @@ class AsyncInteractionsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Interaction]:
         """Retrieves the full details of a single interaction based on its
         `Interaction.id`.
@@ -2831,7 +3007,9 @@ class AsyncInteractionsResource:
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         call = Call(
             "GET",
             "/{api_version}/interactions/{interactionsId}",
@@ -2868,6 +3046,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Creates a new trigger that will invoke the specified agent on the given
         cron schedule.
@@ -2883,7 +3062,9 @@ class AsyncTriggersResource:
 
         `POST /{api_version}/triggers` (CreateTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             await self._client.call(
@@ -2917,6 +3098,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a trigger.
 
@@ -2925,7 +3107,9 @@ class AsyncTriggersResource:
 
         `DELETE /{api_version}/triggers/{id}` (DeleteTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             await self._client.call(
@@ -2948,6 +3132,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Gets details of a single trigger.
 
@@ -2956,7 +3141,9 @@ class AsyncTriggersResource:
 
         `GET /{api_version}/triggers/{id}` (GetTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             await self._client.call(
@@ -2981,6 +3168,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListTriggersResponse, Trigger]:
         """Lists triggers for a project.
 
@@ -2991,7 +3179,9 @@ class AsyncTriggersResource:
 
         `GET /{api_version}/triggers` (ListTriggers).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListTriggersResponse:
             return cast(
@@ -3022,6 +3212,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListTriggerExecutionsResponse, TriggerExecution]:
         """Lists executions for a trigger.
 
@@ -3032,7 +3223,9 @@ class AsyncTriggersResource:
 
         `GET /{api_version}/triggers/{triggerId}/executions` (ListTriggerExecutions).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListTriggerExecutionsResponse:
             return cast(
@@ -3065,6 +3258,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> TriggerExecution:
         """Runs a trigger immediately.
 
@@ -3073,7 +3267,9 @@ class AsyncTriggersResource:
 
         `POST /{api_version}/triggers/{triggerId}/executions` (RunTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "TriggerExecution",
             await self._client.call(
@@ -3098,6 +3294,7 @@ class AsyncTriggersResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Trigger:
         """Updates a trigger.
 
@@ -3108,7 +3305,9 @@ class AsyncTriggersResource:
 
         `PATCH /{api_version}/triggers/{id}` (UpdateTrigger).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Trigger",
             await self._client.call(
@@ -3141,6 +3340,7 @@ class AsyncVoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Voice:
         """Creates a custom voice from a natural-language prompt
         (`VOICE_TYPE_PROMPTED`) or from reference and consent audio recordings
@@ -3152,7 +3352,9 @@ class AsyncVoicesResource:
 
         `POST /{api_version}/voices` (CreateVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Voice",
             await self._client.call(
@@ -3176,6 +3378,7 @@ class AsyncVoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> DeleteVoiceResponse:
         """Deletes a custom stored voice (`store = true`) by resource name.
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be deleted.
@@ -3185,7 +3388,9 @@ class AsyncVoicesResource:
 
         `DELETE /{api_version}/voices/{voicesId}` (DeleteVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "DeleteVoiceResponse",
             await self._client.call(
@@ -3208,6 +3413,7 @@ class AsyncVoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Voice:
         """Gets a custom stored voice (`store = true`) by resource name.
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be retrieved via
@@ -3218,7 +3424,9 @@ class AsyncVoicesResource:
 
         `GET /{api_version}/voices/{voicesId}` (GetVoice).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Voice",
             await self._client.call(
@@ -3251,6 +3459,7 @@ class AsyncVoicesResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListVoicesResponse, Voice]:
         """Lists custom stored voices owned by the caller (ordered newest first)
         followed by prebuilt system voices from Google's voice catalog.
@@ -3270,7 +3479,9 @@ class AsyncVoicesResource:
 
         `GET /{api_version}/voices` (ListVoices).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListVoicesResponse:
             return cast(
@@ -3320,6 +3531,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Creates a new Webhook.
 
@@ -3330,7 +3542,9 @@ class AsyncWebhooksResource:
 
         `POST /{api_version}/webhooks` (CreateWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             await self._client.call(
@@ -3354,6 +3568,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Empty:
         """Deletes a Webhook.
 
@@ -3362,7 +3577,9 @@ class AsyncWebhooksResource:
 
         `DELETE /{api_version}/webhooks/{id}` (DeleteWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Empty",
             await self._client.call(
@@ -3385,6 +3602,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Gets a specific Webhook.
 
@@ -3393,7 +3611,9 @@ class AsyncWebhooksResource:
 
         `GET /{api_version}/webhooks/{id}` (GetWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             await self._client.call(
@@ -3417,6 +3637,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> AsyncPager[ListWebhooksResponse, Webhook]:
         """Lists all Webhooks.
 
@@ -3426,7 +3647,9 @@ class AsyncWebhooksResource:
 
         `GET /{api_version}/webhooks` (ListWebhooks).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
 
         async def fetch(token: str | None) -> ListWebhooksResponse:
             return cast(
@@ -3455,6 +3678,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> PingWebhookResponse:
         """Sends a ping event to a Webhook.
 
@@ -3463,7 +3687,9 @@ class AsyncWebhooksResource:
 
         `POST /{api_version}/webhooks/{id}:ping` (PingWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "PingWebhookResponse",
             await self._client.call(
@@ -3488,6 +3714,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> RotateSigningSecretResponse:
         """Generates a new signing secret for a Webhook.
 
@@ -3497,7 +3724,9 @@ class AsyncWebhooksResource:
 
         `POST /{api_version}/webhooks/{id}:rotateSigningSecret` (RotateSigningSecret).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "RotateSigningSecretResponse",
             await self._client.call(
@@ -3527,6 +3756,7 @@ class AsyncWebhooksResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Webhook:
         """Updates an existing Webhook.
 
@@ -3540,7 +3770,9 @@ class AsyncWebhooksResource:
 
         `PATCH /{api_version}/webhooks/{id}` (UpdateWebhook).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Webhook",
             await self._client.call(

@@ -43,7 +43,7 @@ def _core(
     base_url: str | None,
     api_version: str | None,
     api_revision: str | None,
-    timeout: float | httpx.Timeout,
+    timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry_policy: RetryPolicy | None,
     default_headers: Mapping[str, str] | None,
@@ -66,8 +66,11 @@ class Client(SyncAPIClient):
     """A synchronous client. The key comes from `api_key=` or `GEMINI_API_KEY`.
 
     `base_url` may include a version segment (`.../v1beta`); `http_client` lets you bring your own
-    `httpx.Client` (proxies, limits, transports); `retry_policy` / `max_retries` tune retries
-    (`max_retries=0` disables them). Use as a context manager, or call `close()`.
+    `httpx.Client` (proxies, pool limits, transports); `retry_policy` / `max_retries` tune retries
+    (`max_retries=0` disables them; `RetryPolicy(retry_non_idempotent=True)` also retries a
+    `create` that may already have started). `timeout=None` uses a default per kind of call:
+    10 s to connect, 60 s reads for ordinary calls, 600 s for a generating `create`, 300 s of
+    silence between stream events. Use as a context manager, or call `close()`.
     """
 
     def __init__(
@@ -77,7 +80,7 @@ class Client(SyncAPIClient):
         base_url: str | None = None,
         api_version: str | None = None,
         api_revision: str | None = API_REVISION,
-        timeout: float | httpx.Timeout = 60.0,
+        timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -149,7 +152,7 @@ class AsyncClient(AsyncAPIClient):
         base_url: str | None = None,
         api_version: str | None = None,
         api_revision: str | None = API_REVISION,
-        timeout: float | httpx.Timeout = 60.0,
+        timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         default_headers: Mapping[str, str] | None = None,

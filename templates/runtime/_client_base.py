@@ -24,7 +24,7 @@ import platform
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -36,6 +36,9 @@ from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 __all__ = [
     "API_KEY_ENV",
     "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "GENERATION_TIMEOUT",
+    "STREAM_TIMEOUT",
     "AsyncTransport",
     "ClientCore",
     "PathParameter",
@@ -52,6 +55,15 @@ _VERSION_SEGMENT = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
 _DOT_SEGMENT = re.compile(r"^(?:\.|%2e){1,2}$", re.IGNORECASE)
 
 
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+"""Ordinary calls: 10 s to connect, 60 s for each read, write and wait for a pooled connection."""
+GENERATION_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=600.0)
+"""A call that generates (`interactions.create` without streaming): an answer can take minutes."""
+STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=300.0)
+"""Streams: the read timeout is the longest silence allowed between two chunks of events."""
+_TIMEOUTS = {"default": DEFAULT_TIMEOUT, "generation": GENERATION_TIMEOUT, "stream": STREAM_TIMEOUT}
+
+
 @dataclass(frozen=True)
 class RequestOptions:
     """Per-call options: extra headers, query parameters and body fields, timeout, retries."""
@@ -61,6 +73,7 @@ class RequestOptions:
     extra_body: Mapping[str, Any] | None = None
     timeout: float | httpx.Timeout | None = None
     max_retries: int | None = None
+    retry_non_idempotent: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,22 @@ def _query_value(value: Any) -> Any:
     return value
 
 
+def _check_key(key: str, source: str) -> None:
+    """Refuse a key that cannot travel in a header, saying what is wrong without echoing it."""
+    if key != key.strip():
+        where = "leading" if key[:1].isspace() else "trailing"
+        raise GeminiError(
+            f"the API key from {source} has {where} whitespace (a key read from a file often ends "
+            f"in a newline): strip it, e.g. api_key=key.strip()"
+        )
+    bad = next((index for index, char in enumerate(key) if not 0x21 <= ord(char) <= 0x7E), None)
+    if bad is not None:
+        raise GeminiError(
+            f"the API key from {source} contains a character that is not visible ASCII at "
+            f"position {bad} (of {len(key)}); an API key is printable ASCII only"
+        )
+
+
 def _segment(parameter: PathParameter) -> str:
     value = str(parameter.value)
     if not value or _DOT_SEGMENT.match(value):
@@ -114,7 +143,7 @@ class ClientCore:
         api_version: str | None,
         api_revision: str | None,
         revision_exempt_prefixes: tuple[str, ...],
-        timeout: float | httpx.Timeout,
+        timeout: float | httpx.Timeout | None,
         retry_policy: RetryPolicy | None,
         max_retries: int | None,
         default_headers: Mapping[str, str] | None,
@@ -126,6 +155,7 @@ class ClientCore:
                 f"no API key: pass api_key=... to the client or set the {API_KEY_ENV} environment "
                 f"variable"
             )
+        _check_key(key, "api_key" if api_key is not None else API_KEY_ENV)
         self._api_key = key
         origin, base_path, version_in_url = self._split_base_url(base_url or DEFAULT_BASE_URL)
         self.base_url = origin + base_path
@@ -182,8 +212,13 @@ class ClientCore:
         body: Any = None,
         headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
+        timeout_kind: str = "default",
     ) -> httpx.Request:
-        """An `httpx.Request` with auth, revision, user agent, query and JSON body."""
+        """An `httpx.Request` with auth, revision, user agent, query and JSON body.
+
+        The timeout is the call's `timeout=`, else the client's, else the default of its kind
+        (`DEFAULT_TIMEOUT`, `GENERATION_TIMEOUT` or `STREAM_TIMEOUT`).
+        """
         options = options or RequestOptions()
         url = self.url_for(template, path_parameters)
         params = {
@@ -212,6 +247,8 @@ class ClientCore:
             content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
             all_headers["content-type"] = "application/json"
         timeout = options.timeout if options.timeout is not None else self.timeout
+        if timeout is None:
+            timeout = _TIMEOUTS[timeout_kind]
         return httpx.Request(
             method,
             url,
@@ -223,9 +260,12 @@ class ClientCore:
 
     def policy_for(self, options: RequestOptions | None) -> RetryPolicy:
         """The retry policy of one call."""
+        policy = self.retry_policy
         if options is not None and options.max_retries is not None:
-            return _with_max_retries(self.retry_policy, options.max_retries)
-        return self.retry_policy
+            policy = _with_max_retries(policy, options.max_retries)
+        if options is not None and options.retry_non_idempotent is not None:
+            policy = replace(policy, retry_non_idempotent=options.retry_non_idempotent)
+        return policy
 
 
 def _with_max_retries(policy: RetryPolicy, max_retries: int) -> RetryPolicy:
@@ -242,6 +282,10 @@ def _redacted(request: httpx.Request) -> str:
     return f"{request.method} {request.url}"
 
 
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+"""Transport failures before the request reached the server: safe to retry for any method."""
+
+
 @dataclass
 class _Attempts:
     """The retry bookkeeping of one request, shared by both transports."""
@@ -250,19 +294,26 @@ class _Attempts:
     started: float
     clock: Callable[[], float]
     retry: int = 0
-    errors: list[str] = field(default_factory=list)
 
     def after_status(self, request: httpx.Request, response: httpx.Response) -> float | None:
+        idempotent = not self.policy.unsafe_to_retry(request.method)
         wait = self.policy.delay(
             self.retry,
             self.clock() - self.started,
             status=response.status_code,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
+            idempotent=idempotent,
         )
         self._log(request, f"status {response.status_code}", wait)
         return wait
 
     def after_transport_error(self, request: httpx.Request, error: Exception) -> float | None:
+        if isinstance(error, httpx.PoolTimeout):
+            self._log(request, "no pooled connection became free", None)
+            return None  # the pool is full: waiting again only queues behind the same requests
+        if self.policy.unsafe_to_retry(request.method) and not isinstance(error, _NEVER_SENT):
+            self._log(request, f"{type(error).__name__} after sending", None)
+            return None
         wait = self.policy.delay(self.retry, self.clock() - self.started, connection_error=True)
         self._log(request, type(error).__name__, wait)
         return wait
@@ -281,14 +332,60 @@ class _Attempts:
             self.retry += 1
 
 
-def _connection_error(request: httpx.Request, error: Exception) -> APIConnectionError:
-    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-    message = (
-        "request timed out"
-        if cls is APITimeoutError
-        else f"connection failed: {type(error).__name__}"
-    )
-    return cls(message, method=request.method, url=str(request.url))
+_CHECK_BEFORE_RETRYING = (
+    "the request may have been processed (it is not idempotent, so it was not retried): check "
+    "before sending it again — a created interaction shows up in interactions.get(id) when its "
+    "id is known, and a created background run keeps going — or pass "
+    "retry_non_idempotent=True to retry anyway"
+)
+
+
+def _transport_error(
+    request: httpx.Request, error: Exception, policy: RetryPolicy, secret: str
+) -> APIConnectionError:
+    """The client's error for a transport failure; it never carries the key (not even chained)."""
+    detail = str(error).replace(secret, "***") if secret else str(error)
+    name = type(error).__name__
+    processed = policy.unsafe_to_retry(request.method) and not isinstance(error, _NEVER_SENT)
+    if isinstance(error, httpx.PoolTimeout):
+        return APITimeoutError(
+            "no connection of the pool became free in time (all were busy); raise the pool's "
+            "size with http_client=httpx.Client(limits=httpx.Limits(max_connections=...)) or "
+            "the pool timeout with timeout=httpx.Timeout(..., pool=...)",
+            method=request.method,
+            url=str(request.url),
+        )
+    if isinstance(error, httpx.TimeoutException):
+        message = f"request timed out ({name})"
+        if processed:
+            message += f"; {_CHECK_BEFORE_RETRYING}"
+        failure: APIConnectionError = APITimeoutError(
+            message, method=request.method, url=str(request.url)
+        )
+    else:
+        message = f"connection failed: {name}: {detail}" if detail else f"connection failed: {name}"
+        if processed:
+            message += f"; {_CHECK_BEFORE_RETRYING}"
+        failure = APIConnectionError(message, method=request.method, url=str(request.url))
+    failure.may_have_been_processed = processed
+    return failure
+
+
+def _status_failure(request: httpx.Request, response: httpx.Response, policy: RetryPolicy) -> Any:
+    error = status_error(response)
+    if (
+        response.status_code >= 500
+        and policy.unsafe_to_retry(request.method)
+        and response.status_code not in policy.non_idempotent_statuses
+    ):
+        error.may_have_been_processed = True
+        error.args = (f"{error.args[0]}; {_CHECK_BEFORE_RETRYING}",)
+    return error
+
+
+def _secret(request: httpx.Request) -> str:
+    secret: str = request.headers.get("x-goog-api-key", "")
+    return secret
 
 
 class SyncTransport:
@@ -313,27 +410,31 @@ class SyncTransport:
         attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
             started = self.clock()
+            failure: GeminiError | None = None
+            wait: float | None = None
             try:
                 response = self.http.send(request, stream=stream)
             except httpx.TransportError as error:
                 wait = attempts.after_transport_error(request, error)
                 if wait is None:
-                    raise _connection_error(request, error) from error
-                self.sleep(wait)
-                continue
-            logger.debug(
-                "%s -> %d in %.1f ms",
-                _redacted(request),
-                response.status_code,
-                (self.clock() - started) * 1000,
-            )
-            if response.is_success:
-                return response
-            response.read()
-            response.close()
-            wait = attempts.after_status(request, response)
-            if wait is None:
-                raise status_error(response)
+                    failure = _transport_error(request, error, policy, _secret(request))
+            else:
+                logger.debug(
+                    "%s -> %d in %.1f ms",
+                    _redacted(request),
+                    response.status_code,
+                    (self.clock() - started) * 1000,
+                )
+                if response.is_success:
+                    return response
+                response.read()
+                response.close()
+                wait = attempts.after_status(request, response)
+                if wait is None:
+                    failure = _status_failure(request, response, policy)
+            if failure is not None:
+                raise failure  # outside the handler: no httpx error (or key) is chained to it
+            assert wait is not None
             self.sleep(wait)
 
     def close(self) -> None:
@@ -364,27 +465,31 @@ class AsyncTransport:
         attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
             started = self.clock()
+            failure: GeminiError | None = None
+            wait: float | None = None
             try:
                 response = await self.http.send(request, stream=stream)
             except httpx.TransportError as error:
                 wait = attempts.after_transport_error(request, error)
                 if wait is None:
-                    raise _connection_error(request, error) from error
-                await self.sleep(wait)
-                continue
-            logger.debug(
-                "%s -> %d in %.1f ms",
-                _redacted(request),
-                response.status_code,
-                (self.clock() - started) * 1000,
-            )
-            if response.is_success:
-                return response
-            await response.aread()
-            await response.aclose()
-            wait = attempts.after_status(request, response)
-            if wait is None:
-                raise status_error(response)
+                    failure = _transport_error(request, error, policy, _secret(request))
+            else:
+                logger.debug(
+                    "%s -> %d in %.1f ms",
+                    _redacted(request),
+                    response.status_code,
+                    (self.clock() - started) * 1000,
+                )
+                if response.is_success:
+                    return response
+                await response.aread()
+                await response.aclose()
+                wait = attempts.after_status(request, response)
+                if wait is None:
+                    failure = _status_failure(request, response, policy)
+            if failure is not None:
+                raise failure  # outside the handler: no httpx error (or key) is chained to it
+            assert wait is not None
             await self.sleep(wait)
 
     async def close(self) -> None:

@@ -1,10 +1,20 @@
 """When to retry a request and how long to wait, as pure functions of what happened.
 
-The default policy is the spec's own retry hint (`x-speakeasy-retries`): retry 408, 409, 429
-and 5xx answers and connection failures (timeouts included), with exponential backoff from
-0.5 s doubling to at most 8 s, jittered, for up to 4 retries and 30 s of waiting in all. A
-`Retry-After` header (seconds or an HTTP date) replaces the computed delay; one longer than
-`max_retry_after` ends the retries instead. Other 4xx answers are never retried.
+Idempotent calls (GET, DELETE, PUT, ...) follow the spec's own retry hint
+(`x-speakeasy-retries`): retry 408, 409, 429 and 5xx answers and connection failures (timeouts
+included), with exponential backoff from 0.5 s doubling to at most 8 s, jittered, for up to 4
+retries and 30 s of waiting in all.
+
+Non-idempotent calls (POST, PATCH: `create` may start a billed generation or a Deep Research
+run) are retried only when the server provably did not start the work: the connection was never
+established, or the answer was 408, 429 or 503. A read timeout, a dropped connection or a
+500/502/504 after the body was sent is not retried unless `retry_non_idempotent=True` (per
+client through the policy, or per call).
+
+A `Retry-After` header (seconds or an HTTP date) replaces the computed delay; one longer than
+`max_retry_after` ends the retries instead. Other 4xx answers are never retried. Waiting for a
+pooled connection (`httpx.PoolTimeout`) is not a connection failure and is never retried: the
+pool is full, and waiting again would only queue behind the same requests.
 """
 
 from __future__ import annotations
@@ -15,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-__all__ = ["DEFAULT_RETRY_POLICY", "RetryPolicy", "parse_retry_after"]
+__all__ = ["DEFAULT_RETRY_POLICY", "IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
 
 
 def parse_retry_after(value: str | None, now: Callable[[], datetime] | None = None) -> float | None:
@@ -51,11 +63,21 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({408, 409, 429})
     retry_server_errors: bool = True
     retry_connection_errors: bool = True
+    retry_non_idempotent: bool = False
+    """Also retry POST/PATCH after the request may have reached the server (may duplicate work)."""
+    non_idempotent_statuses: frozenset[int] = frozenset({408, 429, 503})
+    """Answers that prove a non-idempotent request did not start its work."""
     random: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 
-    def should_retry_status(self, status: int) -> bool:
+    def should_retry_status(self, status: int, idempotent: bool = True) -> bool:
         """Whether an answer with this status is worth another attempt."""
+        if not idempotent and not self.retry_non_idempotent:
+            return status in self.non_idempotent_statuses
         return status in self.retry_statuses or (self.retry_server_errors and status >= 500)
+
+    def unsafe_to_retry(self, method: str) -> bool:
+        """Whether a `method` request may have started work that a retry would duplicate."""
+        return method.upper() not in IDEMPOTENT_METHODS and not self.retry_non_idempotent
 
     def backoff(self, retry: int) -> float:
         """The jittered delay before retry number `retry` (0 for the first retry)."""
@@ -70,6 +92,7 @@ class RetryPolicy:
         status: int | None = None,
         connection_error: bool = False,
         retry_after: float | None = None,
+        idempotent: bool = True,
     ) -> float | None:
         """Seconds to wait before retry number `retry`, or None to give up now."""
         if retry >= self.max_retries:
@@ -77,7 +100,7 @@ class RetryPolicy:
         if connection_error:
             if not self.retry_connection_errors:
                 return None
-        elif status is None or not self.should_retry_status(status):
+        elif status is None or not self.should_retry_status(status, idempotent):
             return None
         if retry_after is not None:
             if retry_after > self.max_retry_after:

@@ -224,7 +224,7 @@ def test_headers_extra_query_extra_body_and_timeout_escape_hatches(
 
 
 def test_request_rules_fail_before_anything_is_sent(client: Client, server: LoopbackServer) -> None:
-    with pytest.raises(gi.RequestRuleError, match="deep-research-background-and-store") as raised:
+    with pytest.raises(gi.RequestRuleError, match="deep-research-background") as raised:
         client.interactions.create(agent="deep-research-preview-04-2026", input="research this")
     assert "S3" in str(raised.value) and server.requests == []
     with pytest.raises(gi.RequestRuleError, match="file-search-exclusive"):

@@ -26,7 +26,7 @@ from ._operation_spec import OperationSpec, ParameterSpec
 from ._operations import OPERATIONS, operation
 from ._pagination import AsyncPager, SyncPager
 from ._retry import RetryPolicy
-from ._rules import RequestRuleError
+from ._rules import RequestRuleError, RequestRuleWarning
 from .client import AsyncClient, Client
 
 if TYPE_CHECKING:  # the names `__getattr__` serves, for type checkers (re-exported by __all__)
@@ -61,6 +61,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestRuleError",
+    "RequestRuleWarning",
     "RetryPolicy",
     "StreamError",
     "SyncPager",

@@ -54,6 +54,10 @@ __all__ = [
 class GeminiError(Exception):
     """Base class of every error this client raises."""
 
+    may_have_been_processed: bool = False
+    """True when a non-idempotent request failed after it may have reached the server: the work
+    it asked for (a billed generation, a background run) may have started; check before retrying."""
+
 
 class APIConnectionError(GeminiError):
     """The request could not be sent or no response arrived."""

@@ -43,12 +43,15 @@ class ThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Thing:
         """CreateThing
 
         `POST /{api_version}/things` (CreateThing).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Thing",
             self._client.call(
@@ -72,12 +75,15 @@ class ThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Thing:
         """getThingById
 
         `GET /{api_version}/things/{thingsId}` (getThingById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Thing",
             self._client.call(
@@ -100,12 +106,15 @@ class ThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> ListThingsResponse:
         """ListThings
 
         `GET /{api_version}/things` (ListThings).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "ListThingsResponse",
             self._client.call(
@@ -135,12 +144,15 @@ class AsyncThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Thing:
         """CreateThing
 
         `POST /{api_version}/things` (CreateThing).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Thing",
             await self._client.call(
@@ -164,12 +176,15 @@ class AsyncThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> Thing:
         """getThingById
 
         `GET /{api_version}/things/{thingsId}` (getThingById).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "Thing",
             await self._client.call(
@@ -192,12 +207,15 @@ class AsyncThingsResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
     ) -> ListThingsResponse:
         """ListThings
 
         `GET /{api_version}/things` (ListThings).
         """
-        options = RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries)
+        options = RequestOptions(
+            extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
+        )
         return cast(
             "ListThingsResponse",
             await self._client.call(

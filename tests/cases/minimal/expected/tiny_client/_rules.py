@@ -7,7 +7,11 @@ the wire — so a violation is reported locally with the rule, the error the API
 facts behind it, instead of a 400 (or, worse, an interaction that silently does nothing).
 
 - `Condition` / `Rule`: one rule: when its conditions hold, what the body must or must not have.
-- `RequestRuleError`: raised by `check_rules`; says which rule failed and why.
+  A field is a dotted path into the body (`generation_config.speech_config`).
+- Severity follows confidence: a rule whose facts are live and unconflicted refuses the request
+  (`RequestRuleError`); a rule resting on a report or on conflicting facts warns
+  (`RequestRuleWarning`, through `warnings`) and the request is sent. Both texts name the rule,
+  its facts and their confidence.
 - `fields_to_resend`: what a follow-up turn must send again (not inherited through
   `previous_interaction_id`).
 - `pair_by_id`: results matched to the calls they answer by id, in any order.
@@ -15,7 +19,10 @@ facts behind it, instead of a 400 (or, worse, an interaction that silently does 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +32,7 @@ from ._errors import GeminiError
 __all__ = [
     "Condition",
     "RequestRuleError",
+    "RequestRuleWarning",
     "Rule",
     "check_rules",
     "fields_to_resend",
@@ -33,17 +41,34 @@ __all__ = [
 ]
 
 
+_UNSET = object()
+
+
+def _lookup(body: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted `path` of `body`, or None."""
+    value: Any = body
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A test on one field of the body: matches a pattern, is present, or contains an item."""
+    """A test on one field of the body: matches a pattern, is present, equals a value, or
+    contains an item."""
 
     field: str
     matches: str | None = None
     present: bool | None = None
     contains: tuple[str, Any] | None = None
+    equals: Any = _UNSET
 
     def holds(self, body: Mapping[str, Any]) -> bool:
-        value = body.get(self.field)
+        value = _lookup(body, self.field)
+        if self.equals is not _UNSET:
+            return value is not None and value == self.equals
         if self.matches is not None:
             return isinstance(value, str) and re.search(self.matches, value) is not None
         if self.present is not None:
@@ -63,28 +88,50 @@ class Rule:
     rule: str
     error: str
     facts: tuple[str, ...]
+    confidence: str = "live"
     when: tuple[Condition, ...] = ()
     require: Mapping[str, Any] = field(default_factory=dict)
     require_present: tuple[str, ...] = ()
+    require_in_items: tuple[str, str, str] | None = None
     forbid: Mapping[str, Any] = field(default_factory=dict)
+    forbid_present: tuple[str, ...] = ()
     forbid_items: tuple[str, str, tuple[Any, ...]] | None = None
+
+    @property
+    def severity(self) -> str:
+        """`error` (refuse before sending) for live facts; `warning` (warn and send) otherwise."""
+        return "error" if self.confidence == "live" else "warning"
 
     def problem(self, body: Mapping[str, Any]) -> str | None:
         """Why `body` breaks this rule, or None when it does not."""
         if not all(condition.holds(body) for condition in self.when):
             return None
         for name, expected in self.require.items():
-            if body.get(name) != expected:
-                return f"`{name}` must be {_json(expected)} (it is {_json(body.get(name))})"
+            if _lookup(body, name) != expected:
+                return f"`{name}` must be {_json(expected)} (it is {_json(_lookup(body, name))})"
         for name in self.require_present:
-            if body.get(name) is None:
+            if _lookup(body, name) is None:
                 return f"`{name}` is required"
         for name, refused in self.forbid.items():
-            if name in body and body.get(name) == refused:
+            value = _lookup(body, name)
+            if value is not None and value == refused:
                 return f"`{name}` must not be {_json(refused)}"
+        for name in self.forbid_present:
+            if _lookup(body, name) is not None:
+                return f"`{name}` must not be set"
+        if self.require_in_items is not None:
+            name, when_present, required = self.require_in_items
+            items = _lookup(body, name)
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                if (
+                    isinstance(item, Mapping)
+                    and item.get(when_present) is not None
+                    and item.get(required) is None
+                ):
+                    return f"`{name}[{index}].{required}` is required with `{when_present}`"
         if self.forbid_items is not None:
             name, key, refused_values = self.forbid_items
-            items = body.get(name)
+            items = _lookup(body, name)
             if isinstance(items, list):
                 for index, item in enumerate(items):
                     if isinstance(item, Mapping) and item.get(key) in refused_values:
@@ -100,15 +147,52 @@ def _json(value: Any) -> str:
     return repr(value)
 
 
+def _describe(schema: str, rule: Rule, problem: str) -> str:
+    facts = ", ".join(rule.facts)
+    return (
+        f"{schema}: rule {rule.rule!r} (facts {facts}, {rule.confidence}): {problem}. {rule.error}"
+    )
+
+
 class RequestRuleError(GeminiError, ValueError):
-    """A request breaks a rule the API enforces; raised before anything is sent."""
+    """A request breaks a rule the API enforces (live facts); raised before anything is sent."""
 
     def __init__(self, schema: str, rule: Rule, problem: str) -> None:
         self.schema = schema
         self.rule = rule
         self.problem = problem
-        facts = ", ".join(rule.facts)
-        super().__init__(f"{schema}: rule {rule.rule!r} ({facts}): {problem}. {rule.error}")
+        super().__init__(_describe(schema, rule, problem))
+
+
+class RequestRuleWarning(UserWarning):
+    """A request breaks a rule whose evidence is a report or conflicting; it is sent anyway.
+
+    Turn it into an error with `warnings.simplefilter("error", RequestRuleWarning)`, or silence
+    it with `warnings.simplefilter("ignore", RequestRuleWarning)`.
+    """
+
+    def __init__(self, schema: str, rule: Rule, problem: str) -> None:
+        self.schema = schema
+        self.rule = rule
+        self.problem = problem
+        super().__init__(
+            _describe(schema, rule, problem) + " Sent anyway: the evidence is not live."
+        )
+
+
+_PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+
+def _stacklevel() -> int:
+    """The `warnings` stack level of the first frame outside this package (the caller's code)."""
+    level = 1
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == (
+        _PACKAGE_DIRECTORY
+    ):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def violations(rules: Iterable[Rule], body: Mapping[str, Any]) -> list[tuple[Rule, str]]:
@@ -122,9 +206,13 @@ def violations(rules: Iterable[Rule], body: Mapping[str, Any]) -> list[tuple[Rul
 
 
 def check_rules(schema: str, rules: Iterable[Rule], body: Mapping[str, Any]) -> None:
-    """Raise `RequestRuleError` for the first rule `body` breaks."""
-    for rule, problem in violations(rules, body):
-        raise RequestRuleError(schema, rule, problem)
+    """Raise `RequestRuleError` for the first error rule `body` breaks; warn for the others."""
+    found = violations(rules, body)
+    for rule, problem in found:
+        if rule.severity == "error":
+            raise RequestRuleError(schema, rule, problem)
+    for rule, problem in found:
+        warnings.warn(RequestRuleWarning(schema, rule, problem), stacklevel=_stacklevel())
 
 
 def fields_to_resend(resend: Sequence[str], body: Mapping[str, Any]) -> dict[str, Any]:
