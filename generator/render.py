@@ -56,6 +56,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "NotFoundError",
             "PermissionDeniedError",
             "RateLimitError",
+            "RequestValidationError",
             "StreamError",
             "UnprocessableEntityError",
         ),

@@ -19,6 +19,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestValidationError,
     StreamError,
     UnprocessableEntityError,
 )
@@ -577,6 +578,7 @@ __all__ = [
     "ReplicatedVoice",
     "RequestRuleError",
     "RequestRuleWarning",
+    "RequestValidationError",
     "ResponseFormat",
     "ResponseModality",
     "Retrieval",

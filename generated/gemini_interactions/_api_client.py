@@ -33,7 +33,8 @@ from ._client_base import (
     SyncTransport,
     logger,
 )
-from ._errors import APIResponseValidationError, GeminiError
+from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
+from ._request_checks import explain, given_models, unknown_fields
 from ._streaming import AsyncStream, ResumePolicy, Stream
 from ._tolerant import parse_wire, parse_wire_json
 from ._uploads import UploadData, read_upload
@@ -219,20 +220,67 @@ def _validate_body(
     """The body as the first schema that has all its required fields and accepts it.
 
     A union body (`ModelInteraction | AgentInteraction`, tagged credential configs) is told apart
-    by which required fields were given and, among tagged members, by the tag's value. When no
-    member fits, the first candidate's validation error is raised.
+    by which required fields were given and, among tagged members, by the tag's value. Every
+    refusal is a `RequestValidationError` naming the parameter: a required one that is missing
+    (for the member the given fields point at), a value of the wrong shape, or a key that no
+    field has (with the closest known name).
     """
     candidates = [
         name for name, required in schemas if all(body.get(k) is not None for k in required)
     ]
+    if not candidates:
+        raise _missing(schemas, body)
     first_error: Exception | None = None
-    for name in candidates or [schemas[0][0]]:
+    for name in candidates:
         try:
-            return name, _adapter(package, name).validate_python(body)
-        except ValueError as error:  # pydantic's ValidationError
+            model = _adapter(package, name).validate_python(body)
+        except RequestValidationError as error:  # a model the caller built refused its keys
             first_error = first_error or error
+            continue
+        except ValueError as error:  # pydantic's ValidationError (pydantic loads lazily)
+            first_error = first_error or explain(error, name, body)
+            continue
+        problems = unknown_fields(model, given_models(body))
+        if problems:
+            raise RequestValidationError(
+                "; ".join(problems) + ". To send a field this client does not know yet, use the "
+                "model's with_extra(...) or the call's extra_body.",
+                path=problems[0].split("`")[1],
+                problems=tuple(problems),
+            )
+        return name, model
     assert first_error is not None
     raise first_error
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1] in "AEIOU" else "a"
+
+
+def _missing(
+    schemas: tuple[tuple[str, tuple[str, ...]], ...], body: Mapping[str, Any]
+) -> RequestValidationError:
+    """The error for a body that has the required fields of no member."""
+
+    def given(required: tuple[str, ...]) -> int:
+        return sum(body.get(key) is not None for key in required)
+
+    name, required = max(schemas, key=lambda item: given(item[1]))  # the first best match
+    missing = [key for key in required if body.get(key) is None]
+    others = [
+        f"{_article(other)} {other} needs {', '.join(f'`{key}`' for key in keys)} instead"
+        for other, keys in schemas
+        if other != name and keys
+    ]
+    alternatives = f" ({'; '.join(others)})" if others else ""
+    needs = ", ".join(f"`{key}`" for key in required)
+    message = (
+        f"`{missing[0]}` is required: {_article(name)} {name} needs {needs}{alternatives}"
+        if len(missing) == 1
+        else f"{', '.join(f'`{key}`' for key in missing)} are required: {_article(name)} {name} "
+        f"needs {needs}{alternatives}"
+    )
+    return RequestValidationError(message, path=missing[0])
 
 
 class _CallPreparation:

@@ -866,15 +866,17 @@ class InteractionsResource:
         self,
         id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = 7200.0,
         poll_interval: float = 1.0,
-        max_poll_interval: float = 10.0,
+        max_poll_interval: float = 30.0,
         grace_period: float = 10.0,
     ) -> Interaction:
         """Poll until the interaction reaches a terminal status, backing off between polls.
 
-        A 403/404 within `grace_period` seconds is retried (a fresh background interaction may
-        not be visible yet); `WaitTimeoutError` is raised after `timeout` seconds.
+        The default deadline, two hours, fits Deep Research (runs of 20-60 minutes are normal);
+        pass `timeout=` to bound it. A 403/404 within `grace_period` seconds is retried (a fresh
+        background interaction may not be visible yet); `WaitTimeoutError` is raised after
+        `timeout` seconds. Polls back off from `poll_interval` to `max_poll_interval`.
         """
         return cast(
             "Interaction",
@@ -2708,15 +2710,17 @@ class AsyncInteractionsResource:
         self,
         id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float = 7200.0,
         poll_interval: float = 1.0,
-        max_poll_interval: float = 10.0,
+        max_poll_interval: float = 30.0,
         grace_period: float = 10.0,
     ) -> Interaction:
         """Poll until the interaction reaches a terminal status, backing off between polls.
 
-        A 403/404 within `grace_period` seconds is retried (a fresh background interaction may
-        not be visible yet); `WaitTimeoutError` is raised after `timeout` seconds.
+        The default deadline, two hours, fits Deep Research (runs of 20-60 minutes are normal);
+        pass `timeout=` to bound it. A 403/404 within `grace_period` seconds is retried (a fresh
+        background interaction may not be visible yet); `WaitTimeoutError` is raised after
+        `timeout` seconds. Polls back off from `poll_interval` to `max_poll_interval`.
         """
         return cast(
             "Interaction",

@@ -34,9 +34,13 @@ from pydantic import (
     PlainSerializer,
     StrictFloat,
     StrictInt,
+    ValidationError,
     WrapValidator,
 )
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
+
+from ._errors import RequestValidationError
+from ._request_checks import closest, explain
 
 __all__ = [
     "WIRE_CONTEXT",
@@ -66,9 +70,15 @@ class ApiModel(BaseModel):
     )
 
     _wire_constants: ClassVar[tuple[str, ...]] = ()
+    _open_variant: ClassVar[bool] = False
 
     def __init__(self, /, **data: Any) -> None:
-        super().__init__(**data)
+        if not self._open_variant:
+            _refuse_unknown_keywords(type(self), data)
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise explain(error, type(self).__name__, data) from None
         if self._wire_constants:
             self.__pydantic_fields_set__.update(self._wire_constants)
 
@@ -88,6 +98,19 @@ class ApiModel(BaseModel):
         """`to_dict` as compact JSON text."""
         return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
 
+    def with_extra(self, **fields: Any) -> Any:
+        """A copy that also sends `fields`, which this client's models do not know (yet).
+
+        Unknown keys are refused when a model is built (a typo such as `temprature` would be
+        sent silently otherwise); this is the way to send a new field on purpose.
+        """
+        copy = self.model_copy()
+        extra = dict(copy.__pydantic_extra__ or {})
+        extra.update(fields)
+        object.__setattr__(copy, "__pydantic_extra__", extra)
+        copy.__pydantic_fields_set__.update(fields)
+        return copy
+
     @property
     def validation_problems(self) -> tuple[str, ...]:
         """What did not fit the schema when this object was parsed (empty when all did).
@@ -99,8 +122,30 @@ class ApiModel(BaseModel):
         return tuple(problems) if problems else ()
 
 
+def _refuse_unknown_keywords(model: type[BaseModel], data: Mapping[str, Any]) -> None:
+    fields = model.model_fields
+    known = {name for name in fields} | {f.alias for f in fields.values() if f.alias}
+    unknown = [key for key in data if key not in known]
+    if not unknown:
+        return
+    wire = [field.alias or name for name, field in fields.items() if not field.exclude]
+    problems = []
+    for key in unknown:
+        suggestion = closest(key, wire)
+        hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+        problems.append(f"`{key}` is not a field of {model.__name__}{hint}")
+    raise RequestValidationError(
+        "; ".join(problems) + f". To send a field this client does not know yet, use "
+        f"{model.__name__}(...).with_extra({unknown[0]}=...) or the call's extra_body.",
+        path=unknown[0],
+        problems=tuple(problems),
+    )
+
+
 class UnknownVariant(ApiModel):
     """A union member the client does not know yet: kept whole, re-serialized unchanged."""
+
+    _open_variant: ClassVar[bool] = True
 
     @property
     def raw(self) -> dict[str, Any]:

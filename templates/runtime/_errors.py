@@ -13,6 +13,8 @@
     │   ├── RateLimitError                429
     │   └── InternalServerError           5xx
     ├── APIResponseValidationError  a successful answer whose body is not JSON
+    ├── RequestValidationError    an argument the client refuses before sending (also a
+    │                             ValueError and a TypeError): names the parameter path
     ├── RequestRuleError          a request breaks a rule the API enforces (raised before sending)
     └── StreamError               a stream ended badly (see the streaming module)
 
@@ -44,6 +46,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestValidationError",
     "StreamError",
     "UnprocessableEntityError",
     "status_error",
@@ -147,6 +150,20 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed; retried by default."""
+
+
+class RequestValidationError(GeminiError, ValueError, TypeError):
+    """An argument the client refuses before sending anything.
+
+    `path` is where in the request the problem is (`generation_config.temperature`, `input`);
+    the message says what was expected. It is a `ValueError` (a bad value) and a `TypeError` (a
+    missing or unknown argument) as Python code expects either.
+    """
+
+    def __init__(self, message: str, *, path: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+        self.problems = problems or (message,)
 
 
 class StreamError(GeminiError):

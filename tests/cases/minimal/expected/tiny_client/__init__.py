@@ -19,6 +19,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestValidationError,
     StreamError,
     UnprocessableEntityError,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "RateLimitError",
     "RequestRuleError",
     "RequestRuleWarning",
+    "RequestValidationError",
     "RetryPolicy",
     "StreamError",
     "SyncPager",
