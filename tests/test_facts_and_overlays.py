@@ -102,3 +102,52 @@ def test_the_patched_current_spec_is_valid_openapi_and_upstream_is_not() -> None
     assert len(upstream_errors) == 94, "the upstream document's const-in-3.0 errors"
     errors = [error.message[:200] for error in OpenAPIV30SpecValidator(patch.patched).iter_errors()]
     assert errors == []
+
+
+def _rules_of(target: str) -> list[dict[str, object]]:
+    schemas = _patch(target).patched["components"]["schemas"]
+    return [rule for schema in schemas.values() for rule in schema.get("x-requires") or []]
+
+
+@pytest.mark.parametrize("target", ["current", "launch"])
+def test_a_rule_refuses_only_when_all_its_facts_are_live(target: str) -> None:
+    facts = {
+        fact.id: fact
+        for fact in parse_facts(
+            __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
+        )
+    }
+    rules = _rules_of(target)
+    assert rules
+    for rule in rules:
+        cited = [facts[str(fact_id)] for fact_id in rule["facts"]]  # type: ignore[attr-defined]
+        all_live = all(fact.confidence == "live" for fact in cited)
+        assert (rule["confidence"] == "live") == all_live, rule["rule"]
+        assert isinstance(rule.get("probe"), dict), f"{rule['rule']} has no probe"
+
+
+def test_the_rule_vocabulary_is_checked() -> None:
+    from generator.errors import BadInputError
+    from generator.rules import build_rules
+
+    def spec(rule: dict[str, object]) -> dict[str, object]:
+        return {"components": {"schemas": {"Body": {"x-requires": [rule]}}}}
+
+    good = {
+        "rule": "r",
+        "error": "e",
+        "facts": ["W07"],
+        "forbid": {"background": True},
+        "confidence": "reported",
+        "probe": {"request": {"model": "m"}, "expect": {"accepted": True}},
+    }
+    assert "confidence='reported'" in build_rules(spec(good)).rules["Body"][0]
+    for broken, message in (
+        ({**good, "confidence": "sure"}, "confidence"),
+        ({key: value for key, value in good.items() if key != "probe"}, "probe"),
+        ({**good, "probe": {"request": {}}}, "probe"),
+        ({**good, "require_in_items": {"field": "x"}}, "require_in_items"),
+        ({**good, "when": [{"field": "store", "equals": False, "present": True}]}, "exactly one"),
+    ):
+        with pytest.raises(BadInputError, match=message):
+            build_rules(spec(broken))
