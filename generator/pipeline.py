@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.build import build_api
@@ -225,7 +226,24 @@ def overlay_report(inputs: Inputs, patch: PatchResult) -> str:
             client_changes=tuple(changes),
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
+            rules=_request_rules(patch.patched),
         )
+    )
+
+
+def _request_rules(spec: JsonValue) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Every `x-requires` rule of a patched spec, by schema name."""
+    schemas = (
+        ((spec or {}).get("components") or {}).get("schemas") or {}
+        if isinstance(spec, dict)
+        else {}
+    )
+    return tuple(
+        (name, rule)
+        for name in sorted(schemas)
+        if isinstance(schemas[name], dict)
+        for rule in schemas[name].get("x-requires") or []
+        if isinstance(rule, dict)
     )
 
 

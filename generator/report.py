@@ -36,6 +36,8 @@ class ReportInputs:
     client_changes: tuple[str, ...]
     facts: tuple[Fact, ...]
     all_citations: dict[str, list[str]]
+    rules: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Every request rule (`x-requires`) of the patched spec, with its schema."""
 
 
 def _json(value: JsonValue) -> str:
@@ -179,6 +181,70 @@ def _facts(inputs: ReportInputs) -> list[str]:
     )
 
 
+def _condition_text(condition: Any) -> str:
+    if not isinstance(condition, dict):
+        return str(condition)
+    field = f"`{condition.get('field')}`"
+    if "matches" in condition:
+        return f"{field} matches `{condition['matches']}`"
+    if "present" in condition:
+        return f"{field} is {'set' if condition['present'] else 'unset'}"
+    if "equals" in condition:
+        return f"{field} = {_json(condition['equals'])}"
+    if "contains" in condition:
+        contains = condition["contains"]
+        return f"{field} has an item with {contains.get('key')} = {_json(contains.get('value'))}"
+    return field
+
+
+def _requirement_text(rule: dict[str, Any]) -> str:
+    parts = [f"`{name}` = {_json(value)}" for name, value in (rule.get("require") or {}).items()]
+    parts += [f"`{name}` set" for name in rule.get("require_present") or []]
+    parts += [
+        f"not `{name}` = {_json(value)}" for name, value in (rule.get("forbid") or {}).items()
+    ]
+    parts += [f"`{name}` unset" for name in rule.get("forbid_present") or []]
+    items = rule.get("forbid_items")
+    if isinstance(items, dict):
+        refused = ", ".join(str(value) for value in items.get("values") or [])
+        parts.append(f"no `{items.get('field')}` item with {items.get('key')} in {refused}")
+    items = rule.get("require_in_items")
+    if isinstance(items, dict):
+        parts.append(
+            f"each `{items.get('field')}` item with `{items.get('when_present')}` has "
+            f"`{items.get('require_present')}`"
+        )
+    return "; ".join(parts)
+
+
+def _rules(inputs: ReportInputs) -> list[str]:
+    rows = []
+    for schema, rule in inputs.rules:
+        severity = "error" if rule.get("confidence") == "live" else "warning"
+        when = " and ".join(_condition_text(c) for c in rule.get("when") or []) or "always"
+        rows.append(
+            [
+                f"`{rule.get('rule')}`",
+                f"`{schema}`",
+                when,
+                _requirement_text(rule),
+                severity,
+                ", ".join(str(fact) for fact in rule.get("facts") or []),
+                str(rule.get("confidence")),
+                "yes" if rule.get("probe") else "no",
+            ]
+        )
+    return [
+        "Checked before a request is sent: `error` refuses it (`RequestRuleError`), `warning` "
+        "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse.",
+        "",
+        *_table(
+            ["rule", "schema", "when", "requires", "severity", "facts", "confidence", "probe"],
+            rows,
+        ),
+    ]
+
+
 def render_report(inputs: ReportInputs) -> str:
     """The whole report as Markdown text."""
     counts: dict[str, int] = {}
@@ -206,6 +272,7 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         *(f"- {line}" for line in inputs.client_changes),
         "",
+        *(["## Request rules", "", *_rules(inputs), ""] if inputs.rules else []),
         "## Normalization",
         "",
         *_normalization(inputs.normalization),

@@ -133,7 +133,7 @@ def test_the_rule_vocabulary_is_checked() -> None:
     def spec(rule: dict[str, object]) -> dict[str, object]:
         return {"components": {"schemas": {"Body": {"x-requires": [rule]}}}}
 
-    good = {
+    good: dict[str, object] = {
         "rule": "r",
         "error": "e",
         "facts": ["W07"],
@@ -142,12 +142,13 @@ def test_the_rule_vocabulary_is_checked() -> None:
         "probe": {"request": {"model": "m"}, "expect": {"accepted": True}},
     }
     assert "confidence='reported'" in build_rules(spec(good)).rules["Body"][0]
-    for broken, message in (
+    cases: tuple[tuple[dict[str, object], str], ...] = (
         ({**good, "confidence": "sure"}, "confidence"),
         ({key: value for key, value in good.items() if key != "probe"}, "probe"),
         ({**good, "probe": {"request": {}}}, "probe"),
         ({**good, "require_in_items": {"field": "x"}}, "require_in_items"),
         ({**good, "when": [{"field": "store", "equals": False, "present": True}]}, "exactly one"),
-    ):
+    )
+    for broken, message in cases:
         with pytest.raises(BadInputError, match=message):
             build_rules(spec(broken))

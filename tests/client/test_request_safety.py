@@ -279,10 +279,10 @@ def test_a_missing_input_is_named(client: Client, server: LoopbackServer) -> Non
 
 def test_a_wrong_value_is_named_with_its_path(client: Client, server: LoopbackServer) -> None:
     with pytest.raises(gi.RequestValidationError) as raised:
-        client.interactions.create(
+        client.interactions.create(  # type: ignore[call-overload]
             model="m",
             input="hi",
-            generation_config={"temperature": "hot"},  # type: ignore[dict-item]
+            generation_config={"temperature": "hot"},
         )
     assert raised.value.path == "generation_config.temperature"
     assert "valid number" in str(raised.value) and "'hot'" in str(raised.value)
@@ -295,10 +295,10 @@ def test_typos_are_refused_with_the_closest_name(client: Client, server: Loopbac
     with pytest.raises(gi.RequestValidationError, match="did you mean `temperature`"):
         gi.GenerationConfig(temprature=0.2)  # type: ignore[call-arg]
     with pytest.raises(gi.RequestValidationError, match="did you mean `temperature`") as raised:
-        client.interactions.create(
+        client.interactions.create(  # type: ignore[call-overload]
             model="m",
             input="hi",
-            generation_config={"temprature": 0.2},  # type: ignore[typeddict-unknown-key,dict-item]
+            generation_config={"temprature": 0.2},
         )
     assert raised.value.path == "generation_config.temprature"
     assert server.requests == []
