@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -92,6 +91,8 @@ def explain(error: Any, schema: str, root: Any = None) -> RequestValidationError
 
 def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name a typo most likely meant."""
+    import difflib  # only when there is a typo to explain
+
     matches = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

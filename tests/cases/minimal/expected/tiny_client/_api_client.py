@@ -36,7 +36,6 @@ from ._client_base import (
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._request_checks import explain, given_models, unknown_fields
 from ._streaming import AsyncStream, ResumePolicy, Stream
-from ._tolerant import parse_wire, parse_wire_json
 from ._uploads import UploadData, read_upload
 from ._waiting import async_wait_until_done, wait_until_done
 
@@ -161,6 +160,8 @@ def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
         else:
             raise APIResponseValidationError(response, "the body is empty")
     what = f"the {schema} answer of {response.request.method} {response.request.url.path}"
+    from ._tolerant import parse_wire_json  # with the models: a client is usable without pydantic
+
     try:
         return parse_wire_json(_adapter(package, schema), annotation, content, what, _loads)
     except ValueError as error:  # json.loads: not JSON at all
@@ -179,6 +180,8 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 
 def _event_parser(package: str, schema: str) -> Callable[[Any], Any]:
+    from ._tolerant import parse_wire
+
     annotation = getattr(_types_module(package), schema)
     adapter = _adapter(package, schema)
 
@@ -190,6 +193,8 @@ def _event_parser(package: str, schema: str) -> Callable[[Any], Any]:
 
 
 def _final_parser(package: str, schema: str) -> Callable[[Any], Any]:
+    from ._tolerant import parse_wire
+
     annotation = getattr(_types_module(package), schema)
     adapter = _adapter(package, schema)
 
