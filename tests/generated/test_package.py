@@ -143,7 +143,8 @@ def test_the_typed_usage_example_runs() -> None:
 def test_building_a_client_imports_neither_pydantic_nor_the_models() -> None:
     # the import-time win: models, pydantic and the tolerant parser load on first use
     code = (
-        "import sys, gemini_interactions as gi; gi.Client(api_key='k'); gi.AsyncClient(api_key='k');"
+        "import sys, gemini_interactions as gi; gi.Client(api_key='k'); "
+        "gi.AsyncClient(api_key='k'); "
         "print(sorted(m for m in ('pydantic', 'gemini_interactions.types', "
         "'gemini_interactions._tolerant', 'difflib') if m in sys.modules))"
     )
