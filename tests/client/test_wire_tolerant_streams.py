@@ -411,3 +411,31 @@ def test_breaking_out_of_a_plain_for_loop_closes_the_connection() -> None:
     finally:
         gc.enable()
         slow.close()
+
+
+def test_a_streamed_thought_as_the_native_capture_shows_it(server: LoopbackServer) -> None:
+    # W90: a bare {"type": "thought"} start, then thought_summary deltas with text contents
+    summary = ["Weighing ", "the options", "."]
+    events: list[dict[str, Any]] = [
+        {"event_type": "interaction.created", "interaction": {"id": "", "status": "in_progress"}},
+        {"event_type": "step.start", "index": 0, "step": {"type": "thought"}},
+        *(
+            {
+                "event_type": "step.delta",
+                "index": 0,
+                "delta": {"type": "thought_summary", "content": {"type": "text", "text": piece}},
+            }
+            for piece in summary
+        ),
+        {"event_type": "step.stop", "index": 0},
+        {"event_type": "interaction.completed", "interaction": {"id": "", "status": "completed"}},
+    ]
+    body = body_of(events) + b"event: done\ndata: [DONE]\n\n"
+    server.handler = lambda request: stream_reply(body)
+    received, final = read_all_sync(server)
+    assert len(received) == len(events)
+    (thought,) = final.steps
+    assert isinstance(thought, gi.ThoughtStep)
+    assert [block.to_dict() for block in thought.summary or []] == [
+        {"type": "text", "text": "".join(summary)}
+    ]
