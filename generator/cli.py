@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 `check` found a difference or an overlay does not apply
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -322,3 +323,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
+    except Exception as error:  # a bug, still reported as one paragraph (never a traceback)
+        if os.environ.get("INTERACTIONS_CODEGEN_DEBUG"):
+            raise
+        click.echo(
+            f"error: internal error {type(error).__name__}: {error} — this is a bug in "
+            f"interactions-codegen; rerun with INTERACTIONS_CODEGEN_DEBUG=1 for the traceback.",
+            err=True,
+        )
+        sys.exit(2)

@@ -1,9 +1,9 @@
 """Template context for the generated types module: every annotation and default as text.
 
 The templates in `templates/models/` receive ready-made strings — field annotations, default
-expressions, docstrings, the union branch tables — and only arrange them. Definitions come in an
-order that needs no forward references at import time: enums, then models (their annotations
-are resolved lazily), then unions and aliases sorted so each follows what it names.
+expressions, docstrings, the union branch tables — and only arrange them. Definitions come in a
+stable order (see `_ordered`): enums and models by name, so a change to one schema stays local
+in the diff; forward references are quoted and resolved when the models are first used.
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ __all__ = ["types_context"]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _field_line(field: FieldDef) -> str:
+def _annotation(field: FieldDef, forward: set[str]) -> str:
+    """The field's annotation, quoted when it names something not defined yet."""
+    if _names_in(field.type_hint) & forward:
+        return py_literal(field.type_hint)
+    return field.type_hint
+
+
+def _field_line(field: FieldDef, forward: set[str] | None = None) -> str:
+    hint = _annotation(field, forward or set())
     arguments = []
     if field.wire_name != field.python_name and not field.excluded:
         arguments.append(f"validation_alias={field.wire_name!r}")
@@ -32,13 +40,15 @@ def _field_line(field: FieldDef) -> str:
     if arguments:
         if field.default is not None:
             arguments.insert(0, f"default={field.default}")
-        return f"{field.python_name}: {field.type_hint} = Field({', '.join(arguments)})"
+        return f"{field.python_name}: {hint} = Field({', '.join(arguments)})"
     if field.default is not None:
-        return f"{field.python_name}: {field.type_hint} = {field.default}"
-    return f"{field.python_name}: {field.type_hint}"
+        return f"{field.python_name}: {hint} = {field.default}"
+    return f"{field.python_name}: {hint}"
 
 
-def _model(model: ModelDef, mixins: dict[str, str] | None = None) -> dict[str, Any]:
+def _model(
+    model: ModelDef, mixins: dict[str, str] | None = None, forward: set[str] | None = None
+) -> dict[str, Any]:
     constants = tuple(field.python_name for field in model.fields if field.wire_constant)
     base = "UnknownVariant" if model.unknown_variant else "ApiModel"
     mixin = (mixins or {}).get(model.name)
@@ -49,7 +59,7 @@ def _model(model: ModelDef, mixins: dict[str, str] | None = None) -> dict[str, A
         "constants": py_literal(constants) if constants else None,
         "fields": [
             {
-                "line": _field_line(field),
+                "line": _field_line(field, forward),
                 "docstring": docstring(field.description, "    ") if field.description else None,
             }
             for field in model.fields
@@ -122,39 +132,62 @@ def _alias(alias: TypeAliasDef) -> dict[str, Any]:
     }
 
 
-def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
-    """Every definition after the names it uses, ties broken by name.
+def _names_in(text: str) -> set[str]:
+    return {name.removesuffix("Aliases") for name in _NAME.findall(text)}
 
-    Annotations are evaluated when a class is created (no `from __future__ import
-    annotations`: evaluating thousands of annotation strings at import is the slowest part of
-    creating pydantic models), so the order must never need a forward reference.
+
+def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
+    """The definitions in a stable order: enums by name, models by name, then unions and aliases.
+
+    Models come in name order whatever they refer to, so adding a field to one schema changes
+    only that schema's lines; a field naming something defined at or after its model (a later
+    model, any union, itself) gets a quoted annotation, which pydantic resolves when the models
+    are first used (they are built lazily anyway). Recursive schemas work the same way. Unions
+    and aliases are evaluated when the module runs, so each follows the unions and aliases it
+    names (ties by name); a cycle among them alone cannot be written and is bad input.
     """
-    items: dict[str, tuple[str, Any, str]] = {}
-    for enum in types.enums:
-        items[enum.name] = ("enum", enum, "")
-    for model in types.models:
-        items[model.name] = ("model", model, " ".join(field.type_hint for field in model.fields))
+    ordered: list[tuple[str, Any]] = [("enum", enum) for enum in sorted(types.enums, key=_key)]
+    ordered += [("model", model) for model in sorted(types.models, key=_key)]
+    later: dict[str, tuple[str, Any, set[str]]] = {}
     for union in types.unions:
-        items[union.name] = ("union", union, " ".join(member.type_hint for member in union.members))
+        names = set().union(*(_names_in(member.type_hint) for member in union.members))
+        later[union.name] = ("union", union, names)
     for alias in types.aliases:
-        items[alias.name] = ("alias", alias, alias.type_hint)
-    ordered: list[tuple[str, Any]] = []
+        later[alias.name] = ("alias", alias, _names_in(alias.type_hint))
     done: set[str] = set()
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in done or name not in items:
+        if name in done or name not in later:
             return
         if name in trail:
-            raise ValueError(f"circular type definitions: {' -> '.join((*trail, name))}")
-        kind, definition, text = items[name]
-        for used in sorted(set(_NAME.findall(text))):
-            visit(used.removesuffix("Aliases"), (*trail, name))
+            cycle = " -> ".join((*trail[trail.index(name) :], name))
+            raise BadInputError(
+                f"spec: the unions {cycle} contain each other directly (no object in between), "
+                f"so no Python type can express them; give one of them an object member."
+            )
+        kind, definition, names = later[name]
+        for used in sorted(names - {name}):
+            visit(used, (*trail, name))
         done.add(name)
         ordered.append((kind, definition))
 
-    for name in sorted(items):
+    for name in sorted(later):
         visit(name, ())
     return ordered
+
+
+def _key(definition: Any) -> str:
+    return str(definition.name)
+
+
+def _forward_names(ordered: list[tuple[str, Any]]) -> dict[str, set[str]]:
+    """For each model, the names its annotations may not use unquoted (defined at or after it)."""
+    position = {definition.name: index for index, (_, definition) in enumerate(ordered)}
+    forward: dict[str, set[str]] = {}
+    for index, (kind, definition) in enumerate(ordered):
+        if kind == "model":
+            forward[definition.name] = {name for name, at in position.items() if at >= index}
+    return forward
 
 
 def types_context(
@@ -166,13 +199,15 @@ def types_context(
     for name in sorted(mixins):
         if name not in known:
             raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
+    ordered = _ordered(types)
+    forward = _forward_names(ordered)
     render: dict[str, Callable[[Any], dict[str, Any]]] = {
         "enum": _enum,
-        "model": lambda model: _model(model, mixins),
+        "model": lambda model: _model(model, mixins, forward[model.name]),
         "union": _union,
         "alias": _alias,
     }
-    definitions = [{"kind": kind, **render[kind](item)} for kind, item in _ordered(types)]
+    definitions = [{"kind": kind, **render[kind](item)} for kind, item in ordered]
     names = sorted(
         [enum.name for enum in types.enums]
         + [model.name for model in types.models]

@@ -178,6 +178,8 @@ def _field_annotation(field: Any) -> Any:
 def _lenient_model(
     cls: type[ApiModel], data: dict[str, Any], path: str, problems: list[str]
 ) -> Any:
+    if not cls.__pydantic_complete__:
+        cls.model_rebuild()  # resolve forward references, so the fields' types are real types
     for name, decorator in cls.__pydantic_decorators__.model_validators.items():
         if decorator.info.mode == "before":
             data = getattr(cls, name)(data)  # flattened fields, as validation would fill them

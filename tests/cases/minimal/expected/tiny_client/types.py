@@ -30,15 +30,15 @@ __all__ = [
 ]
 
 
+class ListThingsResponse(ApiModel):
+    """The `ListThingsResponse` object."""
+
+    things: "list[Thing] | None" = None
+
+
 class Thing(ApiModel):
     """The `Thing` object."""
 
     id: str | None = None
 
     name: str
-
-
-class ListThingsResponse(ApiModel):
-    """The `ListThingsResponse` object."""
-
-    things: list[Thing] | None = None

@@ -1,0 +1,94 @@
+"""What one schema change does to the generated tree, over a scratch copy of the project.
+
+- an overlay that makes the real spec recursive (a citation field typed as `Interaction`)
+  generates working models instead of stopping with a traceback;
+- adding one optional field to one schema changes only that schema's lines of `types.py`
+  (measured on the real spec: a field on `UrlCitation` referring to `Webhook`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+
+
+def _add_field(project: Path, field: str, ref: str) -> None:
+    (project / "overlays/current/90-test-field.yaml").write_text(
+        "overlay: 1.1.0\n"
+        "info: {title: one more field, version: '1'}\n"
+        "actions:\n"
+        "  - target: $.components.schemas.UrlCitation.properties\n"
+        "    description: a test field\n"
+        f"    update: {{{field}: {{$ref: '#/components/schemas/{ref}'}}}}\n"
+        "    x-facts: [W66]\n"
+        '    x-observed: "2026-07"\n'
+        '    x-revision: "2026-05-20"\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_recursive_schema_generates_working_models(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_field(scratch_project, "cited_interaction", "Interaction")
+    code, _, err = run(scratch_project, "generate", capsys=capsys)
+    assert code == 0, err
+    check = (
+        "import gemini_interactions.types as t\n"
+        "inner = {'id': 'i2', 'status': 'completed'}\n"
+        "text = {'type': 'text', 'text': 'x', 'annotations': [\n"
+        "    {'type': 'url_citation', 'url': 'u', 'cited_interaction': inner}]}\n"
+        "outer = {'id': 'i1', 'status': 'completed',\n"
+        "    'steps': [{'type': 'model_output', 'content': [text]}]}\n"
+        "parsed = t.Interaction.model_validate(outer)\n"
+        "citation = parsed.steps[0].content[0].annotations[0]\n"
+        "assert isinstance(citation.cited_interaction, t.Interaction), citation\n"
+        "assert parsed.to_dict() == outer\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=scratch_project / "generated",
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_one_optional_field_changes_only_its_schemas_lines(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    types = scratch_project / "generated/gemini_interactions/types.py"
+    before = types.read_text(encoding="utf-8").splitlines()
+    _add_field(scratch_project, "webhook", "Webhook")
+    code, _, err = run(scratch_project, "generate", capsys=capsys)
+    assert code == 0, err
+    after = types.read_text(encoding="utf-8").splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert 0 < len(changed) <= 12, "\n".join(changed)
+    assert all("webhook" in line.lower() or not line[1:].strip() for line in changed), changed
+
+
+def test_an_unexpected_failure_is_one_paragraph_not_a_traceback(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.delenv("INTERACTIONS_CODEGEN_DEBUG", raising=False)
+    monkeypatch.setattr(generator.pipeline, "build_types", broken)
+    code, _, err = run(scratch_project, "generate", capsys=capsys)
+    assert code == 2 and err.startswith("error: internal error KeyError") and err.count("\n") == 1
+    assert "Traceback" not in err
