@@ -63,12 +63,17 @@ def test_overlay_status_matches_citations_across_targets() -> None:
     )
 
 
-def test_runtime_facts_name_a_module_that_exists() -> None:
+def test_runtime_facts_name_a_module_that_exists_and_cites_them() -> None:
+    # A status can no longer claim behaviour the code lacks: the module named for a runtime
+    # fact must exist and say, where it implements the behaviour, which fact it follows.
     for fact in parse_facts(
         __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
     ):
         if fact.status == "runtime":
-            assert fact.module and (PROJECT_ROOT / "generated" / fact.module).is_file(), fact.id
+            module = PROJECT_ROOT / "generated" / (fact.module or "")
+            assert fact.module and module.is_file(), fact.id
+            cited = re.findall(r"\b(?:S[1-9]|W\d{2})\b", module.read_text(encoding="utf-8"))
+            assert fact.id in cited, f"{fact.module} does not mention {fact.id}"
 
 
 @pytest.mark.parametrize("target", ["current", "launch"])

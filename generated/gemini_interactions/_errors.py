@@ -14,17 +14,18 @@
     │   ├── RateLimitError                429
     │   └── InternalServerError           5xx
     ├── APIResponseValidationError  a successful answer whose body is not JSON
-    ├── RequestValidationError    an argument the client refuses before sending (also a
-    │                             ValueError and a TypeError): names the parameter path
-    ├── RequestRuleError          a request breaks a rule the API enforces (raised before sending)
+    ├── RequestValidationError      an argument refused before sending (also a ValueError and a
+    │                               TypeError): names the parameter path
+    ├── RequestRuleError            a request breaks a rule the API enforces (live facts)
     └── StreamError               a stream ended badly (see the streaming module)
 
 A successful answer whose JSON breaks the schema is not an error: it is parsed with the
 fallback of `_tolerant` (nothing lost, `validation_problems` says what did not fit).
 
 Status errors carry the status, the parsed error body (`message`, `code`, `status`), the
-`x-goog-request-id`, and the request's method and URL. The API key travels only in a header, so
-no message or attribute ever contains it.
+request id from `x-goog-request-id` — the header the API sends (fact W11; Google's SDK reads
+`x-request-id` and always gets nothing, W95) — and the request's method and URL. The API key
+travels only in a header, so no message or attribute ever contains it.
 """
 
 from __future__ import annotations

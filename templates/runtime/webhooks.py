@@ -18,7 +18,8 @@ stops replays. Every failure raises `WebhookVerificationError` saying which chec
 message contains the secret.
 
 `unwrap()` verifies and returns the event as an open union: interaction, batch and video events
-are typed, any other event name is kept whole as `UnknownWebhookEvent`.
+are typed, any other event name is kept whole as `UnknownWebhookEvent` (event names are an
+open set, fact W80).
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ the interaction as the non-streaming API would have returned it:
 - `step.start` opens step `index`; `step.delta` updates it by delta type: text appends to the
   last text block, annotation deltas extend that block's annotations, media deltas concatenate
   base64 into the last block of the same kind, thought summaries append, signatures
-  concatenate, `arguments_delta` fragments are buffered and parsed at `step.stop` (kept raw, as
-  `arguments_text`, when they are not valid JSON), and other deltas merge their fields into the
-  step;
+  concatenate, `arguments_delta` fragments are buffered and parsed at `step.stop` (facts W74,
+  W91: a call starts with `arguments: {}`; JSON cut off by an `incomplete` end is kept raw, as
+  `arguments_text`), a thought that starts bare fills from its `thought_summary` deltas (W90),
+  and other deltas merge their fields into the step;
 - a delta with no `step.start` opens a `model_output` step;
 - `interaction.created` / `status_update` / `completed` set the interaction's own fields; when
   `completed` omits `steps` or `usage`, they come from the accumulated steps, then

@@ -205,7 +205,10 @@ def _final_parser(package: str, schema: str) -> Callable[[Any], Any]:
 
 
 def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
-    """Log a warning for replayed steps whose signature is empty (fact W82)."""
+    """Log a warning for replayed steps whose signature is empty (fact W82).
+
+    Only replays warn: an answer's thought step normally carries `"signature": ""` (W89).
+    """
     steps = body.get("input")
     if not isinstance(steps, list):
         return

@@ -6,7 +6,10 @@ or between `\\r` and `\\n`); complete events come out. It follows the SSE specif
 CRLF or CR line ends, multi-line `data:`, `event:`, `id:`, `retry:`, `:` comments — and adds what
 the Gemini API needs:
 
-- `data: [DONE]` is reported as the end of the stream;
+- `data: [DONE]` is reported as the end of the stream (a stream ends with `event: done` /
+  `data: [DONE]`, fact W87); comments are skipped, and the event type inside the JSON is what
+  counts, `event:` lines being informational (W04; empty `data:` events are skipped by the
+  stream reader);
 - an event still unterminated when the body ends (no blank line after its last `data:`) is
   discarded, as the standard's "event stream interpretation" says, and `discarded_partial_event`
   tells the caller, which resumes the stream like any other drop;
