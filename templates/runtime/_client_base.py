@@ -3,8 +3,8 @@
 - `ClientCore` holds what sync and async clients share and builds every `httpx.Request`: the
   base URL is joined with slash normalization (a base that already ends in `/v1beta` works the
   same as one that does not, fact W84), path parameters are percent-encoded as single segments
-  (and empty or dot-segment ids are refused, W13), the key goes only in the `x-goog-api-key` header, and the
-  `Api-Revision` header is added except on exempt paths.
+  (and empty or dot-segment ids are refused, W13), the key goes only in the `x-goog-api-key`
+  header, and the `Api-Revision` header is added except on exempt paths.
 - `SyncTransport` / `AsyncTransport` send a request, retry it according to a `RetryPolicy`
   (sleeping through an injectable function, so tests use a fake clock), and turn error answers
   into the typed errors of `_errors`.
