@@ -172,32 +172,44 @@ class _StreamState:
             )
 
 
-def _payloads(
-    decoded: Iterator[ServerSentEvent | BareJsonLine], state: _StreamState
-) -> Iterator[Any]:
+class _Batch(list[Any]):
+    """The payloads decoded from one chunk: the reader makes one hop per chunk, not per event.
+
+    `ended` is set when the chunk held `[DONE]`; `failure` is what cut the chunk short (a bare
+    JSON line, data that is not JSON), raised once the payloads before it are delivered.
+    """
+
+    ended = False
+    failure: tuple[str, Any] | None = None
+
+    def raise_failure(self, state: _StreamState) -> None:
+        if self.failure is not None:
+            message, body = self.failure
+            raise StreamError(message, body=body, events_received=state.events_received)
+
+
+def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
+    batch = _Batch()
     for item in decoded:
         if item is DONE:
-            state.done = True
-            return
+            batch.ended = True
+            break
         if isinstance(item, BareJsonLine):
             try:
                 body = json.loads(item.text)
             except ValueError:
                 body = item.text
-            raise StreamError(
-                f"the stream carried a bare JSON line instead of an event: {item.text[:200]}",
-                body=body,
-                events_received=state.events_received,
-            )
+            message = f"the stream carried a bare JSON line instead of an event: {item.text[:200]}"
+            batch.failure = (message, body)
+            break
         if not item.data.strip():
             continue  # an empty `data:` line (W04)
         try:
-            yield json.loads(item.data)
+            batch.append(json.loads(item.data))
         except ValueError:
-            raise StreamError(
-                f"an event's data is not JSON: {item.data[:200]}",
-                events_received=state.events_received,
-            ) from None
+            batch.failure = (f"an event's data is not JSON: {item.data[:200]}", None)
+            break
+    return batch
 
 
 @dataclass
@@ -238,14 +250,14 @@ def _json_answer(content: bytes) -> _JsonInsteadOfEventsError:
         return _JsonInsteadOfEventsError(content.decode("utf-8", errors="replace"))
 
 
-def _read_sync(response: httpx.Response, state: _StreamState) -> Generator[Any, None, None]:
+def _read_sync(response: httpx.Response, state: _StreamState) -> Generator[_Batch, None, None]:
     decoder = SSEDecoder()
     try:
         if _is_json(response):
             raise _json_answer(response.read())
         for chunk in response.iter_bytes():
-            yield from _payloads(decoder.feed(chunk), state)
-        yield from _payloads(decoder.flush(), state)
+            yield _batch(decoder.feed(chunk))
+        yield _batch(decoder.flush())
         if decoder.discarded_partial_event:
             raise _EndedInsideAnEventError
     finally:
@@ -270,10 +282,16 @@ def _sync_events(
         if response is not None:
             reader = _read_sync(response, state)
             try:
-                for payload in reader:
-                    if state.accept(payload):
-                        attempt = 0
-                        yield connection.parse_event(payload)
+                for batch in reader:
+                    for payload in batch:
+                        if state.accept(payload):
+                            attempt = 0
+                            yield connection.parse_event(payload)
+                        if state.done:
+                            break
+                    batch.raise_failure(state)
+                    if batch.ended:
+                        state.done = True
                     if state.done:
                         break
             except httpx.TransportError as error:
@@ -397,16 +415,16 @@ class Stream(Generic[_EventT, _FinalT]):
         self.close()
 
 
-async def _read_async(response: httpx.Response, state: _StreamState) -> AsyncGenerator[Any, None]:
+async def _read_async(
+    response: httpx.Response, state: _StreamState
+) -> AsyncGenerator[_Batch, None]:
     decoder = SSEDecoder()
     try:
         if _is_json(response):
             raise _json_answer(await response.aread())
         async for chunk in response.aiter_bytes():
-            for payload in _payloads(decoder.feed(chunk), state):
-                yield payload
-        for payload in _payloads(decoder.flush(), state):
-            yield payload
+            yield _batch(decoder.feed(chunk))
+        yield _batch(decoder.flush())
         if decoder.discarded_partial_event:
             raise _EndedInsideAnEventError
     finally:
@@ -433,10 +451,16 @@ async def _async_events(
         if response is not None:
             reader = _read_async(response, state)
             try:
-                async for payload in reader:
-                    if state.accept(payload):
-                        attempt = 0
-                        yield connection.parse_event(payload)
+                async for batch in reader:
+                    for payload in batch:
+                        if state.accept(payload):
+                            attempt = 0
+                            yield connection.parse_event(payload)
+                        if state.done:
+                            break
+                    batch.raise_failure(state)
+                    if batch.ended:
+                        state.done = True
                     if state.done:
                         break
             except httpx.TransportError as error:
