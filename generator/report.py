@@ -130,6 +130,16 @@ def _normalization(report: NormalizationReport) -> list[str]:
     return lines
 
 
+def _evidence(action: ActionResult) -> str:
+    """How sure the action is: from bindings (`x-confidence`), probed live, or observed."""
+    confidence = action.extensions.get("x-confidence")
+    if confidence:
+        return f"confidence {confidence} (from bindings, not self-checking)"
+    if action.extensions.get("x-probe") is not None:
+        return "checked by `make probe`"
+    return "observed on the wire"
+
+
 def _actions(inputs: ReportInputs) -> list[str]:
     lines: list[str] = []
     for source, title in inputs.overlay_titles.items():
@@ -143,7 +153,7 @@ def _actions(inputs: ReportInputs) -> list[str]:
                 "",
                 f"Facts: {facts or '—'} · observed {action.extensions.get('x-observed', '—')} · "
                 f"revision {action.extensions.get('x-revision', '—')} · "
-                f"{len(action.matches)} node(s)",
+                f"{len(action.matches)} node(s) · {_evidence(action)}",
                 "",
                 "```diff",
             ]

@@ -358,12 +358,13 @@ AgentOption = Literal[
     "deep-research-preview-04-2026",
     "deep-research-max-preview-04-2026",
     "antigravity-preview-05-2026",
+    "antigravity-preview-09-2026",
 ]
 """The agent to interact with.
 
 Known values: `deep-research-pro-preview-12-2025`, `deep-research-preview-04-2026`,
-`deep-research-max-preview-04-2026`, `antigravity-preview-05-2026`. Fields accept any string, so
-values added later pass through unchanged.
+`deep-research-max-preview-04-2026`, `antigravity-preview-05-2026`, `antigravity-preview-09-2026`.
+Fields accept any string, so values added later pass through unchanged.
 """
 
 
@@ -713,11 +714,14 @@ InteractionSseEventInteractionStatus = Literal[
     "incomplete",
     "budget_exceeded",
     "queued",
+    "requires_continuation",
+    "idle",
 ]
 """Required. Output only. The status of the interaction.
 
 Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`. Fields accept any string, so values added later pass through unchanged.
+`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
+added later pass through unchanged.
 """
 
 
@@ -730,11 +734,14 @@ InteractionStatus = Literal[
     "incomplete",
     "budget_exceeded",
     "queued",
+    "requires_continuation",
+    "idle",
 ]
 """Required. Output only. The status of the interaction.
 
 Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`. Fields accept any string, so values added later pass through unchanged.
+`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
+added later pass through unchanged.
 """
 
 
@@ -747,10 +754,12 @@ InteractionStatusUpdateStatus = Literal[
     "incomplete",
     "budget_exceeded",
     "queued",
+    "requires_continuation",
+    "idle",
 ]
 """Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`. Fields accept any string, so values added later pass through
-unchanged.
+`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
+added later pass through unchanged.
 """
 
 
@@ -769,11 +778,14 @@ ModelInteractionStatus = Literal[
     "incomplete",
     "budget_exceeded",
     "queued",
+    "requires_continuation",
+    "idle",
 ]
 """Required. Output only. The status of the interaction.
 
 Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`. Fields accept any string, so values added later pass through unchanged.
+`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
+added later pass through unchanged.
 """
 
 
@@ -808,6 +820,15 @@ ModelOption = Literal[
     "lyria-3.5",
     "gemini-omni-1.1-flash",
     "gemini-omni-flash-preview",
+    "gemini-4-argon",
+    "gemini-4-carbon",
+    "gemini-4-hydrogen",
+    "gemini-4-neon",
+    "gemini-3.5-flash-lite",
+    "gemini-3.5-transcribe",
+    "gemini-3.1-flash-lite-image",
+    "gemini-nano-banana-2.1",
+    "gemini-omni-1.2-flash",
 ]
 """The model that will complete your prompt.\\n\\nSee
 [models](https://ai.google.dev/gemini-api/docs/models) for additional details.
@@ -820,8 +841,10 @@ Known values: `gemini-2.5-flash`, `gemini-2.5-pro`, `gemma-4-26b-a4b-it`, `gemma
 `gemini-3.5-flash`, `gemini-3.6-flash`, `gemini-3.7-flash`, `gemini-3.8-flash`,
 `gemini-3.8-flash-tts`, `gemini-3.8-flash-lite-tts`, `lyria-3-clip-preview`, `lyria-3-pro-preview`,
 `gemini-robotics-er-1.6-preview`, `gemini-robotics-er-2-preview`, `lyria-3.5`,
-`gemini-omni-1.1-flash`, `gemini-omni-flash-preview`. Fields accept any string, so values added
-later pass through unchanged.
+`gemini-omni-1.1-flash`, `gemini-omni-flash-preview`, `gemini-4-argon`, `gemini-4-carbon`,
+`gemini-4-hydrogen`, `gemini-4-neon`, `gemini-3.5-flash-lite`, `gemini-3.5-transcribe`,
+`gemini-3.1-flash-lite-image`, `gemini-nano-banana-2.1`, `gemini-omni-1.2-flash`. Fields accept any
+string, so values added later pass through unchanged.
 """
 
 
@@ -915,9 +938,9 @@ through unchanged.
 """
 
 
-ThinkingLevel = Literal["minimal", "low", "medium", "high"]
-"""Known values: `minimal`, `low`, `medium`, `high`. Fields accept any string, so values added later
-pass through unchanged.
+ThinkingLevel = Literal["minimal", "low", "medium", "high", "xhigh"]
+"""Known values: `minimal`, `low`, `medium`, `high`, `xhigh`. Fields accept any string, so values
+added later pass through unchanged.
 """
 
 
@@ -1000,13 +1023,15 @@ values.
 """
 
 
-VideoConfigTask = Literal["text_to_video", "image_to_video", "reference_to_video", "edit", "extend"]
+VideoConfigTask = Literal[
+    "text_to_video", "image_to_video", "reference_to_video", "edit", "extend", "upscale"
+]
 """Optional task mode for video generation. If not specified, the model
 automatically determines the appropriate mode based on the provided text
 prompt and input media.
 
-Known values: `text_to_video`, `image_to_video`, `reference_to_video`, `edit`, `extend`. Fields
-accept any string, so values added later pass through unchanged.
+Known values: `text_to_video`, `image_to_video`, `reference_to_video`, `edit`, `extend`, `upscale`.
+Fields accept any string, so values added later pass through unchanged.
 """
 
 

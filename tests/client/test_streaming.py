@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import typing
 from typing import Any
 
 import gemini_interactions as gi
@@ -307,6 +308,21 @@ def test_wait_polls_through_unknown_statuses_and_early_404s(server: LoopbackServ
     result = waiting_client(server, clock).interactions.wait("i", poll_interval=1.0)
     assert result.status == "completed" and answers == []
     assert clock.now == pytest.approx(1 + 1.5 + 2.25 + 3.375)
+
+
+@pytest.mark.parametrize("status", ["requires_continuation", "idle"])
+def test_wait_stops_at_the_bindings_statuses_that_wait_for_the_caller(
+    status: str, server: LoopbackServer
+) -> None:
+    # W92, W93: known values now (type checkers see them), terminal for wait()
+    assert status in typing.get_args(gi.InteractionStatus)
+    answers = [
+        Reply(body={"id": "i", "status": "in_progress"}),
+        Reply(body={"id": "i", "status": status}),
+    ]
+    server.handler = lambda request: answers.pop(0)
+    result = waiting_client(server, Clock()).interactions.wait("i", poll_interval=1.0)
+    assert result.status == status and answers == []
 
 
 def test_wait_gives_up_on_late_404s_and_after_the_timeout(server: LoopbackServer) -> None:

@@ -2,7 +2,8 @@
 """Waiting for a background interaction to finish, by polling with backoff.
 
 `wait_until_done` polls until the interaction reaches a terminal status (completed, failed,
-cancelled, requires_action, incomplete, budget_exceeded). A status it does not know keeps it
+cancelled, requires_action, incomplete, budget_exceeded, and the bindings' requires_continuation
+and idle, which wait for the caller like requires_action). A status it does not know keeps it
 polling. A 403 or 404 within `grace_period` seconds of the start is taken for the API not having
 caught up with a fresh background create yet (fact W78) and polled again; after that it is
 raised. When `timeout` passes first, `WaitTimeoutError` says the last status seen.
@@ -18,7 +19,17 @@ from ._errors import GeminiError, NotFoundError, PermissionDeniedError
 __all__ = ["TERMINAL_STATUSES", "WaitTimeoutError", "async_wait_until_done", "wait_until_done"]
 
 TERMINAL_STATUSES = frozenset(
-    {"completed", "failed", "cancelled", "requires_action", "incomplete", "budget_exceeded"}
+    {
+        "completed",
+        "failed",
+        "cancelled",
+        "requires_action",
+        "incomplete",
+        "budget_exceeded",
+        # from Google's bindings (facts W92, W93): nothing more happens until the caller acts
+        "requires_continuation",
+        "idle",
+    }
 )
 _T = TypeVar("_T")
 
