@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
 .PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
-	report drift probe bench prism contract
+	report drift probe bench bindings-diff prism contract
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -48,6 +48,10 @@ probe: $(STAMP)  ## Check the overlays' x-probe claims against the real API (nee
 bench: $(STAMP)  ## Benchmarks beside google-genai 3.3.0 (prints a table; build/bench.json).
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(PYTHON) tests/benchmarks/bench.py
+
+bindings-diff: $(STAMP)  ## Compare the current target with Google's bindings (installs google-genai).
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(CODEGEN) bindings-diff
 
 lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
 	$(PYTHON) -m ruff check .

@@ -14,12 +14,22 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.bindings import (
+    BINDINGS_MODULE,
+    NOT_ENCODED_FILE,
+    compare,
+    parse_not_encoded,
+    read_bindings,
+    spec_surface,
+)
+from generator.build import build_api
 from generator.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
 from generator.documents import JsonValue, parse_document
 from generator.drift import classify_drift, spec_diff
 from generator.emit import diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
 from generator.fetch import Fetcher, default_mirrors, http_download, sha256_hex
+from generator.models import build_types
 from generator.pipeline import (
     REPORT_FILE,
     generate_files,
@@ -277,6 +287,52 @@ def spec_diff_command(old: Path, new: Path) -> None:
     for line in lines:
         click.echo(f"- {line}")
     click.echo(f"{len(lines)} change(s) from {old.name} to {new.name}")
+
+
+@cli.command("bindings-diff")
+@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@click.option(
+    "--module",
+    default=BINDINGS_MODULE,
+    show_default=True,
+    help="The bindings package to introspect (google-genai's by default).",
+)
+@click.pass_context
+def bindings_diff(context: click.Context, target: str | None, module: str) -> None:
+    """Compare a target's patched spec with Google's bindings (installed google-genai).
+
+    Prints enum values, object fields, union variants and operations that the bindings have and
+    the target does not, the reverse, and what overlays/bindings-not-encoded.yaml lists as
+    deliberately not encoded. Exit 0 when nothing is missing, 1 otherwise, 2 when the bindings
+    are not installed.
+    """
+    state = _state(context)
+    chosen = state.config.target(target)
+    try:
+        version, theirs = read_bindings(module)
+    except ImportError as error:
+        raise BadInputError(
+            f"cannot import {module} ({error}): google-genai is not installed here; install the "
+            f"`bench` extra (pip install -e '.[bench]', as `make bindings-diff` does)."
+        ) from None
+    inputs = read_inputs(state.config, chosen, state.fetcher)
+    patched = patch_spec(inputs).patched
+    ours = spec_surface(build_types(patched), build_api(patched, chosen.api_revision))
+    listed = state.root / NOT_ENCODED_FILE
+    not_encoded = (
+        parse_not_encoded(parse_document(listed.read_bytes(), NOT_ENCODED_FILE))
+        if listed.is_file()
+        else {}
+    )
+    comparison = compare(theirs, ours, not_encoded)
+    title = f"google-genai {version} ({module}) against target {chosen.name!r}"
+    for line in comparison.lines(title):
+        click.echo(line)
+    if comparison.missing:
+        raise CheckFailedError(
+            f"{len(comparison.missing)} entr(y/ies) of the bindings are neither encoded nor "
+            f"listed in {NOT_ENCODED_FILE}."
+        )
 
 
 @cli.command()

@@ -438,10 +438,11 @@ Fields accept any string, so values added later pass through unchanged.
 """
 
 
-CodeExecutionCallArgumentsLanguage = Literal["python"]
+CodeExecutionCallArgumentsLanguage = Literal["python", "bash"]
 """Programming language of the `code`.
 
-Known values: `python`. Fields accept any string, so values added later pass through unchanged.
+Known values: `python`, `bash`. Fields accept any string, so values added later pass through
+unchanged.
 """
 CodeExecutionCallArgumentsLanguageAliases = wire_aliases({"PYTHON": "python"})
 """Legacy spellings of `CodeExecutionCallArgumentsLanguage` accepted on parse and normalized to the
@@ -506,17 +507,55 @@ Known values: `off`, `auto`. Fields accept any string, so values added later pas
 """
 
 
-DocumentContentMimeType = Literal["application/pdf", "text/csv"]
+DocumentContentMimeType = Literal[
+    "application/pdf",
+    "text/csv",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+]
 """The mime type of the document.
 
-Known values: `application/pdf`, `text/csv`. Fields accept any string, so values added later pass
-through unchanged.
+Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
+`application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
+`application/vnd.oasis.opendocument.spreadsheet`, `application/vnd.oasis.opendocument.text`,
+`application/vnd.openxmlformats-officedocument.presentationml.presentation`,
+`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
+`application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
+`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any string,
+so values added later pass through unchanged.
 """
 
 
-DocumentDeltaMimeType = Literal["application/pdf", "text/csv"]
-"""Known values: `application/pdf`, `text/csv`. Fields accept any string, so values added later pass
-through unchanged.
+DocumentDeltaMimeType = Literal[
+    "application/pdf",
+    "text/csv",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
+]
+"""Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
+`application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
+`application/vnd.oasis.opendocument.spreadsheet`, `application/vnd.oasis.opendocument.text`,
+`application/vnd.openxmlformats-officedocument.presentationml.presentation`,
+`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
+`application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
+`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any
+string, so values added later pass through unchanged.
 """
 
 

@@ -1,0 +1,151 @@
+"""`interactions-codegen bindings-diff` against a small fake bindings package and google-genai."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.bindings import Surface, compare, parse_not_encoded, read_bindings
+from generator.errors import BadInputError
+from tests.cli.test_cli import run
+
+FAKE = {
+    "__init__.py": "",
+    "_version.py": "__version__ = '0.0-test'\n",
+    "basesdk.py": "class BaseSDK:\n    def do_request(self): ...\n",
+    "interactions.py": textwrap.dedent(
+        """
+        from .basesdk import BaseSDK
+
+        class Interactions(BaseSDK):
+            def create(self): ...
+            def get(self): ...
+            def create_async(self): ...
+            def with_raw_response(self): ...
+
+        class Decisions(BaseSDK):
+            def create(self): ...
+        """
+    ),
+    "types/__init__.py": "",
+    "types/interactions/__init__.py": "",
+    "types/interactions/step.py": textwrap.dedent(
+        """
+        from typing import Literal, Union
+        from pydantic import BaseModel
+
+        InteractionStatus = Union[Literal["completed", "in_progress", "future_status"], str]
+
+        class FunctionCallStep(BaseModel):
+            type: Literal["function_call"] = "function_call"
+            name: str
+            arguments: dict
+            brand_new_field: int | None = None
+
+        class ToolSearchCallStep(BaseModel):
+            type: Literal["tool_search_call"] = "tool_search_call"
+            query: str
+
+        class UnknownStep(BaseModel):
+            type: Literal["UNKNOWN"] = "UNKNOWN"
+            is_unknown: Literal[True] = True
+        """
+    ),
+}
+
+
+@pytest.fixture
+def fake_bindings(tmp_path: Path) -> Iterator[str]:
+    for name, text in FAKE.items():
+        path = tmp_path / "fake_genai_bindings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    yield "fake_genai_bindings"
+    sys.path.remove(str(tmp_path))
+    for module in [m for m in sys.modules if m.startswith("fake_genai_bindings")]:
+        del sys.modules[module]
+
+
+def test_introspection_reads_models_enums_variants_and_operations(fake_bindings: str) -> None:
+    _, surface = read_bindings(fake_bindings)
+    assert surface.enums["InteractionStatus"] == {"completed", "in_progress", "future_status"}
+    assert surface.fields["FunctionCallStep"] == {"type", "name", "arguments", "brand_new_field"}
+    assert "UnknownStep" not in surface.fields
+    assert surface.variants == {"function_call", "tool_search_call"}
+    assert surface.operations == {
+        "interactions.create",
+        "interactions.get",
+    }, "async twins, raw-response wrappers and base-class helpers are not operations"
+
+
+def test_the_diff_against_the_current_target_is_deterministic_and_fails_on_gaps(
+    fake_bindings: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    assert code == 1 and "neither encoded nor listed" in err
+    assert "  enum      InteractionStatus: future_status" in out
+    assert "  field     FunctionCallStep.brand_new_field" in out
+    assert "  object    ToolSearchCallStep" in out and "  variant   tool_search_call" in out
+    assert "in our target, not in the bindings" in out  # the reverse direction too
+    again = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    assert again[1] == out
+
+
+def test_listed_entries_are_reported_apart_and_do_not_fail(
+    fake_bindings: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    missing = [line.split(None, 1) for line in out.splitlines() if line.startswith("  ")]
+    section = out.split("in our target, not in the bindings")[0]
+    listed = [
+        f"  - kind: {kind}\n    entry: {entry!r}\n    reason: test\n"
+        for kind, entry in missing
+        if f"  {kind:<9} {entry}" in section
+    ]
+    (scratch_project / "overlays/bindings-not-encoded.yaml").write_text(
+        "not_encoded:\n" + "".join(listed), encoding="utf-8"
+    )
+    code, out, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    assert code == 0 and "in the bindings, not in our target: 0" in out
+    assert "deliberately not encoded: " + str(len(listed)) in out
+
+
+def test_missing_bindings_exit_2_naming_the_bench_extra(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(scratch_project, "bindings-diff", "--module", "no_such_pkg", capsys=capsys)
+    assert code == 2 and "`bench` extra" in err and err.count("\n") == 1
+
+
+def test_the_not_encoded_list_is_checked() -> None:
+    with pytest.raises(BadInputError, match="reason"):
+        parse_not_encoded({"not_encoded": [{"kind": "enum", "entry": "X: y"}]})
+    with pytest.raises(BadInputError, match="kind"):
+        parse_not_encoded({"not_encoded": [{"kind": "colour", "entry": "x", "reason": "r"}]})
+
+
+def test_enums_named_differently_are_matched_by_their_values() -> None:
+    theirs = Surface(
+        {"Task": frozenset({"edit", "extend", "upscale"})}, {}, frozenset(), frozenset()
+    )
+    ours = Surface({"VideoConfigTask": frozenset({"edit", "extend"})}, {}, frozenset(), frozenset())
+    comparison = compare(theirs, ours, {})
+    assert comparison.missing == (("enum", "VideoConfigTask: upscale"),)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("google.genai") is None,
+    reason="google-genai is not installed (the `bench` extra; `make bindings-diff` installs it)",
+)
+def test_google_genai_bindings_report_nothing_unexplained(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(scratch_project, "bindings-diff", capsys=capsys)
+    assert code == 0, out + err
+    assert out.startswith("google-genai ")
