@@ -61,11 +61,14 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "UnprocessableEntityError",
         ),
     ),
+    ("._client_base", ("AsyncTransport", "RequestOptions", "SyncTransport")),
     ("._operation_spec", ("OperationSpec", "ParameterSpec")),
     ("._operations", ("OPERATIONS", "operation")),
     ("._pagination", ("AsyncPager", "SyncPager")),
     ("._retry", ("RetryPolicy",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
+    ("._streaming", ("AsyncStream", "ResumePolicy", "Stream")),
+    ("._waiting", ("WaitTimeoutError",)),
     (".client", ("AsyncClient", "Client")),
 )
 """What the package root imports eagerly (cheap: no pydantic), by module."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import json
 import time
+import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,11 +36,19 @@ def function_tool(function: Callable[..., Any], *, name: str | None = None) -> d
     """A `function` tool declaration for a typed callable (parameters from its signature)."""
     from pydantic import create_model
 
+    try:
+        # resolves string annotations too (`from __future__ import annotations`, most modern code)
+        hints = typing.get_type_hints(function, include_extras=True)
+    except (NameError, TypeError) as error:
+        raise TypeError(
+            f"function_tool({getattr(function, '__name__', function)!r}): a parameter's type "
+            f"annotation cannot be resolved ({error}); import the names it uses at module level"
+        ) from None
     fields: dict[str, Any] = {}
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
-        annotation = parameter.annotation if parameter.annotation is not parameter.empty else Any
+        annotation = hints.get(parameter.name, Any)
         default = ... if parameter.default is parameter.empty else parameter.default
         fields[parameter.name] = (annotation, default)
     schema = create_model(f"{function.__name__}_parameters", **fields).model_json_schema()

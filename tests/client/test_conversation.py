@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal, Optional
 
 import pytest
 from gemini_interactions import AsyncClient, Client
@@ -49,6 +49,32 @@ def test_function_tools_come_from_typed_signatures() -> None:
     assert "required" not in function_tool(no_arguments)["parameters"], (
         "the API rejects required: []"
     )
+
+
+def book_table(
+    guests: int,
+    seating: Literal["inside", "terrace"] = "inside",
+    note: Optional[str] = None,  # noqa: UP045
+) -> str:
+    """Book a table."""
+    return f"{guests} {seating} {note}"
+
+
+def test_function_tools_work_with_postponed_annotations() -> None:
+    # this module uses `from __future__ import annotations`: every annotation is a string, and
+    # `Literal` / `Optional` are names pydantic alone cannot resolve (issue: PydanticUserError)
+    parameters = function_tool(book_table)["parameters"]
+    assert parameters["required"] == ["guests"]
+    assert parameters["properties"]["seating"]["enum"] == ["inside", "terrace"]
+    assert parameters["properties"]["guests"] == {"type": "integer"}
+
+
+def test_an_unresolvable_annotation_is_a_clear_type_error() -> None:
+    def broken(when: NoSuchType) -> None:  # type: ignore[name-defined]  # noqa: F821
+        """Broken."""
+
+    with pytest.raises(TypeError, match=r"function_tool\('broken'\).*NoSuchType"):
+        function_tool(broken)
 
 
 def scripted(server: LoopbackServer) -> None:

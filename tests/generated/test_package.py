@@ -152,3 +152,25 @@ def test_building_a_client_imports_neither_pydantic_nor_the_models() -> None:
         [sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_everything_a_user_is_handed_or_catches_is_importable_from_the_root() -> None:
+    import gemini_interactions as gi
+
+    for name in (
+        "Stream",
+        "AsyncStream",
+        "ResumePolicy",
+        "WaitTimeoutError",
+        "SyncTransport",
+        "AsyncTransport",
+        "SyncPager",
+        "AsyncPager",
+        "RetryPolicy",
+        "RequestOptions",
+        "RequestRuleWarning",
+        "RequestValidationError",
+        "APIResponseValidationError",
+    ):
+        assert name in gi.__all__ and getattr(gi, name) is not None, name
+    assert issubclass(gi.WaitTimeoutError, gi.GeminiError)
