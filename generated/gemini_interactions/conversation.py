@@ -21,7 +21,10 @@ import time
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .types import Function
 
 __all__ = [
     "AsyncConversation",
@@ -32,9 +35,15 @@ __all__ = [
 ]
 
 
-def function_tool(function: Callable[..., Any], *, name: str | None = None) -> dict[str, Any]:
-    """A `function` tool declaration for a typed callable (parameters from its signature)."""
+def function_tool(function: Callable[..., Any], *, name: str | None = None) -> Function:
+    """A `function` tool declaration for a typed callable (parameters from its signature).
+
+    It is a `Function` model, so `create(tools=[function_tool(f)])` type-checks; `.to_dict()`
+    gives the JSON that goes on the wire.
+    """
     from pydantic import create_model
+
+    from .types import Function
 
     try:
         # resolves string annotations too (`from __future__ import annotations`, most modern code)
@@ -58,12 +67,11 @@ def function_tool(function: Callable[..., Any], *, name: str | None = None) -> d
     if not schema.get("required"):
         schema.pop("required", None)
     description = inspect.getdoc(function) or ""
-    return {
-        "type": "function",
-        "name": name or function.__name__,
-        "description": description.split("\n\n")[0],
-        "parameters": schema,
-    }
+    return Function(
+        name=name or function.__name__,
+        description=description.split("\n\n")[0],
+        parameters=schema,
+    )
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def no_arguments() -> int:
 
 def test_function_tools_come_from_typed_signatures() -> None:
     tool = function_tool(get_weather)
-    assert tool == {
+    assert tool.to_dict() == {
         "type": "function",
         "name": "get_weather",
         "description": "Current weather for a city.",
@@ -46,7 +46,7 @@ def test_function_tools_come_from_typed_signatures() -> None:
             "required": ["city"],
         },
     }
-    assert "required" not in function_tool(no_arguments)["parameters"], (
+    assert "required" not in function_tool(no_arguments).to_dict()["parameters"], (
         "the API rejects required: []"
     )
 
@@ -63,7 +63,7 @@ def book_table(
 def test_function_tools_work_with_postponed_annotations() -> None:
     # this module uses `from __future__ import annotations`: every annotation is a string, and
     # `Literal` / `Optional` are names pydantic alone cannot resolve (issue: PydanticUserError)
-    parameters = function_tool(book_table)["parameters"]
+    parameters = function_tool(book_table).to_dict()["parameters"]
     assert parameters["required"] == ["guests"]
     assert parameters["properties"]["seating"]["enum"] == ["inside", "terrace"]
     assert parameters["properties"]["guests"] == {"type": "integer"}

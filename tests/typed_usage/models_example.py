@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gemini_interactions import (
+    Client,
     FunctionCallStep,
     GenerationConfig,
     Interaction,
@@ -14,6 +15,7 @@ from gemini_interactions import (
     UrlContextCallStep,
     UserInputStep,
 )
+from gemini_interactions.conversation import function_tool
 
 
 def build_request() -> ModelInteraction:
@@ -57,3 +59,15 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def current_time(zone: str) -> str:
+    """The time in a zone."""
+    return f"12:00 {zone}"
+
+
+def tools_from_functions(client: Client) -> Interaction:
+    # a helper's tool passes the method's own types (issue: dict[str, Any] was not a Tool)
+    return client.interactions.create(
+        model="gemini-3.7-flash", input="What time is it?", tools=[function_tool(current_time)]
+    )
