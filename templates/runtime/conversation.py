@@ -126,8 +126,35 @@ def _result_step(call: Any, result: Any, is_error: bool) -> dict[str, Any]:
     return step
 
 
+_CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
+
+
+def _kind(item: Any) -> Any:
+    return item.get("type") if isinstance(item, Mapping) else getattr(item, "type", None)
+
+
+def _as_steps(input: Any) -> list[Any]:
+    """A turn's input as steps: text and content blocks become one `user_input` step."""
+    if isinstance(input, str):
+        return [{"type": "user_input", "content": [{"type": "text", "text": input}]}]
+    items = list(input) if isinstance(input, list | tuple) else [input]
+    if items and all(_kind(item) in _CONTENT_TYPES for item in items):
+        return [{"type": "user_input", "content": items}]
+    return items
+
+
 class Conversation:
-    """A stateful conversation: each `send` continues from the previous interaction."""
+    """A conversation: each `send` continues from the previous turn.
+
+    By default the API keeps the history: each turn names the previous interaction
+    (`previous_interaction_id`) and sends again what is not inherited (model, tools, system
+    instruction). With `store=False` nothing is kept server-side, so the conversation keeps the
+    history itself and replays it on every turn: the caller's inputs as `user_input` steps and
+    every step the API returned (a `create` answer holds only the new turn's steps, fact W83),
+    signatures byte for byte (W17, W82). What `store=False` costs: every turn sends, and is
+    billed for, the whole history again as input; no interaction can be fetched later, polled in
+    the background or resumed after a dropped stream (W07, W86).
+    """
 
     def __init__(
         self,
@@ -144,21 +171,32 @@ class Conversation:
         self.system_instruction = system_instruction
         self.settings = settings
         self.last: Any = None
+        self.stateless = settings.get("store") is False
+        self.history: list[Any] = []
+        """The replayed history of a `store=False` conversation (empty otherwise)."""
 
     def _request(self, input: Any) -> dict[str, Any]:
+        if self.stateless:
+            input = [*self.history, *_as_steps(input)]
         request: dict[str, Any] = {"model": self.model, "input": input, **self.settings}
         if self.tools:
             request["tools"] = self.tools
         if self.system_instruction is not None:
             request["system_instruction"] = self.system_instruction
-        if self.last is not None and getattr(self.last, "id", None):
+        if not self.stateless and self.last is not None and getattr(self.last, "id", None):
             request["previous_interaction_id"] = self.last.id
         return request
 
+    def _record(self, request: dict[str, Any], interaction: Any) -> Any:
+        self.last = interaction
+        if self.stateless:
+            self.history = [*request["input"], *(getattr(interaction, "steps", None) or [])]
+        return interaction
+
     def send(self, input: Any) -> Any:
         """Send one turn (text, content or steps) and return the interaction."""
-        self.last = self.client.interactions.create(**self._request(input))
-        return self.last
+        request = self._request(input)
+        return self._record(request, self.client.interactions.create(**request))
 
     def run_tools(
         self, functions: Sequence[Callable[..., Any]], input: Any, *, max_rounds: int = 5
@@ -187,8 +225,8 @@ class AsyncConversation(Conversation):
 
     async def send(self, input: Any) -> Any:
         """Send one turn (text, content or steps) and return the interaction."""
-        self.last = await self.client.interactions.create(**self._request(input))
-        return self.last
+        request = self._request(input)
+        return self._record(request, await self.client.interactions.create(**request))
 
     async def run_tools(  # type: ignore[override]
         self,

@@ -187,3 +187,49 @@ def test_conversation_chains_turns(turns: int, client: Client, server: LoopbackS
         conversation.send(f"turn {index}")
     previous = [request.json().get("previous_interaction_id") for request in server.requests]
     assert previous == [None, "v1_1", "v1_2"]
+
+
+SIGNED = "c2lnbmF0dXJlIG9mIHRoZSB0aG91Z2h0Lw=="
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_stateless_conversation_replays_its_history(server: LoopbackServer, mode: str) -> None:
+    # store=False keeps nothing server-side (W07): the second turn must carry the first
+    answers = [
+        {
+            "id": "",
+            "status": "completed",
+            "steps": [
+                {
+                    "type": "thought",
+                    "signature": SIGNED,
+                    "summary": [{"type": "text", "text": "hm"}],
+                },
+                {"type": "model_output", "content": [{"type": "text", "text": "Hello!"}]},
+            ],
+        },
+        {"id": "", "status": "completed", "steps": []},
+    ]
+    server.handler = lambda request: Reply(body=answers.pop(0))
+    if mode == "sync":
+        with Client(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            conversation = Conversation(client, model="gemini-3.7-flash", store=False)
+            conversation.send("hi")
+            conversation.send("and again")
+    else:
+
+        async def run() -> None:
+            async with AsyncClient(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+                conversation = AsyncConversation(client, model="gemini-3.7-flash", store=False)
+                await conversation.send("hi")
+                await conversation.send("and again")
+
+        asyncio.run(run())
+    second = server.requests[1].json()
+    assert "previous_interaction_id" not in second and second["store"] is False
+    assert second["input"] == [
+        {"type": "user_input", "content": [{"type": "text", "text": "hi"}]},
+        {"type": "thought", "signature": SIGNED, "summary": [{"type": "text", "text": "hm"}]},
+        {"type": "model_output", "content": [{"type": "text", "text": "Hello!"}]},
+        {"type": "user_input", "content": [{"type": "text", "text": "and again"}]},
+    ]
