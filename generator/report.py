@@ -140,6 +140,67 @@ def _evidence(action: ActionResult) -> str:
     return "observed on the wire"
 
 
+def _anchor(action: ActionResult) -> str:
+    """A stable link target for one action: its file and index."""
+    stem = "".join(c if c.isalnum() else "-" for c in action.source.lower()).strip("-")
+    return f"{stem}-{action.index}"
+
+
+_CONFIDENCE_ORDER = ("live", "spec-only", "modeled", "reported", "conflict")
+
+
+def _confidence(action: ActionResult, facts: dict[str, Fact]) -> str:
+    """The action's `x-confidence`, else the weakest confidence of the facts it cites."""
+    declared = action.extensions.get("x-confidence")
+    if isinstance(declared, str):
+        return declared
+    levels = [
+        facts[str(f)].confidence for f in action.extensions.get("x-facts") or [] if str(f) in facts
+    ]
+    return max(levels, key=_CONFIDENCE_ORDER.index) if levels else "—"
+
+
+def _first_sentence(text: str | None) -> str:
+    words = " ".join((text or "").split())
+    end = words.find(". ")
+    return words if end == -1 else words[: end + 1]
+
+
+def _corrections(inputs: ReportInputs) -> list[str]:
+    facts = {fact.id: fact for fact in inputs.facts}
+    rows = []
+    for action in inputs.actions:
+        cited = ", ".join(str(fact) for fact in action.extensions.get("x-facts") or [])
+        probed = action.extensions.get("x-probe") is not None or any(
+            isinstance(rule, dict) and rule.get("probe")
+            for match in action.matches
+            for rule in (
+                match.after.get("x-requires") or [] if isinstance(match.after, dict) else []
+            )
+        )
+        rows.append(
+            [
+                f"[{action.source.rsplit('/', 1)[-1]} #{action.index}](#{_anchor(action)})",
+                f"`{action.target}`",
+                _first_sentence(action.description),
+                cited,
+                _confidence(action, facts),
+                str(action.extensions.get("x-observed", "—")),
+                "yes" if probed else "no",
+            ]
+        )
+    return [
+        "One row per overlay action: what it corrects, the facts behind it, how sure we are (the "
+        "action's `x-confidence`, else the weakest of its facts), when it was observed, and "
+        "whether `make probe` checks it. The full diffs are under Actions.",
+        "",
+        *_table(
+            ["correction", "target", "what changes", "facts", "confidence", "observed", "probe"],
+            rows,
+        ),
+    ]
+
+
 def _actions(inputs: ReportInputs) -> list[str]:
     lines: list[str] = []
     for source, title in inputs.overlay_titles.items():
@@ -147,6 +208,8 @@ def _actions(inputs: ReportInputs) -> list[str]:
         for action in (a for a in inputs.actions if a.source == source):
             facts = ", ".join(str(fact) for fact in action.extensions.get("x-facts") or [])
             lines += [
+                f'<a id="{_anchor(action)}"></a>',
+                "",
                 f"#### Action {action.index}: {action.kind} `{action.target}`",
                 "",
                 (action.description or "").strip(),
@@ -163,10 +226,14 @@ def _actions(inputs: ReportInputs) -> list[str]:
     return lines
 
 
-def _facts(inputs: ReportInputs) -> list[str]:
+def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -> list[str]:
+    """The facts with one of `statuses`, of this target's revision or of the others."""
     here = citations(inputs.actions)
+    revision = "launch" if inputs.target == "launch" else "2026-05-20"
     rows = []
     for fact in inputs.facts:
+        if fact.status not in statuses or (fact.revision == revision) != this_target:
+            continue
         if fact.status == "overlay":
             actions = here.get(fact.id) or []
             elsewhere = [] if actions else inputs.all_citations.get(fact.id) or []
@@ -275,6 +342,10 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         *_summary(inputs),
         "",
+        "## Corrections",
+        "",
+        *_corrections(inputs),
+        "",
         "## What changes for a client",
         "",
         "Differences between the API surface built from the upstream spec and the one built with "
@@ -283,15 +354,23 @@ def render_report(inputs: ReportInputs) -> str:
         *(f"- {line}" for line in inputs.client_changes),
         "",
         *(["## Request rules", "", *_rules(inputs), ""] if inputs.rules else []),
-        "## Normalization",
-        "",
-        *_normalization(inputs.normalization),
-        "",
         "## Actions",
         "",
         *_actions(inputs),
-        "## Facts",
+        "## Facts this target encodes",
         "",
-        *_facts(inputs),
+        *_facts(inputs, ("overlay", "runtime"), this_target=True),
+        "",
+        "## Appendix A: normalization",
+        "",
+        *_normalization(inputs.normalization),
+        "",
+        "## Appendix B: facts of this revision that are not encoded",
+        "",
+        *_facts(inputs, ("not-encoded",), this_target=True),
+        "",
+        "## Appendix C: facts of other targets' revisions",
+        "",
+        *_facts(inputs, ("overlay", "runtime", "not-encoded"), this_target=False),
     ]
     return "\n".join(lines).rstrip() + "\n"

@@ -155,11 +155,18 @@ def api_surface(spec: JsonValue) -> Surface:
 
 
 def _short(value: Any) -> str:
+    """A value for one line of the report: whole (never cut), rules by name."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and "rule" in item for item in value)
+    ):
+        names = ", ".join(f"`{item['rule']}`" for item in value)
+        return f"rules {names} (see Request rules)"
     if isinstance(value, dict | list):
         import json
 
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        return text if len(text) <= 160 else text[:157] + "..."
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return repr(value) if not isinstance(value, str) else value
 
 

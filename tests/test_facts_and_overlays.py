@@ -157,3 +157,23 @@ def test_the_rule_vocabulary_is_checked() -> None:
     for broken, message in cases:
         with pytest.raises(BadInputError, match=message):
             build_rules(spec(broken))
+
+
+def test_the_report_reads_as_a_reviewers_document() -> None:
+    text = (PROJECT_ROOT / "generated/OVERLAYS.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert headings[:4] == ["Summary", "Corrections", "What changes for a client", "Request rules"]
+    assert headings[-3:] == [
+        "Appendix A: normalization",
+        "Appendix B: facts of this revision that are not encoded",
+        "Appendix C: facts of other targets' revisions",
+    ]
+    links = set(re.findall(r"\]\(#([a-z0-9-]+)\)", text))
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', text))
+    assert links and links == anchors, "every correction links to its action's diff"
+    assert len(anchors) == len(_patch("current").actions)
+    changes = text.split("## What changes for a client")[1].split("## Request rules")[0]
+    assert "..." not in changes, "values are never cut"
+    assert "deep-research-store" in text.split("## Request rules")[1].split("## Actions")[0]
+    launch_only = text.split("## Appendix C")[1]
+    assert "| S1 |" in launch_only and "| S1 |" not in text.split("## Appendix C")[0]
