@@ -17,21 +17,6 @@ from generator.literals import py_string
 
 __all__ = ["RequestRules", "build_rules"]
 
-_RULE_KEYS = {
-    "rule",
-    "when",
-    "require",
-    "require_present",
-    "require_in_items",
-    "forbid",
-    "forbid_present",
-    "forbid_items",
-    "error",
-    "facts",
-    "confidence",
-    "probe",
-}
-_CONDITION_KEYS = {"field", "matches", "present", "contains", "equals"}
 _EFFECTS = (
     "require",
     "require_present",
@@ -40,6 +25,8 @@ _EFFECTS = (
     "forbid_present",
     "forbid_items",
 )
+_RULE_KEYS = {"rule", "when", "error", "facts", "confidence", "probe", *_EFFECTS}
+_CONDITION_KEYS = {"field", "matches", "present", "contains", "equals"}
 _CONFIDENCES = ("live", "spec-only", "modeled", "conflict", "reported")
 """As in the facts catalogue. Only `live` rules refuse a request; the others warn and send."""
 
