@@ -5247,6 +5247,8 @@ class VideoResponseFormat(ApiModel):
     gcs_uri: str | None = None
     """The Cloud Storage URI to store the video output. Required for Vertex if
     delivery mode is URI.
+
+    Vertex AI only: the Gemini API rejects this field.
     """
 
     resolution: VideoResponseFormatResolution | str | None = None

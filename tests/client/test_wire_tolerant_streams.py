@@ -286,8 +286,9 @@ def test_a_replay_from_the_start_without_event_ids_shows_the_text_once(
 # 4. Events that break their schema never abort the stream ------------------------------------
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
 def test_schema_breaking_events_are_delivered_and_logged_once(
-    server: LoopbackServer, caplog: pytest.LogCaptureFixture
+    mode: str, server: LoopbackServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     events: list[dict[str, Any]] = [
         {"event_type": "interaction.created", "interaction": {"id": ID, "status": "in_progress"}},
@@ -311,11 +312,22 @@ def test_schema_breaking_events_are_delivered_and_logged_once(
     server.handler = lambda request: stream_reply(body)
     received: list[Any] = []
     caplog.set_level(logging.WARNING, logger="gemini_interactions")
-    with sync_client(server) as client:
-        stream = client.interactions.create(model="m", input="go", stream=True)
+    if mode == "sync":
+        with sync_client(server) as client:
+            stream = client.interactions.create(model="m", input="go", stream=True)
+            with pytest.raises(gi.StreamError, match="quota"):
+                for event in stream:
+                    received.append(event)
+    else:
+
+        async def run() -> None:
+            async with async_client(server) as client:
+                stream = await client.interactions.create(model="m", input="go", stream=True)
+                async for event in stream:
+                    received.append(event)
+
         with pytest.raises(gi.StreamError, match="quota"):
-            for event in stream:
-                received.append(event)
+            asyncio.run(run())
     assert len(received) == len(events)
     call = received[2].step
     assert isinstance(call, gi.FunctionCallStep) and call.name == "now" and call.arguments is None
