@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 import gemini_interactions as gi
+import httpx
 import pytest
 from gemini_interactions import Client, webhooks
 
@@ -235,3 +236,49 @@ def test_an_empty_signature_in_an_answer_is_normal_and_warns_only_when_replayed(
     assert interaction.to_dict() == body and not caplog.records
     client.interactions.create(model="m", input=interaction.steps or [])  # a stateless replay
     assert ["input[0] (a thought step)" in r.getMessage() for r in caplog.records] == [True]
+
+
+def test_spans_of_annotations_that_came_over_http(client: Client, server: LoopbackServer) -> None:
+    encoded = TEXT.encode()
+    start, end = encoded.index("漢".encode()), encoded.index(" 😀".encode())
+    kinds = ["url_citation", "speech_metadata", "word_info", "some_future_citation"]
+    annotations = [{"type": kind, "start_index": start, "end_index": end} for kind in kinds]
+    annotations.append({"type": "url_citation", "start_index": start + 1, "end_index": end})
+    text = {"type": "text", "text": TEXT, "annotations": annotations}
+    body = {
+        "id": "int_7",
+        "status": "completed",
+        "steps": [{"type": "model_output", "content": [text]}],
+    }
+    answer(server, json.dumps(body).encode())
+    interaction = client.interactions.get("int_7")
+    (step,) = interaction.steps or []
+    assert isinstance(step, gi.ModelOutputStep)
+    (block,) = step.content or []
+    assert isinstance(block, gi.TextContent)
+    *good, bad = block.annotations or []
+    assert [annotation.span(TEXT) for annotation in good] == ["漢字"] * len(kinds)
+    with pytest.raises(ValueError, match=f"start={start + 1}"):
+        bad.span(TEXT)
+
+
+def test_a_webhook_delivered_over_http_verifies_with_an_undecodable_entry_first(
+    server: LoopbackServer,
+) -> None:
+    secret = "whsec_" + base64.b64encode(b"fedcba9876543210fedcba9876543210").decode()
+    body = b'{"type": "interaction.completed", "data": {"id": "int_1"}}'
+    timestamp = str(int(time.time()))
+    digest = hmac.new(
+        base64.b64decode(secret[6:]), b"msg_2." + timestamp.encode() + b"." + body, hashlib.sha256
+    ).digest()
+    signature = f"v1,invalid_signature! v1,{base64.b64encode(digest).decode()}"
+    server.handler = lambda request: Reply(status=204, raw=b"")
+    headers = {
+        "webhook-id": "msg_2",
+        "webhook-timestamp": timestamp,
+        "webhook-signature": signature,
+    }
+    httpx.post(f"{server.url}/gemini-webhook", content=body, headers=headers)  # a delivery
+    delivered = server.requests[0]
+    event = webhooks.unwrap(delivered.body, delivered.headers, secret)
+    assert isinstance(event, webhooks.InteractionEvent) and event.raw["data"]["id"] == "int_1"
