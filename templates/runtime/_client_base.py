@@ -12,7 +12,8 @@
   timeout and a retry count.
 
 Logging goes to `logging.getLogger("gemini_interactions")` at debug level: method, URL, status,
-timing and retry decisions; never the key, never bodies.
+timing and retry decisions; never the key, never bodies. `GEMINI_LOG=debug|info` in the
+environment prints it to standard error without any logging setup.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "GENERATION_TIMEOUT",
+    "LOG_ENV",
     "STREAM_TIMEOUT",
     "AsyncTransport",
     "ClientCore",
@@ -51,6 +53,25 @@ __all__ = [
 API_KEY_ENV = "GEMINI_API_KEY"
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 logger = logging.getLogger("gemini_interactions")
+LOG_ENV = "GEMINI_LOG"
+"""`GEMINI_LOG=debug` or `info` sends the package's log to standard error (set before the client
+is built); without it the package only logs through handlers the application configures."""
+
+
+def _configure_logging_from_env() -> None:
+    level = {"debug": logging.DEBUG, "info": logging.INFO}.get(
+        os.environ.get(LOG_ENV, "").strip().lower()
+    )
+    if level is None:
+        return
+    logger.setLevel(level)
+    if not any(getattr(h, "_gemini_log_env", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        handler._gemini_log_env = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
 _VERSION_SEGMENT = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
 _DOT_SEGMENT = re.compile(r"^(?:\.|%2e){1,2}$", re.IGNORECASE)
 
@@ -156,6 +177,7 @@ class ClientCore:
                 f"variable"
             )
         _check_key(key, "api_key" if api_key is not None else API_KEY_ENV)
+        _configure_logging_from_env()
         self._api_key = key
         origin, base_path, version_in_url = self._split_base_url(base_url or DEFAULT_BASE_URL)
         self.base_url = origin + base_path

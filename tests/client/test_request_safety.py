@@ -379,3 +379,31 @@ def test_no_error_path_ever_shows_the_key(
             assert API_KEY not in str(link) and API_KEY not in repr(link), link
             assert API_KEY not in repr(getattr(link, "args", ()))
     assert caplog.records and API_KEY not in caplog.text
+
+
+@pytest.mark.parametrize("level", ["debug", "info", ""])
+def test_gemini_log_prints_the_package_log_without_logging_setup(
+    server: LoopbackServer, level: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import GENERATED
+
+    server.handler = lambda request: Reply(body=DONE)
+    code = (
+        "import gemini_interactions as gi\n"
+        f"client = gi.Client(api_key={API_KEY!r}, base_url={server.url!r})\n"
+        "client.interactions.get('int_1')\n"
+    )
+    env = {**os.environ, "GEMINI_LOG": level}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=GENERATED, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    if level == "debug":
+        assert "GET http://127.0.0.1" in result.stderr and "-> 200" in result.stderr
+    else:  # the package logs requests at debug level only
+        assert "-> 200" not in result.stderr
+    assert API_KEY not in result.stderr
