@@ -154,7 +154,7 @@ def spec_surface(type_model: Any, api: Any) -> Surface:
         if not model.unknown_variant
     }
     variants = {
-        str(get_args_text(field.type_hint))
+        _tag_value(field.type_hint)
         for model in type_model.models
         for field in model.fields
         if field.wire_constant and field.wire_name in _TAG_FIELDS
@@ -165,7 +165,7 @@ def spec_surface(type_model: Any, api: Any) -> Surface:
     return Surface(enums, fields, frozenset(variants), frozenset(operations))
 
 
-def get_args_text(type_hint: str) -> str:
+def _tag_value(type_hint: str) -> str:
     """The value of a one-value `Literal['x']` hint."""
     inner = type_hint.removeprefix("Literal[").removesuffix("]")
     return inner.strip("'\"")
@@ -200,12 +200,9 @@ def _match_enums(bindings: Surface, ours: Surface) -> dict[str, str]:
         if name in ours.enums:
             matched[name] = name
             continue
-        overlap, best = max(
-            (
-                (len(values & ours_values), ours_name)
-                for ours_name, ours_values in ours.enums.items()
-            ),
-            key=lambda item: (item[0], [-ord(c) for c in item[1]]),
+        overlap, best = max(  # the first of equal overlaps in name order
+            ((len(values & ours.enums[other]), other) for other in sorted(ours.enums)),
+            key=lambda item: item[0],
             default=(0, ""),
         )
         if best and overlap * 2 >= len(values):

@@ -22,15 +22,15 @@ __all__ = ["types_context"]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _annotation(field: FieldDef, forward: set[str]) -> str:
-    """The field's annotation, quoted when it names something not defined yet."""
-    if _names_in(field.type_hint) & forward:
+def _annotation(field: FieldDef, before: Callable[[str], bool]) -> str:
+    """The field's annotation, quoted when it names something not defined before its model."""
+    if not all(before(name) for name in _names_in(field.type_hint)):
         return py_literal(field.type_hint)
     return field.type_hint
 
 
-def _field_line(field: FieldDef, forward: set[str] | None = None) -> str:
-    hint = _annotation(field, forward or set())
+def _field_line(field: FieldDef, before: Callable[[str], bool] = lambda name: True) -> str:
+    hint = _annotation(field, before)
     arguments = []
     if field.wire_name != field.python_name and not field.excluded:
         arguments.append(f"validation_alias={field.wire_name!r}")
@@ -47,8 +47,15 @@ def _field_line(field: FieldDef, forward: set[str] | None = None) -> str:
 
 
 def _model(
-    model: ModelDef, mixins: dict[str, str] | None = None, forward: set[str] | None = None
+    model: ModelDef,
+    mixins: dict[str, str] | None = None,
+    positions: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    at = (positions or {}).get(model.name, 0)
+
+    def before(name: str) -> bool:  # names that are no definition (str, Literal) are fine
+        return (positions or {}).get(name, -1) < at
+
     constants = tuple(field.python_name for field in model.fields if field.wire_constant)
     base = "UnknownVariant" if model.unknown_variant else "ApiModel"
     mixin = (mixins or {}).get(model.name)
@@ -59,7 +66,7 @@ def _model(
         "constants": py_literal(constants) if constants else None,
         "fields": [
             {
-                "line": _field_line(field, forward),
+                "line": _field_line(field, before),
                 "docstring": docstring(field.description, "    ") if field.description else None,
             }
             for field in model.fields
@@ -180,14 +187,9 @@ def _key(definition: Any) -> str:
     return str(definition.name)
 
 
-def _forward_names(ordered: list[tuple[str, Any]]) -> dict[str, set[str]]:
-    """For each model, the names its annotations may not use unquoted (defined at or after it)."""
-    position = {definition.name: index for index, (_, definition) in enumerate(ordered)}
-    forward: dict[str, set[str]] = {}
-    for index, (kind, definition) in enumerate(ordered):
-        if kind == "model":
-            forward[definition.name] = {name for name, at in position.items() if at >= index}
-    return forward
+def _positions(ordered: list[tuple[str, Any]]) -> dict[str, int]:
+    """Where each definition stands; a model may name only what stands before it unquoted."""
+    return {definition.name: index for index, (_, definition) in enumerate(ordered)}
 
 
 def types_context(
@@ -200,10 +202,10 @@ def types_context(
         if name not in known:
             raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
     ordered = _ordered(types)
-    forward = _forward_names(ordered)
+    positions = _positions(ordered)
     render: dict[str, Callable[[Any], dict[str, Any]]] = {
         "enum": _enum,
-        "model": lambda model: _model(model, mixins, forward[model.name]),
+        "model": lambda model: _model(model, mixins, positions),
         "union": _union,
         "alias": _alias,
     }

@@ -19,7 +19,15 @@ from typing import Any
 
 from ._errors import RequestValidationError
 
-__all__ = ["closest", "explain", "given_models", "path_text", "unknown_fields", "wire_names"]
+__all__ = [
+    "closest",
+    "explain",
+    "given_models",
+    "not_a_field",
+    "path_text",
+    "unknown_fields",
+    "wire_names",
+]
 
 
 def path_text(location: Iterable[Any]) -> str:
@@ -116,18 +124,22 @@ def given_models(value: Any, found: set[int] | None = None) -> set[int]:
     return found
 
 
-def unknown_fields(value: Any, given: set[int], path: str = "") -> list[str]:
-    """Problems for every key the caller wrote that its model does not have."""
-    problems: list[str] = []
+def not_a_field(model_type: type[Any], key: str, where: str) -> str:
+    """The problem text for a key no field of `model_type` has, with the closest known name."""
+    suggestion = closest(key, wire_names(model_type))
+    hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+    return f"`{where}` is not a field of {model_type.__name__}{hint}"
+
+
+def unknown_fields(value: Any, given: set[int], path: str = "") -> list[tuple[str, str]]:
+    """(path, problem) for every key the caller wrote that its model does not have."""
+    problems: list[tuple[str, str]] = []
     if hasattr(value, "__pydantic_fields__"):
         if id(value) in given or getattr(type(value), "_open_variant", False):
             return problems
         for key in value.__pydantic_extra__ or {}:
             where = f"{path}.{key}" if path else key
-            known = wire_names(type(value))
-            suggestion = closest(key, known)
-            hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
-            problems.append(f"`{where}` is not a field of {type(value).__name__}{hint}")
+            problems.append((where, not_a_field(type(value), key, where)))
         for name in value.model_fields_set:
             field = type(value).model_fields.get(name)
             if field is None:

@@ -140,10 +140,6 @@ def _adapter(package: str, name: str) -> Any:
     return TypeAdapter(getattr(_types_module(package), name))
 
 
-def _loads(content: bytes) -> Any:
-    return json.loads(content)
-
-
 def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
     """A successful answer's body as `schema`: never a bare pydantic or JSON error.
 
@@ -162,7 +158,7 @@ def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
     from ._tolerant import parse_wire_json  # with the models: a client is usable without pydantic
 
     try:
-        return parse_wire_json(_adapter(package, schema), annotation, content, what, _loads)
+        return parse_wire_json(_adapter(package, schema), annotation, content, what)
     except ValueError as error:  # json.loads: not JSON at all
         raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
 
@@ -178,29 +174,26 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def _event_parser(package: str, schema: str) -> Callable[[Any], Any]:
+def _wire_parser(package: str, schema: str, what: Callable[[Any], str]) -> Callable[[Any], Any]:
+    """A parser of payloads the server sent as `schema` (see `_tolerant.parse_wire`)."""
     from ._tolerant import parse_wire
 
     annotation = getattr(_types_module(package), schema)
     adapter = _adapter(package, schema)
 
     def parse(payload: Any) -> Any:
-        kind = payload.get("event_type") if isinstance(payload, dict) else None
-        return parse_wire(adapter, annotation, payload, f"a {kind or 'stream'} event")
+        return parse_wire(adapter, annotation, payload, what(payload))
 
     return parse
 
 
-def _final_parser(package: str, schema: str) -> Callable[[Any], Any]:
-    from ._tolerant import parse_wire
+def _event_what(payload: Any) -> str:
+    kind = payload.get("event_type") if isinstance(payload, dict) else None
+    return f"a {kind or 'stream'} event"
 
-    annotation = getattr(_types_module(package), schema)
-    adapter = _adapter(package, schema)
 
-    def parse(payload: Any) -> Any:
-        return parse_wire(adapter, annotation, payload, "the interaction accumulated from a stream")
-
-    return parse
+def _final_what(payload: Any) -> str:
+    return "the interaction accumulated from a stream"
 
 
 def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
@@ -247,13 +240,14 @@ def _validate_body(
         except ValueError as error:  # pydantic's ValidationError (pydantic loads lazily)
             first_error = first_error or explain(error, name, body)
             continue
-        problems = unknown_fields(model, given_models(body))
-        if problems:
+        unknown = unknown_fields(model, given_models(body))
+        if unknown:
+            problems = tuple(problem for _, problem in unknown)
             raise RequestValidationError(
                 "; ".join(problems) + ". To send a field this client does not know yet, use the "
                 "model's with_extra(...) or the call's extra_body.",
-                path=problems[0].split("`")[1],
-                problems=tuple(problems),
+                path=unknown[0][0],
+                problems=problems,
             )
         return name, model
     assert first_error is not None
@@ -363,8 +357,8 @@ class SyncAPIClient(_CallPreparation):
 
         return Stream(
             response,
-            parse_event=_event_parser(self._package, spec.event_schema),
-            parse_final=_final_parser(self._package, spec.final_schema),
+            parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
+            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
             fetch_status=fetch_status,
             reconnect=reconnect,
             policy=self.resume_policy,
@@ -440,8 +434,8 @@ class AsyncAPIClient(_CallPreparation):
 
         return AsyncStream(
             response,
-            parse_event=_event_parser(self._package, spec.event_schema),
-            parse_final=_final_parser(self._package, spec.final_schema),
+            parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
+            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
             fetch_status=fetch_status,
             reconnect=reconnect,
             policy=self.resume_policy,

@@ -40,7 +40,7 @@ from pydantic import (
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 from ._errors import RequestValidationError
-from ._request_checks import closest, explain
+from ._request_checks import explain, not_a_field
 
 __all__ = [
     "WIRE_CONTEXT",
@@ -124,21 +124,16 @@ class ApiModel(BaseModel):
 
 def _refuse_unknown_keywords(model: type[BaseModel], data: Mapping[str, Any]) -> None:
     fields = model.model_fields
-    known = {name for name in fields} | {f.alias for f in fields.values() if f.alias}
+    known = set(fields) | {field.alias for field in fields.values() if field.alias}
     unknown = [key for key in data if key not in known]
     if not unknown:
         return
-    wire = [field.alias or name for name, field in fields.items() if not field.exclude]
-    problems = []
-    for key in unknown:
-        suggestion = closest(key, wire)
-        hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
-        problems.append(f"`{key}` is not a field of {model.__name__}{hint}")
+    problems = tuple(not_a_field(model, key, key) for key in unknown)
     raise RequestValidationError(
         "; ".join(problems) + f". To send a field this client does not know yet, use "
         f"{model.__name__}(...).with_extra({unknown[0]}=...) or the call's extra_body.",
         path=unknown[0],
-        problems=tuple(problems),
+        problems=problems,
     )
 
 

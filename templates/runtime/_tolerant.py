@@ -19,10 +19,11 @@ warning on the `gemini_interactions` logger.
 
 from __future__ import annotations
 
+import json
 import logging
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
@@ -65,19 +66,12 @@ def parse_wire(adapter: TypeAdapter[Any], annotation: Any, data: Any, what: str)
         return _fallback(annotation, data, what, error)
 
 
-def parse_wire_json(
-    adapter: TypeAdapter[Any],
-    annotation: Any,
-    content: bytes,
-    what: str,
-    loads: Callable[[bytes], Any],
-) -> Any:
-    """`content` (JSON text) as `annotation`; `loads` raises ValueError for non-JSON text."""
+def parse_wire_json(adapter: TypeAdapter[Any], annotation: Any, content: bytes, what: str) -> Any:
+    """`content` (JSON text) as `annotation`; text that is not JSON raises ValueError."""
     try:
         return adapter.validate_json(content, context=WIRE_CONTEXT)
     except ValidationError as error:
-        data = loads(content)
-        return _fallback(annotation, data, what, error)
+        return _fallback(annotation, json.loads(content), what, error)
 
 
 def _fallback(annotation: Any, data: Any, what: str, error: ValidationError) -> Any:
