@@ -14,22 +14,13 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.bindings import (
-    BINDINGS_MODULE,
-    NOT_ENCODED_FILE,
-    compare,
-    parse_not_encoded,
-    read_bindings,
-    spec_surface,
-)
-from generator.build import build_api
-from generator.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
-from generator.documents import JsonValue, parse_document
-from generator.drift import classify_drift, spec_diff
-from generator.emit import diff_tree, write_tree
+from generator.emit.writer import diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
-from generator.fetch import Fetcher, default_mirrors, http_download, sha256_hex
-from generator.models import build_types
+from generator.ir.operations import build_api
+from generator.ir.schemas import build_types
+from generator.load.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
+from generator.load.documents import JsonValue, parse_document
+from generator.load.fetch import Fetcher, default_mirrors, http_download, sha256_hex
 from generator.pipeline import (
     REPORT_FILE,
     generate_files,
@@ -38,7 +29,16 @@ from generator.pipeline import (
     patch_spec,
     read_inputs,
 )
-from generator.probe import collect_probes, run_probes
+from generator.report.bindings import (
+    BINDINGS_MODULE,
+    NOT_ENCODED_FILE,
+    compare,
+    parse_not_encoded,
+    read_bindings,
+    spec_surface,
+)
+from generator.report.drift import classify_drift, spec_diff
+from generator.report.probe import collect_probes, run_probes
 
 __all__ = ["cli", "main"]
 

@@ -18,22 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.build import build_api
-from generator.client_ir import enrich_operations
-from generator.config import LockEntry, ProjectConfig, Target
-from generator.documents import JsonValue, canonical_json, parse_document
 from generator.errors import BadInputError
-from generator.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
-from generator.fetch import Fetcher, sha256_hex
-from generator.format import format_files
-from generator.ir import Api
-from generator.models import build_types
-from generator.normalize import NormalizationReport, normalize_spec
-from generator.overlay import ActionResult, OverlayDocument, apply_overlays, parse_overlay
-from generator.render import RenderInputs, render
-from generator.report import ReportInputs, render_report
-from generator.rules import build_rules
-from generator.surface import api_surface, describe_changes
+from generator.ir.client_ir import enrich_operations
+from generator.ir.model import Api
+from generator.ir.operations import build_api
+from generator.ir.rules import build_rules
+from generator.ir.schemas import build_types
+from generator.load.config import LockEntry, ProjectConfig, Target
+from generator.load.documents import JsonValue, canonical_json, parse_document
+from generator.load.fetch import Fetcher, sha256_hex
+from generator.normalize.rewrites import NormalizationReport, normalize_spec
+from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
+from generator.render.format import format_files
+from generator.render.package import RenderInputs, render
+from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
+from generator.report.overlays import ReportInputs, render_report
+from generator.report.surface import api_surface, describe_changes
 
 __all__ = [
     "MANIFEST_FILE",

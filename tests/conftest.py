@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_project_config
-from generator.documents import JsonValue, parse_document
-from generator.fetch import Fetcher
+from generator.load.config import load_project_config
+from generator.load.documents import JsonValue, parse_document
+from generator.load.fetch import Fetcher
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"

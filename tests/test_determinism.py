@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.config import load_project_config
-from generator.emit import read_tree
-from generator.fetch import Fetcher, sha256_hex
+from generator.emit.writer import read_tree
+from generator.load.config import load_project_config
+from generator.load.fetch import Fetcher, sha256_hex
 from generator.pipeline import generate_files, read_inputs
 from tests.conftest import PROJECT_ROOT
 

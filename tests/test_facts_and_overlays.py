@@ -15,10 +15,10 @@ from functools import cache
 import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
-from generator.config import load_project_config
-from generator.facts import citations, parse_facts
-from generator.fetch import Fetcher
+from generator.load.config import load_project_config
+from generator.load.fetch import Fetcher
 from generator.pipeline import PatchResult, patch_spec, read_facts, read_inputs
+from generator.report.facts import citations, parse_facts
 from tests.conftest import PROJECT_ROOT, SHARED
 
 
@@ -133,7 +133,7 @@ def test_a_rule_refuses_only_when_all_its_facts_are_live(target: str) -> None:
 
 def test_the_rule_vocabulary_is_checked() -> None:
     from generator.errors import BadInputError
-    from generator.rules import build_rules
+    from generator.ir.rules import build_rules
 
     def spec(rule: dict[str, object]) -> dict[str, object]:
         return {"components": {"schemas": {"Body": {"x-requires": [rule]}}}}

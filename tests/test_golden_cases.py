@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import LockEntry, Target
-from generator.emit import diff_tree, write_tree
+from generator.emit.writer import diff_tree, write_tree
 from generator.errors import GeneratorError
-from generator.fetch import sha256_hex
+from generator.load.config import LockEntry, Target
+from generator.load.fetch import sha256_hex
 from generator.pipeline import Inputs, OverlayFile, generate_files
 from tests.conftest import PROJECT_ROOT
 

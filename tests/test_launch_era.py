@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.config import load_project_config
-from generator.emit import write_tree
-from generator.fetch import Fetcher
+from generator.emit.writer import write_tree
+from generator.load.config import load_project_config
+from generator.load.fetch import Fetcher
 from generator.pipeline import generate_files, read_inputs
 from tests.conftest import PROJECT_ROOT
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.bindings import Surface, compare, parse_not_encoded, read_bindings
 from generator.errors import BadInputError
+from generator.report.bindings import Surface, compare, parse_not_encoded, read_bindings
 from tests.cli.test_cli import run
 
 FAKE = {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.emit import read_tree
+from generator.emit.writer import read_tree
 
 
 def run(project: Path, *arguments: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

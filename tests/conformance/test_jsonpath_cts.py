@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from generator.errors import BadInputError
-from generator.jsonpointer import pointer_from_location
-from generator.overlay import select
+from generator.overlay.engine import select
+from generator.overlay.pointer import pointer_from_location
 from tests.conftest import SHARED
 
 CTS_FILE = SHARED / "conformance" / "jsonpath-cts.json"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.documents import JsonValue, parse_document
 from generator.errors import BadInputError
-from generator.overlay import apply_overlays, parse_overlay, validate_overlay_document
+from generator.load.documents import JsonValue, parse_document
+from generator.overlay.engine import apply_overlays, parse_overlay, validate_overlay_document
 from tests.conftest import SHARED
 
 OVERLAY_FIXTURES = SHARED / "conformance" / "overlay"

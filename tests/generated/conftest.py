@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.config import load_project_config
-from generator.fetch import Fetcher
+from generator.load.config import load_project_config
+from generator.load.fetch import Fetcher
 from generator.pipeline import patch_spec, read_inputs
 from tests.conftest import PROJECT_ROOT
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from generator.config import load_project_config, parse_lock, parse_targets
 from generator.errors import BadInputError
+from generator.load.config import load_project_config, parse_lock, parse_targets
 from tests.conftest import PROJECT_ROOT
 
 

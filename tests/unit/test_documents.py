@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.documents import canonical_json, parse_document
 from generator.errors import BadInputError
+from generator.load.documents import canonical_json, parse_document
 
 
 def test_yaml_is_read_json_compatibly() -> None:

@@ -6,12 +6,12 @@ from typing import Any
 
 import httpx
 
-from generator.documents import JsonValue
-from generator.drift import classify_drift, spec_diff
-from generator.overlay import apply_overlays, parse_overlay
-from generator.probe import collect_probes, run_probes
-from generator.report import structural_changes
-from generator.surface import api_surface, describe_changes
+from generator.load.documents import JsonValue
+from generator.overlay.engine import apply_overlays, parse_overlay
+from generator.report.drift import classify_drift, spec_diff
+from generator.report.overlays import structural_changes
+from generator.report.probe import collect_probes, run_probes
+from generator.report.surface import api_surface, describe_changes
 
 
 def _overlay(schemas: dict[str, JsonValue], *actions: dict[str, Any]) -> Any:

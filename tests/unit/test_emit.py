@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.emit import diff_tree, read_tree, write_tree
+from generator.emit.writer import diff_tree, read_tree, write_tree
 from generator.errors import BadInputError
 
 

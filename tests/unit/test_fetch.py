@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.config import LockEntry
 from generator.errors import BadInputError
-from generator.fetch import Fetcher, sha256_hex
+from generator.load.config import LockEntry
+from generator.load.fetch import Fetcher, sha256_hex
 
 GOOD = b'{"openapi": "3.0.3"}'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.naming import pascal_case, safe_identifier, snake_case
+from generator.ir.naming import pascal_case, safe_identifier, snake_case
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.normalize import normalize_spec
+from generator.normalize.rewrites import normalize_spec
 
 
 def _spec(**schemas: Any) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError, BrokenOverlayError
-from generator.overlay import apply_overlays, parse_overlay
+from generator.load.documents import JsonValue
+from generator.overlay.engine import apply_overlays, parse_overlay
 
 
 def _overlay(

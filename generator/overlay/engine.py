@@ -26,9 +26,9 @@ from typing import Any
 import jsonpath_rfc9535 as jsonpath
 import jsonschema
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError, BrokenOverlayError
-from generator.jsonpointer import pointer_from_location
+from generator.load.documents import JsonValue
+from generator.overlay.pointer import pointer_from_location
 
 __all__ = [
     "ActionResult",

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.ir import Operation, Parameter
-from generator.literals import docstring, py_literal
-from generator.naming import pascal_case
+from generator.ir.model import Operation, Parameter
+from generator.ir.naming import pascal_case
+from generator.render.literals import docstring, py_literal
 
 __all__ = ["client_context"]
 

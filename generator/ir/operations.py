@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError
-from generator.ir import Api, Operation, Parameter
-from generator.naming import safe_identifier, snake_case
+from generator.ir.model import Api, Operation, Parameter
+from generator.ir.naming import safe_identifier, snake_case
+from generator.load.documents import JsonValue
 
 __all__ = ["build_api"]
 

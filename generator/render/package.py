@@ -14,12 +14,12 @@ from typing import Any
 import jinja2
 
 from generator.errors import BadInputError
-from generator.ir import Api, Operation
-from generator.literals import docstring, py_literal
-from generator.models import TypeModel
-from generator.render_client import client_context
-from generator.render_types import types_context
-from generator.rules import RequestRules
+from generator.ir.model import Api, Operation
+from generator.ir.rules import RequestRules
+from generator.ir.schemas import TypeModel
+from generator.render.client_context import client_context
+from generator.render.literals import docstring, py_literal
+from generator.render.types_context import types_context
 
 __all__ = ["RenderInputs", "render"]
 

@@ -26,9 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError
-from generator.ir import (
+from generator.ir.model import (
     EnumDef,
     FieldDef,
     FlattenDef,
@@ -37,7 +36,8 @@ from generator.ir import (
     UnionDef,
     UnionMember,
 )
-from generator.naming import pascal_case, snake_case
+from generator.ir.naming import pascal_case, snake_case
+from generator.load.documents import JsonValue
 
 __all__ = ["UNKNOWN_TAG", "TypeModel", "build_types"]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 
-from generator.config import LOCK_FILE, LockEntry
 from generator.errors import BadInputError
+from generator.load.config import LOCK_FILE, LockEntry
 
 __all__ = [
     "CACHE_DIR",

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from generator.errors import BadInputError
-from generator.overlay import OverlayDocument
+from generator.overlay.engine import OverlayDocument
 
 __all__ = ["DEFAULT_BASE_URL", "Probe", "ProbeOutcome", "collect_probes", "run_probes"]
 

@@ -19,8 +19,8 @@ import re
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir import BodyField, ModelDef, Operation, PageInfo, StreamInfo
-from generator.models import TypeModel, python_field_name
+from generator.ir.model import BodyField, ModelDef, Operation, PageInfo, StreamInfo
+from generator.ir.schemas import TypeModel, python_field_name
 
 __all__ = ["RESERVED_KEYWORDS", "enrich_operations"]
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError
-from generator.overlay import ActionResult
+from generator.load.documents import JsonValue
+from generator.overlay.engine import ActionResult
 
 __all__ = ["FACTS_FILE", "Fact", "check_citations", "citations", "parse_facts"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.documents import JsonValue
+from generator.load.documents import JsonValue
 
 __all__ = ["pointer_from_location", "resolve_pointer"]
 

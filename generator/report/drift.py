@@ -17,11 +17,11 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.documents import JsonValue
 from generator.errors import BrokenOverlayError
-from generator.normalize import normalize_spec
-from generator.overlay import OverlayDocument, apply_action
-from generator.surface import api_surface, describe_changes
+from generator.load.documents import JsonValue
+from generator.normalize.rewrites import normalize_spec
+from generator.overlay.engine import OverlayDocument, apply_action
+from generator.report.surface import api_surface, describe_changes
 
 __all__ = ["DriftEntry", "classify_drift", "spec_diff"]
 

@@ -22,7 +22,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from generator.documents import JsonValue
+from generator.load.documents import JsonValue
 
 __all__ = ["NormalizationReport", "UnionDecision", "normalize_spec"]
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir import EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
-from generator.literals import docstring, py_literal
-from generator.models import UNKNOWN_TAG, TypeModel
+from generator.ir.model import EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
+from generator.ir.schemas import UNKNOWN_TAG, TypeModel
+from generator.render.literals import docstring, py_literal
 
 __all__ = ["types_context"]
 

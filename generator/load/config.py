@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.documents import parse_document
 from generator.errors import BadInputError
+from generator.load.documents import parse_document
 
 __all__ = [
     "CONFIG_FILE",

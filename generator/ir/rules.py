@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError
-from generator.literals import py_string
+from generator.load.documents import JsonValue
+from generator.render.literals import py_string
 
 __all__ = ["RequestRules", "build_rules"]
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.documents import JsonValue
-from generator.facts import Fact, citations
-from generator.normalize import NormalizationReport
-from generator.overlay import ActionResult
+from generator.load.documents import JsonValue
+from generator.normalize.rewrites import NormalizationReport
+from generator.overlay.engine import ActionResult
+from generator.report.facts import Fact, citations
 
 __all__ = ["ReportInputs", "render_report", "structural_changes"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.documents import JsonValue
+from generator.load.documents import JsonValue
 
 __all__ = ["FieldSurface", "SchemaSurface", "Surface", "api_surface", "describe_changes"]
 

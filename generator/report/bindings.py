@@ -26,8 +26,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
-from generator.documents import JsonValue
 from generator.errors import BadInputError
+from generator.load.documents import JsonValue
 
 __all__ = [
     "BINDINGS_MODULE",
