@@ -16,8 +16,7 @@ import click
 from generator import __version__
 from generator.emit.writer import diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
-from generator.ir.operations import build_api
-from generator.ir.schemas import build_types
+from generator.ir.api import build_api
 from generator.load.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
 from generator.load.documents import JsonValue, parse_document
 from generator.load.fetch import Fetcher, default_mirrors, http_download, sha256_hex
@@ -317,7 +316,7 @@ def bindings_diff(context: click.Context, target: str | None, module: str) -> No
         ) from None
     inputs = read_inputs(state.config, chosen, state.fetcher)
     patched = patch_spec(inputs).patched
-    ours = spec_surface(build_types(patched), build_api(patched, chosen.api_revision))
+    ours = spec_surface(build_api(patched, chosen.api_revision))
     listed = state.root / NOT_ENCODED_FILE
     not_encoded = (
         parse_not_encoded(parse_document(listed.read_bytes(), NOT_ENCODED_FILE))

@@ -10,7 +10,6 @@ is a function of that value alone, which is what makes `check` and determinism p
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -19,11 +18,8 @@ from typing import Any
 
 from generator import __version__
 from generator.errors import BadInputError
-from generator.ir.client_ir import enrich_operations
+from generator.ir.api import build_api
 from generator.ir.model import Api
-from generator.ir.operations import build_api
-from generator.ir.rules import build_rules
-from generator.ir.schemas import build_types
 from generator.load.config import LockEntry, ProjectConfig, Target
 from generator.load.documents import JsonValue, canonical_json, parse_document
 from generator.load.fetch import Fetcher, sha256_hex
@@ -289,20 +285,13 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
-    types = build_types(patch.patched)
     api = build_api(patch.patched, inputs.target.api_revision)
-    api = dataclasses.replace(
-        api, operations=enrich_operations(patch.patched, api.operations, types)
-    )
-    rules = build_rules(patch.patched)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
         raise BadInputError(f"{TEMPLATES_DIR}/: a template is not UTF-8 text ({error}).") from None
     rendered = render(
         api,
-        types,
-        rules,
         inputs.target.package,
         _header(inputs),
         RenderInputs(templates),

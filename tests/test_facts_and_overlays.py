@@ -133,10 +133,12 @@ def test_a_rule_refuses_only_when_all_its_facts_are_live(target: str) -> None:
 
 def test_the_rule_vocabulary_is_checked() -> None:
     from generator.errors import BadInputError
+    from generator.ir.model import Condition
     from generator.ir.rules import build_rules
+    from generator.ir.spec_view import SpecView
 
-    def spec(rule: dict[str, object]) -> dict[str, object]:
-        return {"components": {"schemas": {"Body": {"x-requires": [rule]}}}}
+    def spec(rule: dict[str, object]) -> SpecView:
+        return SpecView({"paths": {}, "components": {"schemas": {"Body": {"x-requires": [rule]}}}})
 
     good: dict[str, object] = {
         "rule": "r",
@@ -146,7 +148,21 @@ def test_the_rule_vocabulary_is_checked() -> None:
         "confidence": "reported",
         "probe": {"request": {"model": "m"}, "expect": {"accepted": True}},
     }
-    assert "confidence='reported'" in build_rules(spec(good)).rules["Body"][0]
+    ((schema, (rule,)),) = build_rules(spec(good)).rules
+    assert (schema, rule.confidence, rule.effects) == (
+        "Body",
+        "reported",
+        (("forbid", good["forbid"]),),
+    )
+    when = [
+        {"field": "store", "equals": False},
+        {"field": "tools", "contains": {"key": "type", "value": "x"}},
+    ]
+    ((_, (conditional,)),) = build_rules(spec({**good, "when": when})).rules
+    assert conditional.when == (
+        Condition("store", "equals", False),
+        Condition("tools", "contains", ("type", "x")),
+    )
     cases: tuple[tuple[dict[str, object], str], ...] = (
         ({**good, "confidence": "sure"}, "confidence"),
         ({key: value for key, value in good.items() if key != "probe"}, "probe"),

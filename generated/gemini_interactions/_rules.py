@@ -183,13 +183,16 @@ class RequestRuleWarning(UserWarning):
 _PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 
+def _inside_package(filename: str) -> bool:
+    """Whether `filename` is a module of this package (sub-packages such as `resources` too)."""
+    return os.path.abspath(filename).startswith(_PACKAGE_DIRECTORY + os.sep)
+
+
 def _stacklevel() -> int:
     """The `warnings` stack level of the first frame outside this package (the caller's code)."""
     level = 1
     frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == (
-        _PACKAGE_DIRECTORY
-    ):
+    while frame is not None and _inside_package(frame.f_code.co_filename):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level

@@ -11,23 +11,14 @@ import httpx
 
 from ._api_client import AsyncAPIClient, SyncAPIClient
 from ._client_base import AsyncTransport, ClientCore, SyncTransport
-from ._resources import (
-    AgentsResource,
-    AsyncAgentsResource,
-    AsyncCredentialsResource,
-    AsyncEnvironmentsResource,
-    AsyncInteractionsResource,
-    AsyncTriggersResource,
-    AsyncVoicesResource,
-    AsyncWebhooksResource,
-    CredentialsResource,
-    EnvironmentsResource,
-    InteractionsResource,
-    TriggersResource,
-    VoicesResource,
-    WebhooksResource,
-)
 from ._retry import RetryPolicy
+from .resources.agents import AgentsResource, AsyncAgentsResource
+from .resources.credentials import AsyncCredentialsResource, CredentialsResource
+from .resources.environments import AsyncEnvironmentsResource, EnvironmentsResource
+from .resources.interactions import AsyncInteractionsResource, InteractionsResource
+from .resources.triggers import AsyncTriggersResource, TriggersResource
+from .resources.voices import AsyncVoicesResource, VoicesResource
+from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]
 

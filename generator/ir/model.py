@@ -1,8 +1,8 @@
 """The intermediate model of the API: what the templates render, computed entirely in Python.
 
-Everything here is a frozen dataclass built by `build.py` and sorted deterministically, so the
-rendered output depends on the spec's content, never on its key order. Names are already Python
-names; types are already Python type expressions.
+Everything here is a frozen dataclass, built by `schemas.py`, `operations.py` and `rules.py` and
+sorted deterministically, so the rendered output depends on the spec's content, never on its key
+order. Names are already Python names; types are trees (`types.py`), never text.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.ir.types import TypeExpr
+
 __all__ = [
     "Api",
     "BodyField",
+    "Condition",
     "EnumDef",
     "FieldDef",
     "FlattenDef",
@@ -20,85 +23,18 @@ __all__ = [
     "Operation",
     "PageInfo",
     "Parameter",
+    "RequestRules",
+    "Rule",
     "StreamInfo",
     "TypeAliasDef",
+    "TypeModel",
     "UnionDef",
     "UnionMember",
+    "WaitInfo",
 ]
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A path, query or header parameter of one operation."""
-
-    wire_name: str
-    python_name: str
-    location: str
-    required: bool
-    type_hint: str
-    description: str
-    allow_reserved: bool = False
-
-
-@dataclass(frozen=True)
-class BodyField:
-    """A request-body field offered as a keyword argument of the operation's method."""
-
-    python_name: str
-    type_hint: str
-    required: bool
-    description: str
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """How a list operation pages: the items field, its item type, the token parameter."""
-
-    items_field: str
-    item_type: str
-    token_parameter: str
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    """How an operation streams (from `x-streaming`) and how its streams resume."""
-
-    event_schema: str
-    query: tuple[tuple[str, str], ...]
-    body: tuple[tuple[str, Any], ...]
-    resume_template: str
-    resume_path_parameter: str
-    resume_query: tuple[tuple[str, str], ...]
-    resume_parameter: str
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One HTTP operation, placed in a resource group and given a method name."""
-
-    operation_id: str
-    resource: tuple[str, ...]
-    method_name: str
-    http_method: str
-    path: str
-    summary: str
-    description: str
-    parameters: tuple[Parameter, ...]
-    request_schema: str | None
-    response_schema: str | None
-    streams: bool
-    body_fields: tuple[BodyField, ...] = ()
-    body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    page: PageInfo | None = None
-    upload: bool = False
-    stream: StreamInfo | None = None
-
-    @property
-    def resource_path(self) -> str:
-        """The dotted attribute path from the client, e.g. `environments.files`."""
-        return ".".join(self.resource)
-
-
+# -- types ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EnumDef:
     """A closed list of known wire values, used as `Literal[...] | str` (open on both sides)."""
@@ -112,15 +48,18 @@ class EnumDef:
 
 @dataclass(frozen=True)
 class FieldDef:
-    """One field of a model: Python name, wire name, Python type and how it defaults."""
+    """One field of a model: Python name, wire name, type and how it defaults.
+
+    A field with a `constant` is a wire constant (its one value is the default); any other field
+    that is not `required` defaults to None.
+    """
 
     python_name: str
     wire_name: str
-    type_hint: str
+    type: TypeExpr
     required: bool
-    default: str | None
     description: str
-    wire_constant: bool = False
+    constant: str | None = None
     base64: bool = False
     excluded: bool = False
 
@@ -150,10 +89,14 @@ class ModelDef:
 
 @dataclass(frozen=True)
 class UnionMember:
-    """One member of a union: its pydantic tag, type, JSON kinds and known constant tags."""
+    """One member of a union: its tag, type, JSON kinds and known constant tags.
 
-    tag: str
-    type_hint: str
+    `tag` is the constant tag value of a tagged object member, `UNKNOWN_TAG` for the unknown
+    variant and None for a member told apart by JSON kind.
+    """
+
+    tag: str | None
+    type: TypeExpr
     kinds: tuple[str, ...]
     tag_values: tuple[str, ...]
 
@@ -175,24 +118,165 @@ class TypeAliasDef:
     """A named schema that is neither object, enum nor union (a list, a string, a map...)."""
 
     name: str
-    type_hint: str
+    type: TypeExpr
     description: str
     source: str
 
 
+@dataclass(frozen=True)
+class TypeModel:
+    """Every definition of the types module, each collection sorted by name."""
+
+    enums: tuple[EnumDef, ...]
+    models: tuple[ModelDef, ...]
+    unions: tuple[UnionDef, ...]
+    aliases: tuple[TypeAliasDef, ...]
+    components: tuple[str, ...] = ()
+    """The class names of the spec's named (component) schemas; the rest are inline-derived."""
+
+    def model(self, name: str) -> ModelDef | None:
+        """The model called `name`, if there is one."""
+        return next((model for model in self.models if model.name == name), None)
+
+    def names(self) -> tuple[str, ...]:
+        """Every definition's name, sorted."""
+        return tuple(
+            sorted(
+                [definition.name for definition in self.enums]
+                + [definition.name for definition in self.models]
+                + [definition.name for definition in self.unions]
+                + [definition.name for definition in self.aliases]
+            )
+        )
+
+
+# -- operations -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query or header parameter of one operation."""
+
+    wire_name: str
+    python_name: str
+    location: str
+    required: bool
+    type: TypeExpr
+    description: str
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A request-body field offered as a keyword argument of the operation's method."""
+
+    python_name: str
+    type: TypeExpr
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """How a list operation pages: the items field, its item type, the token parameter."""
+
+    items_field: str
+    item_type: TypeExpr
+    token_parameter: str
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """How an operation streams (from `x-streaming`) and how its streams resume."""
+
+    event_schema: str
+    query: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, Any], ...]
+    resume_template: str
+    resume_path_parameter: str
+    resume_query: tuple[tuple[str, str], ...]
+    resume_parameter: str
+
+
+@dataclass(frozen=True)
+class WaitInfo:
+    """How `wait()` polls the operation that reads a long-running resource (`x-wait`)."""
+
+    timeout: float
+    poll_interval: float
+    max_poll_interval: float
+    grace_period: float
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation, complete: placed in a resource, named, with everything it sends."""
+
+    operation_id: str
+    resource: tuple[str, ...]
+    method_name: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    request_schemas: tuple[str, ...]
+    response_schema: str | None
+    body_fields: tuple[BodyField, ...] = ()
+    body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    page: PageInfo | None = None
+    upload: bool = False
+    stream: StreamInfo | None = None
+    resumes_streams: bool = False
+    wait: WaitInfo | None = None
+
+    @property
+    def resource_path(self) -> str:
+        """The dotted attribute path from the client, e.g. `environments.files`."""
+        return ".".join(self.resource)
+
+
+# -- request rules --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Condition:
+    """One `when` condition of a rule: a dotted field and exactly one test (`kind`, `value`)."""
+
+    field: str
+    kind: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One request rule: when all conditions hold, the effects must hold too."""
+
+    rule: str
+    error: str
+    facts: tuple[str, ...]
+    confidence: str
+    when: tuple[Condition, ...]
+    effects: tuple[tuple[str, Any], ...]
+    probe: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RequestRules:
+    """Rules per request schema, fields to resend per schema, and call/result correlations."""
+
+    rules: tuple[tuple[str, tuple[Rule, ...]], ...]
+    resend: tuple[tuple[str, tuple[str, ...]], ...]
+    correlations: tuple[tuple[str, str, str, str], ...]
+
+
+# -- the whole API --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Api:
     """The whole API as the client generator sees it."""
 
     title: str
     spec_version: str
-    openapi_version: str
     base_url: str
     api_revision: str | None
+    revision_exempt_prefixes: tuple[str, ...]
     operations: tuple[Operation, ...]
-    schema_names: tuple[str, ...]
-    enums: tuple[EnumDef, ...] = ()
-    models: tuple[ModelDef, ...] = ()
-    unions: tuple[UnionDef, ...] = ()
-    aliases: tuple[TypeAliasDef, ...] = ()
-    revision_exempt_prefixes: tuple[str, ...] = ()
+    types: TypeModel
+    rules: RequestRules

@@ -10,10 +10,21 @@ from __future__ import annotations
 import keyword
 import re
 
-__all__ = ["pascal_case", "safe_identifier", "snake_case", "split_words"]
+from pydantic import BaseModel
+
+__all__ = [
+    "class_name",
+    "pascal_case",
+    "python_field_name",
+    "safe_identifier",
+    "snake_case",
+    "split_words",
+]
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED_FIELDS = frozenset(name for name in dir(BaseModel) if not name.startswith("__"))
 
 
 def split_words(name: str) -> list[str]:
@@ -36,3 +47,22 @@ def safe_identifier(name: str) -> str:
     if not name or name[0].isdigit():
         name = f"_{name}"
     return f"{name}_" if name in _RESERVED else name
+
+
+def class_name(schema_name: str) -> str:
+    """The class for a component schema: its own name when that is an identifier."""
+    if _IDENTIFIER.match(schema_name) and not keyword.iskeyword(schema_name):
+        return schema_name[0].upper() + schema_name[1:]
+    return pascal_case(schema_name) or "Schema"
+
+
+def python_field_name(wire: str) -> str:
+    """The Python attribute for a wire field name (never one a pydantic model already uses)."""
+    name = wire if _IDENTIFIER.match(wire) and wire == wire.lower() else snake_case(wire)
+    if not name or name[0].isdigit():
+        name = f"field_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED_FIELDS:
+        name = f"{name}_"
+    if name.startswith("_"):
+        name = f"field{name}"
+    return name

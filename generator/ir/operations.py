@@ -1,82 +1,92 @@
-"""Building the intermediate model (`ir.Api`) from a patched OpenAPI document.
+"""Building complete operations, in one pass over the spec's `paths`.
 
-The builder reads only the parts of OpenAPI the client needs, resolves local `$ref`s, computes
-every Python name through `naming.py` and sorts every collection, so two specs that differ only
-in key order build equal models. A spec it cannot interpret is reported naming the JSON Pointer.
+Each operation gets its resource (`x-speakeasy-group`, else its first tag, else its first path
+segment), its method name, and everything its method sends and returns:
+
+- path, query and header parameters (the client-level `api_version` and `x-goog-user-project`
+  excepted, and so are the parameters an operation's `x-streaming` owns or an upload's headers);
+- body fields as keyword arguments typed like the model fields; output-only (`readOnly`) fields
+  and the body switches of `x-streaming` (`stream`) are left out. A union body
+  (`ModelInteraction | AgentInteraction`) offers every member's fields, all optional; the client
+  picks the member whose required fields were given;
+- paging when it takes a `page_token` and its response has `next_page_token` plus exactly one
+  list field; a resumable upload when marked `x-upload: resumable`;
+- how it streams (`x-streaming`) and, for the operation that reads a resource back, how streams
+  resume (`x-streaming.resume_parameter`) and how `wait()` polls it (`x-wait`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir.model import Api, Operation, Parameter
+from generator.ir.model import (
+    BodyField,
+    Operation,
+    PageInfo,
+    Parameter,
+    StreamInfo,
+    TypeModel,
+    WaitInfo,
+)
 from generator.ir.naming import safe_identifier, snake_case
-from generator.load.documents import JsonValue
+from generator.ir.spec_view import OperationNode, SpecView
+from generator.ir.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    STR,
+    TypeExpr,
+    UnionOf,
+    item_of,
+    plain_scalars,
+    required,
+)
 
-__all__ = ["build_api"]
+__all__ = ["RESERVED_KEYWORDS", "build_operations"]
 
-_HTTP_METHODS = ("delete", "get", "patch", "post", "put")
-_SCALAR_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}
+RESERVED_KEYWORDS = frozenset(
+    {
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+        "retry_non_idempotent",
+        "self",
+    }
+)
+"""Keyword arguments every method takes for itself; no parameter or body field may use them."""
+
+_SCALARS = {"string": STR, "integer": INT, "boolean": BOOL, "number": FLOAT}
 _CLIENT_LEVEL_PARAMETERS = frozenset({"api_version", "x-goog-user-project"})
+_LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 
 
-def _resolve(spec: dict[str, Any], node: Any, where: str) -> Any:
-    seen = set()
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
-            raise BadInputError(f"spec {where}: unsupported or circular $ref {ref!r}.")
-        seen.add(ref)
-        current: Any = spec
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(current, dict) or part not in current:
-                raise BadInputError(f"spec {where}: $ref {ref!r} points at nothing.")
-            current = current[part]
-        node = current
-    return node
-
-
-def _ref_name(schema: Any) -> str | None:
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
-    return None
-
-
-def _schema_names(schema: Any) -> tuple[str, ...]:
-    direct = _ref_name(schema)
-    if direct:
-        return (direct,)
-    if isinstance(schema, dict):
-        for combinator in ("oneOf", "anyOf"):
-            if isinstance(schema.get(combinator), list):
-                names = [_ref_name(option) for option in schema[combinator]]
-                return tuple(sorted(name for name in names if name))
-    return ()
-
-
-def _resource_of(operation: dict[str, Any], path: str) -> tuple[str, ...]:
-    group = operation.get("x-speakeasy-group")
-    tags = operation.get("tags")
+def _resource_of(operation: OperationNode) -> tuple[str, ...]:
+    group = operation.node.get("x-speakeasy-group")
+    tags = operation.node.get("tags")
     if isinstance(group, str):
         raw = group
     elif isinstance(tags, list) and tags and isinstance(tags[0], str):
         raw = tags[0]
     else:
-        segments = [s for s in path.split("?")[0].split("/") if s and not s.startswith("{")]
+        segments = [s for s in operation.path.split("?")[0].split("/") if s and s[0] != "{"]
         raw = segments[0] if segments else "default"
     parts = [snake_case(part) for part in raw.split(".") if part and not part.startswith("_")]
     return tuple(parts) or ("default",)
 
 
-def _method_name(operation: dict[str, Any], resource: tuple[str, ...], where: str) -> str:
-    override = operation.get("x-speakeasy-name-override")
+def _method_name(operation: OperationNode, resource: tuple[str, ...]) -> str:
+    override = operation.node.get("x-speakeasy-name-override")
     if isinstance(override, str):
         return safe_identifier(snake_case(override))
-    operation_id = operation.get("operationId")
+    operation_id = operation.node.get("operationId")
     if not isinstance(operation_id, str):
-        raise BadInputError(f"spec {where}: operation has neither operationId nor a name override.")
+        raise BadInputError(
+            f"spec {operation.where}: operation has neither operationId nor a name override."
+        )
     nouns = set()
     for part in resource:
         for word in part.split("_"):
@@ -87,21 +97,25 @@ def _method_name(operation: dict[str, Any], resource: tuple[str, ...], where: st
     return safe_identifier("_".join(words) or snake_case(operation_id))
 
 
+def _owned_by_streaming(streaming: dict[str, Any]) -> set[str]:
+    names = {str(name) for name in (streaming.get("query") or {})}
+    if isinstance(streaming.get("resume_parameter"), str):
+        names.add(streaming["resume_parameter"])
+    return names
+
+
 def _parameters(
-    spec: dict[str, Any], operation: dict[str, Any], path_item: dict[str, Any], where: str
+    view: SpecView, operation: OperationNode, streaming: dict[str, Any], upload: bool
 ) -> tuple[Parameter, ...]:
+    owned = _owned_by_streaming(streaming)
     collected: dict[tuple[str, str], Parameter] = {}
-    for index, raw in enumerate(
-        [*path_item.get("parameters", []), *operation.get("parameters", [])]
-    ):
-        parameter = _resolve(spec, raw, f"{where}/parameters/{index}")
-        if not isinstance(parameter, dict) or "name" not in parameter or "in" not in parameter:
-            raise BadInputError(f"spec {where}/parameters/{index}: a parameter needs name and in.")
+    for parameter, _ in view.parameters(operation):
         name, location = str(parameter["name"]), str(parameter["in"])
-        if name in _CLIENT_LEVEL_PARAMETERS:
+        if name in _CLIENT_LEVEL_PARAMETERS or name in owned:
             continue
-        raw_schema = parameter.get("schema")
-        schema: dict[str, Any] = raw_schema if isinstance(raw_schema, dict) else {}
+        if upload and location == "header":
+            continue
+        schema = parameter.get("schema") if isinstance(parameter.get("schema"), dict) else {}
         override = parameter.get("x-speakeasy-name-override")
         collected[(location, name)] = Parameter(
             wire_name=name,
@@ -110,62 +124,222 @@ def _parameters(
             ),
             location=location,
             required=bool(parameter.get("required", location == "path")),
-            type_hint=_SCALAR_TYPES.get(str(schema.get("type")), "str"),
+            type=_SCALARS.get(str((schema or {}).get("type")), STR),
             description=str(parameter.get("description", "")).strip(),
             allow_reserved=bool(parameter.get("allowReserved"))
             or parameter.get("x-speakeasy-param-encoding-override") == "allowReserved",
         )
-    order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
     return tuple(
-        sorted(collected.values(), key=lambda p: (order.get(p.location, 9), p.python_name))
+        sorted(
+            collected.values(), key=lambda p: (_LOCATION_ORDER.get(p.location, 9), p.python_name)
+        )
+    )
+
+
+def _body(
+    view: SpecView, request_schemas: tuple[str, ...], types: TypeModel, skip: set[str]
+) -> tuple[tuple[BodyField, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    names: list[str] = []
+    for name in request_schemas:
+        options = view.schema(name).get("oneOf")
+        if isinstance(options, list):  # a named union body: offer its members' fields
+            where = view.schema_pointer(name)
+            names += [member for option in options if (member := view.schema_ref(option, where))]
+        else:
+            names.append(name)
+    merged: dict[str, tuple[list[TypeExpr], bool, str]] = {}
+    schemas = []
+    for name in names:
+        model = types.model(name)
+        if model is None:
+            continue
+        properties = view.schema(name).get("properties") or {}
+        required_wire = tuple(
+            wire
+            for wire in view.schema(name).get("required") or []
+            if not (properties.get(wire) or {}).get("readOnly")
+        )
+        schemas.append((name, required_wire))
+        for field in model.fields:
+            prop = properties.get(field.wire_name) or {}
+            # A union's members are told apart by their tag, so the tag is an argument there.
+            constant = field.constant is not None and not len(names) > 1
+            if field.excluded or constant or prop.get("readOnly") or field.wire_name in skip:
+                continue
+            type_ = plain_scalars(required(field.type))
+            options, was_required, description = merged.get(field.python_name, ([], True, ""))
+            if type_ not in options:
+                options.append(type_)
+            merged[field.python_name] = (
+                options,
+                was_required and len(names) == 1 and field.required,
+                description or field.description,
+            )
+    fields = tuple(
+        BodyField(
+            python, options[0] if len(options) == 1 else UnionOf(tuple(options)), is_required, text
+        )
+        for python, (options, is_required, text) in sorted(merged.items())
+    )
+    return fields, tuple(schemas)
+
+
+def _page(
+    parameters: tuple[Parameter, ...], response: str | None, types: TypeModel
+) -> PageInfo | None:
+    token = next((p for p in parameters if p.wire_name == "page_token"), None)
+    model = types.model(response or "")
+    if token is None or model is None:
+        return None
+    lists = [field for field in model.fields if item_of(field.type) is not None]
+    if "next_page_token" not in {field.wire_name for field in model.fields} or len(lists) != 1:
+        return None
+    item = item_of(lists[0].type)
+    assert item is not None
+    return PageInfo(lists[0].python_name, item, token.python_name)
+
+
+def _event_schema(view: SpecView, operation: OperationNode) -> str | None:
+    for code in ("200", "default"):
+        response = (operation.node.get("responses") or {}).get(code) or {}
+        content = (response.get("content") or {}).get("text/event-stream") or {}
+        envelope = view.schema_ref(content.get("schema"), operation.where)
+        if envelope is not None:
+            data = (view.schema(envelope).get("properties") or {}).get("data")
+            return view.schema_ref(data, operation.where) or envelope
+    return None
+
+
+def _resume_source(
+    view: SpecView, siblings: Iterable[OperationNode]
+) -> tuple[OperationNode, dict[str, Any]] | None:
+    """The operation of a resource whose `x-streaming` says how its streams resume."""
+    for sibling in siblings:
+        streaming = sibling.node.get("x-streaming")
+        if isinstance(streaming, dict) and isinstance(streaming.get("resume_parameter"), str):
+            return sibling, streaming
+    return None
+
+
+def _stream(
+    view: SpecView,
+    operation: OperationNode,
+    streaming: dict[str, Any],
+    resume: tuple[OperationNode, dict[str, Any]] | None,
+) -> StreamInfo:
+    event_schema = _event_schema(view, operation)
+    path_parameters = (
+        [
+            parameter
+            for parameter, _ in view.parameters(resume[0])
+            if parameter.get("in") == "path" and parameter["name"] not in _CLIENT_LEVEL_PARAMETERS
+        ]
+        if resume
+        else []
+    )
+    if resume is None or event_schema is None or len(path_parameters) != 1:
+        raise BadInputError(
+            f"spec operation {operation.node.get('operationId')}: x-streaming needs a "
+            f"text/event-stream response and an operation on the same resource with "
+            f"x-streaming.resume_parameter."
+        )
+    source, resume_streaming = resume
+    return StreamInfo(
+        event_schema=event_schema,
+        query=tuple(sorted((str(k), str(v)) for k, v in (streaming.get("query") or {}).items())),
+        body=tuple(sorted((streaming.get("body") or {}).items())),
+        resume_template=source.path.split("?")[0],
+        resume_path_parameter=str(path_parameters[0]["name"]),
+        resume_query=tuple(
+            sorted((str(k), str(v)) for k, v in (resume_streaming.get("query") or {}).items())
+        ),
+        resume_parameter=str(resume_streaming["resume_parameter"]),
+    )
+
+
+_WAIT_KEYS = {"timeout", "poll_interval", "max_poll_interval", "grace_period", "description"}
+
+
+def _wait(operation: OperationNode) -> WaitInfo | None:
+    raw = operation.node.get("x-wait")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != _WAIT_KEYS:
+        raise BadInputError(
+            f"spec {operation.where}: x-wait is {{{', '.join(sorted(_WAIT_KEYS))}}}."
+        )
+    numbers = [raw[key] for key in sorted(_WAIT_KEYS - {"description"})]
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) and n > 0 for n in numbers):
+        raise BadInputError(f"spec {operation.where}: x-wait durations are positive seconds.")
+    return WaitInfo(
+        timeout=float(raw["timeout"]),
+        poll_interval=float(raw["poll_interval"]),
+        max_poll_interval=float(raw["max_poll_interval"]),
+        grace_period=float(raw["grace_period"]),
+        description=str(raw["description"]).strip(),
     )
 
 
 def _operation(
-    spec: dict[str, Any],
-    path: str,
-    method: str,
-    operation: dict[str, Any],
-    path_item: dict[str, Any],
+    view: SpecView,
+    operation: OperationNode,
+    resource: tuple[str, ...],
+    resume: tuple[OperationNode, dict[str, Any]] | None,
+    types: TypeModel,
 ) -> Operation:
-    where = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}"
-    resource = _resource_of(operation, path)
-    body = _resolve(spec, operation.get("requestBody"), f"{where}/requestBody") or {}
-    body_schema = (body.get("content", {}).get("application/json") or {}).get("schema")
-    responses = operation.get("responses", {})
-    success_response: Any = next(
-        (responses[code] for code in ("200", "201", "default") if code in responses), {}
+    raw_streaming = operation.node.get("x-streaming")
+    streaming: dict[str, Any] = raw_streaming if isinstance(raw_streaming, dict) else {}
+    upload = operation.node.get("x-upload") == "resumable"
+    parameters = _parameters(view, operation, streaming, upload)
+    content = view.success_content(operation)
+    responses = view.union_members((content.get("application/json") or {}).get("schema"), "")
+    if len(responses) > 1:
+        raise BadInputError(f"spec {operation.where}: a success response is one schema.")
+    response = responses[0] if responses else None
+    request_schemas = view.union_members(view.request_schema(operation), operation.where)
+    body_fields, body_schemas = _body(
+        view, request_schemas, types, set(streaming.get("body") or {})
     )
-    success = _resolve(spec, success_response, f"{where}/responses") or {}
-    content = success.get("content", {}) if isinstance(success, dict) else {}
-    response_names = _schema_names((content.get("application/json") or {}).get("schema"))
-    request_names = _schema_names(body_schema)
+    taken = {parameter.python_name for parameter in parameters}
+    for field in body_fields:
+        if field.python_name in taken or field.python_name in RESERVED_KEYWORDS:
+            raise BadInputError(
+                f"spec operation {operation.node.get('operationId')}: body field "
+                f"{field.python_name!r} collides with a parameter or a client option of the "
+                f"same name."
+            )
+    resumes = bool(streaming.get("resume_parameter")) and operation.method == "get"
     return Operation(
-        operation_id=str(operation.get("operationId", "")),
+        operation_id=str(operation.node.get("operationId", "")),
         resource=resource,
-        method_name=_method_name(operation, resource, where),
-        http_method=method.upper(),
-        path=path.split("?")[0],
-        summary=str(operation.get("summary", "")).strip(),
-        description=str(operation.get("description", "")).strip(),
-        parameters=_parameters(spec, operation, path_item, where),
-        request_schema=" | ".join(request_names) or None,
-        response_schema=" | ".join(response_names) or None,
-        streams="text/event-stream" in content,
+        method_name=_method_name(operation, resource),
+        http_method=operation.method.upper(),
+        path=operation.path.split("?")[0],
+        summary=str(operation.node.get("summary", "")).strip(),
+        description=str(operation.node.get("description", "")).strip(),
+        parameters=parameters,
+        request_schemas=request_schemas,
+        response_schema=response,
+        body_fields=body_fields,
+        body_schemas=body_schemas,
+        page=_page(parameters, response, types),
+        upload=upload,
+        stream=_stream(view, operation, streaming, resume) if streaming else None,
+        resumes_streams=resumes,
+        wait=_wait(operation) if resumes else None,
     )
 
 
-def build_api(spec: JsonValue, api_revision: str | None) -> Api:
-    """Build the intermediate model from a patched spec."""
-    if not isinstance(spec, dict) or not isinstance(spec.get("paths"), dict):
-        raise BadInputError("spec: not an OpenAPI document (no `paths` object).")
-    operations = []
-    for path, path_item in spec["paths"].items():
-        if not isinstance(path_item, dict):
-            continue
-        for method in _HTTP_METHODS:
-            if isinstance(path_item.get(method), dict):
-                operations.append(_operation(spec, path, method, path_item[method], path_item))
+def build_operations(view: SpecView, types: TypeModel) -> tuple[Operation, ...]:
+    """Every operation of the spec, complete, sorted by resource and method name."""
+    by_resource: dict[tuple[str, ...], list[OperationNode]] = {}
+    for node in view.operations():
+        by_resource.setdefault(_resource_of(node), []).append(node)
+    operations = [
+        _operation(view, node, resource, _resume_source(view, nodes), types)
+        for resource, nodes in by_resource.items()
+        for node in nodes
+    ]
     operations.sort(key=lambda op: (op.resource, op.method_name, op.path, op.http_method))
     seen: dict[tuple[tuple[str, ...], str], Operation] = {}
     for operation in operations:
@@ -179,24 +353,4 @@ def build_api(spec: JsonValue, api_revision: str | None) -> Api:
                 f"x-speakeasy-name-override in an overlay."
             )
         seen[key] = operation
-    raw_revision = spec.get("x-api-revision")
-    revision: dict[str, Any] = raw_revision if isinstance(raw_revision, dict) else {}
-    if revision and api_revision and revision.get("value") != api_revision:
-        raise BadInputError(
-            f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
-            f"{api_revision!r} (codegen.yaml); make them agree."
-        )
-    exempt = tuple(str(prefix) for prefix in revision.get("exempt_path_prefixes") or ())
-    info = spec.get("info", {}) if isinstance(spec.get("info"), dict) else {}
-    servers = spec.get("servers") or [{}]
-    schemas = spec.get("components", {}).get("schemas", {})
-    return Api(
-        title=str(info.get("title", "")),
-        spec_version=str(info.get("version", "")),
-        openapi_version=str(spec.get("openapi", "")),
-        base_url=str(servers[0].get("url", "")),
-        api_revision=api_revision,
-        operations=tuple(operations),
-        schema_names=tuple(sorted(schemas)) if isinstance(schemas, dict) else (),
-        revision_exempt_prefixes=exempt,
-    )
+    return tuple(operations)

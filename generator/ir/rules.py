@@ -1,21 +1,21 @@
 """Request rules from the overlays' `x-requires`, `x-inherited` and `x-correlates-with`.
 
-This module checks the rule vocabulary (see overlays/README.md) and turns it into Python source
-literals for the generated `rules` module; a malformed rule is reported naming the schema and
-the rule. The runtime that evaluates the rules is `templates/runtime/_rules.py`.
+This module checks the rule vocabulary (see overlays/README.md) and turns it into rule data
+(`model.Rule`, `model.Condition`) that the `rules.py` template lays out; a malformed rule is
+reported naming the schema and the rule. The runtime that evaluates the rules is
+`templates/runtime/_rules.py`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.load.documents import JsonValue
-from generator.render.literals import py_string
+from generator.ir.model import Condition, RequestRules, Rule
+from generator.ir.spec_view import SpecView
 
-__all__ = ["RequestRules", "build_rules"]
+__all__ = ["build_rules"]
 
 _EFFECTS = (
     "require",
@@ -31,42 +31,32 @@ _CONFIDENCES = ("live", "spec-only", "modeled", "conflict", "reported")
 """As in the facts catalogue. Only `live` rules refuse a request; the others warn and send."""
 
 
-@dataclass(frozen=True)
-class RequestRules:
-    """Rules per request schema, fields to resend per schema, and call/result correlations."""
-
-    rules: dict[str, tuple[str, ...]]
-    resend: dict[str, tuple[str, ...]]
-    correlations: tuple[tuple[str, str, str, str], ...]
-
-
-def _condition(raw: Any, where: str) -> str:
+def _condition(raw: Any, where: str) -> Condition:
     if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
         raise BadInputError(f"{where}: each `when` condition is a mapping with a `field`.")
     unknown = sorted(set(raw) - _CONDITION_KEYS)
     if unknown:
         raise BadInputError(f"{where}: unknown condition key(s) {', '.join(unknown)}.")
-    arguments = [repr(raw["field"])]
-    if "matches" in raw:
-        try:
-            re.compile(str(raw["matches"]))
-        except re.error as error:
-            raise BadInputError(f"{where}: `matches` is not a valid pattern: {error}.") from None
-        arguments.append(f"matches={raw['matches']!r}")
-    if "present" in raw:
-        arguments.append(f"present={bool(raw['present'])!r}")
-    if "equals" in raw:
-        arguments.append(f"equals={raw['equals']!r}")
-    if "contains" in raw:
-        contains = raw["contains"]
-        if not isinstance(contains, dict) or set(contains) != {"key", "value"}:
-            raise BadInputError(f"{where}: `contains` is {{key: K, value: V}}.")
-        arguments.append(f"contains=({contains['key']!r}, {contains['value']!r})")
-    if len(arguments) != 2:
+    tests = sorted(set(raw) - {"field"})
+    if len(tests) != 1:
         raise BadInputError(
             f"{where}: a condition has exactly one of matches, present, equals, contains."
         )
-    return f"Condition({', '.join(arguments)})"
+    kind = tests[0]
+    value = raw[kind]
+    if kind == "matches":
+        try:
+            re.compile(str(value))
+        except re.error as error:
+            raise BadInputError(f"{where}: `matches` is not a valid pattern: {error}.") from None
+        value = str(value)
+    elif kind == "present":
+        value = bool(value)
+    elif kind == "contains":
+        if not isinstance(value, dict) or set(value) != {"key", "value"}:
+            raise BadInputError(f"{where}: `contains` is {{key: K, value: V}}.")
+        value = (value["key"], value["value"])
+    return Condition(field=raw["field"], kind=kind, value=value)
 
 
 def _probe(raw: Any, where: str) -> None:
@@ -87,7 +77,41 @@ def _probe(raw: Any, where: str) -> None:
         )
 
 
-def _rule(raw: Any, where: str) -> str:
+def _effects(raw: dict[str, Any], where: str) -> tuple[tuple[str, Any], ...]:
+    effects: list[tuple[str, Any]] = []
+    for key in ("require", "forbid"):
+        if key in raw:
+            if not isinstance(raw[key], dict):
+                raise BadInputError(f"{where}: `{key}` maps field names to values.")
+            effects.append((key, dict(sorted(raw[key].items()))))
+    for key in ("require_present", "forbid_present"):
+        if key in raw:
+            names = raw[key]
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise BadInputError(f"{where}: `{key}` is a list of field names.")
+            effects.append((key, tuple(names)))
+    if "require_in_items" in raw:
+        items = raw["require_in_items"]
+        if not isinstance(items, dict) or set(items) != {
+            "field",
+            "when_present",
+            "require_present",
+        }:
+            raise BadInputError(
+                f"{where}: `require_in_items` is {{field, when_present, require_present}}."
+            )
+        effects.append(
+            ("require_in_items", (items["field"], items["when_present"], items["require_present"]))
+        )
+    if "forbid_items" in raw:
+        items = raw["forbid_items"]
+        if not isinstance(items, dict) or set(items) != {"field", "key", "values"}:
+            raise BadInputError(f"{where}: `forbid_items` is {{field, key, values}}.")
+        effects.append(("forbid_items", (items["field"], items["key"], tuple(items["values"]))))
+    return tuple(effects)
+
+
+def _rule(raw: Any, where: str) -> Rule:
     if not isinstance(raw, dict):
         raise BadInputError(f"{where}: a rule is a mapping.")
     unknown = sorted(set(raw) - _RULE_KEYS)
@@ -99,8 +123,7 @@ def _rule(raw: Any, where: str) -> str:
     facts = raw.get("facts")
     if not isinstance(facts, list) or not facts:
         raise BadInputError(f"{where}: `facts` lists the evidence for the rule.")
-    effects = [key for key in _EFFECTS if key in raw]
-    if not effects:
+    if not any(key in raw for key in _EFFECTS):
         raise BadInputError(f"{where}: a rule needs one of {', '.join(_EFFECTS)}.")
     confidence = raw.get("confidence")
     if confidence not in _CONFIDENCES:
@@ -108,61 +131,24 @@ def _rule(raw: Any, where: str) -> str:
             f"{where}: `confidence` is one of {', '.join(_CONFIDENCES)} (the weakest of its facts)."
         )
     _probe(raw.get("probe"), where)
-    parts = [
-        f"rule={raw['rule']!r}",
-        f"error={py_string(raw['error'])}",
-        f"facts={tuple(str(fact) for fact in facts)!r}",
-        f"confidence={confidence!r}",
-    ]
     when = raw.get("when") or []
     if not isinstance(when, list):
         raise BadInputError(f"{where}: `when` is a list of conditions.")
-    if when:
-        conditions = ", ".join(_condition(item, where) for item in when)
-        parts.append(f"when=({conditions},)")
-    for key in ("require", "forbid"):
-        if key in raw:
-            if not isinstance(raw[key], dict):
-                raise BadInputError(f"{where}: `{key}` maps field names to values.")
-            parts.append(f"{key}={dict(sorted(raw[key].items()))!r}")
-    for key in ("require_present", "forbid_present"):
-        if key in raw:
-            names = raw[key]
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise BadInputError(f"{where}: `{key}` is a list of field names.")
-            parts.append(f"{key}={tuple(names)!r}")
-    if "require_in_items" in raw:
-        items = raw["require_in_items"]
-        if not isinstance(items, dict) or set(items) != {
-            "field",
-            "when_present",
-            "require_present",
-        }:
-            raise BadInputError(
-                f"{where}: `require_in_items` is {{field, when_present, require_present}}."
-            )
-        parts.append(
-            f"require_in_items=({items['field']!r}, {items['when_present']!r}, "
-            f"{items['require_present']!r})"
-        )
-    if "forbid_items" in raw:
-        items = raw["forbid_items"]
-        if not isinstance(items, dict) or set(items) != {"field", "key", "values"}:
-            raise BadInputError(f"{where}: `forbid_items` is {{field, key, values}}.")
-        parts.append(
-            f"forbid_items=({items['field']!r}, {items['key']!r}, {tuple(items['values'])!r})"
-        )
-    return f"Rule({', '.join(parts)})"
-
-
-def build_rules(spec: JsonValue) -> RequestRules:
-    """Collect and check every rule annotation of a patched spec."""
-    schemas = (
-        ((spec or {}).get("components") or {}).get("schemas") or {}
-        if isinstance(spec, dict)
-        else {}
+    return Rule(
+        rule=raw["rule"],
+        error=raw["error"],
+        facts=tuple(str(fact) for fact in facts),
+        confidence=str(confidence),
+        when=tuple(_condition(item, where) for item in when),
+        effects=_effects(raw, where),
+        probe=dict(raw["probe"]),
     )
-    rules: dict[str, tuple[str, ...]] = {}
+
+
+def build_rules(view: SpecView) -> RequestRules:
+    """Collect and check every rule annotation of a patched spec."""
+    schemas = view.schemas
+    rules: dict[str, tuple[Rule, ...]] = {}
     resend: dict[str, tuple[str, ...]] = {}
     correlations = []
     for name in sorted(schemas):
@@ -199,4 +185,8 @@ def build_rules(spec: JsonValue) -> RequestRules:
                 )
         if fields:
             resend[name] = tuple(fields)
-    return RequestRules(rules=rules, resend=resend, correlations=tuple(correlations))
+    return RequestRules(
+        rules=tuple(sorted(rules.items())),
+        resend=tuple(sorted(resend.items())),
+        correlations=tuple(correlations),
+    )

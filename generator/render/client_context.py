@@ -1,8 +1,9 @@
-"""Template context for the generated clients and resources: signatures and calls as text.
+"""Template data for the generated clients and resources: signatures, calls and streams as data.
 
-Every method signature, call construction and return type is computed here from the enriched
-operations (`client_ir.py`); `templates/package/_resources.py.jinja` and `client.py.jinja` only
-lay them out, once for the sync client and once for the async one.
+Each method becomes a dictionary of names, annotations (from `annotations.py`) and literals;
+the macros of `templates/package/resource.py.jinja` lay out the signature, the `Call(...)`,
+the `StreamSpec(...)` and the `resume()` / `wait()` helpers from it, once for the sync client and
+once for the async one.
 """
 
 from __future__ import annotations
@@ -11,32 +12,22 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.ir.model import Operation, Parameter
+from generator.ir.model import Operation, Parameter, WaitInfo
 from generator.ir.naming import pascal_case
+from generator.ir.types import names_in, optional
+from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 
 __all__ = ["client_context"]
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _class_name(resource: tuple[str, ...]) -> str:
     return "".join(pascal_case(part) for part in resource) + "Resource"
 
 
-def _builtin_safe(hint: str) -> str:
-    """Resource classes define methods named `list`, which would shadow the builtin in hints."""
-    return re.sub(r"\blist\[", "builtins.list[", hint)
-
-
-def _parameter_hint(parameter: Parameter) -> str:
-    return parameter.type_hint if parameter.required else f"{parameter.type_hint} | None = None"
-
-
 def _first_sentence(text: str) -> str:
     flat = re.sub(r"\s+", " ", text).strip()
-    sentence = flat.split(". ")[0].rstrip(".")
-    return sentence + "."
+    return flat.split(". ")[0].rstrip(".") + "."
 
 
 def _method_docstring(operation: Operation) -> str:
@@ -54,111 +45,179 @@ def _method_docstring(operation: Operation) -> str:
     return docstring("\n".join(lines), "        ")
 
 
-def _method(operation: Operation) -> dict[str, Any]:
+def _argument(name: str, type_text: str, has_default: bool) -> dict[str, Any]:
+    return {"name": name, "annotation": type_text, "default": "None" if has_default else None}
+
+
+def _parameter_argument(parameter: Parameter) -> dict[str, Any]:
+    type_ = parameter.type if parameter.required else optional(parameter.type)
+    return _argument(parameter.python_name, annotation(type_), not parameter.required)
+
+
+def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Positional and keyword arguments: required first, then optional, in a stable order."""
     path = [p for p in operation.parameters if p.location == "path"]
-    query = [p for p in operation.parameters if p.location == "query"]
-    headers = [p for p in operation.parameters if p.location == "header"]
-    positional = [f"{p.python_name}: {p.type_hint}" for p in path]
+    others = [p for p in operation.parameters if p.location in ("query", "header")]
+    token = operation.page.token_parameter if operation.page else None
+    positional = [_argument(p.python_name, annotation(p.type), False) for p in path]
     if operation.upload:
-        positional.append("data: UploadData")
+        positional.append(_argument("data", "UploadData", False))
+    body = operation.body_fields
     keywords = [
-        f"{field.python_name}: {_builtin_safe(field.type_hint)}"
-        for field in operation.body_fields
+        _argument(field.python_name, annotation(field.type, builtin_list=True), False)
+        for field in body
         if field.required
     ]
-    keywords += [f"{p.python_name}: {_parameter_hint(p)}" for p in query + headers if p.required]
+    keywords += [_parameter_argument(p) for p in others if p.required]
     keywords += [
-        f"{p.python_name}: {_parameter_hint(p)}"
-        for p in query + headers
-        if not p.required
-        and not (operation.page and p.python_name == operation.page.token_parameter)
+        _parameter_argument(p) for p in others if not p.required and p.python_name != token
     ]
     keywords += [
-        f"{field.python_name}: {_builtin_safe(field.type_hint)} | None = None"
-        for field in operation.body_fields
+        _argument(
+            field.python_name, annotation(optional(field.type), builtin_list=True), has_default=True
+        )
+        for field in body
         if not field.required
     ]
-    if operation.page:
-        keywords.append(f"{operation.page.token_parameter}: str | None = None")
+    if token:
+        keywords.append(_argument(token, "str | None", True))
     if operation.upload:
-        keywords.append("content_type: str | None = None")
+        keywords.append(_argument("content_type", "str | None", True))
+    return positional, keywords
+
+
+def _call(operation: Operation) -> dict[str, Any]:
+    """The arguments of the method's `Call(...)`, as literals and argument names."""
     token = operation.page.token_parameter if operation.page else None
-    query_items = [
-        f"{py_literal(p.wire_name)}: {'token' if p.python_name == token else p.python_name}"
-        for p in query
-    ]
-    header_items = [f"{py_literal(p.wire_name)}: {p.python_name}" for p in headers]
-    path_items = [
-        f"PathParameter({py_literal(p.wire_name)}, {p.python_name}"
-        + (", allow_reserved=True" if p.allow_reserved else "")
-        + ")"
-        for p in path
-    ]
-    body = None
-    if operation.body_fields:
-        body = (
-            "{"
-            + ", ".join(
-                f"{py_literal(f.python_name)}: {f.python_name}" for f in operation.body_fields
-            )
-            + "}"
-        )
-    if operation.upload:
-        returns = "Any"
-    elif operation.page:
-        returns = None
-    else:
-        returns = operation.response_schema or "None"
-    call_arguments = [py_literal(operation.http_method), py_literal(operation.path)]
-    if path_items:
-        call_arguments.append(f"path_parameters=({', '.join(path_items)},)")
-    if query_items:
-        call_arguments.append("query={" + ", ".join(query_items) + "}")
-    if header_items:
-        call_arguments.append("headers={" + ", ".join(header_items) + "}")
-    if body is not None:
-        call_arguments.append(f"body={body}")
-    if operation.body_schemas:
-        call_arguments.append(f"body_schemas={py_literal(tuple(operation.body_schemas))}")
-    if operation.response_schema and not operation.upload:
-        call_arguments.append(f"response_schema={py_literal(operation.response_schema)}")
-    if operation.stream is not None and operation.http_method == "POST":
+    located = {
+        location: [p for p in operation.parameters if p.location == location]
+        for location in ("path", "query", "header")
+    }
+    return {
+        "http_method": py_literal(operation.http_method),
+        "path": py_literal(operation.path),
+        "path_parameters": [
+            {
+                "wire": py_literal(p.wire_name),
+                "name": p.python_name,
+                "allow_reserved": p.allow_reserved,
+            }
+            for p in located["path"]
+        ],
+        "query": [
+            {
+                "wire": py_literal(p.wire_name),
+                "value": "token" if p.python_name == token else p.python_name,
+            }
+            for p in located["query"]
+        ],
+        "headers": [
+            {"wire": py_literal(p.wire_name), "value": p.python_name} for p in located["header"]
+        ],
+        "body": [
+            {"key": py_literal(field.python_name), "value": field.python_name}
+            for field in operation.body_fields
+        ],
+        "body_schemas": py_literal(tuple(operation.body_schemas))
+        if operation.body_schemas
+        else None,
+        "response_schema": (
+            py_literal(operation.response_schema)
+            if operation.response_schema and not operation.upload
+            else None
+        ),
         # a POST that can stream (`x-streaming`) generates: its plain answer can take minutes
-        call_arguments.append("generates=True")
+        "generates": operation.stream is not None and operation.http_method == "POST",
+    }
+
+
+def _pairs(items: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    return [(py_literal(key), py_literal(value)) for key, value in items]
+
+
+def _stream_spec_name(operation: Operation) -> str:
+    resource = operation.resource_path.replace(".", "_").upper()
+    return f"_STREAM_{resource}_{operation.method_name.upper()}"
+
+
+def _stream(operation: Operation) -> dict[str, Any] | None:
+    info = operation.stream
+    if info is None:
+        return None
+    return {
+        "spec_name": _stream_spec_name(operation),
+        "event": info.event_schema,
+        "event_schema": py_literal(info.event_schema),
+        "final_schema": py_literal(operation.response_schema),
+        "query": _pairs(info.query),
+        "body": _pairs(info.body),
+        "resume_template": py_literal(info.resume_template),
+        "resume_path_parameter": py_literal(info.resume_path_parameter),
+        "resume_query": _pairs(info.resume_query),
+        "resume_parameter": py_literal(info.resume_parameter),
+    }
+
+
+def _returns(operation: Operation) -> str | None:
+    if operation.upload:
+        return "Any"
+    if operation.page:
+        return None
+    return operation.response_schema or "None"
+
+
+def _method(operation: Operation) -> dict[str, Any]:
+    positional, keywords = _signature(operation)
     page = None
     if operation.page:
         page = {
             "page_type": operation.response_schema,
-            "item_type": operation.page.item_type,
+            "item_type": annotation(operation.page.item_type),
             "items_field": operation.page.items_field,
             "token": operation.page.token_parameter,
         }
-    stream = None
-    if operation.stream is not None:
-        info = operation.stream
-        stream = {
-            "spec_name": _stream_spec_name(operation),
-            "spec": (
-                f"StreamSpec(event_schema={py_literal(info.event_schema)}, "
-                f"final_schema={py_literal(operation.response_schema)}, "
-                f"query={dict(info.query)!r}, body={dict(info.body)!r}, "
-                f"resume_template={py_literal(info.resume_template)}, "
-                f"resume_path_parameter={py_literal(info.resume_path_parameter)}, "
-                f"resume_query={dict(info.resume_query)!r}, "
-                f"resume_parameter={py_literal(info.resume_parameter)})"
-            ),
-            "event": info.event_schema,
-        }
     return {
         "name": operation.method_name,
-        "stream": stream,
+        "stream": _stream(operation),
         "positional": positional,
         "keywords": keywords,
         "docstring": _method_docstring(operation),
-        "call": ", ".join(call_arguments),
-        "returns": returns,
+        "call": _call(operation),
+        "returns": _returns(operation),
         "page": page,
         "upload": operation.upload,
+    }
+
+
+def _wait(wait: WaitInfo) -> dict[str, Any]:
+    return {
+        "timeout": repr(wait.timeout),
+        "poll_interval": repr(wait.poll_interval),
+        "max_poll_interval": repr(wait.max_poll_interval),
+        "grace_period": repr(wait.grace_period),
+        "docstring": docstring(
+            "Poll until the resource reaches a terminal status, backing off between polls.\n\n"
+            + wait.description
+            + "\n\nA 403/404 within `grace_period` seconds is retried (a fresh resource may not "
+            "be visible yet); `WaitTimeoutError` is raised after `timeout` seconds. Polls back "
+            "off from `poll_interval` to `max_poll_interval`.",
+            "        ",
+        ),
+    }
+
+
+def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
+    """`resume()` (and `wait()` when `x-wait` says how) for the resource that reads streams back."""
+    reader = next((op for op in operations if op.resumes_streams and op.stream), None)
+    if reader is None or reader.stream is None:
+        return None
+    return {
+        "get_method": reader.method_name,
+        "id": next(p.python_name for p in reader.parameters if p.location == "path"),
+        "spec_name": _stream_spec_name(reader),
+        "event": reader.stream.event_schema,
+        "final": reader.response_schema,
+        "wait": _wait(reader.wait) if reader.wait else None,
     }
 
 
@@ -181,34 +240,6 @@ _VARIANTS = (
     },
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""
-
-
-def _stream_spec_name(operation: Operation) -> str:
-    resource = operation.resource_path.replace(".", "_").upper()
-    return f"_STREAM_{resource}_{operation.method_name.upper()}"
-
-
-def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
-    """`resume()` / `wait()` for the resource whose GET resumes streams, if this is it."""
-    waiter = next(
-        (
-            operation
-            for operation in operations
-            if operation.stream
-            and operation.http_method == "GET"
-            and operation.path == operation.stream.resume_template
-        ),
-        None,
-    )
-    if waiter is None or waiter.stream is None:
-        return None
-    return {
-        "get_method": waiter.method_name,
-        "id": next(p.python_name for p in waiter.parameters if p.location == "path"),
-        "spec_name": _stream_spec_name(waiter),
-        "event": waiter.stream.event_schema,
-        "final": waiter.response_schema,
-    }
 
 
 def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
@@ -240,39 +271,94 @@ def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
     return sorted(resources, key=lambda item: (-item["path"].count("."), item["path"]))
 
 
-def client_context(operations: tuple[Operation, ...], type_names: Iterable[str]) -> dict[str, Any]:
-    """Everything the client templates need."""
-    resources = _resources(operations)
-    known = set(type_names)
+def _type_names(operations: Iterable[Operation]) -> list[str]:
+    """The definitions of the types module that the methods' signatures name."""
     used: set[str] = set()
     for operation in operations:
-        text = " ".join(
-            [
-                operation.response_schema or "",
-                operation.page.item_type if operation.page else "",
-                operation.stream.event_schema if operation.stream else "",
-            ]
-            + [field.type_hint for field in operation.body_fields]
-        )
-        used |= {name for name in _NAME.findall(text) if name in known}
-    top = [resource for resource in resources if "." not in resource["path"]]
-    stream_specs = [
-        (method["stream"]["spec_name"], method["stream"]["spec"])
-        for resource in resources
-        for method in resource["methods"]
-        if method["stream"]
-    ]
+        used |= {name for name in (operation.response_schema,) if name}
+        if operation.page:
+            used |= names_in(operation.page.item_type)
+        if operation.stream:
+            used.add(operation.stream.event_schema)
+        for field in operation.body_fields:
+            used |= names_in(field.type)
+    return sorted(used)
+
+
+def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> dict[str, bool]:
+    """Which runtime names a resource module uses, so it imports exactly those."""
+    methods = [method for resource in resources for method in resource["methods"]]
+    helpers = any(resource["helpers"] for resource in resources)
     return {
-        "stream_specs": stream_specs,
-        "resources": resources,
+        "streams": any(method["stream"] for method in methods) or helpers,
+        "pages": any(method["page"] for method in methods),
+        "uploads": any(method["upload"] for method in methods),
+        "path_parameters": any(method["call"]["path_parameters"] for method in methods),
+        "builtins": any(
+            "builtins." in argument["annotation"]
+            for method in methods
+            for argument in method["keywords"]
+        ),
+        "literal": any(method["stream"] for method in methods)
+        or any(
+            "Literal[" in argument["annotation"]
+            for method in methods
+            for argument in method["keywords"]
+        ),
+        "children": any(resource["children"] for resource in resources),
+        "cast": helpers
+        or any(
+            method["stream"] or method["page"] or method["returns"] not in ("None", "Any")
+            for method in methods
+        ),
+        "types": bool(_type_names(operations)),
+    }
+
+
+_STREAMING_NOTE = (
+    " A streaming method adds the query parameters and body fields of its `x-streaming` only "
+    "when called with `stream=True`: a plain call sends no `stream` parameter (fact W94)."
+)
+
+
+def client_context(operations: tuple[Operation, ...]) -> dict[str, Any]:
+    """Everything the client and resource templates need: one module per top-level resource."""
+    resources = _resources(operations)
+    modules: list[dict[str, Any]] = []
+    for top in sorted({operation.resource[0] for operation in operations}):
+        members = [r for r in resources if r["path"].split(".")[0] == top]
+        own = [operation for operation in operations if operation.resource[0] == top]
+        modules.append(
+            {
+                "module": top,
+                "resources": members,
+                "stream_specs": [
+                    method["stream"]
+                    for resource in members
+                    for method in resource["methods"]
+                    if method["stream"]
+                ],
+                "type_imports": _type_names(own),
+                "imports": _imports(members, own),
+                "docstring": docstring(
+                    f"The `{top}` resource"
+                    + (" and its sub-resources" if len(members) > 1 else "")
+                    + ", sync and async side by side.\n\nReach them from `Client` / `AsyncClient`"
+                    + f" as `client.{top}`."
+                    + (_STREAMING_NOTE if any(op.stream for op in own) else "")
+                ),
+            }
+        )
+    return {
+        "resource_modules": modules,
         "variants": _VARIANTS,
-        "type_imports": sorted(used),
         "top_level": [
             {
-                "name": resource["path"],
-                "class_name": resource["name"],
-                "async_class_name": "Async" + resource["name"],
+                "module": module["module"],
+                "name": module["module"],
+                "class_name": module["resources"][-1]["name"],
+                "async_class_name": "Async" + module["resources"][-1]["name"],
             }
-            for resource in sorted(top, key=lambda item: item["path"])
+            for module in modules
         ],
     }

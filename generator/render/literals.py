@@ -10,11 +10,14 @@ LINE_LENGTH = 100
 
 
 def py_literal(value: object) -> str:
-    """A Python literal for a str, bool, int, None or tuple of those."""
-    if isinstance(value, tuple):
+    """A Python literal for a str, bool, int, float, None, or a tuple, list or string-keyed dict
+    of those (lists become tuples: generated constants are immutable)."""
+    if isinstance(value, tuple | list):
         inner = ", ".join(py_literal(item) for item in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return "{" + ", ".join(f"{key!r}: {py_literal(item)}" for key, item in value.items()) + "}"
+    if value is None or isinstance(value, bool | int | float | str):
         return repr(value)
     raise TypeError(f"no literal for {type(value).__name__}")
 

@@ -1,49 +1,54 @@
 """Template context for the generated types module: every annotation and default as text.
 
-The templates in `templates/models/` receive ready-made strings — field annotations, default
-expressions, docstrings, the union branch tables — and only arrange them. Definitions come in a
-stable order (see `_ordered`): enums and models by name, so a change to one schema stays local
-in the diff; forward references are quoted and resolved when the models are first used.
+The templates in `templates/models/` receive data — annotations (from `annotations.py`),
+literals, docstrings, each union's branch table — and lay out the Python around them.
+Definitions come in a stable order (see `_ordered`): enums and models by name, so a change to
+one schema stays local in the diff; forward references are quoted and resolved when the models
+are first used.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir.model import EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
-from generator.ir.schemas import UNKNOWN_TAG, TypeModel
+from generator.ir.model import (
+    EnumDef,
+    FieldDef,
+    ModelDef,
+    TypeAliasDef,
+    TypeModel,
+    UnionDef,
+    UnionMember,
+)
+from generator.ir.types import names_in
+from generator.ir.unions import UNKNOWN_TAG
+from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 
 __all__ = ["types_context"]
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-
-def _annotation(field: FieldDef, before: Callable[[str], bool]) -> str:
-    """The field's annotation, quoted when it names something not defined before its model."""
-    if not all(before(name) for name in _names_in(field.type_hint)):
-        return py_literal(field.type_hint)
-    return field.type_hint
-
-
-def _field_line(field: FieldDef, before: Callable[[str], bool] = lambda name: True) -> str:
-    hint = _annotation(field, before)
-    arguments = []
-    if field.wire_name != field.python_name and not field.excluded:
-        arguments.append(f"validation_alias={field.wire_name!r}")
-        arguments.append(f"serialization_alias={field.wire_name!r}")
-    if field.excluded:
-        arguments.append("exclude=True")
-    if arguments:
-        if field.default is not None:
-            arguments.insert(0, f"default={field.default}")
-        return f"{field.python_name}: {hint} = Field({', '.join(arguments)})"
-    if field.default is not None:
-        return f"{field.python_name}: {hint} = {field.default}"
-    return f"{field.python_name}: {hint}"
+def _field(field: FieldDef, before: Callable[[str], bool]) -> dict[str, Any]:
+    """A field's line as data: annotation (quoted when it names something defined at or after
+    its model), default, wire alias and whether it is left out of the wire form."""
+    text = annotation(field.type)
+    if not all(before(name) for name in names_in(field.type)):
+        text = py_literal(text)
+    if field.constant is not None:
+        default: str | None = py_literal(field.constant)
+    else:
+        default = None if field.required else "None"
+    renamed = field.wire_name != field.python_name and not field.excluded
+    return {
+        "name": field.python_name,
+        "annotation": text,
+        "default": default,
+        "alias": py_literal(field.wire_name) if renamed else None,
+        "excluded": field.excluded,
+        "docstring": docstring(field.description, "    ") if field.description else None,
+    }
 
 
 def _model(
@@ -56,7 +61,7 @@ def _model(
     def before(name: str) -> bool:  # names that are no definition (str, Literal) are fine
         return (positions or {}).get(name, -1) < at
 
-    constants = tuple(field.python_name for field in model.fields if field.wire_constant)
+    constants = tuple(field.python_name for field in model.fields if field.constant is not None)
     base = "UnknownVariant" if model.unknown_variant else "ApiModel"
     mixin = (mixins or {}).get(model.name)
     return {
@@ -64,13 +69,7 @@ def _model(
         "base": f"{mixin.rsplit('.', 1)[1]}, {base}" if mixin else base,
         "docstring": docstring(model.description or f"The `{model.name}` object.", "    "),
         "constants": py_literal(constants) if constants else None,
-        "fields": [
-            {
-                "line": _field_line(field, before),
-                "docstring": docstring(field.description, "    ") if field.description else None,
-            }
-            for field in model.fields
-        ],
+        "fields": [_field(field, before) for field in model.fields],
         "flatten": [
             {
                 "method": f"_flatten_{flatten.field}",
@@ -91,7 +90,7 @@ def _model(
 def _enum(enum: EnumDef) -> dict[str, Any]:
     return {
         "name": enum.name,
-        "literal": "Literal[" + ", ".join(repr(value) for value in enum.values) + "]",
+        "values": [py_literal(value) for value in enum.values],
         "docstring": docstring(
             (enum.description + "\n\n" if enum.description else "")
             + "Known values: "
@@ -102,31 +101,32 @@ def _enum(enum: EnumDef) -> dict[str, Any]:
             f"Legacy spellings of `{enum.name}` accepted on parse and normalized to the current "
             f"values."
         ),
-        "aliases": (
-            "{" + ", ".join(f"{legacy!r}: {current!r}" for legacy, current in enum.aliases) + "}"
-            if enum.aliases
-            else None
-        ),
+        "aliases": [(py_literal(legacy), py_literal(current)) for legacy, current in enum.aliases],
     }
 
 
+def _member_tag(member: UnionMember) -> str:
+    """The pydantic tag: the constant tag value, else the (unique) annotation of the member."""
+    return member.tag if member.tag is not None else annotation(member.type)
+
+
 def _union(union: UnionDef) -> dict[str, Any]:
-    branches = ", ".join(
-        f"({member.tag!r}, frozenset({py_literal(member.kinds)}), "
-        f"frozenset({py_literal(member.tag_values)}))"
-        for member in union.members
-    )
     return {
         "name": union.name,
         "members": [
-            {"type_hint": member.type_hint, "tag": repr(member.tag)} for member in union.members
+            {
+                "annotation": annotation(member.type),
+                "tag": py_literal(_member_tag(member)),
+                "kinds": py_literal(member.kinds),
+                "tag_values": py_literal(member.tag_values),
+            }
+            for member in union.members
         ],
-        "discriminator": (
-            f"json_union([{branches}], {union.tag_property!r}, "
-            f"{UNKNOWN_TAG if union.unknown else None!r})"
-        ),
+        "tag_property": py_literal(union.tag_property),
+        "unknown_tag": py_literal(UNKNOWN_TAG if union.unknown else None),
         "docstring": docstring(
-            union.description or f"One of: {', '.join(m.type_hint for m in union.members)}."
+            union.description
+            or f"One of: {', '.join(annotation(member.type) for member in union.members)}."
         ),
     }
 
@@ -134,13 +134,9 @@ def _union(union: UnionDef) -> dict[str, Any]:
 def _alias(alias: TypeAliasDef) -> dict[str, Any]:
     return {
         "name": alias.name,
-        "type_hint": alias.type_hint,
-        "docstring": docstring(alias.description or f"`{alias.type_hint}`."),
+        "annotation": annotation(alias.type),
+        "docstring": docstring(alias.description or f"`{annotation(alias.type)}`."),
     }
-
-
-def _names_in(text: str) -> set[str]:
-    return {name.removesuffix("Aliases") for name in _NAME.findall(text)}
 
 
 def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
@@ -157,10 +153,10 @@ def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
     ordered += [("model", model) for model in sorted(types.models, key=_key)]
     later: dict[str, tuple[str, Any, set[str]]] = {}
     for union in types.unions:
-        names = set().union(*(_names_in(member.type_hint) for member in union.members))
+        names = set().union(*(names_in(member.type) for member in union.members))
         later[union.name] = ("union", union, names)
     for alias in types.aliases:
-        later[alias.name] = ("alias", alias, _names_in(alias.type_hint))
+        later[alias.name] = ("alias", alias, set(names_in(alias.type)))
     done: set[str] = set()
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
@@ -210,12 +206,7 @@ def types_context(
         "alias": _alias,
     }
     definitions = [{"kind": kind, **render[kind](item)} for kind, item in ordered]
-    names = sorted(
-        [enum.name for enum in types.enums]
-        + [model.name for model in types.models]
-        + [union.name for union in types.unions]
-        + [alias.name for alias in types.aliases]
-    )
+    names = list(types.names())
     imports = sorted({tuple(value.rsplit(".", 1)) for value in mixins.values()})
     return {
         "mixin_imports": [{"module": module, "name": name} for module, name in imports],

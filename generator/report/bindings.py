@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
 from generator.errors import BadInputError
+from generator.ir.model import Api
 from generator.load.documents import JsonValue
 
 __all__ = [
@@ -145,8 +146,9 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
     return version, Surface(enums, fields, frozenset(variants), frozenset(operations))
 
 
-def spec_surface(type_model: Any, api: Any) -> Surface:
+def spec_surface(api: Api) -> Surface:
     """The same surface from the generator's IR of a patched spec."""
+    type_model = api.types
     enums = {enum.name: frozenset(str(value) for value in enum.values) for enum in type_model.enums}
     fields = {
         model.name: frozenset(field.wire_name for field in model.fields if not field.excluded)
@@ -154,21 +156,15 @@ def spec_surface(type_model: Any, api: Any) -> Surface:
         if not model.unknown_variant
     }
     variants = {
-        _tag_value(field.type_hint)
+        field.constant
         for model in type_model.models
         for field in model.fields
-        if field.wire_constant and field.wire_name in _TAG_FIELDS
+        if field.constant is not None and field.wire_name in _TAG_FIELDS
     }
     operations = {
         f"{operation.resource[-1]}.{operation.method_name}" for operation in api.operations
     }
     return Surface(enums, fields, frozenset(variants), frozenset(operations))
-
-
-def _tag_value(type_hint: str) -> str:
-    """The value of a one-value `Literal['x']` hint."""
-    inner = type_hint.removeprefix("Literal[").removesuffix("]")
-    return inner.strip("'\"")
 
 
 def parse_not_encoded(

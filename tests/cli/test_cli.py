@@ -35,13 +35,13 @@ def test_check_passes_on_the_committed_tree(
 def test_check_fails_with_a_diff_after_any_byte_changes(
     scratch_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = scratch_project / "generated/gemini_interactions/_operations.py"
+    target = scratch_project / "generated/gemini_interactions/rules.py"
     data = bytearray(target.read_bytes())
     data[200] = ord("#") if data[200] != ord("#") else ord("!")
     target.write_bytes(bytes(data))
     code, out, err = run(scratch_project, "check", capsys=capsys)
     assert code == 1
-    assert "--- a/gemini_interactions/_operations.py" in out
+    assert "--- a/gemini_interactions/rules.py" in out
     assert "make generate" in err
 
 
@@ -157,19 +157,17 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], object], int, str]] = {
         "the target selects nothing",
     ),
     "template-undefined": (
-        lambda p: (p / "templates/package/_operations.py.jinja").write_text(
-            "{{ no_such_value }}\n"
-        ),
+        lambda p: (p / "templates/package/rules.py.jinja").write_text("{{ no_such_value }}\n"),
         2,
-        "templates/package/_operations.py.jinja: the template uses an undefined value",
+        "templates/package/rules.py.jinja: the template uses an undefined value",
     ),
     "template-syntax": (
-        lambda p: (p / "templates/package/_operations.py.jinja").write_text("{% for %}\n"),
+        lambda p: (p / "templates/package/rules.py.jinja").write_text("{% for %}\n"),
         2,
-        "templates/package/_operations.py.jinja:1: template syntax error",
+        "templates/package/rules.py.jinja:1: template syntax error",
     ),
     "template-invalid-python": (
-        lambda p: (p / "templates/package/_operations.py.jinja").write_text("def broken(:\n"),
+        lambda p: (p / "templates/package/rules.py.jinja").write_text("def broken(:\n"),
         2,
         "ruff could not format the rendered output",
     ),

@@ -88,7 +88,7 @@ def test_an_unexpected_failure_is_one_paragraph_not_a_traceback(
         raise KeyError("surprise")
 
     monkeypatch.delenv("INTERACTIONS_CODEGEN_DEBUG", raising=False)
-    monkeypatch.setattr(generator.pipeline, "build_types", broken)
+    monkeypatch.setattr(generator.pipeline, "build_api", broken)
     code, _, err = run(scratch_project, "generate", capsys=capsys)
     assert code == 2 and err.startswith("error: internal error KeyError") and err.count("\n") == 1
     assert "Traceback" not in err

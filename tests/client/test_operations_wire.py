@@ -14,10 +14,12 @@ from urllib.parse import quote
 
 import gemini_interactions as gi
 import pytest
-from gemini_interactions import OPERATIONS, Client, OperationSpec, SyncPager
+from gemini_interactions import Client, SyncPager
 
+from generator.ir.model import Operation
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.operation_table import OPERATIONS, path_parameters, query_parameters
 
 
 def minimal(spec: dict[str, Any], schema: Any) -> Any:
@@ -61,9 +63,9 @@ def argument_for(annotation: str) -> Any:
     return {}
 
 
-def resolve(client: Client, spec: OperationSpec) -> Any:
+def resolve(client: Client, spec: Operation) -> Any:
     target: Any = client
-    for part in spec.resource.split("."):
+    for part in spec.resource:
         target = getattr(target, part)
     return getattr(target, spec.method_name)
 
@@ -96,7 +98,7 @@ def test_operation_on_the_wire(
     signature = inspect.signature(method)
     arguments: dict[str, Any] = {}
     expected_path = spec.path.replace("{api_version}", "v1beta")
-    for path_parameter in spec.path_parameters():
+    for path_parameter in path_parameters(spec):
         name = path_parameter.python_name
         value = "dir/file one.txt" if name == "path" else f"{name}-1"
         arguments[path_parameter.python_name] = value
@@ -121,7 +123,7 @@ def test_operation_on_the_wire(
     optional_query = next(
         (
             p
-            for p in spec.query_parameters()
+            for p in query_parameters(spec)
             if p.python_name in signature.parameters and not p.required
         ),
         None,

@@ -26,10 +26,11 @@ from typing import Any
 import gemini_interactions as gi
 import httpx
 import pytest
-from gemini_interactions import OPERATIONS, Client, SyncPager
+from gemini_interactions import Client, SyncPager
 
 from tests.client.test_operations_wire import UNION_BODIES, argument_for, minimal, resolve
 from tests.conftest import PROJECT_ROOT
+from tests.operation_table import OPERATIONS, path_parameters, request_schema
 
 PRISM = PROJECT_ROOT / "node_modules" / ".bin" / "prism"
 
@@ -97,11 +98,9 @@ def test_prism_accepts_every_request_and_we_parse_its_answer(
     spec = OPERATIONS[key]
     method = resolve(client, spec)
     signature = inspect.signature(method)
-    arguments: dict[str, Any] = {
-        p.python_name: f"{p.python_name}-1" for p in spec.path_parameters()
-    }
+    arguments: dict[str, Any] = {p.python_name: f"{p.python_name}-1" for p in path_parameters(spec)}
     arguments.update(UNION_BODIES.get(key, {}))
-    body_schema = patched_spec["components"]["schemas"].get(spec.request_schema or "", {})
+    body_schema = patched_spec["components"]["schemas"].get(request_schema(spec) or "", {})
     if key not in UNION_BODIES and body_schema.get("oneOf"):
         arguments.update(minimal(patched_spec, body_schema["oneOf"][0]))
     arguments.update(COMMON_OPTIONAL.get(key, {}))

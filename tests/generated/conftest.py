@@ -14,7 +14,7 @@ from tests.conftest import PROJECT_ROOT
 
 
 @cache
-def _patched(target: str) -> dict[str, Any]:
+def patched_target(target: str) -> dict[str, Any]:
     config = load_project_config(PROJECT_ROOT)
     inputs = read_inputs(config, config.target(target), Fetcher(PROJECT_ROOT, download=None))
     patched = patch_spec(inputs).patched
@@ -25,4 +25,4 @@ def _patched(target: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def patched_spec() -> dict[str, Any]:
     """The current target's patched, normalized spec (what generated/ was built from)."""
-    return _patched("current")
+    return patched_target("current")

@@ -119,9 +119,9 @@ def test_generated_payloads_round_trip(name: str, patched_spec: dict[str, Any]) 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_any_schema_round_trips(data: st.DataObject) -> None:
-    from tests.generated.conftest import _patched
+    from tests.generated.conftest import patched_target
 
-    spec = _patched("current")
+    spec = patched_target("current")
     name = data.draw(st.sampled_from(sorted(spec["components"]["schemas"])))
     payload = data.draw(SchemaJson(spec).for_name(name))
     adapter = _adapter(name)

@@ -11,11 +11,8 @@ import httpx
 
 from ._api_client import AsyncAPIClient, SyncAPIClient
 from ._client_base import AsyncTransport, ClientCore, SyncTransport
-from ._resources import (
-    AsyncThingsResource,
-    ThingsResource,
-)
 from ._retry import RetryPolicy
+from .resources.things import AsyncThingsResource, ThingsResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]
 

@@ -1,0 +1,40 @@
+"""The intermediate model of the whole API, built once from a normalized spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import BadInputError
+from generator.ir.model import Api
+from generator.ir.operations import build_operations
+from generator.ir.rules import build_rules
+from generator.ir.schemas import build_types
+from generator.ir.spec_view import SpecView
+from generator.load.documents import JsonValue
+
+__all__ = ["build_api"]
+
+
+def build_api(spec: JsonValue, api_revision: str | None) -> Api:
+    """Types, operations and request rules of `spec`, checked against the target's revision."""
+    view = SpecView(spec)
+    raw_revision = view.extension.get("x-api-revision")
+    revision: dict[str, Any] = raw_revision if isinstance(raw_revision, dict) else {}
+    if revision and api_revision and revision.get("value") != api_revision:
+        raise BadInputError(
+            f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
+            f"{api_revision!r} (codegen.yaml); make them agree."
+        )
+    types = build_types(view)
+    return Api(
+        title=str(view.info.get("title", "")),
+        spec_version=str(view.info.get("version", "")),
+        base_url=view.base_url,
+        api_revision=api_revision,
+        revision_exempt_prefixes=tuple(
+            str(prefix) for prefix in revision.get("exempt_path_prefixes") or ()
+        ),
+        operations=build_operations(view, types),
+        types=types,
+        rules=build_rules(view),
+    )
