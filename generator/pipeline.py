@@ -14,7 +14,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator import __version__
 from generator.errors import BadInputError
@@ -29,7 +28,7 @@ from generator.render.format import format_files
 from generator.render.package import RenderInputs, render
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.report.overlays import ReportInputs, render_report
-from generator.report.surface import api_surface, describe_changes
+from generator.report.surface import describe_changes, ir_surface
 
 __all__ = [
     "MANIFEST_FILE",
@@ -196,8 +195,12 @@ def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
 
 
-def overlay_report(inputs: Inputs, patch: PatchResult) -> str:
-    """Render the overlay report for one run, checking every citation on the way."""
+def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -> str:
+    """Render the overlay report for one run, checking every citation on the way.
+
+    "What changes for a client" compares the intermediate model built from the published spec
+    with the one built from the patched spec (`api`, built here when not given).
+    """
     facts = read_facts(inputs)
     check_citations(facts, patch.actions)
     other_actions: list[ActionResult] = []
@@ -210,7 +213,8 @@ def overlay_report(inputs: Inputs, patch: PatchResult) -> str:
             for a in document.actions
         )
     upstream, _ = normalize_spec(patch.spec)
-    changes = describe_changes(api_surface(upstream), api_surface(patch.patched))
+    patched_api = api or build_api(patch.patched, inputs.target.api_revision)
+    changes = describe_changes(ir_surface(build_api(upstream, None)), ir_surface(patched_api))
     return render_report(
         ReportInputs(
             target=inputs.target.name,
@@ -222,24 +226,8 @@ def overlay_report(inputs: Inputs, patch: PatchResult) -> str:
             client_changes=tuple(changes),
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
-            rules=_request_rules(patch.patched),
+            rules=patched_api.rules,
         )
-    )
-
-
-def _request_rules(spec: JsonValue) -> tuple[tuple[str, dict[str, Any]], ...]:
-    """Every `x-requires` rule of a patched spec, by schema name."""
-    schemas = (
-        ((spec or {}).get("components") or {}).get("schemas") or {}
-        if isinstance(spec, dict)
-        else {}
-    )
-    return tuple(
-        (name, rule)
-        for name in sorted(schemas)
-        if isinstance(schemas[name], dict)
-        for rule in schemas[name].get("x-requires") or []
-        if isinstance(rule, dict)
     )
 
 
@@ -298,7 +286,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         inputs.generator_version,
         inputs.target.model_mixins,
     )
-    rendered[REPORT_FILE] = overlay_report(inputs, patch)
+    rendered[REPORT_FILE] = overlay_report(inputs, patch, api)
     formatted = format_files(rendered)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)

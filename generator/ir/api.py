@@ -37,4 +37,8 @@ def build_api(spec: JsonValue, api_revision: str | None) -> Api:
         operations=build_operations(view, types),
         types=types,
         rules=build_rules(view),
+        annotations=(
+            *sorted(view.extension.items()),
+            ("security", (view.document.get("components") or {}).get("securitySchemes")),
+        ),
     )

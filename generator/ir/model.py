@@ -44,6 +44,7 @@ class EnumDef:
     aliases: tuple[tuple[str, str], ...]
     description: str
     source: str
+    annotations: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class FieldDef:
     constant: str | None = None
     base64: bool = False
     excluded: bool = False
+    annotations: tuple[tuple[str, Any], ...] = ()
+    """The overlays' annotations on the property (`x-inherited`, `x-flatten`...), as given."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class ModelDef:
     byte_offsets: tuple[str, str] | None
     source: str
     unknown_variant: bool = False
+    annotations: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class UnionDef:
     tag_property: str | None
     unknown: str | None
     source: str
+    annotations: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class TypeAliasDef:
     type: TypeExpr
     description: str
     source: str
+    annotations: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,7 @@ class Operation:
     stream: StreamInfo | None = None
     resumes_streams: bool = False
     wait: WaitInfo | None = None
+    annotations: tuple[tuple[str, Any], ...] = ()
 
     @property
     def resource_path(self) -> str:
@@ -280,3 +287,5 @@ class Api:
     operations: tuple[Operation, ...]
     types: TypeModel
     rules: RequestRules
+    annotations: tuple[tuple[str, Any], ...] = ()
+    """Document-level `x-` annotations and the security schemes, for the report."""

@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import BadInputError
 from generator.ir.model import FieldDef, FlattenDef, ModelDef
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of, escape
+from generator.ir.spec_view import description_of, extensions_of
 from generator.ir.types import STR, LiteralOf, Named, TypeExpr, UnionOf, optional, required
+from generator.load.documents import escape_token
 
 if TYPE_CHECKING:
     from generator.ir.schemas import SchemaBuilder
@@ -44,7 +46,9 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
             python = f"{python}_"
         used.add(python)
         context = f"{name}{pascal_case(wire) or 'Field'}"
-        type_ = builder.type_of(properties[wire], context, f"{source}/properties/{escape(wire)}")
+        type_ = builder.type_of(
+            properties[wire], context, f"{source}/properties/{escape_token(wire)}"
+        )
         fields.append(_field(python, wire, type_, wire in required_wire, properties[wire]))
     flatten = [
         _flatten(builder, name, field, fields, used, source)
@@ -58,6 +62,7 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         flatten=tuple(flatten),
         byte_offsets=_byte_offsets(schema, used, source),
         source=source,
+        annotations=extensions_of(schema),
     )
 
 
@@ -101,14 +106,25 @@ def _field(python: str, wire: str, type_: TypeExpr, is_required: bool, prop: Any
         part for part in (description_of(prop), " ".join(_notes(prop))) if part
     )
     constant = type_.values[0] if isinstance(type_, LiteralOf) and len(type_.values) == 1 else None
+    annotations = extensions_of(prop)
     if constant is not None and (is_required or wire in TAG_PROPERTIES):
-        return FieldDef(python, wire, type_, is_required, description, constant=constant)
+        return FieldDef(
+            python,
+            wire,
+            type_,
+            is_required,
+            description,
+            constant=constant,
+            annotations=annotations,
+        )
     if constant is not None:
         type_ = UnionOf((type_, STR))  # a one-value enum that is not a tag stays open
     base64 = isinstance(prop, dict) and prop.get("format") == "byte"
     if not is_required:
         type_ = optional(type_)
-    return FieldDef(python, wire, type_, is_required, description, base64=base64)
+    return FieldDef(
+        python, wire, type_, is_required, description, base64=base64, annotations=annotations
+    )
 
 
 def _flatten(
@@ -146,9 +162,7 @@ def _flatten(
         )
     if field.required:  # optional in Python so users can construct flat
         position = fields.index(field)
-        fields[position] = FieldDef(
-            field.python_name, field.wire_name, optional(field.type), False, field.description
-        )
+        fields[position] = dataclasses.replace(field, type=optional(field.type), required=False)
     return FlattenDef(
         field=field.python_name, wire_field=field.wire_name, model=nested.name, pairs=tuple(pairs)
     )

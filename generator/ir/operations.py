@@ -31,7 +31,7 @@ from generator.ir.model import (
     WaitInfo,
 )
 from generator.ir.naming import safe_identifier, snake_case
-from generator.ir.spec_view import OperationNode, SpecView
+from generator.ir.spec_view import OperationNode, SpecView, extensions_of
 from generator.ir.types import (
     BOOL,
     FLOAT,
@@ -327,6 +327,7 @@ def _operation(
         stream=_stream(view, operation, streaming, resume) if streaming else None,
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
+        annotations=extensions_of(operation.node),
     )
 
 

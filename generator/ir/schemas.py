@@ -25,7 +25,7 @@ from generator.errors import BadInputError
 from generator.ir import objects, unions
 from generator.ir.model import EnumDef, ModelDef, TypeAliasDef, TypeModel, UnionDef
 from generator.ir.naming import class_name
-from generator.ir.spec_view import SpecView, description_of
+from generator.ir.spec_view import SpecView, description_of, extensions_of
 from generator.ir.types import (
     ANY,
     INT64_STRING,
@@ -107,14 +107,16 @@ class SchemaBuilder:
             if "properties" not in schema and isinstance(extra, dict):
                 value = self.type_of(extra, f"{python}Value", source)
                 self.aliases[python] = TypeAliasDef(
-                    python, MapOf(value), description_of(schema), source
+                    python, MapOf(value), description_of(schema), source, extensions_of(schema)
                 )
                 self.kinds[python] = ("object",)
             else:
                 objects.build_model(self, python, schema, source)
         else:
             type_ = self.type_of(schema, f"{python}Item", source)
-            self.aliases[python] = TypeAliasDef(python, type_, description_of(schema), source)
+            self.aliases[python] = TypeAliasDef(
+                python, type_, description_of(schema), source, extensions_of(schema)
+            )
             self.kinds[python] = self.kinds_of(schema)
 
     # -- types --------------------------------------------------------------------------------
@@ -212,6 +214,7 @@ class SchemaBuilder:
             aliases=tuple(sorted((str(k), str(v)) for k, v in aliases.items())),
             description=description_of(schema),
             source=source,
+            annotations=extensions_of(schema),
         )
         self.kinds[name] = ("string",)
         self.enum_types[name] = EnumRef(name, aliased=bool(aliases))

@@ -1,8 +1,8 @@
 """The one reader of the raw (normalized) OpenAPI document.
 
 Every builder of the intermediate model asks this view for schemas, operations and parameters;
-`$ref` resolution and RFC 6901 escaping are written here once. A spec the view cannot interpret
-is reported naming the JSON Pointer of the node.
+`$ref` resolution is written here once (JSON Pointer escaping lives in `load.documents`). A spec
+the view cannot interpret is reported naming the JSON Pointer of the node.
 """
 
 from __future__ import annotations
@@ -12,21 +12,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.load.documents import JsonValue
+from generator.load.documents import JsonValue, json_pointer, unescape_token
 
-__all__ = ["HTTP_METHODS", "OperationNode", "SpecView", "description_of", "escape", "pointer"]
+__all__ = [
+    "HTTP_METHODS",
+    "PROJECT_EXTENSIONS",
+    "OperationNode",
+    "SpecView",
+    "description_of",
+    "extensions_of",
+]
 
 HTTP_METHODS = ("delete", "get", "patch", "post", "put")
 _SCHEMA_PREFIX = "#/components/schemas/"
+PROJECT_EXTENSIONS = (
+    "x-flatten",
+    "x-wire-aliases",
+    "x-byte-offsets",
+    "x-vertex-only",
+    "x-inherited",
+    "x-requires",
+    "x-correlates-with",
+    "x-observed-no-op",
+    "x-streaming",
+    "x-wait",
+    "x-upload",
+)
+"""The overlays' `x-` annotations that change what a client does (see overlays/README.md)."""
 
 
-def escape(token: str) -> str:
-    """One reference token of a JSON Pointer (RFC 6901: `~` → `~0`, `/` → `~1`)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
+def extensions_of(node: Any) -> tuple[tuple[str, Any], ...]:
+    """The project annotations on `node`, as (key, value) pairs in `PROJECT_EXTENSIONS` order."""
+    if not isinstance(node, dict):
+        return ()
+    return tuple((key, node[key]) for key in PROJECT_EXTENSIONS if key in node)
 
 
 def description_of(node: Any) -> str:
@@ -34,11 +53,6 @@ def description_of(node: Any) -> str:
     if isinstance(node, dict) and isinstance(node.get("description"), str):
         return str(node["description"]).strip()
     return ""
-
-
-def pointer(*tokens: str | int) -> str:
-    """The JSON Pointer made of `tokens`, each escaped."""
-    return "".join(f"/{escape(str(token))}" for token in tokens)
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,7 @@ class OperationNode:
     @property
     def where(self) -> str:
         """The operation's JSON Pointer, for error messages."""
-        return pointer("paths", self.path, self.method)
+        return json_pointer("paths", self.path, self.method)
 
 
 class SpecView:
@@ -77,7 +91,7 @@ class SpecView:
             seen.add(ref)
             current: Any = self.document
             for token in ref[2:].split("/"):
-                token = _unescape(token)
+                token = unescape_token(token)
                 if not isinstance(current, dict) or token not in current:
                     raise BadInputError(f"spec {where}: $ref {ref!r} points at nothing.")
                 current = current[token]
@@ -91,7 +105,7 @@ class SpecView:
         ref = node["$ref"]
         if not isinstance(ref, str) or not ref.startswith(_SCHEMA_PREFIX):
             raise BadInputError(f"spec {where}: unsupported $ref {ref!r}.")
-        name = _unescape(ref[len(_SCHEMA_PREFIX) :])
+        name = unescape_token(ref[len(_SCHEMA_PREFIX) :])
         if name not in self.schemas:
             raise BadInputError(f"spec {where}: $ref {ref!r} points at nothing.")
         return name
@@ -103,7 +117,7 @@ class SpecView:
 
     def schema_pointer(self, name: str) -> str:
         """The JSON Pointer of component schema `name`."""
-        return pointer("components", "schemas", name)
+        return json_pointer("components", "schemas", name)
 
     def union_members(self, node: Any, where: str) -> tuple[str, ...]:
         """The component names of a `$ref` or of a `oneOf`/`anyOf` of `$ref`s, sorted."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.ir.model import FieldDef, ModelDef, UnionDef, UnionMember
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of
+from generator.ir.spec_view import description_of, extensions_of
 from generator.ir.types import STR, ListOf, Named, optional, required
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ def build_union(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         tag_property=tag_property,
         unknown=unknown,
         source=source,
+        annotations=extensions_of(schema),
     )
     builder.kinds[name] = tuple(sorted({kind for member in tagged for kind in member.kinds}))
     builder.tags[name] = tuple(sorted({tag for member in tagged for tag in member.tag_values}))

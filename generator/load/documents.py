@@ -15,7 +15,16 @@ import yaml
 
 from generator.errors import BadInputError
 
-__all__ = ["JsonValue", "canonical_json", "parse_document", "parse_json", "parse_yaml"]
+__all__ = [
+    "JsonValue",
+    "canonical_json",
+    "escape_token",
+    "json_pointer",
+    "parse_document",
+    "parse_json",
+    "parse_yaml",
+    "unescape_token",
+]
 
 JsonValue = Any
 """A value made only of dict, list, str, int, float, bool and None."""
@@ -130,3 +139,18 @@ def canonical_json(value: JsonValue) -> bytes:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
+
+
+def escape_token(token: str | int) -> str:
+    """One reference token of an RFC 6901 JSON Pointer (`~` → `~0`, `/` → `~1`)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    """The name an escaped JSON Pointer token stands for."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def json_pointer(*tokens: str | int) -> str:
+    """The JSON Pointer made of `tokens` (names and indices from the root), each escaped."""
+    return "".join(f"/{escape_token(token)}" for token in tokens)

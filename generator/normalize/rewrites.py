@@ -22,7 +22,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from generator.load.documents import JsonValue
+from generator.load.documents import JsonValue, escape_token
 
 __all__ = ["NormalizationReport", "UnionDecision", "normalize_spec"]
 
@@ -53,10 +53,6 @@ class NormalizationReport:
     int64_examples_added: tuple[str, ...]
     required_tags_added: tuple[str, ...]
     unions: tuple[UnionDecision, ...]
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 class _Normalizer:
@@ -95,25 +91,25 @@ class _Normalizer:
             children = node.get(keyword)
             if isinstance(children, dict):
                 for name, child in sorted(children.items()):
-                    self.schema(child, f"{pointer}/{keyword}/{_escape(name)}")
+                    self.schema(child, f"{pointer}/{keyword}/{escape_token(name)}")
         for keyword in _SCHEMA_SINGLE:
             self.schema(node.get(keyword), f"{pointer}/{keyword}")
 
     def walk_document(self) -> None:
         components = self.spec.get("components") or {}
         for name, schema in sorted((components.get("schemas") or {}).items()):
-            self.schema(schema, f"/components/schemas/{_escape(name)}")
+            self.schema(schema, f"/components/schemas/{escape_token(name)}")
         for name, parameter in sorted((components.get("parameters") or {}).items()):
             if isinstance(parameter, dict):
                 self.schema(
-                    parameter.get("schema"), f"/components/parameters/{_escape(name)}/schema"
+                    parameter.get("schema"), f"/components/parameters/{escape_token(name)}/schema"
                 )
         for path, item in sorted((self.spec.get("paths") or {}).items()):
             if not isinstance(item, dict):
                 continue
             for method, operation in sorted(item.items()):
                 if isinstance(operation, dict):
-                    self._operation(operation, f"/paths/{_escape(path)}/{method}")
+                    self._operation(operation, f"/paths/{escape_token(path)}/{method}")
 
     def _operation(self, operation: dict[str, Any], pointer: str) -> None:
         for index, parameter in enumerate(operation.get("parameters") or []):
@@ -121,14 +117,15 @@ class _Normalizer:
                 self.schema(parameter.get("schema"), f"{pointer}/parameters/{index}/schema")
         bodies = [("requestBody", operation.get("requestBody"))]
         for code, response in sorted((operation.get("responses") or {}).items()):
-            bodies.append((f"responses/{_escape(str(code))}", response))
+            bodies.append((f"responses/{escape_token(str(code))}", response))
         for where, body in bodies:
             if not isinstance(body, dict):
                 continue
             for media, content in sorted((body.get("content") or {}).items()):
                 if isinstance(content, dict):
                     self.schema(
-                        content.get("schema"), f"{pointer}/{where}/content/{_escape(media)}/schema"
+                        content.get("schema"),
+                        f"{pointer}/{where}/content/{escape_token(media)}/schema",
                     )
 
     def _target(self, ref: str) -> tuple[str, dict[str, Any]] | None:
@@ -175,7 +172,9 @@ class _Normalizer:
                     required = schema.setdefault("required", [])
                     if tag not in required:
                         required.append(tag)
-                        self.required_added.append(f"/components/schemas/{_escape(name)}/required")
+                        self.required_added.append(
+                            f"/components/schemas/{escape_token(name)}/required"
+                        )
                 node["discriminator"] = {
                     "propertyName": tag,
                     "mapping": dict(sorted(values.items())),

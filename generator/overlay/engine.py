@@ -27,8 +27,7 @@ import jsonpath_rfc9535 as jsonpath
 import jsonschema
 
 from generator.errors import BadInputError, BrokenOverlayError
-from generator.load.documents import JsonValue
-from generator.overlay.pointer import pointer_from_location
+from generator.load.documents import JsonValue, json_pointer
 
 __all__ = [
     "ActionResult",
@@ -296,7 +295,7 @@ def _run_action(
         )
     matches = []
     for location, node in unique.items():
-        pointer = pointer_from_location(location)
+        pointer = json_pointer(*location)
         before = copy.deepcopy(node.value)
         document = _update_node(document, node, value, where, pointer)
         after = copy.deepcopy(_value_at(document, location))
@@ -372,7 +371,7 @@ def _remove(
         raise BrokenOverlayError(f"{where}: the document root cannot be removed.")
     matches = [
         Match(
-            pointer=pointer_from_location(node.location),
+            pointer=json_pointer(*node.location),
             before=copy.deepcopy(node.value),
             after=None,
             removed=True,

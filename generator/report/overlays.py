@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.load.documents import JsonValue
+from generator.ir.model import Condition, RequestRules, Rule
+from generator.load.documents import JsonValue, escape_token
 from generator.normalize.rewrites import NormalizationReport
 from generator.overlay.engine import ActionResult
 from generator.report.facts import Fact, citations
@@ -36,7 +37,7 @@ class ReportInputs:
     client_changes: tuple[str, ...]
     facts: tuple[Fact, ...]
     all_citations: dict[str, list[str]]
-    rules: tuple[tuple[str, dict[str, Any]], ...] = ()
+    rules: RequestRules
     """Every request rule (`x-requires`) of the patched spec, with its schema."""
 
 
@@ -52,7 +53,7 @@ def structural_changes(
         return
     if isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(set(before) | set(after)):
-            child = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            child = f"{pointer}/{escape_token(key)}"
             yield from structural_changes(
                 before.get(key, _MISSING), after.get(key, _MISSING), child
             )
@@ -258,59 +259,50 @@ def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -
     )
 
 
-def _condition_text(condition: Any) -> str:
-    if not isinstance(condition, dict):
-        return str(condition)
-    field = f"`{condition.get('field')}`"
-    if "matches" in condition:
-        return f"{field} matches `{condition['matches']}`"
-    if "present" in condition:
-        return f"{field} is {'set' if condition['present'] else 'unset'}"
-    if "equals" in condition:
-        return f"{field} = {_json(condition['equals'])}"
-    if "contains" in condition:
-        contains = condition["contains"]
-        return f"{field} has an item with {contains.get('key')} = {_json(contains.get('value'))}"
-    return field
+def _condition_text(condition: Condition) -> str:
+    field = f"`{condition.field}`"
+    if condition.kind == "matches":
+        return f"{field} matches `{condition.value}`"
+    if condition.kind == "present":
+        return f"{field} is {'set' if condition.value else 'unset'}"
+    if condition.kind == "equals":
+        return f"{field} = {_json(condition.value)}"
+    key, value = condition.value
+    return f"{field} has an item with {key} = {_json(value)}"
 
 
-def _requirement_text(rule: dict[str, Any]) -> str:
-    parts = [f"`{name}` = {_json(value)}" for name, value in (rule.get("require") or {}).items()]
-    parts += [f"`{name}` set" for name in rule.get("require_present") or []]
+def _requirement_text(rule: Rule) -> str:
+    effects = dict(rule.effects)
+    parts = [f"`{name}` = {_json(value)}" for name, value in (effects.get("require") or {}).items()]
+    parts += [f"`{name}` set" for name in effects.get("require_present") or ()]
     parts += [
-        f"not `{name}` = {_json(value)}" for name, value in (rule.get("forbid") or {}).items()
+        f"not `{name}` = {_json(value)}" for name, value in (effects.get("forbid") or {}).items()
     ]
-    parts += [f"`{name}` unset" for name in rule.get("forbid_present") or []]
-    items = rule.get("forbid_items")
-    if isinstance(items, dict):
-        refused = ", ".join(str(value) for value in items.get("values") or [])
-        parts.append(f"no `{items.get('field')}` item with {items.get('key')} in {refused}")
-    items = rule.get("require_in_items")
-    if isinstance(items, dict):
-        parts.append(
-            f"each `{items.get('field')}` item with `{items.get('when_present')}` has "
-            f"`{items.get('require_present')}`"
-        )
+    parts += [f"`{name}` unset" for name in effects.get("forbid_present") or ()]
+    if "forbid_items" in effects:
+        field, key, values = effects["forbid_items"]
+        parts.append(f"no `{field}` item with {key} in {', '.join(str(v) for v in values)}")
+    if "require_in_items" in effects:
+        field, when_present, require_present = effects["require_in_items"]
+        parts.append(f"each `{field}` item with `{when_present}` has `{require_present}`")
     return "; ".join(parts)
 
 
 def _rules(inputs: ReportInputs) -> list[str]:
-    rows = []
-    for schema, rule in inputs.rules:
-        severity = "error" if rule.get("confidence") == "live" else "warning"
-        when = " and ".join(_condition_text(c) for c in rule.get("when") or []) or "always"
-        rows.append(
-            [
-                f"`{rule.get('rule')}`",
-                f"`{schema}`",
-                when,
-                _requirement_text(rule),
-                severity,
-                ", ".join(str(fact) for fact in rule.get("facts") or []),
-                str(rule.get("confidence")),
-                "yes" if rule.get("probe") else "no",
-            ]
-        )
+    rows = [
+        [
+            f"`{rule.rule}`",
+            f"`{schema}`",
+            " and ".join(_condition_text(c) for c in rule.when) or "always",
+            _requirement_text(rule),
+            "error" if rule.confidence == "live" else "warning",
+            ", ".join(rule.facts),
+            rule.confidence,
+            "yes" if rule.probe else "no",
+        ]
+        for schema, rules in inputs.rules.rules
+        for rule in rules
+    ]
     return [
         "Checked before a request is sent: `error` refuses it (`RequestRuleError`), `warning` "
         "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse.",
@@ -353,7 +345,7 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         *(f"- {line}" for line in inputs.client_changes),
         "",
-        *(["## Request rules", "", *_rules(inputs), ""] if inputs.rules else []),
+        *(["## Request rules", "", *_rules(inputs), ""] if inputs.rules.rules else []),
         "## Actions",
         "",
         *_actions(inputs),

@@ -1,10 +1,13 @@
 """The API surface a client user sees, and plain-language differences between two surfaces.
 
-`api_surface` reduces a (normalized) spec to what matters to a client: each schema's kind,
-fields, types, requiredness, enum values, union members and the project's `x-` annotations, and
-each operation's method, path and parameters. `describe_changes` compares the surface built
-without overlays to the one built with them, giving sentences like "field
-`FunctionCallStep.signature` added" for the overlay report.
+A surface is what matters to a client: each schema's kind, fields, types, requiredness, enum
+values, union members and the project's `x-` annotations, and each operation's route, body and
+streaming. `ir_surface` reads it off the intermediate model — the overlay report compares the IR
+built without overlays to the IR built with them, so it describes what the generated client
+actually changes ("field `FunctionCallStep.signature` added"). `api_surface` reads the same off a
+raw document, for `spec-diff` between published revisions, which need not build into an IR
+(older snapshots map two operations to one method until a target's overlays rename them).
+`describe_changes` compares two surfaces, however they were read.
 """
 
 from __future__ import annotations
@@ -12,20 +15,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.load.documents import JsonValue
-
-__all__ = ["FieldSurface", "SchemaSurface", "Surface", "api_surface", "describe_changes"]
-
-ANNOTATIONS = (
-    "x-flatten",
-    "x-wire-aliases",
-    "x-byte-offsets",
-    "x-vertex-only",
-    "x-inherited",
-    "x-requires",
-    "x-correlates-with",
-    "x-observed-no-op",
+from generator.ir.model import Api, EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
+from generator.ir.spec_view import PROJECT_EXTENSIONS
+from generator.ir.types import (
+    EnumRef,
+    ListOf,
+    Named,
+    Optional,
+    TypeExpr,
+    UnionOf,
+    names_in,
+    required,
 )
+from generator.load.documents import JsonValue
+from generator.render.annotations import annotation
+
+_OPERATION_EXTENSIONS = ("x-streaming", "x-wait", "x-upload")
+
+__all__ = [
+    "FieldSurface",
+    "SchemaSurface",
+    "Surface",
+    "api_surface",
+    "describe_changes",
+    "ir_surface",
+]
+
+ANNOTATIONS = tuple(key for key in PROJECT_EXTENSIONS if key not in _OPERATION_EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,89 @@ def api_surface(spec: JsonValue) -> Surface:
         operations=operations,
         request_schemas=frozenset(request_schemas),
         root=root,
+    )
+
+
+def _ir_field(field: FieldDef, enums: dict[str, EnumDef]) -> FieldSurface:
+    names = [name for name in sorted(names_in(field.type)) if name in enums]
+    values = enums[names[0]].values if len(names) == 1 else ()
+    if field.constant is not None:
+        values = (field.constant,)
+    return FieldSurface(
+        type=_type_text(required(field.type)),
+        required=field.required,
+        enum=tuple(values),
+        annotations={key: value for key, value in field.annotations if key in ANNOTATIONS},
+    )
+
+
+def _type_text(type_: TypeExpr) -> str:
+    """A type as the report shows it: legacy-spelling aliases are reported on their own."""
+    if isinstance(type_, EnumRef):
+        return annotation(EnumRef(type_.name))
+    if isinstance(type_, UnionOf):
+        return " | ".join(_type_text(option) for option in type_.options)
+    if isinstance(type_, Optional):
+        return f"{_type_text(type_.inner)} | None"
+    if isinstance(type_, ListOf):
+        return f"list[{_type_text(type_.item)}]"
+    return annotation(type_)
+
+
+def _ir_schema(
+    definition: ModelDef | EnumDef | UnionDef | TypeAliasDef, enums: dict[str, EnumDef]
+) -> SchemaSurface:
+    annotations = {key: value for key, value in definition.annotations if key in ANNOTATIONS}
+    if isinstance(definition, ModelDef):
+        fields = {
+            field.wire_name: _ir_field(field, enums)
+            for field in definition.fields
+            if not field.excluded
+        }
+        return SchemaSurface("object", fields, (), (), annotations)
+    if isinstance(definition, EnumDef):
+        return SchemaSurface("enum", {}, definition.values, (), annotations)
+    if isinstance(definition, UnionDef):
+        members = tuple(
+            sorted(
+                annotation(member.type)
+                for member in definition.members
+                if member.type != _unknown(definition)
+            )
+        )
+        return SchemaSurface("union", {}, (), members, annotations)
+    return SchemaSurface(annotation(definition.type), {}, (), (), annotations)
+
+
+def _unknown(union: UnionDef) -> Named | None:
+    return Named(union.unknown) if union.unknown else None
+
+
+def ir_surface(api: Api) -> Surface:
+    """The client-facing surface of an intermediate model (the spec's named schemas)."""
+    types = api.types
+    enums = {enum.name: enum for enum in types.enums}
+    definitions: dict[str, Any] = {
+        definition.name: definition
+        for table in (types.enums, types.models, types.unions, types.aliases)
+        for definition in table
+    }
+    operations = {
+        operation.operation_id or f"{operation.http_method} {operation.path}": {
+            "route": f"{operation.http_method} {operation.path}",
+            "body": " | ".join(operation.request_schemas) or None,
+            **{key: value for key, value in operation.annotations},
+        }
+        for operation in api.operations
+    }
+    return Surface(
+        schemas={name: _ir_schema(definitions[name], enums) for name in types.components},
+        operations=operations,
+        request_schemas=frozenset(
+            {name for operation in api.operations for name in operation.request_schemas}
+            | {name for operation in api.operations for name, _ in operation.body_schemas}
+        ),
+        root=dict(api.annotations),
     )
 
 

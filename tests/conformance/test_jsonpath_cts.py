@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from generator.errors import BadInputError
+from generator.load.documents import json_pointer
 from generator.overlay.engine import select
-from generator.overlay.pointer import pointer_from_location
 from tests.conftest import SHARED
 
 CTS_FILE = SHARED / "conformance" / "jsonpath-cts.json"
@@ -65,7 +65,7 @@ def normalized_path_to_pointer(path: str) -> str:
             end = path.index("]", position)
             parts.append(int(path[position:end]))  # type: ignore[arg-type]
             position = end + 1
-    return pointer_from_location(parts)
+    return json_pointer(*parts)
 
 
 CASES = _cases()
@@ -83,7 +83,7 @@ def test_case(case: dict[str, Any]) -> None:
         return
     nodes = select(case.get("document", {}), case["selector"])
     values = [node.value for node in nodes]
-    pointers = [pointer_from_location(node.location) for node in nodes]
+    pointers = [json_pointer(*node.location) for node in nodes]
     if "result" in case:
         expected = [(case["result"], case["result_paths"])]
     else:
