@@ -4,10 +4,18 @@ Each folder in tests/cases/ holds `spec.yaml` and `overlays/`. A case with `expe
 render byte for byte to that tree; a `bad-*` case with `expected-error.txt` must fail with
 exactly that exit code and message. On a difference the test prints a unified diff and the
 command that rewrites the expectations: `make golden` (pytest --update-golden).
+
+The expected trees hold what the generator computes for the case — types, resources, client,
+rules, the report — not the runtime modules every package gets verbatim (nor their sync twins,
+rewritten from them), so a runtime edit does not touch every case: those files are checked to be
+present, and the manifest to list every file with its hash.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +24,8 @@ from generator.emit.writer import diff_tree, write_tree
 from generator.errors import GeneratorError
 from generator.load.config import LockEntry, Target
 from generator.load.fetch import sha256_hex
-from generator.pipeline import Inputs, OverlayFile, generate_files
+from generator.pipeline import MANIFEST_FILE, Inputs, OverlayFile, generate_files
+from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from tests.conftest import PROJECT_ROOT
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -66,6 +75,23 @@ def case_inputs(case: Path, overlay_schemas: dict[str, object]) -> Inputs:
     )
 
 
+RUNTIME = PROJECT_ROOT / "templates" / "runtime"
+
+
+def _generated_code(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files the generator computes for a case: runtime copies and the manifest left out."""
+    runtime = {path.name for path in RUNTIME.glob("*.py")}
+    twins = {twin_name(name) for name in runtime if name.startswith(ASYNC_PREFIX)}
+    package = "tiny_client/"
+    copied = {package + name for name in runtime | twins}
+    assert copied <= set(files), sorted(copied - set(files))
+    manifest = json.loads(files[MANIFEST_FILE])
+    assert set(manifest["files"]) == set(files) - {MANIFEST_FILE}
+    return {
+        name: data for name, data in files.items() if name not in copied and name != MANIFEST_FILE
+    }
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case(
     case: Path, overlay_schemas: dict[str, object], request: pytest.FixtureRequest
@@ -81,10 +107,34 @@ def test_case(
             expected_error.write_text(actual, encoding="utf-8")
         assert actual == expected_error.read_text(encoding="utf-8"), UPDATE_HINT
         return
-    files = generate_files(inputs).files
+    files = _generated_code(generate_files(inputs).files)
     expected = case / "expected"
     if update:
         write_tree(expected, files)
     difference = diff_tree(expected, files)
     if difference:
         pytest.fail(f"{case.name} renders differently:\n{difference}\n{UPDATE_HINT}", pytrace=False)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (c / "expected").is_dir()], ids=lambda c: c.name
+)
+def test_case_package_imports_and_builds_clients(
+    case: Path, overlay_schemas: dict[str, object], tmp_path: Path
+) -> None:
+    """The whole package of a case (runtime included) imports, and both clients build."""
+    write_tree(tmp_path, generate_files(case_inputs(case, overlay_schemas)).files)
+    script = (
+        "import asyncio, tiny_client\n"
+        "client = tiny_client.Client(api_key='k')\n"
+        "resources = [name for name in dir(client) if not name.startswith('_')]\n"
+        "async def main() -> None:\n"
+        "    async with tiny_client.AsyncClient(api_key='k') as other:\n"
+        "        assert repr(other).startswith('AsyncClient(')\n"
+        "asyncio.run(main())\n"
+        "print(sorted(tiny_client.types.__all__)[:1], resources)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

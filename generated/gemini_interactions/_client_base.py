@@ -6,7 +6,8 @@
   same as one that does not, fact W84), path parameters are percent-encoded as single segments
   (and empty or dot-segment ids are refused, W13), the key goes only in the `x-goog-api-key`
   header, and the `Api-Revision` header is added except on exempt paths.
-- `SyncTransport` / `AsyncTransport` send a request, retry it according to a `RetryPolicy`
+- `SyncTransport` / `AsyncTransport` (`_sync_transport`, `_async_transport`, one source) send a
+  request, retry it according to a `RetryPolicy`
   (sleeping through an injectable function, so tests use a fake clock), and turn error answers
   into the typed errors of `_errors`.
 - `RequestOptions` are the per-call escape hatches: extra headers, query and body fields, a
@@ -24,8 +25,7 @@ import logging
 import os
 import platform
 import re
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -42,11 +42,9 @@ __all__ = [
     "GENERATION_TIMEOUT",
     "LOG_ENV",
     "STREAM_TIMEOUT",
-    "AsyncTransport",
     "ClientCore",
     "PathParameter",
     "RequestOptions",
-    "SyncTransport",
     "jsonable",
     "logger",
 ]
@@ -409,113 +407,3 @@ def _status_failure(request: httpx.Request, response: httpx.Response, policy: Re
 def _secret(request: httpx.Request) -> str:
     secret: str = request.headers.get("x-goog-api-key", "")
     return secret
-
-
-class SyncTransport:
-    """Sends requests over an `httpx.Client` with retries and typed errors."""
-
-    def __init__(
-        self,
-        http_client: httpx.Client | None = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._owns_client = http_client is None
-        self.http = http_client or httpx.Client()
-        self.sleep = sleep
-        self.clock = clock
-
-    def send(
-        self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
-    ) -> httpx.Response:
-        """Send `request`, retrying per `policy`; return a 2xx response or raise."""
-        attempts = _Attempts(policy, self.clock(), self.clock)
-        while True:
-            started = self.clock()
-            failure: GeminiError | None = None
-            wait: float | None = None
-            try:
-                response = self.http.send(request, stream=stream)
-            except httpx.TransportError as error:
-                wait = attempts.after_transport_error(request, error)
-                if wait is None:
-                    failure = _transport_error(request, error, policy, _secret(request))
-            else:
-                logger.debug(
-                    "%s -> %d in %.1f ms",
-                    _redacted(request),
-                    response.status_code,
-                    (self.clock() - started) * 1000,
-                )
-                if response.is_success:
-                    return response
-                response.read()
-                response.close()
-                wait = attempts.after_status(request, response)
-                if wait is None:
-                    failure = _status_failure(request, response, policy)
-            if failure is not None:
-                raise failure  # outside the handler: no httpx error (or key) is chained to it
-            assert wait is not None
-            self.sleep(wait)
-
-    def close(self) -> None:
-        """Close the underlying client if this transport created it."""
-        if self._owns_client:
-            self.http.close()
-
-
-class AsyncTransport:
-    """Sends requests over an `httpx.AsyncClient` with retries and typed errors."""
-
-    def __init__(
-        self,
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._owns_client = http_client is None
-        self.http = http_client or httpx.AsyncClient()
-        self.sleep = sleep or _asyncio_sleep
-        self.clock = clock
-
-    async def send(
-        self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
-    ) -> httpx.Response:
-        """Send `request`, retrying per `policy`; return a 2xx response or raise."""
-        attempts = _Attempts(policy, self.clock(), self.clock)
-        while True:
-            started = self.clock()
-            failure: GeminiError | None = None
-            wait: float | None = None
-            try:
-                response = await self.http.send(request, stream=stream)
-            except httpx.TransportError as error:
-                wait = attempts.after_transport_error(request, error)
-                if wait is None:
-                    failure = _transport_error(request, error, policy, _secret(request))
-            else:
-                logger.debug(
-                    "%s -> %d in %.1f ms",
-                    _redacted(request),
-                    response.status_code,
-                    (self.clock() - started) * 1000,
-                )
-                if response.is_success:
-                    return response
-                await response.aread()
-                await response.aclose()
-                wait = attempts.after_status(request, response)
-                if wait is None:
-                    failure = _status_failure(request, response, policy)
-            if failure is not None:
-                raise failure  # outside the handler: no httpx error (or key) is chained to it
-            assert wait is not None
-            await self.sleep(wait)
-
-    async def close(self) -> None:
-        """Close the underlying client if this transport created it."""
-        if self._owns_client:
-            await self.http.aclose()

@@ -317,7 +317,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
 
 _STREAMING_NOTE = (
     " A streaming method adds the query parameters and body fields of its `x-streaming` only "
-    "when called with `stream=True`: a plain call sends no `stream` parameter (fact W94)."
+    "when called with `stream=True`: a plain call sends no stream parameter."
 )
 
 

@@ -17,6 +17,7 @@ from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
 from generator.render.client_context import client_context
 from generator.render.literals import docstring, py_literal, py_string
+from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
 
 __all__ = ["RenderInputs", "render"]
@@ -59,11 +60,16 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "UnprocessableEntityError",
         ),
     ),
-    ("._client_base", ("AsyncTransport", "RequestOptions", "SyncTransport")),
-    ("._pagination", ("AsyncPager", "SyncPager")),
+    ("._async_pagination", ("AsyncPager",)),
+    ("._async_streaming", ("AsyncStream",)),
+    ("._async_transport", ("AsyncTransport",)),
+    ("._client_base", ("RequestOptions",)),
     ("._retry", ("RetryPolicy",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
-    ("._streaming", ("AsyncStream", "ResumePolicy", "Stream")),
+    ("._streaming", ("ResumePolicy",)),
+    ("._sync_pagination", ("SyncPager",)),
+    ("._sync_streaming", ("Stream",)),
+    ("._sync_transport", ("SyncTransport",)),
     ("._waiting", ("WaitTimeoutError",)),
     (".client", ("AsyncClient", "Client")),
 )
@@ -129,6 +135,25 @@ def _rules_context(rules: RequestRules) -> dict[str, Any]:
             for schema, field, step, target in rules.correlations
         ],
     }
+
+
+def _twin_docstring(name: str) -> str:
+    source = name.removesuffix(".py")
+    return docstring(
+        f"The synchronous twin of `{source}`: the same code with `async` / `await` removed and "
+        f"async names mapped to their sync twins, rewritten from `{name}` token by token when "
+        f"the package is generated; `{source}` documents it."
+    )
+
+
+def _body(module: str) -> str:
+    """`module` without its docstring (the twin gets its own)."""
+    stripped = module.lstrip()
+    for quote in ('"""', "'''"):
+        if stripped.startswith(quote):
+            end = stripped.index(quote, len(quote)) + len(quote)
+            return stripped[end:]
+    return module
 
 
 def render(
@@ -226,4 +251,8 @@ def render(
         )
     for name, text in inputs.runtime_modules().items():
         files[f"{package}/{name}"] = f"{header}\n{text}"
+        if name.startswith(ASYNC_PREFIX):
+            twin = sync_twin(text, f"templates/runtime/{name}")
+            twin_text = f"{header}\n{_twin_docstring(name)}{_body(twin)}"
+            files[f"{package}/{twin_name(name)}"] = twin_text
     return dict(sorted(files.items()))

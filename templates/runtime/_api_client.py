@@ -2,7 +2,7 @@
 
 The generated resource methods describe one call (`Call`: method, path template, parameters,
 body fields, the body and response schemas) and hand it to `SyncAPIClient.call` or
-`AsyncAPIClient.call`, which
+`AsyncAPIClient.call` (`_sync_api_client` is rewritten from `_async_api_client`), which
 
 1. validate the body through its model (aliases normalized, flattened fields nested, unknown
    fields and values kept) and serialize it by wire name,
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -25,20 +25,16 @@ from typing import Any
 import httpx
 
 from ._client_base import (
-    AsyncTransport,
     ClientCore,
     PathParameter,
     RequestOptions,
-    SyncTransport,
     logger,
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._request_checks import explain, given_models, unknown_fields
-from ._streaming import AsyncStream, ResumePolicy, Stream
-from ._uploads import UploadData, read_upload
-from ._waiting import async_wait_until_done, wait_until_done
+from ._streaming import ResumePolicy
 
-__all__ = ["AsyncAPIClient", "Call", "StreamSpec", "SyncAPIClient", "parse_response"]
+__all__ = ["Call", "StreamSpec", "parse_response"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +73,8 @@ class StreamSpec:
 
 
 def _stream_call(call: Call, spec: StreamSpec) -> Call:
+    """`call` with its stream parameters, which only a streaming call sends: a plain `get` with
+    `stream=false` in its query failed for hours during a rollout (fact W94)."""
     body = {**call.body, **spec.body} if call.body is not None and spec.body else call.body
     return Call(
         call.method,
@@ -321,162 +319,6 @@ class _CallPreparation:
         if call.response_schema is None:
             return None
         return parse_response(self._package, call.response_schema, response)
-
-
-class SyncAPIClient(_CallPreparation):
-    """Sends calls synchronously; the generated `Client` adds the resources."""
-
-    def __init__(self, core: ClientCore, transport: SyncTransport, package: str) -> None:
-        self._core = core
-        self._transport = transport
-        self._package = package
-
-    def call(self, call: Call, options: RequestOptions | None = None) -> Any:
-        """Send one call and return its parsed response (None when it has no body)."""
-        request = self._prepare(call, options)
-        response = self._transport.send(request, self._core.policy_for(options))
-        return self._parse(call, response)
-
-    def stream(
-        self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
-    ) -> Stream[Any, Any]:
-        """Send a streaming call; the stream resumes itself when the connection drops."""
-        policy = self._core.policy_for(options)
-        request = self._prepare(_stream_call(call, spec), options, streaming=True)
-        response = self._transport.send(request, policy, stream=True)
-
-        def fetch_status(interaction_id: str) -> dict[str, Any]:
-            status = self._prepare(_status_call(spec, interaction_id), None)
-            return _json_object(self._transport.send(status, policy))
-
-        def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
-            resume = self._prepare(
-                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
-            )
-            return self._transport.send(resume, policy, stream=True)
-
-        return Stream(
-            response,
-            parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
-            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
-            fetch_status=fetch_status,
-            reconnect=reconnect,
-            policy=self.resume_policy,
-            interaction_id=_path_value(call, spec.resume_path_parameter),
-            sleep=self._transport.sleep,
-            clock=self._transport.clock,
-        )
-
-    def resume(
-        self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
-    ) -> Stream[Any, Any]:
-        """Re-open the event stream of an interaction after `last_event_id`."""
-        return self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
-
-    def wait(self, fetch: Callable[[], Any], **settings: float) -> Any:
-        """Poll `fetch` until a terminal status (see `_waiting.wait_until_done`)."""
-        transport = self._transport
-        return wait_until_done(fetch, sleep=transport.sleep, clock=transport.clock, **settings)
-
-    def upload(
-        self,
-        start: Call,
-        data: UploadData,
-        content_type: str | None,
-        options: RequestOptions | None = None,
-    ) -> Any:
-        """Resumable upload: start a session, then send every byte and finalize in one request."""
-        payload, kind = read_upload(data, content_type, start.template)
-        request = _start_request(self, start, len(payload), kind, options)
-        policy = self._core.policy_for(options)
-        session = _UploadSession.from_response(
-            self._core, request, self._transport.send(request, policy)
-        )
-        response = self._transport.send(session.finish(payload), policy)
-        return _json_object(response) if response.content.strip() else None
-
-    def close(self) -> None:
-        """Close the HTTP connections this client opened."""
-        self._transport.close()
-
-
-class AsyncAPIClient(_CallPreparation):
-    """Sends calls asynchronously; the generated `AsyncClient` adds the resources."""
-
-    def __init__(self, core: ClientCore, transport: AsyncTransport, package: str) -> None:
-        self._core = core
-        self._transport = transport
-        self._package = package
-
-    async def call(self, call: Call, options: RequestOptions | None = None) -> Any:
-        """Send one call and return its parsed response (None when it has no body)."""
-        request = self._prepare(call, options)
-        response = await self._transport.send(request, self._core.policy_for(options))
-        return self._parse(call, response)
-
-    async def stream(
-        self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
-    ) -> AsyncStream[Any, Any]:
-        """Send a streaming call; the stream resumes itself when the connection drops."""
-        policy = self._core.policy_for(options)
-        request = self._prepare(_stream_call(call, spec), options, streaming=True)
-        response = await self._transport.send(request, policy, stream=True)
-
-        async def fetch_status(interaction_id: str) -> dict[str, Any]:
-            status = self._prepare(_status_call(spec, interaction_id), None)
-            return _json_object(await self._transport.send(status, policy))
-
-        async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
-            resume = self._prepare(
-                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
-            )
-            return await self._transport.send(resume, policy, stream=True)
-
-        return AsyncStream(
-            response,
-            parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
-            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
-            fetch_status=fetch_status,
-            reconnect=reconnect,
-            policy=self.resume_policy,
-            interaction_id=_path_value(call, spec.resume_path_parameter),
-            sleep=self._transport.sleep,
-            clock=self._transport.clock,
-        )
-
-    async def resume(
-        self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
-    ) -> AsyncStream[Any, Any]:
-        """Re-open the event stream of an interaction after `last_event_id`."""
-        return await self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
-
-    async def wait(self, fetch: Callable[[], Awaitable[Any]], **settings: float) -> Any:
-        """Poll `fetch` until a terminal status (see `_waiting.async_wait_until_done`)."""
-        transport = self._transport
-        return await async_wait_until_done(
-            fetch, sleep=transport.sleep, clock=transport.clock, **settings
-        )
-
-    async def upload(
-        self,
-        start: Call,
-        data: UploadData,
-        content_type: str | None,
-        options: RequestOptions | None = None,
-    ) -> Any:
-        """Resumable upload: start a session, then send every byte and finalize in one request."""
-        payload, kind = read_upload(data, content_type, start.template)
-        request = _start_request(self, start, len(payload), kind, options)
-        policy = self._core.policy_for(options)
-        session = _UploadSession.from_response(
-            self._core, request, await self._transport.send(request, policy)
-        )
-        response = await self._transport.send(session.finish(payload), policy)
-        return _json_object(response) if response.content.strip() else None
-
-    async def close(self) -> None:
-        """Close the HTTP connections this client opened."""
-        await self._transport.close()
 
 
 def _start_request(

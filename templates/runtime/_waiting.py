@@ -1,8 +1,9 @@
 """Waiting for a background interaction to finish, by polling with backoff.
 
-`wait_until_done` polls until the interaction reaches a terminal status (completed, failed,
-cancelled, requires_action, incomplete, budget_exceeded, and the bindings' requires_continuation
-and idle, which wait for the caller like requires_action). A status it does not know keeps it
+`wait_until_done` (`_sync_waiting`, rewritten from `_async_waiting`) polls until the interaction
+reaches a terminal status (completed, failed, cancelled, requires_action, incomplete,
+budget_exceeded, and the bindings' requires_continuation and idle, which wait for the caller like
+requires_action). A status it does not know keeps it
 polling. A 403 or 404 within `grace_period` seconds of the start is taken for the API not having
 caught up with a fresh background create yet (fact W78) and polled again; after that it is
 raised. When `timeout` passes first, `WaitTimeoutError` says the last status seen.
@@ -10,12 +11,12 @@ raised. When `timeout` passes first, `WaitTimeoutError` says the last status see
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ._errors import GeminiError, NotFoundError, PermissionDeniedError
 
-__all__ = ["TERMINAL_STATUSES", "WaitTimeoutError", "async_wait_until_done", "wait_until_done"]
+__all__ = ["TERMINAL_STATUSES", "WaitTimeoutError"]
 
 TERMINAL_STATUSES = frozenset(
     {
@@ -75,49 +76,3 @@ class _Poll:
         delay = min(self.interval, remaining)
         self.interval = min(self.max_interval, self.interval * 1.5)
         return delay
-
-
-def wait_until_done(
-    fetch: Callable[[], _T],
-    *,
-    timeout: float,
-    poll_interval: float,
-    max_poll_interval: float,
-    grace_period: float,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-) -> _T:
-    """Call `fetch` until its result has a terminal `status`."""
-    poll = _Poll(timeout, poll_interval, max_poll_interval, grace_period, clock)
-    while True:
-        try:
-            value = fetch()
-            if poll.done(value):
-                return value
-        except (NotFoundError, PermissionDeniedError) as error:
-            if not poll.tolerated(error):
-                raise
-        sleep(poll.next_delay())
-
-
-async def async_wait_until_done(
-    fetch: Callable[[], Awaitable[_T]],
-    *,
-    timeout: float,
-    poll_interval: float,
-    max_poll_interval: float,
-    grace_period: float,
-    sleep: Callable[[float], Awaitable[None]],
-    clock: Callable[[], float],
-) -> _T:
-    """The async twin of `wait_until_done`."""
-    poll = _Poll(timeout, poll_interval, max_poll_interval, grace_period, clock)
-    while True:
-        try:
-            value = await fetch()
-            if poll.done(value):
-                return value
-        except (NotFoundError, PermissionDeniedError) as error:
-            if not poll.tolerated(error):
-                raise
-        await sleep(poll.next_delay())

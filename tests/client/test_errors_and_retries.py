@@ -9,8 +9,7 @@ from email.utils import format_datetime
 import gemini_interactions as gi
 import httpx
 import pytest
-from gemini_interactions import Client, RetryPolicy
-from gemini_interactions._client_base import SyncTransport
+from gemini_interactions import Client, RetryPolicy, SyncTransport
 from gemini_interactions._retry import parse_retry_after
 
 from tests.client.conftest import API_KEY

@@ -23,8 +23,7 @@ from typing import Any
 import gemini_interactions as gi
 import httpx
 import pytest
-from gemini_interactions import Client, RetryPolicy
-from gemini_interactions._client_base import SyncTransport
+from gemini_interactions import Client, RetryPolicy, SyncTransport
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply

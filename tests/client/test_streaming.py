@@ -10,8 +10,7 @@ from typing import Any
 
 import gemini_interactions as gi
 import pytest
-from gemini_interactions import AsyncClient, Client
-from gemini_interactions._client_base import AsyncTransport, SyncTransport
+from gemini_interactions import AsyncClient, AsyncTransport, Client, SyncTransport
 from gemini_interactions._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
 from gemini_interactions._streaming import ResumePolicy
 

@@ -3,7 +3,7 @@
 
 Reach them from `Client` / `AsyncClient` as `client.interactions`. A streaming method adds the query
 parameters and body fields of its `x-streaming` only when called with `stream=True`: a plain call
-sends no `stream` parameter (fact W94).
+sends no stream parameter.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import httpx
 
-from .._api_client import AsyncAPIClient, Call, StreamSpec, SyncAPIClient
+from .._api_client import Call, StreamSpec
+from .._async_api_client import AsyncAPIClient
+from .._async_streaming import AsyncStream
 from .._client_base import PathParameter, RequestOptions
-from .._streaming import AsyncStream, Stream
+from .._sync_api_client import SyncAPIClient
+from .._sync_streaming import Stream
 
 if TYPE_CHECKING:
     from ..types import (

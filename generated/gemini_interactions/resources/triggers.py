@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from .._api_client import AsyncAPIClient, Call, SyncAPIClient
+from .._api_client import Call
+from .._async_api_client import AsyncAPIClient
+from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
-from .._pagination import AsyncPager, SyncPager
+from .._sync_api_client import SyncAPIClient
+from .._sync_pagination import SyncPager
 
 if TYPE_CHECKING:
     from ..types import (

@@ -8,7 +8,10 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._client_base import AsyncTransport, RequestOptions, SyncTransport
+from ._async_pagination import AsyncPager
+from ._async_streaming import AsyncStream
+from ._async_transport import AsyncTransport
+from ._client_base import RequestOptions
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -26,10 +29,12 @@ from ._errors import (
     StreamError,
     UnprocessableEntityError,
 )
-from ._pagination import AsyncPager, SyncPager
 from ._retry import RetryPolicy
 from ._rules import RequestRuleError, RequestRuleWarning
-from ._streaming import AsyncStream, ResumePolicy, Stream
+from ._streaming import ResumePolicy
+from ._sync_pagination import SyncPager
+from ._sync_streaming import Stream
+from ._sync_transport import SyncTransport
 from ._waiting import WaitTimeoutError
 from .client import AsyncClient, Client
 

@@ -9,9 +9,12 @@ from types import TracebackType
 
 import httpx
 
-from ._api_client import AsyncAPIClient, SyncAPIClient
-from ._client_base import AsyncTransport, ClientCore, SyncTransport
+from ._async_api_client import AsyncAPIClient
+from ._async_transport import AsyncTransport
+from ._client_base import ClientCore
 from ._retry import RetryPolicy
+from ._sync_api_client import SyncAPIClient
+from ._sync_transport import SyncTransport
 from .resources.things import AsyncThingsResource, ThingsResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]

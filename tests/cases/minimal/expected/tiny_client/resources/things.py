@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from .._api_client import AsyncAPIClient, Call, SyncAPIClient
+from .._api_client import Call
+from .._async_api_client import AsyncAPIClient
 from .._client_base import PathParameter, RequestOptions
+from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
     from ..types import (

@@ -1,0 +1,116 @@
+"""`AsyncAPIClient`: sends the generated resources' calls over an `AsyncTransport`.
+
+This is the one source of both API clients: `_sync_api_client` (`SyncAPIClient`) is rewritten
+from this module token by token when the package is generated. Preparing a request (body model,
+rules, headers) and parsing an answer are shared, in `_api_client`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from ._api_client import (
+    Call,
+    StreamSpec,
+    _CallPreparation,
+    _event_what,
+    _final_what,
+    _json_object,
+    _path_value,
+    _resume_call,
+    _resumed,
+    _start_request,
+    _status_call,
+    _stream_call,
+    _UploadSession,
+    _wire_parser,
+)
+from ._async_streaming import AsyncStream
+from ._async_transport import AsyncTransport
+from ._async_waiting import async_wait_until_done
+from ._client_base import ClientCore, RequestOptions
+from ._uploads import UploadData, read_upload
+
+__all__ = ["AsyncAPIClient"]
+
+
+class AsyncAPIClient(_CallPreparation):
+    """Sends calls asynchronously; the generated `AsyncClient` adds the resources."""
+
+    def __init__(self, core: ClientCore, transport: AsyncTransport, package: str) -> None:
+        self._core = core
+        self._transport = transport
+        self._package = package
+
+    async def call(self, call: Call, options: RequestOptions | None = None) -> Any:
+        """Send one call and return its parsed response (None when it has no body)."""
+        request = self._prepare(call, options)
+        response = await self._transport.send(request, self._core.policy_for(options))
+        return self._parse(call, response)
+
+    async def stream(
+        self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
+    ) -> AsyncStream[Any, Any]:
+        """Send a streaming call; the stream resumes itself when the connection drops."""
+        policy = self._core.policy_for(options)
+        request = self._prepare(_stream_call(call, spec), options, streaming=True)
+        response = await self._transport.send(request, policy, stream=True)
+
+        async def fetch_status(interaction_id: str) -> dict[str, Any]:
+            status = self._prepare(_status_call(spec, interaction_id), None)
+            return _json_object(await self._transport.send(status, policy))
+
+        async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
+            resume = self._prepare(
+                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
+            )
+            return await self._transport.send(resume, policy, stream=True)
+
+        return AsyncStream(
+            response,
+            parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
+            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
+            fetch_status=fetch_status,
+            reconnect=reconnect,
+            policy=self.resume_policy,
+            interaction_id=_path_value(call, spec.resume_path_parameter),
+            sleep=self._transport.sleep,
+            clock=self._transport.clock,
+        )
+
+    async def resume(
+        self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
+    ) -> AsyncStream[Any, Any]:
+        """Re-open the event stream of an interaction after `last_event_id`."""
+        return await self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
+
+    async def wait(self, fetch: Callable[[], Awaitable[Any]], **settings: float) -> Any:
+        """Poll `fetch` until a terminal status (see `_waiting`)."""
+        transport = self._transport
+        return await async_wait_until_done(
+            fetch, sleep=transport.sleep, clock=transport.clock, **settings
+        )
+
+    async def upload(
+        self,
+        start: Call,
+        data: UploadData,
+        content_type: str | None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Resumable upload: start a session, then send every byte and finalize in one request."""
+        payload, kind = read_upload(data, content_type, start.template)
+        request = _start_request(self, start, len(payload), kind, options)
+        policy = self._core.policy_for(options)
+        session = _UploadSession.from_response(
+            self._core, request, await self._transport.send(request, policy)
+        )
+        response = await self._transport.send(session.finish(payload), policy)
+        return _json_object(response) if response.content.strip() else None
+
+    async def close(self) -> None:
+        """Close the HTTP connections this client opened."""
+        await self._transport.close()
