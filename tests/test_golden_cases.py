@@ -13,6 +13,9 @@ present, and the manifest to list every file with its hash.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import difflib
 import json
 import subprocess
 import sys
@@ -138,3 +141,59 @@ def test_case_package_imports_and_builds_clients(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
+    overlay_schemas: dict[str, object],
+) -> None:
+    """Adding a field to one schema of a small spec: its model, and the method that sends it."""
+    case = CASES_DIR / "unions"
+    inputs = case_inputs(case, overlay_schemas)
+    spec_text = inputs.spec_bytes.decode("utf-8")
+    anchor = "        background: {$ref: '#/components/schemas/Color'}\n"
+    assert anchor in spec_text
+    changed_spec = spec_text.replace(
+        anchor, anchor + "        author: {type: string, description: Who drew it.}\n"
+    ).encode("utf-8")
+    before = _generated_code(generate_files(inputs).files)
+    after = _generated_code(
+        generate_files(
+            dataclasses.replace(
+                inputs,
+                spec_bytes=changed_spec,
+                spec_entry=dataclasses.replace(inputs.spec_entry, sha256=sha256_hex(changed_spec)),
+            )
+        ).files
+    )
+    changes = {}
+    for name in sorted(set(before) | set(after)):
+        old = before.get(name, b"").decode("utf-8").splitlines()
+        new = after.get(name, b"").decode("utf-8").splitlines()
+        lines = [
+            line
+            for line in difflib.unified_diff(old, new, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
+        if lines:
+            changes[name] = lines
+    assert set(changes) == {"tiny_client/types.py", "tiny_client/resources/drawings.py"}
+    model_lines = changes["tiny_client/types.py"]
+    assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']
+    # the method that sends it changes inside its signature, docstring and call only
+    name = "tiny_client/resources/drawings.py"
+    new_text = after[name].decode("utf-8")
+    methods = [
+        range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        for node in ast.walk(ast.parse(new_text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "create"
+    ]
+    matcher = difflib.SequenceMatcher(
+        None, before[name].decode("utf-8").splitlines(), new_text.splitlines(), autojunk=False
+    )
+    touched = [
+        line + 1
+        for tag, _, _, start, end in matcher.get_opcodes()
+        if tag != "equal"
+        for line in range(start, max(end, start + 1))
+    ]
+    assert touched and all(any(line in method for method in methods) for line in touched)

@@ -61,22 +61,38 @@ def test_a_recursive_schema_generates_working_models(
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def _code_lines(root: Path) -> dict[str, list[str]]:
+    """Every generated Python file's lines (the manifest's hashes change with any edit)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8").splitlines()
+        for path in sorted(root.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+
+
 def test_one_optional_field_changes_only_its_schemas_lines(
     scratch_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    types = scratch_project / "generated/gemini_interactions/types.py"
-    before = types.read_text(encoding="utf-8").splitlines()
+    generated = scratch_project / "generated"
+    before = _code_lines(generated)
     _add_field(scratch_project, "webhook", "Webhook")
     code, _, err = run(scratch_project, "generate", capsys=capsys)
     assert code == 0, err
-    after = types.read_text(encoding="utf-8").splitlines()
-    changed = [
-        line
-        for line in difflib.unified_diff(before, after, lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-    assert 0 < len(changed) <= 12, "\n".join(changed)
-    assert all("webhook" in line.lower() or not line[1:].strip() for line in changed), changed
+    after = _code_lines(generated)
+    assert set(before) == set(after)
+    changed = {
+        name: [
+            line
+            for line in difflib.unified_diff(before[name], after[name], lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
+        for name in before
+    }
+    changed = {name: lines for name, lines in changed.items() if lines}
+    assert set(changed) == {"gemini_interactions/types.py"}, sorted(changed)
+    lines = changed["gemini_interactions/types.py"]
+    assert 0 < len(lines) <= 12, "\n".join(lines)
+    assert all("webhook" in line.lower() or not line[1:].strip() for line in lines), lines
 
 
 def test_an_unexpected_failure_is_one_paragraph_not_a_traceback(

@@ -1,0 +1,194 @@
+"""The renderers on small inputs: template data, the sync-twin rewrite, the IR surface."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import BadInputError
+from generator.ir.api import build_api
+from generator.ir.model import (
+    Api,
+    FieldDef,
+    ModelDef,
+    RequestRules,
+    TypeModel,
+    UnionDef,
+    UnionMember,
+)
+from generator.ir.types import STR, ListOf, Named, Optional
+from generator.normalize.rewrites import normalize_spec
+from generator.render.client_context import client_context
+from generator.render.literals import py_literal
+from generator.render.sync_twins import sync_twin, twin_name
+from generator.render.types_context import types_context
+from generator.report.surface import describe_changes, ir_surface
+from tests.conftest import PROJECT_ROOT
+
+
+def _types(*models: ModelDef, unions: tuple[UnionDef, ...] = ()) -> TypeModel:
+    return TypeModel(enums=(), models=models, unions=unions, aliases=())
+
+
+def _field(name: str, type_: Any, required: bool = False) -> FieldDef:
+    return FieldDef(name, name, type_, required, "")
+
+
+def test_models_come_in_name_order_and_later_names_are_quoted() -> None:
+    a = ModelDef("A", "", (_field("b", Optional(Named("B"))),), (), None, "/a")
+    b = ModelDef(
+        "B", "", (_field("a", Optional(Named("A"))), _field("me", Named("B"), True)), (), None, "/b"
+    )
+    context = types_context(_types(b, a))
+    definitions = {item["name"]: item for item in context["definitions"]}
+    assert [item["name"] for item in context["definitions"]] == ["A", "B"]
+    assert definitions["A"]["fields"][0]["annotation"] == "'B | None'", "B is defined later"
+    assert definitions["B"]["fields"][0]["annotation"] == "A | None"
+    assert definitions["B"]["fields"][1]["annotation"] == "'B'", "a model naming itself"
+    assert definitions["B"]["fields"][1]["default"] is None
+    assert definitions["A"]["fields"][0]["default"] == "None"
+
+
+def test_union_only_cycles_are_bad_input() -> None:
+    x = UnionDef(
+        "X", "", (UnionMember(None, ListOf(Named("Y")), ("array",), ()),), None, None, "/x"
+    )
+    y = UnionDef(
+        "Y", "", (UnionMember(None, ListOf(Named("X")), ("array",), ()),), None, None, "/y"
+    )
+    with pytest.raises(BadInputError, match="contain each other"):
+        types_context(_types(unions=(x, y)))
+
+
+def test_literals_are_data_printed_once() -> None:
+    assert py_literal({"a": (1, True), "b": [None, 0.5]}) == "{'a': (1, True), 'b': (None, 0.5)}"
+    assert py_literal(("x",)) == "('x',)"
+
+
+def _small_api() -> Api:
+    spec, _ = normalize_spec(
+        {
+            "openapi": "3.0.3",
+            "paths": {
+                "/v1/files": {
+                    "get": {
+                        "operationId": "ListFiles",
+                        "tags": ["files"],
+                        "parameters": [
+                            {"name": "page_token", "in": "query", "schema": {"type": "string"}}
+                        ],
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Page"}
+                                    }
+                                }
+                            }
+                        },
+                    },
+                },
+                "/v1/files/{name}": {
+                    "delete": {
+                        "operationId": "DeleteFile",
+                        "tags": ["files"],
+                        "parameters": [{"name": "name", "in": "path", "required": True}],
+                        "responses": {"200": {"description": "gone"}},
+                    }
+                },
+            },
+            "components": {
+                "schemas": {
+                    "File": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    "Page": {
+                        "type": "object",
+                        "properties": {
+                            "files": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/File"},
+                            },
+                            "next_page_token": {"type": "string"},
+                        },
+                    },
+                }
+            },
+        }
+    )
+    return build_api(spec, None)
+
+
+def test_client_context_gives_calls_as_data_and_exact_imports() -> None:
+    context = client_context(_small_api().operations)
+    (module,) = context["resource_modules"]
+    assert module["module"] == "files" and module["type_imports"] == ["File", "Page"]
+    imports = module["imports"]
+    assert imports["pages"] and imports["path_parameters"] and not imports["streams"]
+    assert not imports["uploads"] and not imports["literal"] and not imports["children"]
+    (resource,) = module["resources"]
+    methods = {method["name"]: method for method in resource["methods"]}
+    assert methods["delete"]["call"]["path_parameters"] == [
+        {"wire": "'name'", "name": "name", "allow_reserved": False}
+    ]
+    assert methods["delete"]["returns"] == "None"
+    assert methods["list"]["call"]["query"] == [{"wire": "'page_token'", "value": "token"}]
+    assert methods["list"]["page"]["item_type"] == "File"
+    assert [argument["name"] for argument in methods["list"]["keywords"]] == ["page_token"]
+
+
+def test_sync_twins_rewrite_tokens_and_keep_everything_else() -> None:
+    source = (
+        '"""Doc."""\n'
+        "from collections.abc import AsyncGenerator, Awaitable, Callable\n"
+        "from ._client_base import _asyncio_sleep\n"
+        "from ._x import AsyncStream, Other\n\n"
+        "async def _async_read(fetch: Callable[[], Awaitable[int]]) -> AsyncGenerator[int, None]:\n"
+        "    async for item in fetch():  # the comment stays\n"
+        "        yield await item.aread()\n"
+        "    await _asyncio_sleep(1)\n"
+        '__all__ = ["AsyncStream"]\n'
+    )
+    twin = sync_twin(source, "t.py")
+    assert twin == (
+        '"""Doc."""\n'
+        "from collections.abc import Generator, Callable\n"
+        "from ._x import Stream, Other\n\n"
+        "def _sync_read(fetch: Callable[[], int]) -> Generator[int, None, None]:\n"
+        "    for item in fetch():  # the comment stays\n"
+        "        yield item.read()\n"
+        "    time.sleep(1)\n"
+        '__all__ = ["Stream"]\n'
+    )
+    assert twin_name("_async_streaming.py") == "_sync_streaming.py"
+
+
+@pytest.mark.parametrize(
+    "source", sorted((PROJECT_ROOT / "templates/runtime").glob("_async_*.py")), ids=lambda p: p.name
+)
+def test_every_runtime_twin_is_python_without_async(source: Path) -> None:
+    tree = ast.parse(sync_twin(source.read_text(encoding="utf-8"), source.name))
+    kinds = {type(node).__name__ for node in ast.walk(tree)}
+    assert not kinds & {"AsyncFunctionDef", "Await", "AsyncFor", "AsyncWith"}
+
+
+def test_the_ir_surface_describes_what_the_client_changes() -> None:
+    before = _small_api()
+    model = before.types.models[0]
+    renamed = ModelDef(
+        model.name, "", (*model.fields, _field("size", Optional(STR))), (), None, model.source
+    )
+    after = Api(
+        before.title,
+        before.spec_version,
+        before.base_url,
+        None,
+        (),
+        before.operations,
+        TypeModel((), (renamed, *before.types.models[1:]), (), (), before.types.components),
+        RequestRules((), (), ()),
+    )
+    assert "field `File.size` added (str)" in describe_changes(
+        ir_surface(before), ir_surface(after)
+    )
