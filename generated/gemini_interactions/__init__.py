@@ -9,7 +9,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._async_pagination import AsyncPager
-from ._async_streaming import AsyncStream
 from ._async_transport import AsyncTransport
 from ._client_base import RequestOptions
 from ._errors import (
@@ -29,17 +28,15 @@ from ._errors import (
     StreamError,
     UnprocessableEntityError,
 )
-from ._retry import RetryPolicy
-from ._rules import RequestRuleError, RequestRuleWarning
-from ._streaming import ResumePolicy
+from ._retry import ResumePolicy, RetryPolicy
 from ._sync_pagination import SyncPager
-from ._sync_streaming import Stream
 from ._sync_transport import SyncTransport
 from ._waiting import WaitTimeoutError
 from .client import AsyncClient, Client
 
 if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type checkers
     from . import types as types
+    from ._async_streaming import AsyncStream as AsyncStream
     from ._base import (
         ApiModel as ApiModel,
     )
@@ -49,6 +46,13 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._base import (
         decode_base64 as decode_base64,
     )
+    from ._rules import (
+        RequestRuleError as RequestRuleError,
+    )
+    from ._rules import (
+        RequestRuleWarning as RequestRuleWarning,
+    )
+    from ._sync_streaming import Stream as Stream
     from .types import (
         Agent as Agent,
     )
@@ -743,15 +747,23 @@ API_REVISION: str | None = "2026-05-20"
 BASE_URL = "https://generativelanguage.googleapis.com"
 """The API's default base URL."""
 
-_LAZY_BASE = frozenset(("ApiModel", "UnknownVariant", "decode_base64"))
+_LAZY = {
+    "AsyncStream": "._async_streaming",
+    "ApiModel": "._base",
+    "UnknownVariant": "._base",
+    "decode_base64": "._base",
+    "RequestRuleError": "._rules",
+    "RequestRuleWarning": "._rules",
+    "Stream": "._sync_streaming",
+}
 
 
 def __getattr__(name: str) -> Any:
     # The models (and pydantic) load on first use, so importing the package and building a
     # client stay fast. `gemini_interactions.types` is the module of every model; the models
     # of the spec's named schemas are also served here (`gemini_interactions.Interaction`).
-    if name in _LAZY_BASE:
-        return getattr(import_module(f"{__name__}._base"), name)
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
     if not name.startswith("__"):
         types = import_module(f"{__name__}.types")
         if name == "types":

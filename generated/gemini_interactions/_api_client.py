@@ -33,7 +33,7 @@ from ._client_base import (
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._request_checks import explain, given_models, unknown_fields
-from ._streaming import ResumePolicy
+from ._retry import ResumePolicy
 
 __all__ = ["Call", "StreamSpec", "parse_response"]
 

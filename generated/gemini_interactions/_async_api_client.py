@@ -9,7 +9,7 @@ rules, headers) and parsing an answer are shared, in `_api_client`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -29,11 +29,13 @@ from ._api_client import (
     _UploadSession,
     _wire_parser,
 )
-from ._async_streaming import AsyncStream
 from ._async_transport import AsyncTransport
 from ._async_waiting import async_wait_until_done
 from ._client_base import ClientCore, RequestOptions
 from ._uploads import UploadData, read_upload
+
+if TYPE_CHECKING:  # streams load on the first streaming call: importing them costs every user
+    from ._async_streaming import AsyncStream
 
 __all__ = ["AsyncAPIClient"]
 
@@ -69,6 +71,8 @@ class AsyncAPIClient(_CallPreparation):
                 _resume_call(spec, interaction_id, last_event_id), None, streaming=True
             )
             return await self._transport.send(resume, policy, stream=True)
+
+        from ._async_streaming import AsyncStream
 
         return AsyncStream(
             response,

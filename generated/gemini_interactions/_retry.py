@@ -26,7 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-__all__ = ["DEFAULT_RETRY_POLICY", "IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+__all__ = [
+    "DEFAULT_RETRY_POLICY",
+    "IDEMPOTENT_METHODS",
+    "ResumePolicy",
+    "RetryPolicy",
+    "parse_retry_after",
+]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
 
@@ -115,3 +121,17 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class ResumePolicy:
+    """How hard a stream tries to resume: attempts, backoff, and the early-404 grace period."""
+
+    max_attempts: int = 5
+    initial_delay: float = 0.25
+    max_delay: float = 4.0
+    grace_period: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before resume attempt `attempt` (0-based), doubling up to a cap."""
+        return float(min(self.max_delay, self.initial_delay * 2**attempt))

@@ -41,23 +41,11 @@ from ._accumulate import InteractionAccumulator, recovery_events
 from ._errors import (
     StreamError,
 )
+from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
 from ._waiting import TERMINAL_STATUSES
 
 __all__ = ["ResumePolicy"]
-
-
-@dataclass(frozen=True)
-class ResumePolicy:
-    """How hard a stream tries to resume: attempts, backoff, and the early-404 grace period."""
-
-    max_attempts: int = 5
-    initial_delay: float = 0.25
-    max_delay: float = 4.0
-    grace_period: float = 10.0
-
-    def delay(self, attempt: int) -> float:
-        return float(min(self.max_delay, self.initial_delay * 2**attempt))
 
 
 class _StreamState:

@@ -7,7 +7,7 @@ the package is generated; `_async_api_client` documents it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,10 +28,12 @@ from ._api_client import (
     _wire_parser,
 )
 from ._client_base import ClientCore, RequestOptions
-from ._sync_streaming import Stream
 from ._sync_transport import SyncTransport
 from ._sync_waiting import wait_until_done
 from ._uploads import UploadData, read_upload
+
+if TYPE_CHECKING:  # streams load on the first streaming call: importing them costs every user
+    from ._sync_streaming import Stream
 
 __all__ = ["SyncAPIClient"]
 
@@ -67,6 +69,8 @@ class SyncAPIClient(_CallPreparation):
                 _resume_call(spec, interaction_id, last_event_id), None, streaming=True
             )
             return self._transport.send(resume, policy, stream=True)
+
+        from ._sync_streaming import Stream
 
         return Stream(
             response,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,13 +16,15 @@ from ._client_base import ClientCore
 from ._retry import RetryPolicy
 from ._sync_api_client import SyncAPIClient
 from ._sync_transport import SyncTransport
-from .resources.agents import AgentsResource, AsyncAgentsResource
-from .resources.credentials import AsyncCredentialsResource, CredentialsResource
-from .resources.environments import AsyncEnvironmentsResource, EnvironmentsResource
-from .resources.interactions import AsyncInteractionsResource, InteractionsResource
-from .resources.triggers import AsyncTriggersResource, TriggersResource
-from .resources.voices import AsyncVoicesResource, VoicesResource
-from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
+
+if TYPE_CHECKING:  # each resource module loads when its attribute is first used
+    from .resources.agents import AgentsResource, AsyncAgentsResource
+    from .resources.credentials import AsyncCredentialsResource, CredentialsResource
+    from .resources.environments import AsyncEnvironmentsResource, EnvironmentsResource
+    from .resources.interactions import AsyncInteractionsResource, InteractionsResource
+    from .resources.triggers import AsyncTriggersResource, TriggersResource
+    from .resources.voices import AsyncVoicesResource, VoicesResource
+    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]
 
@@ -95,30 +98,44 @@ class Client(SyncAPIClient):
 
     @cached_property
     def agents(self) -> AgentsResource:
+        from .resources.agents import AgentsResource
+
         return AgentsResource(self)
 
     @cached_property
     def credentials(self) -> CredentialsResource:
+        from .resources.credentials import CredentialsResource
+
         return CredentialsResource(self)
 
     @cached_property
     def environments(self) -> EnvironmentsResource:
+        from .resources.environments import EnvironmentsResource
+
         return EnvironmentsResource(self)
 
     @cached_property
     def interactions(self) -> InteractionsResource:
+        from .resources.interactions import InteractionsResource
+
         return InteractionsResource(self)
 
     @cached_property
     def triggers(self) -> TriggersResource:
+        from .resources.triggers import TriggersResource
+
         return TriggersResource(self)
 
     @cached_property
     def voices(self) -> VoicesResource:
+        from .resources.voices import VoicesResource
+
         return VoicesResource(self)
 
     @cached_property
     def webhooks(self) -> WebhooksResource:
+        from .resources.webhooks import WebhooksResource
+
         return WebhooksResource(self)
 
     def __enter__(self) -> Client:
@@ -167,30 +184,44 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def agents(self) -> AsyncAgentsResource:
+        from .resources.agents import AsyncAgentsResource
+
         return AsyncAgentsResource(self)
 
     @cached_property
     def credentials(self) -> AsyncCredentialsResource:
+        from .resources.credentials import AsyncCredentialsResource
+
         return AsyncCredentialsResource(self)
 
     @cached_property
     def environments(self) -> AsyncEnvironmentsResource:
+        from .resources.environments import AsyncEnvironmentsResource
+
         return AsyncEnvironmentsResource(self)
 
     @cached_property
     def interactions(self) -> AsyncInteractionsResource:
+        from .resources.interactions import AsyncInteractionsResource
+
         return AsyncInteractionsResource(self)
 
     @cached_property
     def triggers(self) -> AsyncTriggersResource:
+        from .resources.triggers import AsyncTriggersResource
+
         return AsyncTriggersResource(self)
 
     @cached_property
     def voices(self) -> AsyncVoicesResource:
+        from .resources.voices import AsyncVoicesResource
+
         return AsyncVoicesResource(self)
 
     @cached_property
     def webhooks(self) -> AsyncWebhooksResource:
+        from .resources.webhooks import AsyncWebhooksResource
+
         return AsyncWebhooksResource(self)
 
     async def __aenter__(self) -> AsyncClient:

@@ -61,22 +61,24 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("._async_pagination", ("AsyncPager",)),
-    ("._async_streaming", ("AsyncStream",)),
     ("._async_transport", ("AsyncTransport",)),
     ("._client_base", ("RequestOptions",)),
-    ("._retry", ("RetryPolicy",)),
-    ("._rules", ("RequestRuleError", "RequestRuleWarning")),
-    ("._streaming", ("ResumePolicy",)),
+    ("._retry", ("ResumePolicy", "RetryPolicy")),
     ("._sync_pagination", ("SyncPager",)),
-    ("._sync_streaming", ("Stream",)),
     ("._sync_transport", ("SyncTransport",)),
     ("._waiting", ("WaitTimeoutError",)),
     (".client", ("AsyncClient", "Client")),
 )
-"""What the package root imports eagerly (cheap: no pydantic), by module."""
+"""What the package root imports eagerly (cheap: what building a client needs anyway)."""
 
-_LAZY_BASE = ("ApiModel", "UnknownVariant", "decode_base64")
-"""Runtime names the package root serves lazily, like the models (they import pydantic)."""
+_LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("._async_streaming", ("AsyncStream",)),
+    ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
+    ("._rules", ("RequestRuleError", "RequestRuleWarning")),
+    ("._sync_streaming", ("Stream",)),
+)
+"""What the package root serves on first use, by module: the models' base (pydantic), streams
+and rule errors load only when a program touches them."""
 
 
 def _environment(templates: Mapping[str, str]) -> jinja2.Environment:
@@ -188,12 +190,16 @@ def render(
                 "base_url": py_literal(api.base_url),
                 "component_names": list(api.types.components),
                 "facade": _FACADE,
-                "lazy_base": _LAZY_BASE,
-                "lazy_base_literal": py_literal(_LAZY_BASE),
+                "lazy": [(module, list(names)) for module, names in _LAZY],
+                "lazy_map": [
+                    (py_literal(name), py_literal(module))
+                    for module, names in _LAZY
+                    for name in names
+                ],
                 "all_names": sorted(
                     [
                         *(name for _, names in _FACADE for name in names),
-                        *_LAZY_BASE,
+                        *(name for _, names in _LAZY for name in names),
                         "API_REVISION",
                         "BASE_URL",
                         "SPEC_VERSION",

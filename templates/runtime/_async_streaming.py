@@ -22,10 +22,10 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from ._retry import ResumePolicy
 from ._sse import SSEDecoder
 from ._streaming import (
     _ENDED_INSIDE_AN_EVENT,
-    ResumePolicy,
     _Batch,
     _batch,
     _Connection,

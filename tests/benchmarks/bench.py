@@ -8,7 +8,9 @@ offline through an injected `httpx` client with a `MockTransport`, on the same b
 (../shared/bench/anchor_google_genai.py) in a subprocess of the same run.
 
 Figures (medians of --repeats runs):
-1. cold import to a usable client, in a fresh interpreter;
+1. cold import to a usable client, in a fresh interpreter; and cold start to the first parsed
+   response (fresh interpreter: import, client over a mock transport, one small `create`,
+   parsed), for both clients, measured here side by side;
 2. parse of large_interaction.json through `get`, our models' `validate_json` alone, and
    `json.loads` as the floor;
 3. SSE: stream.sse (10,047 events) through `create(stream=True)`, sync and async, one event per
@@ -91,6 +93,72 @@ def bench_import(results: list[dict[str, Any]], repeats: int) -> None:
         ms=round(statistics.median(runs) * 1000, 1),
         runs_ms=[round(r * 1000, 1) for r in runs],
     )
+
+
+_COLD_START = {
+    "ours": (
+        "import time; t = time.perf_counter()\n"
+        "import httpx, gemini_interactions as g\n"
+        "body = open({payload!r}, 'rb').read()\n"
+        "answer = lambda request: httpx.Response(\n"
+        "    200, headers={{'content-type': 'application/json'}}, content=body)\n"
+        "client = g.Client(api_key='bench-key',\n"
+        "    http_client=httpx.Client(transport=httpx.MockTransport(answer)))\n"
+        "result = client.interactions.create(model='gemini-3-flash-preview', input='hi')\n"
+        "assert result.id and result.steps\n"
+        "print(time.perf_counter() - t)\n"
+    ),
+    "google-genai": (
+        "import time; t = time.perf_counter()\n"
+        "import httpx\n"
+        "from google import genai\n"
+        "body = open({payload!r}, 'rb').read()\n"
+        "answer = lambda request: httpx.Response(\n"
+        "    200, headers={{'content-type': 'application/json'}}, content=body)\n"
+        "client = genai.Client(api_key='bench-key', http_options={{\n"
+        "    'httpx_client': httpx.Client(transport=httpx.MockTransport(answer))}})\n"
+        "result = client.interactions.create(model='gemini-3-flash-preview', input='hi')\n"
+        "assert result.id and result.steps\n"
+        "print(time.perf_counter() - t)\n"
+    ),
+}
+"""Fresh interpreter → import → client → one `create` answered by a mock transport → parsed."""
+
+
+def bench_cold_start(results: list[dict[str, Any]], repeats: int) -> None:
+    payload = str(PAYLOADS / "small_interaction.json")
+    env = {**os.environ, "PYTHONPATH": str(GENERATED), "PYTHONDONTWRITEBYTECODE": ""}
+    for client, template in _COLD_START.items():
+        if client == "google-genai" and not _has_google_genai():
+            continue
+        code = template.format(payload=payload)
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(repeats)
+        ]
+        record(
+            results,
+            bench="cold_start",
+            client=client,
+            ms=round(statistics.median(runs) * 1000, 1),
+            runs_ms=[round(r * 1000, 1) for r in runs],
+        )
+
+
+def _has_google_genai() -> bool:
+    try:
+        return importlib.util.find_spec("google.genai") is not None
+    except ModuleNotFoundError:  # no `google` namespace at all
+        return False
 
 
 def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> gi.Client:
@@ -331,10 +399,7 @@ def bench_generation(results: list[dict[str, Any]], repeats: int) -> None:
 
 
 def run_anchor(repeats: int, calls: int) -> list[dict[str, Any]]:
-    if (
-        importlib.util.find_spec("google") is None
-        or importlib.util.find_spec("google.genai") is None
-    ):
+    if not _has_google_genai():
         print(
             "google-genai is not installed: run `make bench` (it installs the bench extra)",
             file=sys.stderr,
@@ -386,6 +451,19 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                 mine["ms"],
                 their_ms,
                 _ratio(mine["ms"], their_ms),
+                "",
+            )
+        )
+    cold = _find(ours, bench="cold_start", client="ours")
+    cold_other = _find(ours, bench="cold_start", client="google-genai")
+    if cold:
+        their_cold = cold_other["ms"] if cold_other else None
+        lines.append(
+            _cells(
+                "cold start → first parsed create (ms)",
+                cold["ms"],
+                their_cold,
+                _ratio(cold["ms"], their_cold),
                 "",
             )
         )
@@ -467,6 +545,8 @@ def main() -> int:
         date=time.strftime("%Y-%m-%d"),
     )
     bench_import(ours, args.repeats)
+    if not args.no_anchor:
+        bench_cold_start(ours, args.repeats)
     bench_parse(ours, args.repeats, args.parse_iters)
     bench_sse(ours, args.repeats)
     bench_sse_floor(ours, args.repeats)

@@ -16,12 +16,12 @@ import httpx
 
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
-from .._async_streaming import AsyncStream
 from .._client_base import PathParameter, RequestOptions
 from .._sync_api_client import SyncAPIClient
-from .._sync_streaming import Stream
 
 if TYPE_CHECKING:
+    from .._async_streaming import AsyncStream
+    from .._sync_streaming import Stream
     from ..types import (
         AgentInteractionAgentConfig,
         AgentInteractionEnvironment,

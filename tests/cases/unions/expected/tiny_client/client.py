@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,7 +16,9 @@ from ._client_base import ClientCore
 from ._retry import RetryPolicy
 from ._sync_api_client import SyncAPIClient
 from ._sync_transport import SyncTransport
-from .resources.drawings import AsyncDrawingsResource, DrawingsResource
+
+if TYPE_CHECKING:  # each resource module loads when its attribute is first used
+    from .resources.drawings import AsyncDrawingsResource, DrawingsResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]
 
@@ -89,6 +92,8 @@ class Client(SyncAPIClient):
 
     @cached_property
     def drawings(self) -> DrawingsResource:
+        from .resources.drawings import DrawingsResource
+
         return DrawingsResource(self)
 
     def __enter__(self) -> Client:
@@ -137,6 +142,8 @@ class AsyncClient(AsyncAPIClient):
 
     @cached_property
     def drawings(self) -> AsyncDrawingsResource:
+        from .resources.drawings import AsyncDrawingsResource
+
         return AsyncDrawingsResource(self)
 
     async def __aenter__(self) -> AsyncClient:
