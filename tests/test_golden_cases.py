@@ -176,7 +176,12 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
         ]
         if lines:
             changes[name] = lines
-    assert set(changes) == {"tiny_client/types.py", "tiny_client/resources/drawings.py"}
+    assert set(changes) == {
+        "tiny_client/types.py",
+        "tiny_client/resources/drawings.py",
+        "tiny_client/_fake_schema.py",  # the fake's wire table lists the request's fields
+    }
+    assert changes["tiny_client/_fake_schema.py"] == ['+        "author": ("string", None),']
     model_lines = changes["tiny_client/types.py"]
     assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']
     # the method that sends it changes inside its signature, docstring and call only

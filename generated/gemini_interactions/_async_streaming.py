@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._client_base import _asyncio_sleep
 from ._errors import (
@@ -37,6 +35,9 @@ from ._streaming import (
     _StreamState,
 )
 from ._waiting import TERMINAL_STATUSES
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["AsyncStream"]
 
@@ -67,6 +68,8 @@ async def _async_events(
     reconnect: Callable[[str, str | None], Awaitable[httpx.Response]],
     sleep: Callable[[float], Awaitable[None]],
 ) -> AsyncGenerator[Any, None]:
+    import httpx
+
     state = connection.state
     attempt = 0
     while True:

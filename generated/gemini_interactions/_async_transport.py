@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ._client_base import (
     _asyncio_sleep,
@@ -25,6 +24,9 @@ from ._client_base import (
 )
 from ._errors import GeminiError
 from ._retry import RetryPolicy
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["AsyncTransport"]
 
@@ -40,14 +42,25 @@ class AsyncTransport:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._owns_client = http_client is None
-        self.http = http_client or httpx.AsyncClient()
+        self._http = http_client
         self.sleep = sleep or _asyncio_sleep
         self.clock = clock
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The HTTP client: the one given, or one made (and owned) on the first request."""
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.AsyncClient()
+        return self._http
 
     async def send(
         self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
     ) -> httpx.Response:
         """Send `request`, retrying per `policy`; return a 2xx response or raise."""
+        import httpx
+
         attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
             started = self.clock()
@@ -80,5 +93,5 @@ class AsyncTransport:
 
     async def close(self) -> None:
         """Close the underlying client if this transport created it."""
-        if self._owns_client:
-            await self.http.aclose()
+        if self._owns_client and self._http is not None:
+            await self._http.aclose()

@@ -23,25 +23,23 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
-
-import httpx
 
 from ._errors import APIConnectionError, APITimeoutError, GeminiError, status_error
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
+
 __all__ = [
     "API_KEY_ENV",
     "DEFAULT_BASE_URL",
-    "DEFAULT_TIMEOUT",
-    "GENERATION_TIMEOUT",
     "LOG_ENV",
-    "STREAM_TIMEOUT",
     "ClientCore",
     "PathParameter",
     "RequestOptions",
@@ -75,13 +73,34 @@ _VERSION_SEGMENT = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
 _DOT_SEGMENT = re.compile(r"^(?:\.|%2e){1,2}$", re.IGNORECASE)
 
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-"""Ordinary calls: 10 s to connect, 60 s for each read, write and wait for a pooled connection."""
-GENERATION_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=600.0)
-"""A call that generates (`interactions.create` without streaming): an answer can take minutes."""
-STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=300.0)
-"""Streams: the read timeout is the longest silence allowed between two chunks of events."""
-_TIMEOUTS = {"default": DEFAULT_TIMEOUT, "generation": GENERATION_TIMEOUT, "stream": STREAM_TIMEOUT}
+_TIMEOUT_SETTINGS: dict[str, dict[str, float]] = {
+    # ordinary calls: 10 s to connect, 60 s for each read, write and wait for a pooled connection
+    "DEFAULT_TIMEOUT": {"timeout": 60.0, "connect": 10.0},
+    # a call that generates (`interactions.create` without streaming): answers can take minutes
+    "GENERATION_TIMEOUT": {"timeout": 60.0, "connect": 10.0, "read": 600.0},
+    # streams: the read timeout is the longest silence allowed between two chunks of events
+    "STREAM_TIMEOUT": {"timeout": 60.0, "connect": 10.0, "read": 300.0},
+}
+_TIMEOUT_OF_KIND = {
+    "default": "DEFAULT_TIMEOUT",
+    "generation": "GENERATION_TIMEOUT",
+    "stream": "STREAM_TIMEOUT",
+}
+
+
+def _timeout(name: str) -> httpx.Timeout:
+    import httpx
+
+    settings = dict(_TIMEOUT_SETTINGS[name])
+    return httpx.Timeout(settings.pop("timeout"), **settings)
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_TIMEOUT, GENERATION_TIMEOUT, STREAM_TIMEOUT as `httpx.Timeout`s, made on first use
+    # so that importing the client does not import httpx
+    if name in _TIMEOUT_SETTINGS:
+        return _timeout(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -189,8 +208,17 @@ class ClientCore:
             policy = _with_max_retries(policy, max_retries)
         self.retry_policy = policy
         self.default_headers = dict(default_headers or {})
-        self.user_agent = (
-            f"gemini-interactions/{package_version} python/{platform.python_version()} "
+        self._package_version = package_version
+
+    @cached_property
+    def user_agent(self) -> str:
+        """`gemini-interactions/<version> python/<version> httpx/<version>`."""
+        import platform
+
+        import httpx
+
+        return (
+            f"gemini-interactions/{self._package_version} python/{platform.python_version()} "
             f"httpx/{httpx.__version__}"
         )
 
@@ -267,9 +295,11 @@ class ClientCore:
                 payload = {**payload, **jsonable(dict(options.extra_body))}
             content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
             all_headers["content-type"] = "application/json"
+        import httpx
+
         timeout = options.timeout if options.timeout is not None else self.timeout
         if timeout is None:
-            timeout = _TIMEOUTS[timeout_kind]
+            timeout = _timeouts()[timeout_kind]
         return httpx.Request(
             method,
             url,
@@ -303,8 +333,16 @@ def _redacted(request: httpx.Request) -> str:
     return f"{request.method} {request.url}"
 
 
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
-"""Transport failures before the request reached the server: safe to retry for any method."""
+def _never_sent(error: Exception) -> bool:
+    """A transport failure before the request reached the server: safe to retry for any method."""
+    import httpx
+
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+
+
+@cache
+def _timeouts() -> dict[str, httpx.Timeout]:
+    return {kind: _timeout(name) for kind, name in _TIMEOUT_OF_KIND.items()}
 
 
 @dataclass
@@ -329,10 +367,12 @@ class _Attempts:
         return wait
 
     def after_transport_error(self, request: httpx.Request, error: Exception) -> float | None:
+        import httpx
+
         if isinstance(error, httpx.PoolTimeout):
             self._log(request, "no pooled connection became free", None)
             return None  # the pool is full: waiting again only queues behind the same requests
-        if self.policy.unsafe_to_retry(request.method) and not isinstance(error, _NEVER_SENT):
+        if self.policy.unsafe_to_retry(request.method) and not _never_sent(error):
             self._log(request, f"{type(error).__name__} after sending", None)
             return None
         wait = self.policy.delay(self.retry, self.clock() - self.started, connection_error=True)
@@ -365,9 +405,11 @@ def _transport_error(
     request: httpx.Request, error: Exception, policy: RetryPolicy, secret: str
 ) -> APIConnectionError:
     """The client's error for a transport failure; it never carries the key (not even chained)."""
+    import httpx
+
     detail = str(error).replace(secret, "***") if secret else str(error)
     name = type(error).__name__
-    processed = policy.unsafe_to_retry(request.method) and not isinstance(error, _NEVER_SENT)
+    processed = policy.unsafe_to_retry(request.method) and not _never_sent(error)
     if isinstance(error, httpx.PoolTimeout):
         return APITimeoutError(
             "no connection of the pool became free in time (all were busy); raise the pool's "

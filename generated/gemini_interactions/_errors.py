@@ -31,9 +31,11 @@ travels only in a header, so no message or attribute ever contains it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
+
 
 __all__ = [
     "APIConnectionError",

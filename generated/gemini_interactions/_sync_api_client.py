@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ._api_client import (
     Call,
     StreamSpec,
@@ -32,7 +30,9 @@ from ._sync_transport import SyncTransport
 from ._sync_waiting import wait_until_done
 from ._uploads import UploadData, read_upload
 
-if TYPE_CHECKING:  # streams load on the first streaming call: importing them costs every user
+if TYPE_CHECKING:  # streams load on the first streaming call, httpx with the first request
+    import httpx
+
     from ._sync_streaming import Stream
 
 __all__ = ["SyncAPIClient"]

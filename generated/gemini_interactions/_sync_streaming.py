@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._errors import (
     APIConnectionError,
@@ -33,6 +31,9 @@ from ._streaming import (
     _StreamState,
 )
 from ._waiting import TERMINAL_STATUSES
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["Stream"]
 
@@ -61,6 +62,8 @@ def _sync_events(
     reconnect: Callable[[str, str | None], httpx.Response],
     sleep: Callable[[float], None],
 ) -> Generator[Any, None, None]:
+    import httpx
+
     state = connection.state
     attempt = 0
     while True:

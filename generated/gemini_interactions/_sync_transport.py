@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ._client_base import (
     _Attempts,
@@ -21,6 +20,9 @@ from ._client_base import (
 )
 from ._errors import GeminiError
 from ._retry import RetryPolicy
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["SyncTransport"]
 
@@ -36,14 +38,25 @@ class SyncTransport:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._owns_client = http_client is None
-        self.http = http_client or httpx.Client()
+        self._http = http_client
         self.sleep = sleep or time.sleep
         self.clock = clock
+
+    @property
+    def http(self) -> httpx.Client:
+        """The HTTP client: the one given, or one made (and owned) on the first request."""
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.Client()
+        return self._http
 
     def send(
         self, request: httpx.Request, policy: RetryPolicy, *, stream: bool = False
     ) -> httpx.Response:
         """Send `request`, retrying per `policy`; return a 2xx response or raise."""
+        import httpx
+
         attempts = _Attempts(policy, self.clock(), self.clock)
         while True:
             started = self.clock()
@@ -76,5 +89,5 @@ class SyncTransport:
 
     def close(self) -> None:
         """Close the underlying client if this transport created it."""
-        if self._owns_client:
-            self.http.close()
+        if self._owns_client and self._http is not None:
+            self._http.close()

@@ -16,6 +16,7 @@ import jinja2
 from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
 from generator.render.client_context import client_context
+from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
@@ -239,6 +240,9 @@ def render(
                 "package": py_literal(package),
                 "version": py_literal(version),
             },
+        ),
+        f"{package}/_fake_schema.py": _render_template(
+            environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
         ),
         f"{package}/rules.py": _render_template(
             environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}

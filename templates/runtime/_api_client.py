@@ -20,9 +20,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ._client_base import (
     ClientCore,
@@ -33,6 +31,9 @@ from ._client_base import (
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._request_checks import explain, given_models, unknown_fields
 from ._retry import ResumePolicy
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["Call", "StreamSpec", "parse_response"]
 
@@ -355,6 +356,8 @@ class _UploadSession:
         return cls(core, url, request.extensions.get("timeout"))
 
     def finish(self, payload: bytes) -> httpx.Request:
+        import httpx
+
         headers = {
             "user-agent": self.core.user_agent,
             "x-goog-upload-command": "upload, finalize",

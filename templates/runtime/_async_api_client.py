@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ._api_client import (
     Call,
     StreamSpec,
@@ -33,7 +31,9 @@ from ._async_waiting import async_wait_until_done
 from ._client_base import ClientCore, RequestOptions
 from ._uploads import UploadData, read_upload
 
-if TYPE_CHECKING:  # streams load on the first streaming call: importing them costs every user
+if TYPE_CHECKING:  # streams load on the first streaming call, httpx with the first request
+    import httpx
+
     from ._async_streaming import AsyncStream
 
 __all__ = ["AsyncAPIClient"]

@@ -32,9 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ._accumulate import InteractionAccumulator, recovery_events
 from ._errors import (
@@ -43,6 +41,9 @@ from ._errors import (
 from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
 from ._waiting import TERMINAL_STATUSES
+
+if TYPE_CHECKING:  # httpx loads with the first request
+    import httpx
 
 __all__ = ["ResumePolicy"]
 

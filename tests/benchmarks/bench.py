@@ -17,7 +17,9 @@ Figures (medians of --repeats runs):
    chunk and 64 KiB chunks;
 4. per-request overhead of sequential small `create` calls, sync and async, with bare httpx +
    `json.loads` as the floor;
-5. `generate` and `check` wall time and peak memory.
+5. the fake API's HTTP server streaming stream.sse: the rate it serves at, beside the rate our
+   client consumes it through the same server;
+6. `generate` and `check` wall time and peak memory.
 """
 
 from __future__ import annotations
@@ -159,6 +161,45 @@ def _has_google_genai() -> bool:
         return importlib.util.find_spec("google.genai") is not None
     except ModuleNotFoundError:  # no `google` namespace at all
         return False
+
+
+def bench_fake(results: list[dict[str, Any]], repeats: int) -> None:
+    """The fake's HTTP server streaming stream.sse: its serving rate and our client's rate."""
+    from gemini_interactions.testing import FakeGemini
+
+    body = (PAYLOADS / "stream.sse").read_bytes()
+    events = body.count(b"\n\n")
+    fake = FakeGemini()
+    serve_runs, client_runs = [], []
+    with fake.serve() as base_url, httpx.Client() as http:
+        client = gi.Client(api_key="bench-key", base_url=base_url, http_client=http)
+        for _ in range(repeats):
+            fake.reply_raw_stream(body)
+            started = time.perf_counter()
+            with http.stream(
+                "POST", f"{base_url}/interactions?alt=sse", headers={"x-goog-api-key": "k"}
+            ) as response:
+                received = sum(len(chunk) for chunk in response.iter_raw())
+            serve_runs.append(time.perf_counter() - started)
+            assert received == len(body)
+            fake.reply_raw_stream(body)
+            started = time.perf_counter()
+            count = sum(
+                1
+                for _ in client.interactions.create(
+                    model="gemini-3-flash-preview", input="hi", stream=True
+                )
+            )
+            client_runs.append(time.perf_counter() - started)
+            assert count == events - 1, count  # the last frame is `[DONE]`
+    for path, runs in (("fake_serves", serve_runs), ("client_consumes", client_runs)):
+        record(
+            results,
+            bench="fake_sse",
+            path=path,
+            events=events,
+            events_per_s=round(events / statistics.median(runs)),
+        )
 
 
 def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> gi.Client:
@@ -519,6 +560,18 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                     floor_ratio,
                 )
             )
+    served = _find(ours, bench="fake_sse", path="fake_serves")
+    consumed = _find(ours, bench="fake_sse", path="client_consumes")
+    if served and consumed:
+        lines.append(
+            _cells(
+                "fake server streams stream.sse (events/s)",
+                f"serves {served['events_per_s']:,}; our client reads {consumed['events_per_s']:,}",
+                "",
+                "",
+                f"fake / client {served['events_per_s'] / consumed['events_per_s']:.1f}x",
+            )
+        )
     for row in ours:
         if row["bench"] == "generation":
             label = f"`{row['command']}` (s, peak RSS MB)"
@@ -551,6 +604,7 @@ def main() -> int:
     bench_sse(ours, args.repeats)
     bench_sse_floor(ours, args.repeats)
     bench_overhead(ours, args.repeats, args.calls)
+    bench_fake(ours, args.repeats)
     bench_generation(ours, args.repeats)
     theirs = [] if args.no_anchor else run_anchor(max(5, args.repeats), args.calls)
     lines = table(ours, theirs)

@@ -12,14 +12,14 @@ import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-import httpx
-
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
 from .._client_base import PathParameter, RequestOptions
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
+    import httpx
+
     from .._async_streaming import AsyncStream
     from .._sync_streaming import Stream
     from ..types import (

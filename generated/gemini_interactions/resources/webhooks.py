@@ -10,8 +10,6 @@ import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
@@ -20,6 +18,8 @@ from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..types import (
         Empty,
         ListWebhooksResponse,

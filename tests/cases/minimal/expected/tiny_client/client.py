@@ -8,8 +8,6 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._async_api_client import AsyncAPIClient
 from ._async_transport import AsyncTransport
 from ._client_base import ClientCore
@@ -17,7 +15,10 @@ from ._retry import RetryPolicy
 from ._sync_api_client import SyncAPIClient
 from ._sync_transport import SyncTransport
 
-if TYPE_CHECKING:  # each resource module loads when its attribute is first used
+if TYPE_CHECKING:  # each resource module loads when its attribute is first used, httpx with
+    # the first request
+    import httpx
+
     from .resources.things import AsyncThingsResource, ThingsResource
 
 __all__ = ["API_REVISION", "AsyncClient", "Client"]

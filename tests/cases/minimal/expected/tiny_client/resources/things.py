@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._client_base import PathParameter, RequestOptions
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..types import (
         ListThingsResponse,
         Thing,

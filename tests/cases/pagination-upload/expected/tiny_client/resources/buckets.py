@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
@@ -21,6 +19,8 @@ from .._sync_pagination import SyncPager
 from .._uploads import UploadData
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..types import (
         File,
         ListFilesResponse,

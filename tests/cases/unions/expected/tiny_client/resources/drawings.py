@@ -10,14 +10,14 @@ import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._client_base import RequestOptions
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..types import (
         Color,
         Drawing,
