@@ -36,8 +36,6 @@ from generator.report.bindings import (
     read_bindings,
     spec_surface,
 )
-from generator.report.drift import classify_drift, spec_diff
-from generator.report.probe import collect_probes, run_probes
 
 __all__ = ["cli", "main"]
 
@@ -240,6 +238,8 @@ def drift(
     no_fail: bool,
 ) -> None:
     """Classify each overlay action against other specs: applied, redundant or broken."""
+    from generator.report.drift import classify_drift
+
     state = _state(context)
     files = list(specs)
     if spec_dir is not None:
@@ -282,6 +282,8 @@ def drift(
 @click.argument("new", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def spec_diff_command(old: Path, new: Path) -> None:
     """Summarize what changed between two spec files, as a client sees it."""
+    from generator.report.drift import spec_diff
+
     lines = spec_diff(_read_spec(old), _read_spec(new))
     for line in lines:
         click.echo(f"- {line}")
@@ -340,6 +342,8 @@ def bindings_diff(context: click.Context, target: str | None, module: str) -> No
 def probe(context: click.Context, target: str | None) -> None:
     """Run every overlay's x-probe against the real API (needs GEMINI_API_KEY)."""
     import os
+
+    from generator.report.probe import collect_probes, run_probes
 
     state = _state(context)
     chosen = state.config.target(target)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class Inputs:
     facts: OverlayFile
     other_overlay_files: tuple[OverlayFile, ...] = ()
     generator_version: str = __version__
+    template_cache: Path | None = None
+    """Where compiled templates may be kept between runs (build/template-cache/)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def read_inputs(
         templates=_read_templates(config.root),
         facts=facts,
         other_overlay_files=others,
+        template_cache=config.root / "build" / "template-cache",
     )
 
 
@@ -282,12 +286,17 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         api,
         inputs.target.package,
         _header(inputs),
-        RenderInputs(templates),
+        RenderInputs(templates, inputs.template_cache),
         inputs.generator_version,
         inputs.target.model_mixins,
     )
-    rendered[REPORT_FILE] = overlay_report(inputs, patch, api)
-    formatted = format_files(rendered)
+    # ruff formats in a subprocess while this process writes the report: both are pure
+    # functions of their inputs, so running them side by side changes nothing but the time
+    with ThreadPoolExecutor(max_workers=1) as formatter:
+        formatting = formatter.submit(format_files, rendered)
+        report = overlay_report(inputs, patch, api)
+        formatted = formatting.result()
+    formatted[REPORT_FILE] = report
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
     return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import keyword
 import re
 
-from pydantic import BaseModel
-
 __all__ = [
     "class_name",
     "pascal_case",
@@ -24,7 +22,40 @@ __all__ = [
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RESERVED_FIELDS = frozenset(name for name in dir(BaseModel) if not name.startswith("__"))
+_RESERVED_FIELDS = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
+"""The public attributes of pydantic's `BaseModel`, which no field may shadow (written out so
+that generating does not import pydantic; a test compares it with the installed pydantic)."""
 
 
 def split_words(name: str) -> list[str]:

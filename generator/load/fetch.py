@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from generator.errors import BadInputError
 from generator.load.config import LOCK_FILE, LockEntry
 
@@ -57,6 +55,8 @@ def sha256_hex(data: bytes) -> str:
 
 def http_download(url: str) -> bytes:
     """Download `url` with httpx, following redirects; raise on a non-2xx status."""
+    import httpx  # only a download needs it
+
     response = httpx.get(url, timeout=30.0, follow_redirects=True)
     response.raise_for_status()
     return response.content
@@ -127,6 +127,8 @@ class Fetcher:
                 f"mirror (searched {searched}) and downloads are disabled. Point --mirror or "
                 f"{mirror_env} at a directory that holds {entry.file}."
             )
+        import httpx  # a download is about to happen
+
         try:
             data = self._download(entry.url)
         except (OSError, httpx.HTTPError) as error:

@@ -18,11 +18,10 @@ overlay report like any action:
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
-from generator.load.documents import JsonValue, escape_token
+from generator.load.documents import JsonValue, copy_json, escape_token
 
 __all__ = ["NormalizationReport", "UnionDecision", "normalize_spec"]
 
@@ -189,7 +188,7 @@ class _Normalizer:
 
 def normalize_spec(spec: JsonValue) -> tuple[JsonValue, NormalizationReport]:
     """Return a normalized deep copy of `spec` and what was changed."""
-    document = copy.deepcopy(spec)
+    document = copy_json(spec)
     if not isinstance(document, dict):
         return document, NormalizationReport((), (), (), (), ())
     normalizer = _Normalizer(document)

@@ -18,7 +18,6 @@ that changes nothing is an error too, because upstream already says what it woul
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,7 @@ import jsonpath_rfc9535 as jsonpath
 import jsonschema
 
 from generator.errors import BadInputError, BrokenOverlayError
-from generator.load.documents import JsonValue, json_pointer
+from generator.load.documents import JsonValue, copy_json, json_pointer
 
 __all__ = [
     "ActionResult",
@@ -238,14 +237,14 @@ def _merge(target: dict[str, Any], update: dict[str, Any], where: str, pointer: 
     for key, value in update.items():
         child = f"{pointer}/{key}"
         if key not in target:
-            target[key] = copy.deepcopy(value)
+            target[key] = copy_json(value)
             continue
         existing = target[key]
         shapes = (_shape(existing), _shape(value))
         if shapes == ("primitive", "primitive"):
-            target[key] = copy.deepcopy(value)
+            target[key] = copy_json(value)
         elif shapes == ("array", "array"):
-            existing.extend(copy.deepcopy(value))
+            existing.extend(copy_json(value))
         elif shapes == ("object", "object"):
             _merge(existing, value, where, child)
         else:
@@ -296,9 +295,9 @@ def _run_action(
     matches = []
     for location, node in unique.items():
         pointer = json_pointer(*location)
-        before = copy.deepcopy(node.value)
+        before = copy_json(node.value)
         document = _update_node(document, node, value, where, pointer)
-        after = copy.deepcopy(_value_at(document, location))
+        after = copy_json(_value_at(document, location))
         matches.append(Match(pointer=pointer, before=before, after=after))
     return document, tuple(matches)
 
@@ -348,9 +347,9 @@ def _update_node(
         _merge(target, value, where, pointer)
     elif shape == "array":
         if isinstance(value, list):
-            target.extend(copy.deepcopy(value))
+            target.extend(copy_json(value))
         else:
-            target.append(copy.deepcopy(value))
+            target.append(copy_json(value))
     else:
         if _shape(value) != "primitive":
             raise BrokenOverlayError(
@@ -358,9 +357,9 @@ def _update_node(
                 f"got {_shape(value)}."
             )
         if not node.location:
-            return copy.deepcopy(value)
+            return copy_json(value)
         parent = _value_at(document, node.location[:-1])
-        parent[node.location[-1]] = copy.deepcopy(value)
+        parent[node.location[-1]] = copy_json(value)
     return document
 
 
@@ -372,7 +371,7 @@ def _remove(
     matches = [
         Match(
             pointer=json_pointer(*node.location),
-            before=copy.deepcopy(node.value),
+            before=copy_json(node.value),
             after=None,
             removed=True,
         )
@@ -397,7 +396,7 @@ def apply_overlays(
     spec: JsonValue, overlays: list[OverlayDocument], *, strict: bool = True
 ) -> tuple[JsonValue, tuple[ActionResult, ...]]:
     """Apply `overlays` in order to a deep copy of `spec`; return it and every action's result."""
-    document = copy.deepcopy(spec)
+    document = copy_json(spec)
     results = []
     for overlay in overlays:
         for action in overlay.actions:

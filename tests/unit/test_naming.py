@@ -40,3 +40,13 @@ def test_pascal_case(name: str, expected: str) -> None:
 )
 def test_safe_identifier(name: str, expected: str) -> None:
     assert safe_identifier(name) == expected
+
+
+def test_reserved_field_names_match_the_installed_pydantic() -> None:
+    from pydantic import BaseModel
+
+    from generator.ir.naming import _RESERVED_FIELDS, python_field_name
+
+    public = {name for name in dir(BaseModel) if not name.startswith("_")}
+    assert public == _RESERVED_FIELDS, "update generator/ir/naming.py for this pydantic"
+    assert python_field_name("schema") == "schema_" and python_field_name("json") == "json_"
