@@ -20,6 +20,7 @@ from generator import __version__
 from generator.errors import BadInputError
 from generator.ir.api import build_api
 from generator.ir.model import Api
+from generator.load.cache import PassedChecks
 from generator.load.config import LockEntry, ProjectConfig, Target
 from generator.load.documents import JsonValue, canonical_json, parse_document
 from generator.load.fetch import Fetcher, sha256_hex
@@ -75,6 +76,8 @@ class Inputs:
     generator_version: str = __version__
     template_cache: Path | None = None
     """Where compiled templates may be kept between runs (build/template-cache/)."""
+    passed_checks: PassedChecks | None = None
+    """Overlay documents that validated on earlier runs (build/passed-checks/)."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def read_inputs(
         facts=facts,
         other_overlay_files=others,
         template_cache=config.root / "build" / "template-cache",
+        passed_checks=PassedChecks(config.root / "build" / "passed-checks"),
     )
 
 
@@ -180,6 +184,7 @@ def parse_overlays(inputs: Inputs, *, strict: bool = True) -> list[OverlayDocume
             overlay.path,
             inputs.overlay_schemas,
             strict=strict,
+            passed=inputs.passed_checks,
         )
         for overlay in inputs.overlay_files
     ]
@@ -210,7 +215,10 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
     other_actions: list[ActionResult] = []
     for overlay in inputs.other_overlay_files:
         document = parse_overlay(
-            parse_document(overlay.data, overlay.path), overlay.path, inputs.overlay_schemas
+            parse_document(overlay.data, overlay.path),
+            overlay.path,
+            inputs.overlay_schemas,
+            passed=inputs.passed_checks,
         )
         other_actions.extend(
             ActionResult(overlay.path, a.index, a.kind, a.target, a.description, a.extensions, ())

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
-import jsonschema
 
 from generator.errors import BadInputError, BrokenOverlayError
+from generator.load.cache import PassedChecks
 from generator.load.documents import JsonValue, copy_json, json_pointer
 
 __all__ = [
@@ -148,11 +148,17 @@ def _compile(expression: str, where: str, role: str) -> jsonpath.JSONPathQuery:
         ) from None
 
 
-def validate_overlay_document(data: JsonValue, source: str, schemas: dict[str, JsonValue]) -> str:
+def validate_overlay_document(
+    data: JsonValue,
+    source: str,
+    schemas: dict[str, JsonValue],
+    passed: PassedChecks | None = None,
+) -> str:
     """Validate `data` against the official Overlay JSON Schema of its version; return "1.x".
 
     This is the specification's own notion of a valid document. JSONPath expressions inside it
-    are checked by `parse_overlay`, which compiles them.
+    are checked by `parse_overlay`, which compiles them. `passed` remembers documents that
+    validated before (see `load.cache`), so an unchanged overlay skips the validator.
     """
     if not isinstance(data, dict):
         raise BadInputError(f"{source}: an overlay document must be a mapping at the top level.")
@@ -164,6 +170,12 @@ def validate_overlay_document(data: JsonValue, source: str, schemas: dict[str, J
         raise BadInputError(
             f"{source}: unsupported overlay version {version!r}; supported: {supported}."
         )
+    digest = PassedChecks.digest(schemas[minor], data) if passed is not None else ""
+    if passed is not None and passed.passed(digest):
+        assert minor is not None
+        return minor
+    import jsonschema  # ~150 ms to import: only when a document was not validated before
+
     validator = jsonschema.Draft202012Validator(schemas[minor])
     errors = sorted(
         validator.iter_errors(data), key=lambda error: _removal_order(tuple(error.absolute_path))
@@ -175,6 +187,8 @@ def validate_overlay_document(data: JsonValue, source: str, schemas: dict[str, J
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise BadInputError(f"{source}: not a valid Overlay {minor} document: {details}{more}.")
     assert minor is not None
+    if passed is not None:
+        passed.remember(digest)
     return minor
 
 
@@ -184,13 +198,14 @@ def parse_overlay(
     schemas: dict[str, JsonValue],
     *,
     strict: bool = True,
+    passed: PassedChecks | None = None,
 ) -> OverlayDocument:
     """Validate overlay `data` against the official schema of its version and compile it.
 
     `schemas` maps "1.0" / "1.1" to the official Overlay JSON Schemas. In strict mode every
     action must also carry a non-empty `description`.
     """
-    validate_overlay_document(data, source, schemas)
+    validate_overlay_document(data, source, schemas, passed)
     assert isinstance(data, dict)
     version = str(data["overlay"])
     actions = []

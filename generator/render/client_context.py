@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.ir.model import Operation, Parameter, WaitInfo
-from generator.ir.naming import pascal_case
+from generator.ir.naming import pascal_case, python_field_name
 from generator.ir.types import names_in, optional
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
@@ -215,6 +215,7 @@ def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
         "get_method": reader.method_name,
         "id": next(p.python_name for p in reader.parameters if p.location == "path"),
         "spec_name": _stream_spec_name(reader),
+        "after": python_field_name(reader.stream.resume_parameter),
         "event": reader.stream.event_schema,
         "final": reader.response_schema,
         "wait": _wait(reader.wait) if reader.wait else None,

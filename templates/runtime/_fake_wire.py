@@ -62,6 +62,11 @@ def error_body(status: int, message: str, facts: tuple[str, ...] = ()) -> dict[s
     return {"error": body}
 
 
+_REMOVED_FIELDS = {"cached_content": ("W47",), "cachedContent": ("W47",)}
+"""Fields the overlays removed from the request schemas, and the facts that say the API refuses
+them (the refusal text is the generic one, so these facts are added to it)."""
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -89,7 +94,7 @@ def _problems(value: Any, definition: str, path: str) -> Iterator[RefusalError]:
             message = f"Unknown parameter '{key}'{_where(path)}."
             if hint != key and hint in fields:
                 message = f"{message[:-1]}. Did you mean '{hint}'?"
-            yield RefusalError(400, message, ("W09", "W10"))
+            yield RefusalError(400, message, ("W09", "W10", *_REMOVED_FIELDS.get(key, ())))
             continue
         kind, child = fields[key]
         if item is None or kind in ("any", "union"):

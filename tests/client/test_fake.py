@@ -306,3 +306,74 @@ def test_the_readme_example_runs_under_pytest(tmp_path: Any) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+FACT_REFUSALS: list[tuple[str, dict[str, Any]]] = [
+    ("W09", {"model": MODEL, "input": "x", "systemInstruction": "s"}),
+    ("W10", {"model": MODEL, "input": "x", "no_such_field": 1}),
+    ("W10", {"model": MODEL, "input": "x", "generation_config": {"top_q": "high"}}),
+    ("W46", {"model": MODEL, "input": "x", "generation_config": {"response_mime_type": "a/b"}}),
+    ("W47", {"model": MODEL, "input": "x", "cached_content": "cachedContents/1"}),
+    ("W50", {"model": MODEL, "input": "x", "generation_config": {"speech_config": {"voice": "K"}}}),
+    (
+        "W50",
+        {"model": MODEL, "input": "x", "generation_config": {"speech_config": [{"voice": "K"}]}},
+    ),
+    ("S3", {"agent": "deep-research-preview-04-2026", "input": "x"}),
+    (
+        "S3",
+        {
+            "agent": "deep-research-preview-04-2026",
+            "input": "x",
+            "background": True,
+            "store": False,
+        },
+    ),
+    ("W56", {"agent": "antigravity-preview-05-2026", "input": "x"}),
+    ("W27", {"model": MODEL, "input": "x", "webhook_config": {"uris": ["https://h.test"]}}),
+    (
+        "W54",
+        {
+            "model": MODEL,
+            "input": "x",
+            "tools": [{"type": "file_search"}, {"type": "google_search"}],
+        },
+    ),
+]
+"""For each fact that says the API refuses a request shape: one such request."""
+
+
+@pytest.mark.parametrize(("fact", "body"), FACT_REFUSALS, ids=[f for f, _ in FACT_REFUSALS])
+def test_every_refusal_the_facts_report_is_a_refusal_of_the_fake(
+    fact: str, body: dict[str, Any]
+) -> None:
+    response = _raw(FakeGemini(), "POST", "/v1beta/interactions", body)
+    assert response.status_code == 400, response.text
+    assert fact in response.json()["error"]["details"][0]["facts"], response.text
+
+
+def test_rules_resting_on_reports_or_conflicts_are_not_refused() -> None:
+    # antigravity with background=True was reported as rejected but accepted live (W76)
+    body = {
+        "agent": "antigravity-preview-05-2026",
+        "input": "x",
+        "environment": "env_1",
+        "background": True,
+    }
+    assert _raw(FakeGemini(), "POST", "/v1beta/interactions", body).status_code == 200
+
+
+def test_the_fake_accepts_every_example_of_the_spec_that_requests_carry(
+    patched_spec: dict[str, Any],
+) -> None:
+    from gemini_interactions._fake_schema import OBJECTS
+    from gemini_interactions._fake_wire import _problems
+
+    from tests.generated.test_roundtrip import _schema_examples
+
+    checked = 0
+    for name, example in _schema_examples(patched_spec):
+        if name in OBJECTS:
+            assert list(_problems(example, name, "")) == [], (name, example)
+            checked += 1
+    assert checked >= 10, checked

@@ -261,3 +261,25 @@ def test_a_redundant_action_is_an_error_in_strict_mode(
             {"a": {"b": 1}},
             {"target": "$.a", "description": "d", "update": {"b": 1}},
         )
+
+
+def test_passed_checks_skip_only_documents_that_validated_before(
+    overlay_schemas: dict[str, JsonValue], tmp_path: Any
+) -> None:
+    from generator.load.cache import PassedChecks
+
+    passed = PassedChecks(tmp_path / "passed")
+    good = {
+        "overlay": "1.1.0",
+        "info": {"title": "t", "version": "1"},
+        "actions": [{"target": "$.info", "description": "d", "update": {"x": 1}}],
+    }
+    bad = {**good, "info": {"title": "t"}}  # `version` is required by the official schema
+    parse_overlay(good, "overlays/a.yaml", overlay_schemas, passed=passed)
+    assert len(list((tmp_path / "passed").iterdir())) == 1
+    for _ in range(2):  # a failure is never remembered: it is reported every time
+        with pytest.raises(BadInputError, match=r"not a valid Overlay 1\.1 document"):
+            parse_overlay(bad, "overlays/b.yaml", overlay_schemas, passed=passed)
+    assert len(list((tmp_path / "passed").iterdir())) == 1
+    digest = PassedChecks.digest(overlay_schemas["1.1"], good)
+    assert passed.passed(digest) and not PassedChecks(None).passed(digest)
