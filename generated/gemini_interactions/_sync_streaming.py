@@ -197,6 +197,22 @@ class Stream(Generic[_EventT, _FinalT]):
             pass
         return self._parse_final(self._state.accumulator.result())
 
+    def until_done(self) -> _FinalT:
+        """`final()`: read the stream to its end and return the complete interaction."""
+        return self.final()
+
+    def text_stream(self) -> Iterator[str]:
+        """Only the answer's text, piece by piece as it arrives (thoughts and other steps are
+        read but not yielded); `final()` afterwards still gives the complete interaction."""
+        for event in self._iterator:
+            if getattr(event, "event_type", None) != "step.delta":
+                continue
+            delta = getattr(event, "delta", None)
+            if getattr(delta, "type", None) == "text" and isinstance(
+                getattr(delta, "text", None), str
+            ):
+                yield delta.text  # type: ignore[union-attr]
+
     def close(self) -> None:
         """Stop reading and close the connection."""
         self._iterator.close()

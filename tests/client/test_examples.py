@@ -1,46 +1,34 @@
-"""The runnable examples in tests/examples/, run against the loopback server."""
+"""The runnable examples in tests/examples/, run as programs against the fake API's server.
+
+The fake enforces the wire (a request the API would refuse is refused), so an example that
+passes here sends what the API accepts.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gemini_interactions.testing import FakeGemini, function_call
 
-from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
-from tests.conftest import GENERATED, SHARED
+from tests.conftest import GENERATED
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-STREAM = (
-    b"".join(
-        part + b"\n\n"
-        for part in (SHARED / "bench" / "payloads" / "stream.sse").read_bytes().split(b"\n\n")[:40]
-        if part.strip()
-    )
-    + b'data: {"event_type":"interaction.completed",'
-    + b'"interaction":{"id":"v1_s","status":"completed"}}\n\n'
-)
 
-
-def answer(request: RecordedRequest) -> Reply:
-    if request.query.get("alt") == ["sse"]:
-        return Reply(raw=STREAM, content_type="text/event-stream")
-    body = request.json() or {}
-    if body.get("agent"):
-        return Reply(body={"id": "v1_job", "status": "in_progress"})
-    if request.method == "GET":
-        return Reply(body={"id": "v1_job", "status": "completed", "output_text": "report"})
-    if body.get("previous_interaction_id"):
-        return Reply(body={"id": "v1_2", "status": "completed", "output_text": "21 degrees"})
-    call = {
-        "type": "function_call",
-        "id": "c1",
-        "name": "get_weather",
-        "arguments": {"city": "Oslo"},
-    }
-    return Reply(body={"id": "v1_1", "status": "requires_action", "steps": [call]})
+SCRIPTS: dict[str, Callable[[FakeGemini], object]] = {
+    "streaming.py": lambda fake: fake.reply("Once upon a time, " * 20),
+    "background.py": lambda fake: fake.reply("report", duration=0),
+    "function_calling.py": lambda fake: (
+        fake.reply(function_call("get_weather", {"city": "Oslo"}, id="c1")),
+        fake.reply("21 degrees"),
+    ),
+    "webhook_receiver.py": lambda fake: None,
+}
+"""What the fake answers for each example."""
 
 
 EXPECTED = {
@@ -52,16 +40,20 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_runs(name: str, server: LoopbackServer) -> None:
-    server.handler = answer
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(GENERATED),
-        "GEMINI_API_KEY": "example-key",
-        "GEMINI_BASE_URL": server.url,
-    }
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, env=environment
-    )
+def test_example_runs(name: str) -> None:
+    fake = FakeGemini()
+    SCRIPTS[name](fake)
+    with fake.serve() as base_url:
+        environment = {
+            **os.environ,
+            "PYTHONPATH": str(GENERATED),
+            "GEMINI_API_KEY": "example-key",
+            "GEMINI_BASE_URL": base_url,
+        }
+        result = subprocess.run(
+            [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, env=environment
+        )
     assert result.returncode == 0, result.stderr
     assert EXPECTED[name] in result.stdout
+    refused = [request for request in fake.requests if request.operation is None]
+    assert not refused, "the example only reaches operations the API has"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._async_api_client import AsyncAPIClient
 from ._async_transport import AsyncTransport
@@ -28,6 +28,17 @@ API_REVISION: str | None = "2026-05-20"
 _REVISION_EXEMPT_PREFIXES: tuple[str, ...] = ()
 _PACKAGE = "tiny_client"
 _VERSION = "0.1.0"
+
+
+class _Settings(NamedTuple):
+    api_key: str | None
+    base_url: str | None
+    api_version: str | None
+    api_revision: str | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int | None
+    retry_policy: RetryPolicy | None
+    default_headers: Mapping[str, str] | None
 
 
 def _core(
@@ -79,7 +90,7 @@ class Client(SyncAPIClient):
         http_client: httpx.Client | None = None,
         transport: SyncTransport | None = None,
     ) -> None:
-        core = _core(
+        self._settings = _Settings(
             api_key,
             base_url,
             api_version,
@@ -89,7 +100,34 @@ class Client(SyncAPIClient):
             retry_policy,
             default_headers,
         )
+        core = _core(*self._settings)
         super().__init__(core, transport or SyncTransport(http_client), _PACKAGE)
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Client:
+        """A copy of this client with some options changed, sharing its connections:
+        `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
+        old = self._settings
+        settings = old._replace(
+            api_key=old.api_key if api_key is None else api_key,
+            base_url=old.base_url if base_url is None else base_url,
+            timeout=old.timeout if timeout is None else timeout,
+            max_retries=old.max_retries if max_retries is None else max_retries,
+            retry_policy=old.retry_policy if retry_policy is None else retry_policy,
+            default_headers=old.default_headers if default_headers is None else default_headers,
+        )
+        copy = type(self).__new__(type(self))
+        copy._settings = settings
+        SyncAPIClient.__init__(copy, _core(*settings), self._transport, _PACKAGE)
+        return copy
 
     @cached_property
     def drawings(self) -> DrawingsResource:
@@ -129,7 +167,7 @@ class AsyncClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         transport: AsyncTransport | None = None,
     ) -> None:
-        core = _core(
+        self._settings = _Settings(
             api_key,
             base_url,
             api_version,
@@ -139,7 +177,34 @@ class AsyncClient(AsyncAPIClient):
             retry_policy,
             default_headers,
         )
+        core = _core(*self._settings)
         super().__init__(core, transport or AsyncTransport(http_client), _PACKAGE)
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> AsyncClient:
+        """A copy of this client with some options changed, sharing its connections:
+        `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
+        old = self._settings
+        settings = old._replace(
+            api_key=old.api_key if api_key is None else api_key,
+            base_url=old.base_url if base_url is None else base_url,
+            timeout=old.timeout if timeout is None else timeout,
+            max_retries=old.max_retries if max_retries is None else max_retries,
+            retry_policy=old.retry_policy if retry_policy is None else retry_policy,
+            default_headers=old.default_headers if default_headers is None else default_headers,
+        )
+        copy = type(self).__new__(type(self))
+        copy._settings = settings
+        AsyncAPIClient.__init__(copy, _core(*settings), self._transport, _PACKAGE)
+        return copy
 
     @cached_property
     def drawings(self) -> AsyncDrawingsResource:
