@@ -16,7 +16,6 @@ from ._api_client import (
     StreamSpec,
     _CallPreparation,
     _event_what,
-    _final_what,
     _json_object,
     _path_value,
     _resume_call,
@@ -77,7 +76,7 @@ class AsyncAPIClient(_CallPreparation):
         return AsyncStream(
             response,
             parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
-            parse_final=_wire_parser(self._package, spec.final_schema, _final_what),
+            parse_final=self._final_parser(call, spec),
             fetch_status=fetch_status,
             reconnect=reconnect,
             policy=self.resume_policy,

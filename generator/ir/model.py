@@ -178,6 +178,8 @@ class BodyField:
     type: TypeExpr
     required: bool
     description: str
+    structured: bool = False
+    """The field also takes a type to parse the answer into (`x-structured-output`)."""
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ def _body(
         else:
             names.append(name)
     merged: dict[str, tuple[list[TypeExpr], bool, str]] = {}
+    structured: set[str] = set()
     schemas = []
     for name in names:
         model = types.model(name)
@@ -167,6 +168,8 @@ def _body(
             if field.excluded or constant or prop.get("readOnly") or field.wire_name in skip:
                 continue
             type_ = plain_scalars(required(field.type))
+            if prop.get("x-structured-output"):
+                structured.add(field.python_name)
             options, was_required, description = merged.get(field.python_name, ([], True, ""))
             if type_ not in options:
                 options.append(type_)
@@ -177,7 +180,11 @@ def _body(
             )
     fields = tuple(
         BodyField(
-            python, options[0] if len(options) == 1 else UnionOf(tuple(options)), is_required, text
+            python,
+            options[0] if len(options) == 1 else UnionOf(tuple(options)),
+            is_required,
+            text,
+            structured=python in structured,
         )
         for python, (options, is_required, text) in sorted(merged.items())
     )

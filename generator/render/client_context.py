@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.ir.model import Operation, Parameter, WaitInfo
+from generator.ir.model import BodyField, Operation, Parameter, WaitInfo
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.types import names_in, optional
+from generator.ir.types import Scalar, UnionOf, names_in, optional
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 
@@ -54,6 +54,15 @@ def _parameter_argument(parameter: Parameter) -> dict[str, Any]:
     return _argument(parameter.python_name, annotation(type_), not parameter.required)
 
 
+_OUTPUT_TYPE = Scalar("type[Any]")
+"""What a structured-output field also takes: a class or any type pydantic can adapt."""
+
+
+def _body_annotation(field: BodyField) -> str:
+    type_ = UnionOf((field.type, _OUTPUT_TYPE)) if field.structured else field.type
+    return annotation(optional(type_), builtin_list=True)
+
+
 def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Positional and keyword arguments: required first, then optional, in a stable order."""
     path = [p for p in operation.parameters if p.location == "path"]
@@ -73,9 +82,7 @@ def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[st
         _parameter_argument(p) for p in others if not p.required and p.python_name != token
     ]
     keywords += [
-        _argument(
-            field.python_name, annotation(optional(field.type), builtin_list=True), has_default=True
-        )
+        _argument(field.python_name, _body_annotation(field), has_default=True)
         for field in body
         if not field.required
     ]
@@ -89,6 +96,7 @@ def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[st
 def _call(operation: Operation) -> dict[str, Any]:
     """The arguments of the method's `Call(...)`, as literals and argument names."""
     token = operation.page.token_parameter if operation.page else None
+    structured = tuple(field.python_name for field in operation.body_fields if field.structured)
     located = {
         location: [p for p in operation.parameters if p.location == location]
         for location in ("path", "query", "header")
@@ -121,6 +129,7 @@ def _call(operation: Operation) -> dict[str, Any]:
         "body_schemas": py_literal(tuple(operation.body_schemas))
         if operation.body_schemas
         else None,
+        "structured": py_literal(structured) if structured else None,
         "response_schema": (
             py_literal(operation.response_schema)
             if operation.response_schema and not operation.upload

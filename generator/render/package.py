@@ -72,6 +72,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._async_transport", ("AsyncTransport",)),
     ("._client_base", ("RequestOptions",)),
     ("._retry", ("ResumePolicy", "RetryPolicy")),
+    ("._structured", ("StructuredOutputError",)),
     ("._sync_pagination", ("SyncPager",)),
     ("._sync_transport", ("SyncTransport",)),
     ("._waiting", ("WaitTimeoutError",)),

@@ -31,6 +31,7 @@ from ._client_base import (
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._request_checks import explain, given_models, unknown_fields
 from ._retry import ResumePolicy
+from ._structured import attach, is_output_type, target_of, to_wire
 
 if TYPE_CHECKING:  # httpx loads with the first request
     import httpx
@@ -52,6 +53,8 @@ class Call:
     response_schema: str | None = None
     generates: bool = False
     """A call that generates (`interactions.create`): its default read timeout is long."""
+    structured: tuple[str, ...] = ()
+    """Body fields that may hold a type to parse the answer into (structured output)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def _stream_call(call: Call, spec: StreamSpec) -> Call:
         call.body_schemas,
         call.response_schema,
         call.generates,
+        call.structured,
     )
 
 
@@ -297,6 +301,9 @@ class _CallPreparation:
         body: Any = None
         if call.body is not None:
             given = {key: value for key, value in call.body.items() if value is not None}
+            for name in call.structured:  # a type to parse into travels as its JSON schema
+                if is_output_type(given.get(name)):
+                    given[name] = to_wire(given[name])
             if call.body_schemas:
                 schema, model = _validate_body(self._package, call.body_schemas, given)
                 body = model.to_dict()
@@ -319,7 +326,13 @@ class _CallPreparation:
     def _parse(self, call: Call, response: httpx.Response) -> Any:
         if call.response_schema is None:
             return None
-        return parse_response(self._package, call.response_schema, response)
+        result = parse_response(self._package, call.response_schema, response)
+        return attach(result, target_of(call.structured, call.body))
+
+    def _final_parser(self, call: Call, spec: StreamSpec) -> Callable[[Any], Any]:
+        parse = _wire_parser(self._package, spec.final_schema, _final_what)
+        target = target_of(call.structured, call.body)
+        return parse if target is None else lambda payload: attach(parse(payload), target)
 
 
 def _start_request(

@@ -26,6 +26,15 @@ class InteractionHelpers:
     steps: Any
     output_text: Any
 
+    @property
+    def parsed(self) -> Any:
+        """The answer parsed into the type given as `response_format` (structured output), or
+        None when no type was given; `StructuredOutputError` (with the raw `.text`) when the
+        answer is not a valid value of it."""
+        from ._structured import parse_text
+
+        return parse_text(self, self.text())
+
     def steps_of(self, step_type: str) -> list[Any]:
         """Every step whose wire `type` is `step_type` (e.g. `"google_search_result"`)."""
         return [step for step in self.steps or () if getattr(step, "type", None) == step_type]

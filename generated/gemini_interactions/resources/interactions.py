@@ -164,6 +164,7 @@ class InteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -197,6 +198,7 @@ class InteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -229,6 +231,7 @@ class InteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -299,6 +302,7 @@ class InteractionsResource:
                 ("AgentInteraction", ("agent",)),
                 ("ModelInteraction", ("model", "input")),
             ),
+            structured=("response_format",),
             response_schema="Interaction",
             generates=True,
         )
@@ -504,6 +508,7 @@ class AsyncInteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -537,6 +542,7 @@ class AsyncInteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -569,6 +575,7 @@ class AsyncInteractionsResource:
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | ModelInteractionResponseFormat
+        | type[Any]
         | None = None,
         response_modalities: builtins.list[ResponseModality | str] | None = None,
         safety_settings: builtins.list[SafetySetting] | None = None,
@@ -639,6 +646,7 @@ class AsyncInteractionsResource:
                 ("AgentInteraction", ("agent",)),
                 ("ModelInteraction", ("model", "input")),
             ),
+            structured=("response_format",),
             response_schema="Interaction",
             generates=True,
         )

@@ -29,6 +29,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._retry import ResumePolicy, RetryPolicy
+from ._structured import StructuredOutputError
 from ._sync_pagination import SyncPager
 from ._sync_transport import SyncTransport
 from ._waiting import WaitTimeoutError
@@ -90,6 +91,7 @@ __all__ = [
     "RetryPolicy",
     "Stream",
     "StreamError",
+    "StructuredOutputError",
     "SyncPager",
     "SyncTransport",
     "UnknownVariant",
