@@ -58,6 +58,7 @@ __all__ = [
     "thought",
 ]
 
+_UPLOAD_PATH = "fake-upload-session"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"gemini-interactions-fake-secret").decode()
 """The secret the fake signs webhook deliveries with (pass your own to `FakeGemini`)."""
 
@@ -254,6 +255,10 @@ class FakeGemini:
         except ValueError:
             payload = body.decode("utf-8", errors="replace")
         operation, parameters, schemas = self._route(method, path)
+        if path.startswith(f"/{_UPLOAD_PATH}/"):  # the second step of a resumable upload
+            with self._lock:
+                self.requests.append(RecordedRequest(method, path, query, lowered, None, "upload"))
+            return _json(200, {"name": path.rsplit("/", 1)[-1], "size_bytes": str(len(body))})
         with self._lock:
             self.requests.append(RecordedRequest(method, path, query, lowered, payload, operation))
             fault = self._next_fault(streaming="alt" in query)
@@ -326,6 +331,11 @@ class FakeGemini:
                 self._stored(identifier)
                 del self.interactions[identifier]
             return _json(200, {})
+        if operation.endswith(".list"):
+            return _json(200, {})  # the API's empty list is an empty object (W63)
+        if operation.endswith(".upload"):
+            session = f"https://fake.upload.test/{_UPLOAD_PATH}/{next(self._ids)}"
+            return FakeResponse(200, {"x-goog-upload-url": session}, [b""])
         raise RefusalError(501, f"the fake does not model {operation} yet.")
 
     # -- interactions ---------------------------------------------------------------------------
