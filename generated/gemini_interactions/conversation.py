@@ -130,6 +130,12 @@ def _result_step(call: Any, result: Any, is_error: bool) -> dict[str, Any]:
 _CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
 
 
+def _tool_name(tool: Any) -> Any:
+    if isinstance(tool, dict):
+        return tool.get("name")
+    return getattr(tool, "name", None)
+
+
 def _kind(item: Any) -> Any:
     return item.get("type") if isinstance(item, Mapping) else getattr(item, "type", None)
 
@@ -168,13 +174,37 @@ class Conversation:
     ) -> None:
         self.client = client
         self.model = model
-        self.tools = list(tools)
+        self.functions: dict[str, Callable[..., Any]] = {}
+        """Plain functions given as tools, by name: `run_tools` can call them."""
+        self.tools: list[Any] = []
+        for tool in tools:
+            self._declare(tool)
         self.system_instruction = system_instruction
         self.settings = settings
         self.last: Any = None
         self.stateless = settings.get("store") is False
         self.history: list[Any] = []
         """The replayed history of a `store=False` conversation (empty otherwise)."""
+
+    def _declare(self, tool: Any) -> None:
+        """Add a tool: a plain function becomes a function tool (declared once, by its name)."""
+        if callable(tool) and not hasattr(tool, "to_dict") and not isinstance(tool, dict):
+            if tool.__name__ in self.functions:
+                return
+            self.functions[tool.__name__] = tool
+            tool = function_tool(tool)
+        self.tools.append(tool)
+
+    def _declare_all(
+        self, functions: Sequence[Callable[..., Any]]
+    ) -> dict[str, Callable[..., Any]]:
+        """Declare each function the model may call (tools are not inherited across turns, W20,
+        so a function that is only passed to `run_tools` would never be called)."""
+        declared = {_tool_name(tool) for tool in self.tools}
+        for function in functions:
+            if function.__name__ not in declared:
+                self._declare(function)
+        return {**self.functions, **{function.__name__: function for function in functions}}
 
     def _request(self, input: Any) -> dict[str, Any]:
         if self.stateless:
@@ -203,7 +233,7 @@ class Conversation:
         self, functions: Sequence[Callable[..., Any]], input: Any, *, max_rounds: int = 5
     ) -> ToolRun:
         """Send `input`, then answer every function call until the model stops calling."""
-        by_name = {function.__name__: function for function in functions}
+        by_name = self._declare_all(functions)
         run = ToolRun(interaction=self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()
@@ -237,7 +267,7 @@ class AsyncConversation(Conversation):
         max_rounds: int = 5,
     ) -> ToolRun:
         """Send `input`, then answer every function call until the model stops calling."""
-        by_name = {function.__name__: function for function in functions}
+        by_name = self._declare_all(functions)
         run = ToolRun(interaction=await self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()
