@@ -236,6 +236,8 @@ class Operation:
     stream: StreamInfo | None = None
     resumes_streams: bool = False
     wait: WaitInfo | None = None
+    empty_body: bool = False
+    """The operation's body is a JSON object with no fields: it always sends `{}`."""
     annotations: tuple[tuple[str, Any], ...] = ()
 
     @property

@@ -264,6 +264,16 @@ def _stream(
     )
 
 
+def _takes_empty_object(schema: Any) -> bool:
+    """A request body that is a JSON object with no fields: the operation sends `{}`."""
+    return (
+        isinstance(schema, dict)
+        and "$ref" not in schema
+        and schema.get("type") == "object"
+        and not schema.get("properties")
+    )
+
+
 _WAIT_KEYS = {"timeout", "poll_interval", "max_poll_interval", "grace_period", "description"}
 
 
@@ -334,6 +344,7 @@ def _operation(
         stream=_stream(view, operation, streaming, resume) if streaming else None,
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
+        empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,
         annotations=extensions_of(operation.node),
     )
 

@@ -130,6 +130,7 @@ def _call(operation: Operation) -> dict[str, Any]:
         if operation.body_schemas
         else None,
         "structured": py_literal(structured) if structured else None,
+        "empty_body": operation.empty_body,
         "response_schema": (
             py_literal(operation.response_schema)
             if operation.response_schema and not operation.upload

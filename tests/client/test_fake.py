@@ -377,3 +377,15 @@ def test_the_fake_accepts_every_example_of_the_spec_that_requests_carry(
             assert list(_problems(example, name, "")) == [], (name, example)
             checked += 1
     assert checked >= 10, checked
+
+
+def test_cancel_sends_the_empty_object_the_api_takes() -> None:
+    # the verified cancel is `POST .../{id}/cancel` with the body `{}` (W03)
+    fake = FakeGemini()
+    client = fake.client()
+    job = client.interactions.create(model=MODEL, input="x", background=True)
+    assert job.id is not None
+    client.interactions.cancel(job.id)
+    cancel = fake.requests[-1]
+    assert cancel.operation == "interactions.cancel" and cancel.body == {}
+    assert cancel.headers["content-type"] == "application/json"
