@@ -8,6 +8,7 @@ this field name?" or "is this a list?" are answered by walking the tree, not by 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "optional",
     "plain_scalars",
     "required",
+    "walk",
 ]
 
 
@@ -157,3 +159,17 @@ def plain_scalars(type_: TypeExpr) -> TypeExpr:
     if isinstance(type_, Optional):
         return Optional(plain_scalars(type_.inner))
     return type_
+
+
+def walk(type_: TypeExpr) -> Iterator[TypeExpr]:
+    """`type_` and every type nested in it, outermost first."""
+    yield type_
+    if isinstance(type_, ListOf):
+        yield from walk(type_.item)
+    elif isinstance(type_, MapOf):
+        yield from walk(type_.value)
+    elif isinstance(type_, Optional):
+        yield from walk(type_.inner)
+    elif isinstance(type_, UnionOf):
+        for option in type_.options:
+            yield from walk(option)

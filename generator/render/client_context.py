@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.ir.model import BodyField, Operation, Parameter, WaitInfo
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.types import Scalar, UnionOf, names_in, optional
+from generator.ir.types import ListOf, LiteralOf, Scalar, UnionOf, names_in, optional, walk
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 
@@ -299,23 +299,22 @@ def _type_names(operations: Iterable[Operation]) -> list[str]:
 def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> dict[str, bool]:
     """Which runtime names a resource module uses, so it imports exactly those."""
     methods = [method for resource in resources for method in resource["methods"]]
+    nested = [  # every type the signatures name, nested ones included
+        node
+        for operation in operations
+        for type_ in [field.type for field in operation.body_fields]
+        + [parameter.type for parameter in operation.parameters]
+        for node in walk(type_)
+    ]
     helpers = any(resource["helpers"] for resource in resources)
     return {
         "streams": any(method["stream"] for method in methods) or helpers,
         "pages": any(method["page"] for method in methods),
         "uploads": any(method["upload"] for method in methods),
         "path_parameters": any(method["call"]["path_parameters"] for method in methods),
-        "builtins": any(
-            "builtins." in argument["annotation"]
-            for method in methods
-            for argument in method["keywords"]
-        ),
+        "builtins": any(isinstance(node, ListOf) and not node.covariant for node in nested),
         "literal": any(method["stream"] for method in methods)
-        or any(
-            "Literal[" in argument["annotation"]
-            for method in methods
-            for argument in method["keywords"]
-        ),
+        or any(isinstance(node, LiteralOf) for node in nested),
         "children": any(resource["children"] for resource in resources),
         "cast": helpers
         or any(

@@ -60,6 +60,11 @@ _WIDENED = {"AsyncGenerator": ", None"}
 _QUOTED_NAME = re.compile(r"""^(["'])[A-Za-z_][A-Za-z0-9_]*\1$""")
 
 
+_STATEMENT_BOUNDARIES = frozenset(
+    {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+)
+
+
 def twin_name(module: str) -> str:
     """`_async_streaming.py` → `_sync_streaming.py`."""
     return SYNC_PREFIX + module.removeprefix(ASYNC_PREFIX)
@@ -98,7 +103,9 @@ def sync_twin(source: str, where: str) -> str:
     last_import_comma: int | None = None
     statement_start = 0  # where the current `from ...` / `import ...` began in `out`
     kept_names = 0
+    previous = tokenize.NEWLINE
     for token in tokens:
+        opens_statement, previous = previous in _STATEMENT_BOUNDARIES, token.type
         start, end = offset(token.start), offset(token.end)
         out.append("" if skip_gap else source[cursor:start])
         cursor = end
@@ -126,11 +133,9 @@ def sync_twin(source: str, where: str) -> str:
                 last_import_comma = len(out)
             out.append(text)
             continue
-        if token.type == tokenize.NAME and text == "from":
-            statement_start = len(out) - 1
+        if token.type == tokenize.NAME and text in ("from", "import") and opens_statement:
+            statement_start = len(out) - 1  # from the gap before it: a dropped import leaves none
         if token.type == tokenize.NAME and text == "import":
-            if out[-1].strip() or token.start[1] == 0:
-                statement_start = len(out) - 1 if token.start[1] == 0 else statement_start
             in_import, dropped_import, last_import_comma, kept_names = True, False, None, 0
         elif token.type == tokenize.NAME and text in _DROPPED:
             text, skip_gap = "", True

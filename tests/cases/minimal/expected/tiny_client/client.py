@@ -40,6 +40,25 @@ class _Settings(NamedTuple):
     retry_policy: RetryPolicy | None
     default_headers: Mapping[str, str] | None
 
+    def changed(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        retry_policy: RetryPolicy | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> _Settings:
+        """These settings with every option that is given (not None) replaced."""
+        return self._replace(
+            api_key=self.api_key if api_key is None else api_key,
+            base_url=self.base_url if base_url is None else base_url,
+            timeout=self.timeout if timeout is None else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            retry_policy=self.retry_policy if retry_policy is None else retry_policy,
+            default_headers=self.default_headers if default_headers is None else default_headers,
+        )
+
 
 def _core(
     api_key: str | None,
@@ -115,18 +134,11 @@ class Client(SyncAPIClient):
     ) -> Client:
         """A copy of this client with some options changed, sharing its connections:
         `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
-        old = self._settings
-        settings = old._replace(
-            api_key=old.api_key if api_key is None else api_key,
-            base_url=old.base_url if base_url is None else base_url,
-            timeout=old.timeout if timeout is None else timeout,
-            max_retries=old.max_retries if max_retries is None else max_retries,
-            retry_policy=old.retry_policy if retry_policy is None else retry_policy,
-            default_headers=old.default_headers if default_headers is None else default_headers,
-        )
         copy = type(self).__new__(type(self))
-        copy._settings = settings
-        SyncAPIClient.__init__(copy, _core(*settings), self._transport, _PACKAGE)
+        copy._settings = self._settings.changed(
+            api_key, base_url, timeout, max_retries, retry_policy, default_headers
+        )
+        SyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
 
     @cached_property
@@ -192,18 +204,11 @@ class AsyncClient(AsyncAPIClient):
     ) -> AsyncClient:
         """A copy of this client with some options changed, sharing its connections:
         `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
-        old = self._settings
-        settings = old._replace(
-            api_key=old.api_key if api_key is None else api_key,
-            base_url=old.base_url if base_url is None else base_url,
-            timeout=old.timeout if timeout is None else timeout,
-            max_retries=old.max_retries if max_retries is None else max_retries,
-            retry_policy=old.retry_policy if retry_policy is None else retry_policy,
-            default_headers=old.default_headers if default_headers is None else default_headers,
-        )
         copy = type(self).__new__(type(self))
-        copy._settings = settings
-        AsyncAPIClient.__init__(copy, _core(*settings), self._transport, _PACKAGE)
+        copy._settings = self._settings.changed(
+            api_key, base_url, timeout, max_retries, retry_policy, default_headers
+        )
+        AsyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
 
     @cached_property
