@@ -33,6 +33,7 @@ from generator.report.bindings import (
     NOT_ENCODED_FILE,
     compare,
     parse_not_encoded,
+    parse_same_objects,
     read_bindings,
     spec_surface,
 )
@@ -320,12 +321,9 @@ def bindings_diff(context: click.Context, target: str | None, module: str) -> No
     patched = patch_spec(inputs).patched
     ours = spec_surface(build_api(patched, chosen.api_revision))
     listed = state.root / NOT_ENCODED_FILE
-    not_encoded = (
-        parse_not_encoded(parse_document(listed.read_bytes(), NOT_ENCODED_FILE))
-        if listed.is_file()
-        else {}
-    )
-    comparison = compare(theirs, ours, not_encoded)
+    listing = parse_document(listed.read_bytes(), NOT_ENCODED_FILE) if listed.is_file() else {}
+    not_encoded = parse_not_encoded(listing) if listing else {}
+    comparison = compare(theirs, ours, not_encoded, parse_same_objects(listing))
     title = f"google-genai {version} ({module}) against target {chosen.name!r}"
     for line in comparison.lines(title):
         click.echo(line)

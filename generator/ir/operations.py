@@ -129,11 +129,14 @@ def _parameters(
             allow_reserved=bool(parameter.get("allowReserved"))
             or parameter.get("x-speakeasy-param-encoding-override") == "allowReserved",
         )
-    return tuple(
-        sorted(
-            collected.values(), key=lambda p: (_LOCATION_ORDER.get(p.location, 9), p.python_name)
-        )
-    )
+
+    def order(parameter: Parameter) -> tuple[int, int, str]:
+        # path parameters in the order the path names them, the others by name
+        position = operation.path.find("{" + parameter.wire_name + "}")
+        at = position if parameter.location == "path" and position >= 0 else 0
+        return (_LOCATION_ORDER.get(parameter.location, 9), at, parameter.python_name)
+
+    return tuple(sorted(collected.values(), key=order))
 
 
 def _body(

@@ -21,13 +21,21 @@ from generator.render.literals import docstring, py_literal
 __all__ = ["client_context"]
 
 
+_MARKERS = frozenset({"Required", "Optional"})
+
+
 def _class_name(resource: tuple[str, ...]) -> str:
     return "".join(pascal_case(part) for part in resource) + "Resource"
 
 
 def _first_sentence(text: str) -> str:
-    flat = re.sub(r"\s+", " ", text).strip()
-    return flat.split(". ")[0].rstrip(".") + "."
+    """The first sentence of a description; a bare `Required.` or `Optional.` marker keeps the
+    sentence after it, which says what the value is."""
+    sentences = re.sub(r"\s+", " ", text).strip().split(". ")
+    head = sentences[0].rstrip(".")
+    if head in _MARKERS and len(sentences) > 1:
+        return f"{head}. {sentences[1].rstrip('.')}."
+    return head + "."
 
 
 def _method_docstring(operation: Operation) -> str:
@@ -240,6 +248,7 @@ _VARIANTS = (
         "stream": "Stream",
         "pager": "SyncPager",
         "api_client": "SyncAPIClient",
+        "raw_wrapper": "raw_response",
     },
     {
         "prefix": "Async",
@@ -248,6 +257,7 @@ _VARIANTS = (
         "stream": "AsyncStream",
         "pager": "AsyncPager",
         "api_client": "AsyncAPIClient",
+        "raw_wrapper": "async_raw_response",
     },
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""

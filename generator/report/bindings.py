@@ -12,7 +12,9 @@ the generator builds; `compare()` lists, in both directions:
 - operations (resource and method name).
 
 Entries listed in `overlays/bindings-not-encoded.yaml` (with a reason) are reported apart and do
-not count as missing. Everything is sorted, so the output is deterministic.
+not count as missing; its `same_objects` pairs a bindings model with ours where the two
+generators name one object differently, so that their fields are still compared. Everything
+is sorted, so the output is deterministic.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "Surface",
     "compare",
     "parse_not_encoded",
+    "parse_same_objects",
     "read_bindings",
     "spec_surface",
 ]
@@ -44,6 +47,7 @@ __all__ = [
 BINDINGS_MODULE = "google.genai._gaos"
 NOT_ENCODED_FILE = "overlays/bindings-not-encoded.yaml"
 _TAG_FIELDS = ("type", "event_type")
+_TYPED_DICT_SUFFIX = "TypedDict"
 _KINDS = ("enum", "field", "object", "variant", "operation")
 
 
@@ -129,6 +133,10 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
                         variants |= tags
             elif not name.startswith("_") and _is_literal_enum(value):
                 enums[name] = frozenset(_literal_values(value))
+    # the bindings also spell some enums a second time for their TypedDict request twins
+    for name in [name for name in enums if name.endswith(_TYPED_DICT_SUFFIX)]:
+        if enums.get(name.removesuffix(_TYPED_DICT_SUFFIX)) == enums[name]:
+            del enums[name]
     operations = set()
     for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda item: item.name):
         if info.name.startswith("_") or info.ispkg:
@@ -187,6 +195,22 @@ def parse_not_encoded(
     return found
 
 
+def parse_same_objects(data: JsonValue, source: str = NOT_ENCODED_FILE) -> dict[str, str]:
+    """The `same_objects` pairs: a bindings model name → our name for the same object."""
+    entries = data.get("same_objects", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise BadInputError(f"{source}: `same_objects` is a list of {{bindings, ours, reason}}.")
+    pairs: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        where = f"{source}: same_objects[{index}]"
+        if not isinstance(entry, dict) or set(entry) != {"bindings", "ours", "reason"}:
+            raise BadInputError(f"{where}: expected {{bindings, ours, reason}}.")
+        if not all(isinstance(entry[key], str) and entry[key].strip() for key in entry):
+            raise BadInputError(f"{where}: bindings, ours and reason are non-empty strings.")
+        pairs[str(entry["bindings"])] = str(entry["ours"])
+    return pairs
+
+
 def _match_enums(bindings: Surface, ours: Surface) -> dict[str, str]:
     """Our enum for each bindings enum: the same name, else the one sharing most values (at
     least half of the bindings' values); names differ where the two generators name inline
@@ -207,7 +231,10 @@ def _match_enums(bindings: Surface, ours: Surface) -> dict[str, str]:
 
 
 def compare(
-    bindings: Surface, ours: Surface, not_encoded: dict[tuple[str, str], str]
+    bindings: Surface,
+    ours: Surface,
+    not_encoded: dict[tuple[str, str], str],
+    same_objects: dict[str, str] | None = None,
 ) -> Comparison:
     """Both directions of the diff (see the module docstring)."""
     matched = _match_enums(bindings, ours)
@@ -222,6 +249,11 @@ def compare(
     # models by name, ignoring case (`URLCitation` there is `UrlCitation` here)
     our_names = {name.lower(): name for name in ours.fields}
     pairs = {name: our_names[name.lower()] for name in bindings.fields if name.lower() in our_names}
+    pairs |= {
+        name: ours_name
+        for name, ours_name in (same_objects or {}).items()
+        if name in bindings.fields and ours_name in ours.fields
+    }
     for name, ours_name in sorted(pairs.items()):
         theirs |= {("field", f"{ours_name}.{field}") for field in bindings.fields[name]}
         mine |= {("field", f"{ours_name}.{field}") for field in ours.fields[ours_name]}

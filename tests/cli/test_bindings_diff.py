@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from generator.errors import BadInputError
-from generator.report.bindings import Surface, compare, parse_not_encoded, read_bindings
+from generator.report.bindings import (
+    Surface,
+    compare,
+    parse_not_encoded,
+    parse_same_objects,
+    read_bindings,
+)
 from tests.cli.test_cli import run
 
 FAKE = {
@@ -47,9 +53,17 @@ FAKE = {
             arguments: dict
             brand_new_field: int | None = None
 
-        class ToolSearchCallStep(BaseModel):
-            type: Literal["tool_search_call"] = "tool_search_call"
+        class FutureSearchCallStep(BaseModel):
+            type: Literal["future_search_call"] = "future_search_call"
             query: str
+
+        # spelled twice, for a TypedDict twin: read once
+        Execution = Union[Literal["server", "client"], str]
+        ExecutionTypedDict = Union[Literal["server", "client"], str]
+
+        class AllowlistEntry(BaseModel):  # the spec's EgressRule, renamed by the bindings
+            domain: str
+            brand_new_rule_field: str | None = None
 
         class UnknownStep(BaseModel):
             type: Literal["UNKNOWN"] = "UNKNOWN"
@@ -77,7 +91,8 @@ def test_introspection_reads_models_enums_variants_and_operations(fake_bindings:
     assert surface.enums["InteractionStatus"] == {"completed", "in_progress", "future_status"}
     assert surface.fields["FunctionCallStep"] == {"type", "name", "arguments", "brand_new_field"}
     assert "UnknownStep" not in surface.fields
-    assert surface.variants == {"function_call", "tool_search_call"}
+    assert surface.variants == {"function_call", "future_search_call"}
+    assert "ExecutionTypedDict" not in surface.enums and surface.enums["Execution"]
     assert surface.operations == {
         "interactions.create",
         "interactions.get",
@@ -91,7 +106,7 @@ def test_the_diff_against_the_current_target_is_deterministic_and_fails_on_gaps(
     assert code == 1 and "neither encoded nor listed" in err
     assert "  enum      InteractionStatus: future_status" in out
     assert "  field     FunctionCallStep.brand_new_field" in out
-    assert "  object    ToolSearchCallStep" in out and "  variant   tool_search_call" in out
+    assert "  object    FutureSearchCallStep" in out and "  variant   future_search_call" in out
     assert "in our target, not in the bindings" in out  # the reverse direction too
     again = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
     assert again[1] == out
@@ -108,9 +123,9 @@ def test_listed_entries_are_reported_apart_and_do_not_fail(
         for kind, entry in missing
         if f"  {kind:<9} {entry}" in section
     ]
-    (scratch_project / "overlays/bindings-not-encoded.yaml").write_text(
-        "not_encoded:\n" + "".join(listed), encoding="utf-8"
-    )
+    listing = scratch_project / "overlays/bindings-not-encoded.yaml"
+    same_objects = listing.read_text(encoding="utf-8").split("not_encoded:")[0]
+    listing.write_text(same_objects + "not_encoded:\n" + "".join(listed), encoding="utf-8")
     code, out, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
     assert code == 0 and "in the bindings, not in our target: 0" in out
     assert "deliberately not encoded: " + str(len(listed)) in out
@@ -128,6 +143,21 @@ def test_the_not_encoded_list_is_checked() -> None:
         parse_not_encoded({"not_encoded": [{"kind": "enum", "entry": "X: y"}]})
     with pytest.raises(BadInputError, match="kind"):
         parse_not_encoded({"not_encoded": [{"kind": "colour", "entry": "x", "reason": "r"}]})
+
+
+def test_same_objects_compare_the_fields_of_objects_named_differently(
+    fake_bindings: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    # the checked-in listing pairs AllowlistEntry with EgressRule
+    assert "  field     EgressRule.brand_new_rule_field" in out
+    assert "  object    AllowlistEntry" not in out
+    with pytest.raises(BadInputError, match=r"same_objects\[0\]"):
+        parse_same_objects({"same_objects": [{"bindings": "A", "ours": "B"}]})
+    theirs = Surface({}, {"Renamed": frozenset({"a", "b"})}, frozenset(), frozenset())
+    ours = Surface({}, {"Ours": frozenset({"a"})}, frozenset(), frozenset())
+    assert compare(theirs, ours, {}).missing == (("object", "Renamed"),)
+    assert compare(theirs, ours, {}, {"Renamed": "Ours"}).missing == (("field", "Ours.b"),)
 
 
 def test_enums_named_differently_are_matched_by_their_values() -> None:
