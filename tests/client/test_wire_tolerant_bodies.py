@@ -282,3 +282,25 @@ def test_a_webhook_delivered_over_http_verifies_with_an_undecodable_entry_first(
     delivered = server.requests[0]
     event = webhooks.unwrap(delivered.body, delivered.headers, secret)
     assert isinstance(event, webhooks.InteractionEvent) and event.raw["data"]["id"] == "int_1"
+
+
+def test_a_launch_era_code_execution_result_parses_typed_in_the_current_client() -> None:
+    # S4: stored or replayed launch-era steps carry {outcome, output}, not {result, is_error}
+    from gemini_interactions.testing import FakeGemini
+
+    legacy = {
+        "type": "code_execution_result",
+        "call_id": "code_1",
+        "outcome": "OUTCOME_DEADLINE_EXCEEDED",
+        "output": "partial\n",
+    }
+    fake = FakeGemini().reply(legacy, "done")
+    interaction = fake.client().interactions.create(model="gemini-3.7-flash", input="x")
+    step = interaction.steps[0]
+    assert isinstance(step, gi.types.CodeExecutionResultStep)
+    assert step.outcome == "OUTCOME_DEADLINE_EXCEEDED" and step.output == "partial\n"
+    assert step.result is None and any("result" in p for p in step.validation_problems)
+    assert step.to_dict() == legacy
+    current = {"type": "code_execution_result", "call_id": "c", "result": "55\n", "is_error": False}
+    parsed = fake.reply(current).client().interactions.create(model="m", input="x").steps[0]
+    assert isinstance(parsed, gi.types.CodeExecutionResultStep) and not parsed.validation_problems
