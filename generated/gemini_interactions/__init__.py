@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._base import (
         decode_base64 as decode_base64,
     )
+    from ._raw_response import RawResponse as RawResponse
     from ._rules import (
         RequestRuleError as RequestRuleError,
     )
@@ -89,6 +90,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         AudioResponseFormat as AudioResponseFormat,
+    )
+    from .types import (
+        AudioStaticMediaProcessing as AudioStaticMediaProcessing,
     )
     from .types import (
         CodeExecution as CodeExecution,
@@ -149,6 +153,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         DocumentDelta as DocumentDelta,
+    )
+    from .types import (
+        DocumentStaticMediaProcessing as DocumentStaticMediaProcessing,
     )
     from .types import (
         DynamicAgentConfig as DynamicAgentConfig,
@@ -340,6 +347,12 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         Interaction as Interaction,
     )
     from .types import (
+        InteractionAuthToken as InteractionAuthToken,
+    )
+    from .types import (
+        InteractionAuthTokenCreateParams as InteractionAuthTokenCreateParams,
+    )
+    from .types import (
         InteractionCompletedEvent as InteractionCompletedEvent,
     )
     from .types import (
@@ -419,6 +432,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         OAuth2UpdateConfig as OAuth2UpdateConfig,
+    )
+    from .types import (
+        PageProcessingOptions as PageProcessingOptions,
     )
     from .types import (
         ParallelAISearchConfig as ParallelAISearchConfig,
@@ -535,6 +551,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         SpeechConfig as SpeechConfig,
     )
     from .types import (
+        SpreadsheetProcessingOptions as SpreadsheetProcessingOptions,
+    )
+    from .types import (
         StaticMediaProcessing as StaticMediaProcessing,
     )
     from .types import (
@@ -596,6 +615,24 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         ToolChoiceConfig as ToolChoiceConfig,
+    )
+    from .types import (
+        ToolSearch as ToolSearch,
+    )
+    from .types import (
+        ToolSearchCallDelta as ToolSearchCallDelta,
+    )
+    from .types import (
+        ToolSearchCallStep as ToolSearchCallStep,
+    )
+    from .types import (
+        ToolSearchCallStepArguments as ToolSearchCallStepArguments,
+    )
+    from .types import (
+        ToolSearchResultDelta as ToolSearchResultDelta,
+    )
+    from .types import (
+        ToolSearchResultStep as ToolSearchResultStep,
     )
     from .types import (
         TranscriptionConfig as TranscriptionConfig,
@@ -722,6 +759,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RequestOptions",
     "RequestRuleError",
     "RequestRuleWarning",
@@ -754,6 +792,7 @@ _LAZY = {
     "ApiModel": "._base",
     "UnknownVariant": "._base",
     "decode_base64": "._base",
+    "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
     "Stream": "._sync_streaming",

@@ -105,6 +105,20 @@ ROUTES: tuple[tuple[str, str, "re.Pattern[str]", tuple[str, ...]], ...] = (
         (),
     ),
     (
+        "interactions.auth_tokens.create",
+        "POST",
+        re.compile("^/(?P<api_version>[^/]*)/interactions/(?P<interactionsId>[^/]*)/auth_tokens$"),
+        ("InteractionAuthTokenCreateParams",),
+    ),
+    (
+        "interactions.auth_tokens.delete",
+        "DELETE",
+        re.compile(
+            "^/(?P<api_version>[^/]*)/interactions/(?P<interactionsId>[^/]*)/auth_tokens/(?P<auth_tokensId>[^/]*)$"
+        ),
+        (),
+    ),
+    (
         "triggers.create",
         "POST",
         re.compile("^/(?P<api_version>[^/]*)/triggers$"),
@@ -222,6 +236,7 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "channels": ("integer", None),
         "data": ("string", None),
         "mime_type": ("string", None),
+        "processing": ("union", "AudioContentProcessing"),
         "sample_rate": ("integer", None),
         "type": ("string", None),
         "uri": ("string", None),
@@ -235,6 +250,11 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "delivery": ("string", None),
         "mime_type": ("string", None),
         "sample_rate": ("integer", None),
+        "type": ("string", None),
+    },
+    "AudioStaticMediaProcessing": {
+        "end_offset": ("string", None),
+        "start_offset": ("string", None),
         "type": ("string", None),
     },
     "CodeExecution": {
@@ -274,15 +294,24 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
     "DocumentContent": {
         "data": ("string", None),
         "mime_type": ("string", None),
+        "processing": ("union", "DocumentContentProcessing"),
+        "resolution": ("string", None),
         "type": ("string", None),
         "uri": ("string", None),
+    },
+    "DocumentStaticMediaProcessing": {
+        "page_options": ("object", "PageProcessingOptions"),
+        "spreadsheet_options": ("object", "SpreadsheetProcessingOptions"),
+        "type": ("string", None),
     },
     "DynamicAgentConfig": {
         "type": ("string", None),
     },
     "EnvironmentConfig": {
+        "custom_config": ("object", None),
         "env": ("union", "EnvironmentConfigEnv"),
         "environment_id": ("string", None),
+        "mode": ("string", None),
         "network": ("union", "EnvironmentConfigNetwork"),
         "sources": ("array", "Source"),
         "type": ("string", None),
@@ -342,9 +371,11 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "source_files": ("array", "FileContent"),
     },
     "Function": {
+        "defer_loading": ("boolean", None),
         "description": ("string", None),
         "name": ("string", None),
         "parameters": ("any", None),
+        "short_description": ("string", None),
         "type": ("string", None),
     },
     "GenerationConfig": {
@@ -409,8 +440,12 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "mime_type": ("any", None),
         "type": ("string", None),
     },
+    "InteractionAuthTokenCreateParams": {
+        "expire_time": ("string", None),
+    },
     "McpServer": {
         "allowed_tools": ("array", "AllowedTools"),
+        "defer_loading": ("boolean", None),
         "headers": ("object", None),
         "name": ("string", None),
         "type": ("string", None),
@@ -460,6 +495,11 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "scopes": ("array", None),
         "token_url": ("string", None),
         "type": ("string", None),
+    },
+    "PageProcessingOptions": {
+        "content_layers": ("array", None),
+        "end_page": ("integer", None),
+        "start_page": ("integer", None),
     },
     "ParallelAISearchConfig": {
         "api_key": ("string", None),
@@ -556,7 +596,13 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "speaker": ("string", None),
         "voice": ("string", None),
     },
+    "SpreadsheetProcessingOptions": {
+        "content_layers": ("array", None),
+        "sheet_index": ("integer", None),
+        "visible_cells": ("string", None),
+    },
     "StaticMediaProcessing": {
+        "content_layers": ("array", None),
         "end_offset": ("string", None),
         "fps": ("number", None),
         "start_offset": ("string", None),
@@ -570,6 +616,13 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
     "TextResponseFormat": {
         "mime_type": ("string", None),
         "schema": ("object", None),
+        "type": ("string", None),
+    },
+    "ToolSearch": {
+        "description": ("string", None),
+        "execution": ("string", None),
+        "name": ("string", None),
+        "parameters": ("any", None),
         "type": ("string", None),
     },
     "TranscriptionConfig": {
@@ -707,6 +760,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "AudioContent": ("type",),
     "AudioData": ("data", "mime_type"),
     "AudioResponseFormat": ("type",),
+    "AudioStaticMediaProcessing": ("type",),
     "CodeExecution": ("type",),
     "CodeMenderAgentConfig": ("type",),
     "ComputerUse": ("type",),
@@ -714,6 +768,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "CreateVoiceRequest": ("voice",),
     "DeepResearchAgentConfig": ("type",),
     "DocumentContent": ("type",),
+    "DocumentStaticMediaProcessing": ("type",),
     "DynamicAgentConfig": ("type",),
     "EnvironmentConfig": ("type",),
     "EnvironmentVariableConfig": ("id", "injection_location", "type", "value"),
@@ -736,11 +791,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "ImageConfig": (),
     "ImageContent": ("type",),
     "ImageResponseFormat": ("type",),
+    "InteractionAuthTokenCreateParams": (),
     "McpServer": ("type",),
     "ModalityTokens": (),
     "ModelInteraction": ("input", "model"),
     "OAuth2Config": ("client_id", "client_secret", "id", "refresh_token", "token_url", "type"),
     "OAuth2UpdateConfig": ("type",),
+    "PageProcessingOptions": (),
     "ParallelAISearchConfig": (),
     "PingWebhookRequest": (),
     "PlaceCitation": ("type",),
@@ -761,9 +818,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Source": (),
     "SpeechAnnotation": ("type",),
     "SpeechConfig": (),
+    "SpreadsheetProcessingOptions": (),
     "StaticMediaProcessing": ("type",),
     "TextContent": ("text", "type"),
     "TextResponseFormat": ("type",),
+    "ToolSearch": ("type",),
     "TranscriptionConfig": (),
     "TriggerCreateParams": ("interaction", "schedule", "time_zone"),
     "TriggerUpdate": (),
@@ -840,6 +899,12 @@ UNIONS: dict[str, tuple[str, dict[str, str]]] = {
             "word_info": "WordInfo",
         },
     ),
+    "AudioContentProcessing": (
+        "type",
+        {
+            "static": "AudioStaticMediaProcessing",
+        },
+    ),
     "Content": (
         "type",
         {
@@ -848,6 +913,12 @@ UNIONS: dict[str, tuple[str, dict[str, str]]] = {
             "image": "ImageContent",
             "text": "TextContent",
             "video": "VideoContent",
+        },
+    ),
+    "DocumentContentProcessing": (
+        "type",
+        {
+            "static": "DocumentStaticMediaProcessing",
         },
     ),
     "InteractionsInput": (
@@ -902,6 +973,7 @@ UNIONS: dict[str, tuple[str, dict[str, str]]] = {
             "mcp_server": "McpServer",
             "retrieval": "Retrieval",
             "url_context": "UrlContext",
+            "tool_search": "ToolSearch",
         },
     ),
     "TranscriptionConfigMode": (

@@ -24,8 +24,12 @@ __all__ = ["InteractionHelpers"]
 class InteractionHelpers:
     """Accessors for the steps of an interaction (mixed into `Interaction`)."""
 
-    steps: Any
     output_text: Any
+
+    def _items(self) -> Any:
+        """The steps, or the launch era's `outputs` (the same blocks before steps existed)."""
+        steps = getattr(self, "steps", None)
+        return steps if steps is not None else getattr(self, "outputs", None)
 
     @property
     def parsed(self) -> Any:
@@ -38,13 +42,15 @@ class InteractionHelpers:
 
     def steps_of(self, step_type: str) -> list[Any]:
         """Every step whose wire `type` is `step_type` (e.g. `"google_search_result"`)."""
-        return [step for step in self.steps or () if getattr(step, "type", None) == step_type]
+        return [step for step in self._items() or () if getattr(step, "type", None) == step_type]
 
     def text(self) -> str:
         """The model's text: `output_text` when the API sent it, else the text of its outputs."""
-        if isinstance(self.output_text, str):
-            return self.output_text
-        parts = []
+        if isinstance(getattr(self, "output_text", None), str):
+            return str(self.output_text)
+        parts = [
+            block.text for block in self.steps_of("text") if getattr(block, "text", None)
+        ]  # launch-era outputs
         for step in self.steps_of("model_output"):
             for block in getattr(step, "content", None) or ():
                 if getattr(block, "type", None) == "text" and getattr(block, "text", None):

@@ -25,6 +25,7 @@ from ._api_client import (
     _wire_parser,
 )
 from ._client_base import ClientCore, RequestOptions
+from ._raw_response import RawResponse, take_raw_request
 from ._sync_transport import SyncTransport
 from ._sync_waiting import wait_until_done
 from ._uploads import UploadData, read_upload
@@ -46,15 +47,21 @@ class SyncAPIClient(_CallPreparation):
         self._package = package
 
     def call(self, call: Call, options: RequestOptions | None = None) -> Any:
-        """Send one call and return its parsed response (None when it has no body)."""
+        """Send one call and return its parsed response (None when it has no body), or its
+        `RawResponse` when the call came through `with_raw_response`."""
+        raw = take_raw_request()
         request = self._prepare(call, options)
         response = self._transport.send(request, self._core.policy_for(options))
+        if raw:
+            return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)
 
     def stream(
         self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
-    ) -> Stream[Any, Any]:
-        """Send a streaming call; the stream resumes itself when the connection drops."""
+    ) -> Stream[Any, Any] | RawResponse[Stream[Any, Any]]:
+        """Send a streaming call; the stream resumes itself when the connection drops (through
+        `with_raw_response`: the `RawResponse` whose `parse()` is the stream)."""
+        raw = take_raw_request()
         policy = self._core.policy_for(options)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
         response = self._transport.send(request, policy, stream=True)
@@ -71,7 +78,7 @@ class SyncAPIClient(_CallPreparation):
 
         from ._sync_streaming import Stream
 
-        return Stream(
+        stream = Stream(
             response,
             parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
             parse_final=self._final_parser(call, spec),
@@ -82,12 +89,15 @@ class SyncAPIClient(_CallPreparation):
             sleep=self._transport.sleep,
             clock=self._transport.clock,
         )
+        return RawResponse(response, lambda: stream) if raw else stream
 
     def resume(
         self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
     ) -> Stream[Any, Any]:
         """Re-open the event stream of an interaction after `last_event_id`."""
-        return self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
+        call = _resume_call(spec, interaction_id, last_event_id)
+        opened = self.stream(call, _resumed(spec))
+        return opened.parse() if isinstance(opened, RawResponse) else opened
 
     def wait(self, fetch: Callable[[], Any], **settings: float) -> Any:
         """Poll `fetch` until a terminal status (see `_waiting`)."""

@@ -19,15 +19,56 @@ if TYPE_CHECKING:  # each resource module loads when its attribute is first used
     # the first request
     import httpx
 
-    from .resources.agents import AgentsResource, AsyncAgentsResource
-    from .resources.credentials import AsyncCredentialsResource, CredentialsResource
-    from .resources.environments import AsyncEnvironmentsResource, EnvironmentsResource
-    from .resources.interactions import AsyncInteractionsResource, InteractionsResource
-    from .resources.triggers import AsyncTriggersResource, TriggersResource
-    from .resources.voices import AsyncVoicesResource, VoicesResource
-    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
+    from .resources.agents import (
+        AgentsResource,
+        AgentsResourceWithRawResponse,
+        AsyncAgentsResource,
+        AsyncAgentsResourceWithRawResponse,
+    )
+    from .resources.credentials import (
+        AsyncCredentialsResource,
+        AsyncCredentialsResourceWithRawResponse,
+        CredentialsResource,
+        CredentialsResourceWithRawResponse,
+    )
+    from .resources.environments import (
+        AsyncEnvironmentsResource,
+        AsyncEnvironmentsResourceWithRawResponse,
+        EnvironmentsResource,
+        EnvironmentsResourceWithRawResponse,
+    )
+    from .resources.interactions import (
+        AsyncInteractionsResource,
+        AsyncInteractionsResourceWithRawResponse,
+        InteractionsResource,
+        InteractionsResourceWithRawResponse,
+    )
+    from .resources.triggers import (
+        AsyncTriggersResource,
+        AsyncTriggersResourceWithRawResponse,
+        TriggersResource,
+        TriggersResourceWithRawResponse,
+    )
+    from .resources.voices import (
+        AsyncVoicesResource,
+        AsyncVoicesResourceWithRawResponse,
+        VoicesResource,
+        VoicesResourceWithRawResponse,
+    )
+    from .resources.webhooks import (
+        AsyncWebhooksResource,
+        AsyncWebhooksResourceWithRawResponse,
+        WebhooksResource,
+        WebhooksResourceWithRawResponse,
+    )
 
-__all__ = ["API_REVISION", "AsyncClient", "Client"]
+__all__ = [
+    "API_REVISION",
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "Client",
+    "ClientWithRawResponse",
+]
 
 API_REVISION: str | None = "2026-05-20"
 """The `Api-Revision` this client was generated for; sent on every call except exempt paths."""
@@ -90,6 +131,106 @@ def _core(
     )
 
 
+class ClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def agents(self) -> AgentsResourceWithRawResponse:
+        from .resources.agents import AgentsResourceWithRawResponse
+
+        return AgentsResourceWithRawResponse(self._client.agents)
+
+    @cached_property
+    def credentials(self) -> CredentialsResourceWithRawResponse:
+        from .resources.credentials import CredentialsResourceWithRawResponse
+
+        return CredentialsResourceWithRawResponse(self._client.credentials)
+
+    @cached_property
+    def environments(self) -> EnvironmentsResourceWithRawResponse:
+        from .resources.environments import EnvironmentsResourceWithRawResponse
+
+        return EnvironmentsResourceWithRawResponse(self._client.environments)
+
+    @cached_property
+    def interactions(self) -> InteractionsResourceWithRawResponse:
+        from .resources.interactions import InteractionsResourceWithRawResponse
+
+        return InteractionsResourceWithRawResponse(self._client.interactions)
+
+    @cached_property
+    def triggers(self) -> TriggersResourceWithRawResponse:
+        from .resources.triggers import TriggersResourceWithRawResponse
+
+        return TriggersResourceWithRawResponse(self._client.triggers)
+
+    @cached_property
+    def voices(self) -> VoicesResourceWithRawResponse:
+        from .resources.voices import VoicesResourceWithRawResponse
+
+        return VoicesResourceWithRawResponse(self._client.voices)
+
+    @cached_property
+    def webhooks(self) -> WebhooksResourceWithRawResponse:
+        from .resources.webhooks import WebhooksResourceWithRawResponse
+
+        return WebhooksResourceWithRawResponse(self._client.webhooks)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def agents(self) -> AsyncAgentsResourceWithRawResponse:
+        from .resources.agents import AsyncAgentsResourceWithRawResponse
+
+        return AsyncAgentsResourceWithRawResponse(self._client.agents)
+
+    @cached_property
+    def credentials(self) -> AsyncCredentialsResourceWithRawResponse:
+        from .resources.credentials import AsyncCredentialsResourceWithRawResponse
+
+        return AsyncCredentialsResourceWithRawResponse(self._client.credentials)
+
+    @cached_property
+    def environments(self) -> AsyncEnvironmentsResourceWithRawResponse:
+        from .resources.environments import AsyncEnvironmentsResourceWithRawResponse
+
+        return AsyncEnvironmentsResourceWithRawResponse(self._client.environments)
+
+    @cached_property
+    def interactions(self) -> AsyncInteractionsResourceWithRawResponse:
+        from .resources.interactions import AsyncInteractionsResourceWithRawResponse
+
+        return AsyncInteractionsResourceWithRawResponse(self._client.interactions)
+
+    @cached_property
+    def triggers(self) -> AsyncTriggersResourceWithRawResponse:
+        from .resources.triggers import AsyncTriggersResourceWithRawResponse
+
+        return AsyncTriggersResourceWithRawResponse(self._client.triggers)
+
+    @cached_property
+    def voices(self) -> AsyncVoicesResourceWithRawResponse:
+        from .resources.voices import AsyncVoicesResourceWithRawResponse
+
+        return AsyncVoicesResourceWithRawResponse(self._client.voices)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooksResourceWithRawResponse:
+        from .resources.webhooks import AsyncWebhooksResourceWithRawResponse
+
+        return AsyncWebhooksResourceWithRawResponse(self._client.webhooks)
+
+
 class Client(SyncAPIClient):
     """A synchronous client. The key comes from `api_key=` or `GEMINI_API_KEY`.
 
@@ -146,6 +287,12 @@ class Client(SyncAPIClient):
         )
         SyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def agents(self) -> AgentsResource:
@@ -252,6 +399,12 @@ class AsyncClient(AsyncAPIClient):
         )
         AsyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return AsyncClientWithRawResponse(self)
 
     @cached_property
     def agents(self) -> AsyncAgentsResource:

@@ -23,8 +23,10 @@ from ._rules import (
 
 __all__ = [
     "CORRELATIONS",
+    "INHERITED_FIELDS",
     "REQUEST_RULES",
     "RESEND_FIELDS",
+    "RESULT_TURN_OMITTED_FIELDS",
     "Condition",
     "RequestRuleError",
     "RequestRuleWarning",
@@ -175,6 +177,12 @@ RESEND_FIELDS: dict[str, tuple[str, ...]] = {
     "ModelInteraction": ("model", "system_instruction", "tools"),
 }
 """Fields not inherited through `previous_interaction_id` (or contested), per request schema."""
+
+INHERITED_FIELDS: dict[str, tuple[str, ...]] = {}
+"""Fields `previous_interaction_id` carries over, per request schema (sent on turn one only)."""
+
+RESULT_TURN_OMITTED_FIELDS: dict[str, tuple[str, ...]] = {}
+"""Fields a turn that only answers function calls must leave out, per request schema."""
 
 CORRELATIONS: dict[str, tuple[str, str]] = {
     "FunctionResultStep.call_id": ("function_call", "id"),

@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _UPLOAD_PATH = "fake-upload-session"
+_REQUEST_ID_HEADER = "x-goog-request-id"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"gemini-interactions-fake-secret").decode()
 """The secret the fake signs webhook deliveries with (pass your own to `FakeGemini`)."""
 
@@ -126,11 +127,13 @@ class FakeGemini:
         self.require_api_key = require_api_key
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[str, _Stored] = {}
+        self.auth_tokens: dict[str, str] = {}  # token hex → interaction id
         self.now = 0.0
         self._answers: deque[_Answer] = deque()
         self._faults: deque[_Fault] = deque()
         self._webhooks: list[Callable[[dict[str, str], bytes], None]] = []
         self._ids = itertools.count(1)
+        self._request_ids = itertools.count(0xFA4E0001)
         self._lock = threading.RLock()
         self._not_found_for = 0.0
 
@@ -245,7 +248,15 @@ class FakeGemini:
 
     # -- answering ------------------------------------------------------------------------------
     def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
-        """Answer one request (what both ways in call)."""
+        """Answer one request (what both ways in call); every answer carries its request id in
+        `x-goog-request-id`, as the API's do (W95)."""
+        answer = self._handle(method, url, headers, body)
+        with self._lock:
+            request_id = f"{next(self._request_ids):016x}"
+        answer.headers = {**answer.headers, _REQUEST_ID_HEADER: request_id}
+        return answer
+
+    def _handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
         parts = urlsplit(url)
         path = parts.path
         query = dict(parse_qsl(parts.query))
@@ -326,6 +337,10 @@ class FakeGemini:
             return self._get(identifier, query, fault)
         if operation == "interactions.cancel":
             return self._cancel(identifier)
+        if operation == "interactions.auth_tokens.create":
+            return self._create_auth_token(identifier, body)
+        if operation == "interactions.auth_tokens.delete":
+            return self._delete_auth_token(identifier, parameters.get("auth_tokensId", ""))
         if operation == "interactions.delete":
             with self._lock:
                 self._stored(identifier)
@@ -456,6 +471,22 @@ class FakeGemini:
             current = dict(stored.interaction)
         self._deliver("interaction.cancelled", current, stored.request)
         return _json(200, current)
+
+    def _create_auth_token(self, identifier: str, body: Any) -> FakeResponse:
+        # shapes from google-genai 3.6.1 (W93): never observed on the wire
+        with self._lock:
+            self._stored(identifier)
+            token = f"{next(self._ids):032x}"
+            self.auth_tokens[token] = identifier
+        expires = (body or {}).get("expire_time") or _timestamp(self.now + 1800)
+        return _json(200, {"auth_token": f"auth_tokens/{token}", "expires_at": expires})
+
+    def _delete_auth_token(self, identifier: str, token: str) -> FakeResponse:
+        with self._lock:
+            if self.auth_tokens.get(token) != identifier:
+                raise RefusalError(404, f"Auth token '{token}' was not found.")
+            del self.auth_tokens[token]
+        return _json(200, {})
 
     def _stream(
         self, events: list[dict[str, Any]], start: int, fault: _Fault | None

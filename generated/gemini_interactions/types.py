@@ -42,12 +42,14 @@ __all__ = [
     "ArgumentsDelta",
     "AudioContent",
     "AudioContentMimeType",
+    "AudioContentProcessing",
     "AudioData",
     "AudioDelta",
     "AudioDeltaMimeType",
     "AudioResponseFormat",
     "AudioResponseFormatDelivery",
     "AudioResponseFormatMimeType",
+    "AudioStaticMediaProcessing",
     "CodeExecution",
     "CodeExecutionCallArguments",
     "CodeExecutionCallArgumentsLanguage",
@@ -56,7 +58,9 @@ __all__ = [
     "CodeExecutionCallStepArguments",
     "CodeExecutionCallStepArgumentsLanguage",
     "CodeExecutionResultDelta",
+    "CodeExecutionResultDeltaOutcome",
     "CodeExecutionResultStep",
+    "CodeExecutionResultStepOutcome",
     "CodeMenderAgentConfig",
     "ComputerUse",
     "ComputerUseDisabledSafetyPoliciesItem",
@@ -76,8 +80,10 @@ __all__ = [
     "DeleteVoiceResponse",
     "DocumentContent",
     "DocumentContentMimeType",
+    "DocumentContentProcessing",
     "DocumentDelta",
     "DocumentDeltaMimeType",
+    "DocumentStaticMediaProcessing",
     "DynamicAgentConfig",
     "EgressRule",
     "EgressRuleTransform",
@@ -86,6 +92,7 @@ __all__ = [
     "Environment",
     "EnvironmentConfig",
     "EnvironmentConfigEnv",
+    "EnvironmentConfigMode",
     "EnvironmentConfigNetwork",
     "EnvironmentFile",
     "EnvironmentFileType",
@@ -166,6 +173,8 @@ __all__ = [
     "InjectionLocation",
     "Interaction",
     "InteractionAgentConfig",
+    "InteractionAuthToken",
+    "InteractionAuthTokenCreateParams",
     "InteractionCompletedEvent",
     "InteractionCreatedEvent",
     "InteractionEnvironment",
@@ -203,6 +212,8 @@ __all__ = [
     "ModelOutputStep",
     "OAuth2Config",
     "OAuth2UpdateConfig",
+    "PageProcessingOptions",
+    "PageProcessingOptionsContentLayersItem",
     "ParallelAISearchConfig",
     "PingWebhookRequest",
     "PingWebhookResponse",
@@ -248,7 +259,10 @@ __all__ = [
     "SpeakerConfig",
     "SpeechAnnotation",
     "SpeechConfig",
+    "SpreadsheetProcessingOptions",
+    "SpreadsheetProcessingOptionsContentLayersItem",
     "StaticMediaProcessing",
+    "StaticMediaProcessingContentLayersItem",
     "Status",
     "Step",
     "StepDelta",
@@ -270,6 +284,13 @@ __all__ = [
     "Tool",
     "ToolCallStep",
     "ToolChoiceConfig",
+    "ToolSearch",
+    "ToolSearchCallDelta",
+    "ToolSearchCallStep",
+    "ToolSearchCallStepArguments",
+    "ToolSearchExecution",
+    "ToolSearchResultDelta",
+    "ToolSearchResultStep",
     "TranscriptionConfig",
     "TranscriptionConfigMode",
     "TranscriptionConfigModeOption",
@@ -288,9 +309,11 @@ __all__ = [
     "UnknownAgentInteractionResponseFormat",
     "UnknownAgentTool",
     "UnknownAnnotation",
+    "UnknownAudioContentProcessing",
     "UnknownContent",
     "UnknownCredentialCreateParams",
     "UnknownCredentialUpdateParams",
+    "UnknownDocumentContentProcessing",
     "UnknownFunctionResultSubContent",
     "UnknownInteractionAgentConfig",
     "UnknownInteractionEnvironment",
@@ -461,6 +484,26 @@ the current values.
 """
 
 
+CodeExecutionResultDeltaOutcome = Literal[
+    "OUTCOME_OK", "OUTCOME_FAILED", "OUTCOME_DEADLINE_EXCEEDED"
+]
+"""The launch-era outcome of the execution (today `is_error` says it).
+
+Known values: `OUTCOME_OK`, `OUTCOME_FAILED`, `OUTCOME_DEADLINE_EXCEEDED`. Fields accept any string,
+so values added later pass through unchanged.
+"""
+
+
+CodeExecutionResultStepOutcome = Literal[
+    "OUTCOME_OK", "OUTCOME_FAILED", "OUTCOME_DEADLINE_EXCEEDED"
+]
+"""The launch-era outcome of the execution (today `is_error` says it).
+
+Known values: `OUTCOME_OK`, `OUTCOME_FAILED`, `OUTCOME_DEADLINE_EXCEEDED`. Fields accept any string,
+so values added later pass through unchanged.
+"""
+
+
 ComputerUseDisabledSafetyPoliciesItem = Literal[
     "financial_transactions",
     "sensitive_data_modification",
@@ -556,6 +599,14 @@ DocumentDeltaMimeType = Literal[
 `application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
 `application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any
 string, so values added later pass through unchanged.
+"""
+
+
+EnvironmentConfigMode = Literal["on_demand", "self_hosted"]
+"""The compute lifecycle of the environment.
+
+Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
+through unchanged.
 """
 
 
@@ -887,6 +938,12 @@ string, so values added later pass through unchanged.
 """
 
 
+PageProcessingOptionsContentLayersItem = Literal["page_image", "page_text"]
+"""Known values: `page_image`, `page_text`. Fields accept any string, so values added later pass
+through unchanged.
+"""
+
+
 Pitch = Literal["low", "medium", "high"]
 """Known values: `low`, `medium`, `high`. Fields accept any string, so values added later pass
 through unchanged.
@@ -969,6 +1026,18 @@ values added later pass through unchanged.
 """
 
 
+SpreadsheetProcessingOptionsContentLayersItem = Literal["visual", "data", "formulas"]
+"""Known values: `visual`, `data`, `formulas`. Fields accept any string, so values added later pass
+through unchanged.
+"""
+
+
+StaticMediaProcessingContentLayersItem = Literal["frames", "audio", "transcript"]
+"""Known values: `frames`, `audio`, `transcript`. Fields accept any string, so values added later
+pass through unchanged.
+"""
+
+
 TextResponseFormatMimeType = Literal["application/json", "text/plain"]
 """The MIME type of the text output.
 
@@ -991,6 +1060,14 @@ ThinkingSummariesAliases = wire_aliases(
     {"THINKING_SUMMARIES_AUTO": "auto", "THINKING_SUMMARIES_NONE": "none"}
 )
 """Legacy spellings of `ThinkingSummaries` accepted on parse and normalized to the current values.
+"""
+
+
+ToolSearchExecution = Literal["server", "client"]
+"""Where the search runs. `server` (the default) or `client`.
+
+Known values: `server`, `client`. Fields accept any string, so values added later pass through
+unchanged.
 """
 
 
@@ -1369,6 +1446,9 @@ class AudioContent(ApiModel):
     mime_type: AudioContentMimeType | str | None = None
     """The mime type of the audio."""
 
+    processing: "AudioContentProcessing | None" = None
+    """How the model processes this audio."""
+
     sample_rate: StrictInt | None = None
     """The sample rate of the audio."""
 
@@ -1452,6 +1532,20 @@ class AudioResponseFormat(ApiModel):
     """Sample rate in Hz."""
 
     type: Literal["audio"] = "audio"
+
+
+class AudioStaticMediaProcessing(ApiModel):
+    """Process a segment of the audio."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    end_offset: str | None = None
+    """Segment end, in seconds with an `s` suffix (`30s`); after `start_offset`."""
+
+    start_offset: str | None = None
+    """Segment start, in seconds with an `s` suffix (`10.5s`); non-negative."""
+
+    type: Literal["static"] = "static"
 
 
 class CodeExecution(ApiModel):
@@ -1589,6 +1683,12 @@ class CodeExecutionResultDelta(ApiModel):
 
     is_error: StrictBool | None = None
 
+    outcome: CodeExecutionResultDeltaOutcome | str | None = None
+    """The launch-era outcome of the execution (today `is_error` says it)."""
+
+    output: str | None = None
+    """The launch-era output of the execution (today `result` holds it)."""
+
     result: str
 
     signature: str | None = None
@@ -1614,6 +1714,12 @@ class CodeExecutionResultStep(ApiModel):
 
     is_error: StrictBool | None = None
     """Whether the code execution resulted in an error."""
+
+    outcome: CodeExecutionResultStepOutcome | str | None = None
+    """The launch-era outcome of the execution (today `is_error` says it)."""
+
+    output: str | None = None
+    """The launch-era output of the execution (today `result` holds it)."""
 
     result: str
     """Required. The output of the code execution."""
@@ -1798,6 +1904,12 @@ class DocumentContent(ApiModel):
     mime_type: DocumentContentMimeType | str | None = None
     """The mime type of the document."""
 
+    processing: "DocumentContentProcessing | None" = None
+    """How the model processes this document."""
+
+    resolution: MediaResolution | str | None = None
+    """The resolution at which the model reads the document."""
+
     type: Literal["document"] = "document"
 
     uri: str | None = None
@@ -1825,6 +1937,18 @@ class DocumentDelta(ApiModel):
     def data_bytes(self) -> bytes | None:
         """`data` decoded from base64."""
         return decode_base64(self.data)
+
+
+class DocumentStaticMediaProcessing(ApiModel):
+    """How to process a document."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    page_options: "PageProcessingOptions | None" = None
+
+    spreadsheet_options: "SpreadsheetProcessingOptions | None" = None
+
+    type: Literal["static"] = "static"
 
 
 class DynamicAgentConfig(ApiModel):
@@ -1921,6 +2045,10 @@ class EnvironmentConfig(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
+    custom_config: dict[str, Any] | None = None
+    """Any JSON configuration passed through to a self-hosted environment (`mode` self_hosted only).
+    """
+
     env: "EnvironmentConfigEnv | None" = None
     """Environment variables to set in the sandbox environment."""
 
@@ -1928,6 +2056,9 @@ class EnvironmentConfig(ApiModel):
     """Optional. The environment ID for the interaction. If specified, the request will
     update the existing environment instead of creating a new one.
     """
+
+    mode: EnvironmentConfigMode | str | None = None
+    """The compute lifecycle of the environment."""
 
     network: "EnvironmentConfigNetwork | None" = None
     """Network configuration for the environment."""
@@ -2288,6 +2419,9 @@ class Function(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
+    defer_loading: StrictBool | None = None
+    """When true, the definition is loaded only when a tool search asks for it."""
+
     description: str | None = None
     """A description of the function."""
 
@@ -2296,6 +2430,9 @@ class Function(ApiModel):
 
     parameters: Any | None = None
     """The JSON Schema for the function's parameters."""
+
+    short_description: str | None = None
+    """A brief summary the model sees while the definition is deferred."""
 
     type: Literal["function"] = "function"
 
@@ -3136,6 +3273,23 @@ class Interaction(InteractionHelpers, ApiModel):
         return decode_base64(self.continuation_token)
 
 
+class InteractionAuthToken(ApiModel):
+    """A short-lived credential for one interaction."""
+
+    auth_token: str | None = None
+    """The token."""
+
+    expires_at: str | None = None
+    """When the token expires."""
+
+
+class InteractionAuthTokenCreateParams(ApiModel):
+    """What to create an interaction auth token with."""
+
+    expire_time: str | None = None
+    """A hard deadline; messages are refused after it."""
+
+
 class InteractionCompletedEvent(ApiModel):
     """Signals that the Interaction completed. Sent when the Interaction receives
     Complete/Cancel or naturally terminates. No more input can be sent to the
@@ -3324,6 +3478,9 @@ class McpServer(ApiModel):
 
     allowed_tools: list[AllowedTools] | None = None
     """The allowed tools."""
+
+    defer_loading: StrictBool | None = None
+    """When true, the server's tools are loaded only when a tool search asks for them."""
 
     headers: dict[str, str] | None = None
     """Optional: Fields for authentication headers, timeouts, etc., if needed."""
@@ -3593,6 +3750,19 @@ class OAuth2UpdateConfig(ApiModel):
     """Optional. OAuth2 token endpoint URL for refreshing access tokens."""
 
     type: Literal["oauth2"] = "oauth2"
+
+
+class PageProcessingOptions(ApiModel):
+    """Processing options for paginated documents (PDF, Office documents, presentations)."""
+
+    content_layers: list[PageProcessingOptionsContentLayersItem | str] | None = None
+    """The layers to extract from each page."""
+
+    end_page: StrictInt | None = None
+    """The last page, inclusive, counting from 1; not before `start_page`."""
+
+    start_page: StrictInt | None = None
+    """The first page, counting from 1."""
 
 
 class ParallelAISearchConfig(ApiModel):
@@ -4145,10 +4315,26 @@ class SpeechConfig(ApiModel):
     """The voice of the speaker."""
 
 
+class SpreadsheetProcessingOptions(ApiModel):
+    """Processing options for spreadsheets."""
+
+    content_layers: list[SpreadsheetProcessingOptionsContentLayersItem | str] | None = None
+    """The layers to extract from the sheet."""
+
+    sheet_index: StrictInt | None = None
+    """The sheet to extract, counting from 1 in workbook order; all sheets when unset."""
+
+    visible_cells: str | None = None
+    """The cells to extract in A1 notation (`A1:D10`); the occupied area when unset."""
+
+
 class StaticMediaProcessing(ApiModel):
     """The `StaticMediaProcessing` object."""
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
+    """The content layers to extract from the video."""
 
     end_offset: str | None = None
     """Optional. Segment end time. Specified as a decimal number of seconds followed
@@ -4387,6 +4573,109 @@ class ToolChoiceConfig(ApiModel):
 
     allowed_tools: AllowedTools | None = None
     """The allowed tools."""
+
+
+class ToolSearch(ApiModel):
+    """A tool that lets the model search for tools and load their definitions into its context on
+    demand, so that not every definition is sent up front.
+    """
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    description: str | None = None
+    """What the client's search function does (client execution only)."""
+
+    execution: ToolSearchExecution | str | None = None
+    """Where the search runs. `server` (the default) or `client`."""
+
+    name: str | None = None
+    """The name of the client's search function (client execution only)."""
+
+    parameters: Any | None = None
+    """The JSON Schema of the client's search function's parameters (client execution only)."""
+
+    type: Literal["tool_search"] = "tool_search"
+
+
+class ToolSearchCallDelta(ApiModel):
+    """A streamed piece of a tool search call."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    arguments: "ToolSearchCallStepArguments | None" = None
+
+    signature: str | None = None
+    """A signature hash for backend validation."""
+
+    type: Literal["tool_search_call"] = "tool_search_call"
+
+
+class ToolSearchCallStep(ApiModel):
+    """The model searched for tools to load."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    arguments: "ToolSearchCallStepArguments"
+
+    id: str
+    """Required. The id of this call; its result step answers it by `call_id`."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["tool_search_call"] = "tool_search_call"
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
+
+
+class ToolSearchCallStepArguments(ApiModel):
+    """What a tool search asked for."""
+
+    function_names: list[str] | None = None
+    """The names of the functions to load."""
+
+
+class ToolSearchResultDelta(ApiModel):
+    """A streamed piece of a tool search result."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    result: list[Function] | None = None
+    """The loaded function definitions."""
+
+    signature: str | None = None
+    """A signature hash for backend validation."""
+
+    type: Literal["tool_search_result"] = "tool_search_result"
+
+
+class ToolSearchResultStep(ApiModel):
+    """The function definitions a tool search loaded."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    call_id: str
+    """Required. The id of the tool search call this result answers."""
+
+    result: list[Function] | None = None
+    """The loaded function definitions."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["tool_search_result"] = "tool_search_result"
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
 
 
 class TranscriptionConfig(ApiModel):
@@ -4652,6 +4941,15 @@ class UnknownAnnotation(UnknownVariant):
         return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
+class UnknownAudioContentProcessing(UnknownVariant):
+    """A `AudioContentProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 class UnknownContent(UnknownVariant):
     """A `Content` variant this client does not know yet. Its fields are kept and re-serialized
     unchanged; `.raw` gives the whole object.
@@ -4674,6 +4972,15 @@ class UnknownCredentialCreateParams(UnknownVariant):
 
 class UnknownCredentialUpdateParams(UnknownVariant):
     """A `CredentialUpdateParams` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+class UnknownDocumentContentProcessing(UnknownVariant):
+    """A `DocumentContentProcessing` variant this client does not know yet. Its fields are kept and
     re-serialized unchanged; `.raw` gives the whole object.
     """
 
@@ -4747,6 +5054,9 @@ class UnknownMediaProcessing(UnknownVariant):
 
     type: str | None = None
     """The variant's tag, as received."""
+
+    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
+    """The content layers to extract from the video."""
 
     end_offset: str | None = None
     """Optional. Segment end time. Specified as a decimal number of seconds followed
@@ -5680,6 +5990,25 @@ Annotation: TypeAlias = Annotated[
 """Citation information for model-generated content."""
 
 
+AudioContentProcessing: TypeAlias = Annotated[
+    Annotated[AudioStaticMediaProcessing, Tag("static")]
+    | Annotated[Literal["static"], Tag("Literal['static']")]
+    | Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
+    Discriminator(
+        json_union(
+            [
+                ("static", frozenset(("object",)), frozenset(("static",))),
+                ("Literal['static']", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
+            ],
+            "type",
+            "(unknown)",
+        )
+    ),
+]
+"""How the model processes this audio."""
+
+
 Content: TypeAlias = Annotated[
     Annotated[AudioContent, Tag("audio")]
     | Annotated[DocumentContent, Tag("document")]
@@ -5801,6 +6130,25 @@ CredentialUpdateParams: TypeAlias = Annotated[
     ),
 ]
 """Represents the fields of a Credential that can be updated."""
+
+
+DocumentContentProcessing: TypeAlias = Annotated[
+    Annotated[DocumentStaticMediaProcessing, Tag("static")]
+    | Annotated[Literal["static"], Tag("Literal['static']")]
+    | Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
+    Discriminator(
+        json_union(
+            [
+                ("static", frozenset(("object",)), frozenset(("static",))),
+                ("Literal['static']", frozenset(("string",)), frozenset(())),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
+            ],
+            "type",
+            "(unknown)",
+        )
+    ),
+]
+"""How the model processes this document."""
 
 
 EgressRuleTransform: TypeAlias = Annotated[
@@ -6144,6 +6492,8 @@ Step: TypeAlias = Annotated[
     | Annotated[UrlContextResultStep, Tag("url_context_result")]
     | Annotated[UserInputStep, Tag("user_input")]
     | Annotated[ToolCallStep, Tag("tool_call")]
+    | Annotated[ToolSearchCallStep, Tag("tool_search_call")]
+    | Annotated[ToolSearchResultStep, Tag("tool_search_result")]
     | Annotated[UnknownStep, Tag("(unknown)")],
     Discriminator(
         json_union(
@@ -6190,6 +6540,8 @@ Step: TypeAlias = Annotated[
                 ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
                 ("user_input", frozenset(("object",)), frozenset(("user_input",))),
                 ("tool_call", frozenset(("object",)), frozenset(("tool_call",))),
+                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
+                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
                 ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
@@ -6238,6 +6590,8 @@ InteractionsInput: TypeAlias = Annotated[
                             "retrieval_result",
                             "thought",
                             "tool_call",
+                            "tool_search_call",
+                            "tool_search_result",
                             "url_context_call",
                             "url_context_result",
                             "user_input",
@@ -6401,6 +6755,8 @@ StepDeltaData: TypeAlias = Annotated[
     | Annotated[UrlContextCallDelta, Tag("url_context_call")]
     | Annotated[UrlContextResultDelta, Tag("url_context_result")]
     | Annotated[VideoDelta, Tag("video")]
+    | Annotated[ToolSearchCallDelta, Tag("tool_search_call")]
+    | Annotated[ToolSearchResultDelta, Tag("tool_search_result")]
     | Annotated[UnknownStepDeltaData, Tag("(unknown)")],
     Discriminator(
         json_union(
@@ -6455,6 +6811,8 @@ StepDeltaData: TypeAlias = Annotated[
                 ("url_context_call", frozenset(("object",)), frozenset(("url_context_call",))),
                 ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
                 ("video", frozenset(("object",)), frozenset(("video",))),
+                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
+                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
                 ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
@@ -6468,7 +6826,7 @@ GoogleMapsCallDelta, GoogleMapsResultDelta, GoogleSearchCallDelta, GoogleSearchR
 ImageDelta, McpServerToolCallDelta, McpServerToolResultDelta, ProcessingCallDelta,
 ProcessingResultDelta, RetrievalCallDelta, RetrievalResultDelta, TextAnnotationDelta, TextDelta,
 ThoughtSignatureDelta, ThoughtSummaryDelta, UrlContextCallDelta, UrlContextResultDelta,
-VideoDelta, UnknownStepDeltaData.
+VideoDelta, ToolSearchCallDelta, ToolSearchResultDelta, UnknownStepDeltaData.
 """
 
 
@@ -6501,6 +6859,7 @@ Tool: TypeAlias = Annotated[
     | Annotated[McpServer, Tag("mcp_server")]
     | Annotated[Retrieval, Tag("retrieval")]
     | Annotated[UrlContext, Tag("url_context")]
+    | Annotated[ToolSearch, Tag("tool_search")]
     | Annotated[UnknownTool, Tag("(unknown)")],
     Discriminator(
         json_union(
@@ -6514,6 +6873,7 @@ Tool: TypeAlias = Annotated[
                 ("mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
                 ("retrieval", frozenset(("object",)), frozenset(("retrieval",))),
                 ("url_context", frozenset(("object",)), frozenset(("url_context",))),
+                ("tool_search", frozenset(("object",)), frozenset(("tool_search",))),
                 ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",

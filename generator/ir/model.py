@@ -276,6 +276,10 @@ class RequestRules:
     rules: tuple[tuple[str, tuple[Rule, ...]], ...]
     resend: tuple[tuple[str, tuple[str, ...]], ...]
     correlations: tuple[tuple[str, str, str, str], ...]
+    inherited: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Fields `previous_interaction_id` carries over (`x-inherited: true`), per schema."""
+    omit_on_result_turns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Fields a turn of only function results must not send (`x-function-result-turns: omit`)."""
 
 
 # -- the whole API --------------------------------------------------------------------------------

@@ -150,6 +150,8 @@ def build_rules(view: SpecView) -> RequestRules:
     schemas = view.schemas
     rules: dict[str, tuple[Rule, ...]] = {}
     resend: dict[str, tuple[str, ...]] = {}
+    inherited_fields: dict[str, tuple[str, ...]] = {}
+    omitted: dict[str, tuple[str, ...]] = {}
     correlations = []
     for name in sorted(schemas):
         schema = schemas[name]
@@ -163,7 +165,7 @@ def build_rules(view: SpecView) -> RequestRules:
                 _rule(raw, f"spec schema {name}: x-requires[{index}]")
                 for index, raw in enumerate(raw_rules)
             )
-        fields = []
+        fields, carried, omit = [], [], []
         for field, prop in sorted((schema.get("properties") or {}).items()):
             if not isinstance(prop, dict):
                 continue
@@ -174,6 +176,15 @@ def build_rules(view: SpecView) -> RequestRules:
                 )
             if inherited in (False, "resend"):
                 fields.append(field)
+            elif inherited is True:
+                carried.append(field)
+            on_results = prop.get("x-function-result-turns")
+            if on_results not in (None, "omit"):
+                raise BadInputError(
+                    f"spec schema {name}.{field}: x-function-result-turns is `omit` (or absent)."
+                )
+            if on_results == "omit":
+                omit.append(field)
             correlates = prop.get("x-correlates-with")
             if correlates is not None:
                 if not isinstance(correlates, dict) or set(correlates) != {"step", "field"}:
@@ -185,8 +196,14 @@ def build_rules(view: SpecView) -> RequestRules:
                 )
         if fields:
             resend[name] = tuple(fields)
+        if carried:
+            inherited_fields[name] = tuple(carried)
+        if omit:
+            omitted[name] = tuple(omit)
     return RequestRules(
         rules=tuple(sorted(rules.items())),
         resend=tuple(sorted(resend.items())),
         correlations=tuple(correlations),
+        inherited=tuple(sorted(inherited_fields.items())),
+        omit_on_result_turns=tuple(sorted(omitted.items())),
     )

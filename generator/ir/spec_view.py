@@ -31,6 +31,7 @@ PROJECT_EXTENSIONS = (
     "x-byte-offsets",
     "x-vertex-only",
     "x-inherited",
+    "x-function-result-turns",
     "x-requires",
     "x-correlates-with",
     "x-observed-no-op",

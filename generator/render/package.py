@@ -83,6 +83,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
 _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._async_streaming", ("AsyncStream",)),
     ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
+    ("._raw_response", ("RawResponse",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
     ("._sync_streaming", ("Stream",)),
 )
@@ -149,6 +150,10 @@ def _rules_context(rules: RequestRules) -> dict[str, Any]:
             (py_literal(name), [_rule(rule) for rule in items]) for name, items in rules.rules
         ],
         "resend": [(py_literal(name), py_literal(fields)) for name, fields in rules.resend],
+        "inherited": [(py_literal(name), py_literal(fields)) for name, fields in rules.inherited],
+        "omit_on_result_turns": [
+            (py_literal(name), py_literal(fields)) for name, fields in rules.omit_on_result_turns
+        ],
         "correlations": [
             (py_literal(f"{schema}.{field}"), py_literal((step, target)))
             for schema, field, step, target in rules.correlations

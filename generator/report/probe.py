@@ -6,6 +6,14 @@ An `x-probe` is a minimal request and the outcome the fact predicts:
       request: {model: gemini-flash-lite-latest, input: hi, ...}
       expect: {rejected: "fragment of the error message"}   # or: {accepted: true}
 
+A probe of an operation other than create first creates an interaction with `request`, then
+sends `then` to a path under that interaction and checks `expect` against the second answer:
+
+    x-probe:
+      request: {model: ..., input: ..., background: true}
+      then: {method: POST, path: cancel, body: {}}     # POST /v1beta/interactions/{id}/cancel
+      expect: {accepted: true}
+
 `run_probes` sends each probe with the caller's API key and compares the observed status and
 message with the expectation. Without a key nothing is sent and every probe is reported as
 skipped — a probe never reports a pass it did not observe.
@@ -22,11 +30,22 @@ import httpx
 from generator.errors import BadInputError
 from generator.overlay.engine import OverlayDocument
 
-__all__ = ["DEFAULT_BASE_URL", "Probe", "ProbeOutcome", "collect_probes", "run_probes"]
+__all__ = ["DEFAULT_BASE_URL", "FollowUp", "Probe", "ProbeOutcome", "collect_probes", "run_probes"]
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 
-Sender = Callable[[dict[str, Any]], httpx.Response]
+Sender = Callable[[str, str, dict[str, Any] | None], httpx.Response]
+"""Sends (method, path under /v1beta/, JSON body or None) and returns the answer."""
+_METHODS = ("GET", "POST", "DELETE")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The request a probe sends to the interaction its `request` created."""
+
+    method: str
+    path: str
+    body: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,7 @@ class Probe:
     request: dict[str, Any]
     accepted: bool
     fragment: str
+    then: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +81,25 @@ def _probe(raw: Any, where: str, source: str, index: int, facts: tuple[str, ...]
         accepted, fragment = False, expect["rejected"]
     else:
         raise BadInputError(f"{where}: expect is {{accepted: true}} or {{rejected: TEXT}}.")
-    return Probe(source, index, facts, raw["request"], accepted, fragment)
+    return Probe(
+        source, index, facts, raw["request"], accepted, fragment, _follow_up(raw.get("then"), where)
+    )
+
+
+def _follow_up(raw: Any, where: str) -> FollowUp | None:
+    if raw is None:
+        return None
+    if (
+        not isinstance(raw, dict)
+        or set(raw) - {"method", "path", "body"}
+        or raw.get("method") not in _METHODS
+        or not isinstance(raw.get("path"), str)
+        or not isinstance(raw.get("body", {}), dict)
+    ):
+        raise BadInputError(
+            f"{where}: then is {{method: {' | '.join(_METHODS)}, path: TEXT, body: OBJECT}}."
+        )
+    return FollowUp(str(raw["method"]), str(raw["path"]).strip("/"), raw.get("body"))
 
 
 def _rule_probes(update: Any) -> list[tuple[str, Any, tuple[str, ...]]]:
@@ -99,7 +137,10 @@ def collect_probes(overlays: Sequence[OverlayDocument]) -> list[Probe]:
 
 
 def _expected(probe: Probe) -> str:
-    return "accepted" if probe.accepted else f"rejected: {probe.fragment!r}"
+    outcome = "accepted" if probe.accepted else f"rejected: {probe.fragment!r}"
+    if probe.then is None:
+        return outcome
+    return f"{probe.then.method} .../{probe.then.path} {outcome}"
 
 
 def run_probes(
@@ -119,15 +160,26 @@ def run_probes(
     if api_revision:
         headers["Api-Revision"] = api_revision
 
-    def default_send(body: dict[str, Any]) -> httpx.Response:
-        return httpx.post(f"{base_url}/v1beta/interactions", json=body, headers=headers, timeout=60)
+    def default_send(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+        return httpx.request(
+            method, f"{base_url}/v1beta/{path}", json=body, headers=headers, timeout=60
+        )
 
     sender = send or default_send
     outcomes = []
     for probe in probes:
         try:
-            response = sender(probe.request)
-        except httpx.HTTPError as error:
+            response = sender("POST", "interactions", probe.request)
+            if probe.then is not None:
+                created = response.json() if response.is_success else None
+                identifier = created.get("id") if isinstance(created, dict) else None
+                if not identifier:
+                    observed = f"the setup create answered HTTP {response.status_code}, no id"
+                    outcomes.append(ProbeOutcome(probe, _expected(probe), observed, "error"))
+                    continue
+                path = f"interactions/{identifier}/{probe.then.path}".rstrip("/")
+                response = sender(probe.then.method, path, probe.then.body)
+        except (httpx.HTTPError, ValueError) as error:
             outcomes.append(
                 ProbeOutcome(probe, _expected(probe), f"transport error: {error}", "error")
             )

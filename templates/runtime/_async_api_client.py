@@ -28,6 +28,7 @@ from ._api_client import (
 from ._async_transport import AsyncTransport
 from ._async_waiting import async_wait_until_done
 from ._client_base import ClientCore, RequestOptions
+from ._raw_response import RawResponse, take_raw_request
 from ._uploads import UploadData, read_upload
 
 if TYPE_CHECKING:  # streams load on the first streaming call, httpx with the first request
@@ -47,15 +48,21 @@ class AsyncAPIClient(_CallPreparation):
         self._package = package
 
     async def call(self, call: Call, options: RequestOptions | None = None) -> Any:
-        """Send one call and return its parsed response (None when it has no body)."""
+        """Send one call and return its parsed response (None when it has no body), or its
+        `RawResponse` when the call came through `with_raw_response`."""
+        raw = take_raw_request()
         request = self._prepare(call, options)
         response = await self._transport.send(request, self._core.policy_for(options))
+        if raw:
+            return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)
 
     async def stream(
         self, call: Call, spec: StreamSpec, options: RequestOptions | None = None
-    ) -> AsyncStream[Any, Any]:
-        """Send a streaming call; the stream resumes itself when the connection drops."""
+    ) -> AsyncStream[Any, Any] | RawResponse[AsyncStream[Any, Any]]:
+        """Send a streaming call; the stream resumes itself when the connection drops (through
+        `with_raw_response`: the `RawResponse` whose `parse()` is the stream)."""
+        raw = take_raw_request()
         policy = self._core.policy_for(options)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
         response = await self._transport.send(request, policy, stream=True)
@@ -72,7 +79,7 @@ class AsyncAPIClient(_CallPreparation):
 
         from ._async_streaming import AsyncStream
 
-        return AsyncStream(
+        stream = AsyncStream(
             response,
             parse_event=_wire_parser(self._package, spec.event_schema, _event_what),
             parse_final=self._final_parser(call, spec),
@@ -83,12 +90,15 @@ class AsyncAPIClient(_CallPreparation):
             sleep=self._transport.sleep,
             clock=self._transport.clock,
         )
+        return RawResponse(response, lambda: stream) if raw else stream
 
     async def resume(
         self, spec: StreamSpec, interaction_id: str, last_event_id: str | None
     ) -> AsyncStream[Any, Any]:
         """Re-open the event stream of an interaction after `last_event_id`."""
-        return await self.stream(_resume_call(spec, interaction_id, last_event_id), _resumed(spec))
+        call = _resume_call(spec, interaction_id, last_event_id)
+        opened = await self.stream(call, _resumed(spec))
+        return opened.parse() if isinstance(opened, RawResponse) else opened
 
     async def wait(self, fetch: Callable[[], Awaitable[Any]], **settings: float) -> Any:
         """Poll `fetch` until a terminal status (see `_waiting`)."""

@@ -1,8 +1,12 @@
 """Multi-turn helpers: stateful conversations and the function-calling loop.
 
-`Conversation` chains turns through `previous_interaction_id` and, on every turn, sends again
-what the API does not carry over: the model, the tools and the system instruction (facts S2,
-W20, W22 — tools are not inherited, and system_instruction inheritance is contested).
+`Conversation` chains turns through `previous_interaction_id`. What a follow-up turn sends
+again comes from the overlays' inheritance marks, through the generated `rules` module: a field
+marked not inherited (or contested) is sent on every turn, a field marked inherited only on the
+first, and a field marked `x-function-result-turns: omit` is left out of a turn that only
+answers function calls. Today that means model, tools and system instruction on every turn
+(S2, W20, W21, W22); in the launch era the system instruction carried over and resending tools
+with function results was an error (S2).
 
 `function_tool(fn)` describes a typed Python callable as a `function` tool (its JSON schema
 derived from the signature with pydantic; an empty `required` list is left out, because the API
@@ -139,6 +143,17 @@ def _kind(item: Any) -> Any:
     return item.get("type") if isinstance(item, Mapping) else getattr(item, "type", None)
 
 
+def _marked(table: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The fields a mark names on any request schema (model and agent requests alike)."""
+    return frozenset(field for fields in table.values() for field in fields)
+
+
+def _answers_only(input: Any) -> bool:
+    """Whether a turn's input is nothing but function results."""
+    items = input if isinstance(input, list | tuple) else [input]
+    return bool(items) and all(_kind(item) == "function_result" for item in items)
+
+
 def _as_steps(input: Any) -> list[Any]:
     """A turn's input as steps: text and content blocks become one `user_input` step."""
     if isinstance(input, str):
@@ -206,14 +221,22 @@ class Conversation:
         return {**self.functions, **{function.__name__: function for function in functions}}
 
     def _request(self, input: Any) -> dict[str, Any]:
+        from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
+
+        chained = not self.stateless and self.last is not None and getattr(self.last, "id", None)
+        answers_only = _answers_only(input)
         if self.stateless:
             input = [*self.history, *_as_steps(input)]
         request: dict[str, Any] = {"model": self.model, "input": input, **self.settings}
-        if self.tools:
-            request["tools"] = self.tools
-        if self.system_instruction is not None:
-            request["system_instruction"] = self.system_instruction
-        if not self.stateless and self.last is not None and getattr(self.last, "id", None):
+        carried_over = _marked(INHERITED_FIELDS) if chained else frozenset()
+        left_out = _marked(RESULT_TURN_OMITTED_FIELDS) if chained and answers_only else frozenset()
+        for name, value in (
+            ("tools", self.tools or None),
+            ("system_instruction", self.system_instruction),
+        ):
+            if value is not None and name not in carried_over and name not in left_out:
+                request[name] = value
+        if chained:
             request["previous_interaction_id"] = self.last.id
         return request
 

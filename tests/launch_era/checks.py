@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from gemini_interactions import rules, types
+import httpx
+from gemini_interactions import Client, rules, types
+from gemini_interactions.conversation import Conversation
 from pydantic import TypeAdapter, ValidationError
 
 
@@ -31,6 +33,37 @@ def s2_inheritance() -> None:
     resend = rules.resend_fields("CreateModelInteractionParams", first)
     assert resend == {"model": "gemini-3-flash-preview", "tools": [{"type": "google_search"}]}
     assert "system_instruction" not in resend, "inherited in January 2026"
+    # the conversation helper follows the same marks, and its tool loop reads launch outputs
+    sent: list[dict[str, object]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        outputs = (
+            [{"type": "function_call", "id": "c1", "name": "add", "arguments": {"a": 2, "b": 3}}]
+            if len(sent) == 1
+            else [{"type": "text", "text": "5"}]
+        )
+        return httpx.Response(
+            200, json={"id": f"i{len(sent)}", "status": "completed", "outputs": outputs}
+        )
+
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    client = Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    conversation = Conversation(client, model="gemini-3-flash-preview", system_instruction="brief")
+    run = conversation.run_tools([add], "What is 2 + 3?")
+    assert run.finished and run.executions[0].result == 5 and run.interaction.text() == "5"
+    conversation.send("Thanks.")
+    first, results, follow_up = sent
+    assert first["system_instruction"] == "brief" and "tools" in first
+    assert results["previous_interaction_id"] == "i1" and results["input"] == [
+        {"type": "function_result", "call_id": "c1", "name": "add", "result": "5"}
+    ]
+    assert "tools" not in results, "resending tools with function results failed (S2)"
+    assert "system_instruction" not in results and "system_instruction" not in follow_up
+    assert "tools" in follow_up, "tools are not inherited (S2)"
 
 
 def s3_agents_need_background_and_store() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
+from generator.errors import BadInputError
 from generator.load.documents import JsonValue
 from generator.overlay.engine import apply_overlays, parse_overlay
 from generator.report.drift import classify_drift, spec_diff
@@ -132,7 +134,7 @@ def test_probes_are_skipped_without_a_key_and_nothing_is_sent(
 ) -> None:
     sent: list[object] = []
 
-    def send(body: dict[str, Any]) -> httpx.Response:
+    def send(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
         sent.append(body)
         return httpx.Response(200)
 
@@ -144,7 +146,8 @@ def test_probes_are_skipped_without_a_key_and_nothing_is_sent(
 
 
 def test_probes_compare_what_they_observe(overlay_schemas: dict[str, JsonValue]) -> None:
-    def send(body: dict[str, Any]) -> httpx.Response:
+    def send(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+        assert (method, path) == ("POST", "interactions") and body is not None
         if body["input"] == "hi":
             return httpx.Response(400, text='{"error": {"message": "dead field rejected"}}')
         return httpx.Response(400, text='{"error": {"message": "surprise"}}')
@@ -152,3 +155,58 @@ def test_probes_compare_what_they_observe(overlay_schemas: dict[str, JsonValue])
     outcomes = run_probes(collect_probes([_probe_overlay(overlay_schemas)]), "key", None, send=send)
     assert [outcome.verdict for outcome in outcomes] == ["pass", "fail"]
     assert outcomes[1].observed.startswith("HTTP 400")
+
+
+def test_a_follow_up_probe_creates_then_checks_its_own_request(
+    overlay_schemas: dict[str, JsonValue],
+) -> None:
+    overlay = _overlay(
+        overlay_schemas,
+        {
+            "target": "$.a",
+            "description": "d",
+            "update": {"x": 1},
+            "x-facts": ["W03"],
+            "x-probe": {
+                "request": {"model": "m", "input": "long", "background": True},
+                "then": {"method": "POST", "path": "cancel", "body": {}},
+                "expect": {"accepted": True},
+            },
+        },
+    )
+    sent: list[tuple[str, str, object]] = []
+
+    def send(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+        sent.append((method, path, body))
+        if path == "interactions":
+            return httpx.Response(200, json={"id": "int_9", "status": "in_progress"})
+        return httpx.Response(200, json={"id": "int_9", "status": "cancelled"})
+
+    probes = collect_probes([overlay])
+    outcomes = run_probes(probes, "key", None, send=send)
+    assert sent[1] == ("POST", "interactions/int_9/cancel", {})
+    assert outcomes[0].verdict == "pass" and outcomes[0].expected == "POST .../cancel accepted"
+
+    def refuse_setup(method: str, path: str, body: dict[str, Any] | None) -> httpx.Response:
+        return httpx.Response(429, json={"error": {"message": "quota"}})
+
+    outcome = run_probes(probes, "key", None, send=refuse_setup)[0]
+    assert outcome.verdict == "error" and "HTTP 429" in outcome.observed
+    with pytest.raises(BadInputError, match="then is"):
+        collect_probes(
+            [
+                _overlay(
+                    overlay_schemas,
+                    {
+                        "target": "$.a",
+                        "description": "d",
+                        "update": {"x": 1},
+                        "x-probe": {
+                            "request": {},
+                            "then": {"method": "PATCH", "path": "x"},
+                            "expect": {"accepted": True},
+                        },
+                    },
+                )
+            ]
+        )

@@ -9,7 +9,12 @@ from .environments import (
     EnvironmentsFilesResource,
     EnvironmentsResource,
 )
-from .interactions import AsyncInteractionsResource, InteractionsResource
+from .interactions import (
+    AsyncInteractionsAuthTokensResource,
+    AsyncInteractionsResource,
+    InteractionsAuthTokensResource,
+    InteractionsResource,
+)
 from .triggers import AsyncTriggersResource, TriggersResource
 from .voices import AsyncVoicesResource, VoicesResource
 from .webhooks import AsyncWebhooksResource, WebhooksResource
@@ -20,6 +25,7 @@ __all__ = [
     "AsyncCredentialsResource",
     "AsyncEnvironmentsFilesResource",
     "AsyncEnvironmentsResource",
+    "AsyncInteractionsAuthTokensResource",
     "AsyncInteractionsResource",
     "AsyncTriggersResource",
     "AsyncVoicesResource",
@@ -27,6 +33,7 @@ __all__ = [
     "CredentialsResource",
     "EnvironmentsFilesResource",
     "EnvironmentsResource",
+    "InteractionsAuthTokensResource",
     "InteractionsResource",
     "TriggersResource",
     "VoicesResource",

@@ -14,6 +14,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentsResource",
+    "AgentsResourceWithRawResponse",
     "AsyncAgentsResource",
+    "AsyncAgentsResourceWithRawResponse",
 ]
 
 
@@ -110,7 +113,7 @@ class AgentsResource:
         """Deletes an Agent.
 
         Args:
-            id: Required.
+            id: Required. The name of the agent to delete.
 
         `DELETE /{api_version}/agents/{agentsId}` (DeleteAgent).
         """
@@ -144,7 +147,7 @@ class AgentsResource:
         """Gets a specific Agent.
 
         Args:
-            id: Required.
+            id: Required. The name of the agent to retrieve.
 
         `GET /{api_version}/agents/{agentsId}` (GetAgent).
         """
@@ -180,7 +183,7 @@ class AgentsResource:
         """Lists all Agents.
 
         Args:
-            parent: Required.
+            parent: Required. The parent resource to list agents from.
 
         `GET /{api_version}/agents` (ListAgents).
         """
@@ -205,6 +208,20 @@ class AgentsResource:
         return SyncPager(
             fetch, lambda page: page.agents, lambda page: page.next_page_token, page_token
         )
+
+
+class AgentsResourceWithRawResponse:
+    """`AgentsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.agents`.
+    """
+
+    def __init__(self, resource: AgentsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
 
 
 class AsyncAgentsResource:
@@ -282,7 +299,7 @@ class AsyncAgentsResource:
         """Deletes an Agent.
 
         Args:
-            id: Required.
+            id: Required. The name of the agent to delete.
 
         `DELETE /{api_version}/agents/{agentsId}` (DeleteAgent).
         """
@@ -316,7 +333,7 @@ class AsyncAgentsResource:
         """Gets a specific Agent.
 
         Args:
-            id: Required.
+            id: Required. The name of the agent to retrieve.
 
         `GET /{api_version}/agents/{agentsId}` (GetAgent).
         """
@@ -352,7 +369,7 @@ class AsyncAgentsResource:
         """Lists all Agents.
 
         Args:
-            parent: Required.
+            parent: Required. The parent resource to list agents from.
 
         `GET /{api_version}/agents` (ListAgents).
         """
@@ -377,3 +394,17 @@ class AsyncAgentsResource:
         return AsyncPager(
             fetch, lambda page: page.agents, lambda page: page.next_page_token, page_token
         )
+
+
+class AsyncAgentsResourceWithRawResponse:
+    """`AsyncAgentsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.agents`.
+    """
+
+    def __init__(self, resource: AsyncAgentsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)

@@ -14,6 +14,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncCredentialsResource",
+    "AsyncCredentialsResourceWithRawResponse",
     "CredentialsResource",
+    "CredentialsResourceWithRawResponse",
 ]
 
 
@@ -69,17 +72,19 @@ class CredentialsResource:
         """Creates a new credential.
 
         Args:
-            client_id: Required.
-            client_secret: Required.
-            header_name: Optional.
-            injection_location: Required.
-            prefix: Optional.
-            refresh_token: Required.
-            scopes: Optional.
-            token: Required.
-            token_url: Required.
-            trusted_domains: Optional.
-            value: Required.
+            client_id: Required. OAuth2 client ID.
+            client_secret: Required. Input only.
+            header_name: Optional. Header name to inject the token into.
+            injection_location: Required. Locations where the environment variable can be injected
+            in outgoing HTTP requests.
+            prefix: Optional. Prefix to prepend to the token.
+            refresh_token: Required. Input only.
+            scopes: Optional. List of OAuth2 scopes.
+            token: Required. Input only.
+            token_url: Required. OAuth2 token endpoint URL for refreshing access tokens.
+            trusted_domains: Optional. List of domains allowed to receive this environment variable
+            value in HTTP requests.
+            value: Required. Input only.
 
         `POST /{api_version}/credentials` (CreateCredential).
         """
@@ -145,7 +150,7 @@ class CredentialsResource:
         """Deletes a credential.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `DELETE /{api_version}/credentials/{id}` (DeleteCredential).
         """
@@ -179,7 +184,7 @@ class CredentialsResource:
         """Gets a credential by ID.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `GET /{api_version}/credentials/{id}` (GetCredential).
         """
@@ -214,8 +219,8 @@ class CredentialsResource:
         """Lists credentials.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. Maximum number of credentials to return.
+            page_token: Optional. Pagination token.
 
         `GET /{api_version}/credentials` (ListCredentials).
         """
@@ -271,19 +276,21 @@ class CredentialsResource:
         """Updates a credential.
 
         Args:
-            id: Required.
-            update_mask: Optional.
-            client_id: Optional.
-            client_secret: Optional.
-            header_name: Optional.
-            injection_location: Optional.
-            prefix: Optional.
-            refresh_token: Optional.
-            scopes: Optional.
-            token: Optional.
-            token_url: Optional.
-            trusted_domains: Optional.
-            value: Optional.
+            id: Required. Resource ID segment making up resource `name`.
+            update_mask: Optional. The list of fields to update.
+            client_id: Optional. OAuth2 client ID.
+            client_secret: Optional. Input only.
+            header_name: Optional. Header name to inject the token into.
+            injection_location: Optional. Locations where the environment variable can be injected
+            in outgoing HTTP requests.
+            prefix: Optional. Prefix to prepend to the token.
+            refresh_token: Optional. Input only.
+            scopes: Optional. List of OAuth2 scopes.
+            token: Optional. Input only.
+            token_url: Optional. OAuth2 token endpoint URL for refreshing access tokens.
+            trusted_domains: Optional. List of domains allowed to receive this environment variable
+            value in HTTP requests.
+            value: Optional. Input only.
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
@@ -324,6 +331,21 @@ class CredentialsResource:
         )
 
 
+class CredentialsResourceWithRawResponse:
+    """`CredentialsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.credentials`.
+    """
+
+    def __init__(self, resource: CredentialsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+
+
 class AsyncCredentialsResource:
     """Operations on credentials."""
 
@@ -359,17 +381,19 @@ class AsyncCredentialsResource:
         """Creates a new credential.
 
         Args:
-            client_id: Required.
-            client_secret: Required.
-            header_name: Optional.
-            injection_location: Required.
-            prefix: Optional.
-            refresh_token: Required.
-            scopes: Optional.
-            token: Required.
-            token_url: Required.
-            trusted_domains: Optional.
-            value: Required.
+            client_id: Required. OAuth2 client ID.
+            client_secret: Required. Input only.
+            header_name: Optional. Header name to inject the token into.
+            injection_location: Required. Locations where the environment variable can be injected
+            in outgoing HTTP requests.
+            prefix: Optional. Prefix to prepend to the token.
+            refresh_token: Required. Input only.
+            scopes: Optional. List of OAuth2 scopes.
+            token: Required. Input only.
+            token_url: Required. OAuth2 token endpoint URL for refreshing access tokens.
+            trusted_domains: Optional. List of domains allowed to receive this environment variable
+            value in HTTP requests.
+            value: Required. Input only.
 
         `POST /{api_version}/credentials` (CreateCredential).
         """
@@ -435,7 +459,7 @@ class AsyncCredentialsResource:
         """Deletes a credential.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `DELETE /{api_version}/credentials/{id}` (DeleteCredential).
         """
@@ -469,7 +493,7 @@ class AsyncCredentialsResource:
         """Gets a credential by ID.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `GET /{api_version}/credentials/{id}` (GetCredential).
         """
@@ -504,8 +528,8 @@ class AsyncCredentialsResource:
         """Lists credentials.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. Maximum number of credentials to return.
+            page_token: Optional. Pagination token.
 
         `GET /{api_version}/credentials` (ListCredentials).
         """
@@ -561,19 +585,21 @@ class AsyncCredentialsResource:
         """Updates a credential.
 
         Args:
-            id: Required.
-            update_mask: Optional.
-            client_id: Optional.
-            client_secret: Optional.
-            header_name: Optional.
-            injection_location: Optional.
-            prefix: Optional.
-            refresh_token: Optional.
-            scopes: Optional.
-            token: Optional.
-            token_url: Optional.
-            trusted_domains: Optional.
-            value: Optional.
+            id: Required. Resource ID segment making up resource `name`.
+            update_mask: Optional. The list of fields to update.
+            client_id: Optional. OAuth2 client ID.
+            client_secret: Optional. Input only.
+            header_name: Optional. Header name to inject the token into.
+            injection_location: Optional. Locations where the environment variable can be injected
+            in outgoing HTTP requests.
+            prefix: Optional. Prefix to prepend to the token.
+            refresh_token: Optional. Input only.
+            scopes: Optional. List of OAuth2 scopes.
+            token: Optional. Input only.
+            token_url: Optional. OAuth2 token endpoint URL for refreshing access tokens.
+            trusted_domains: Optional. List of domains allowed to receive this environment variable
+            value in HTTP requests.
+            value: Optional. Input only.
 
         `PATCH /{api_version}/credentials/{id}` (UpdateCredential).
         """
@@ -612,3 +638,18 @@ class AsyncCredentialsResource:
                 options,
             ),
         )
+
+
+class AsyncCredentialsResourceWithRawResponse:
+    """`AsyncCredentialsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.credentials`.
+    """
+
+    def __init__(self, resource: AsyncCredentialsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)
+        self.update = async_raw_response(resource.update)

@@ -15,6 +15,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 from .._uploads import UploadData
@@ -34,9 +35,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncEnvironmentsFilesResource",
+    "AsyncEnvironmentsFilesResourceWithRawResponse",
     "AsyncEnvironmentsResource",
+    "AsyncEnvironmentsResourceWithRawResponse",
     "EnvironmentsFilesResource",
+    "EnvironmentsFilesResourceWithRawResponse",
     "EnvironmentsResource",
+    "EnvironmentsResourceWithRawResponse",
 ]
 
 
@@ -68,9 +73,10 @@ class EnvironmentsFilesResource:
             environment: The ID of the environment whose snapshot to read.
             path: Path of the file or directory inside the environment workspace, relative to its
             root (e.g.
-            page_size: Optional.
-            page_token: Optional.
-            recursive: Optional.
+            page_size: Optional. Maximum number of entries to return per page (for directory
+            listing).
+            page_token: Optional. Pagination token for directory listing.
+            recursive: Optional. If true and the path is a directory, recursively lists all files.
 
         `GET /{api_version}/environments/{environment}/files/{path}` (GetEnvironmentFiles).
         """
@@ -125,8 +131,9 @@ class EnvironmentsFilesResource:
         Args:
             environment: The ID of the environment that owns the destination file.
             path: The relative destination path inside the environment workspace.
-            extract: Optional.
-            overwrite: Optional.
+            extract: Optional. If true, treats the uploaded file as a tar/tar.gz archive and unpacks
+            it into `path`.
+            overwrite: Optional. Whether to overwrite the destination file if it already exists.
 
         `PUT /upload/{api_version}/environments/{environment}/files/{path}`
         (StartEnvironmentFileUpload).
@@ -148,6 +155,17 @@ class EnvironmentsFilesResource:
             content_type,
             options,
         )
+
+
+class EnvironmentsFilesResourceWithRawResponse:
+    """`EnvironmentsFilesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.environments.files`.
+    """
+
+    def __init__(self, resource: EnvironmentsFilesResource) -> None:
+        self._resource = resource
 
 
 class AsyncEnvironmentsFilesResource:
@@ -178,9 +196,10 @@ class AsyncEnvironmentsFilesResource:
             environment: The ID of the environment whose snapshot to read.
             path: Path of the file or directory inside the environment workspace, relative to its
             root (e.g.
-            page_size: Optional.
-            page_token: Optional.
-            recursive: Optional.
+            page_size: Optional. Maximum number of entries to return per page (for directory
+            listing).
+            page_token: Optional. Pagination token for directory listing.
+            recursive: Optional. If true and the path is a directory, recursively lists all files.
 
         `GET /{api_version}/environments/{environment}/files/{path}` (GetEnvironmentFiles).
         """
@@ -235,8 +254,9 @@ class AsyncEnvironmentsFilesResource:
         Args:
             environment: The ID of the environment that owns the destination file.
             path: The relative destination path inside the environment workspace.
-            extract: Optional.
-            overwrite: Optional.
+            extract: Optional. If true, treats the uploaded file as a tar/tar.gz archive and unpacks
+            it into `path`.
+            overwrite: Optional. Whether to overwrite the destination file if it already exists.
 
         `PUT /upload/{api_version}/environments/{environment}/files/{path}`
         (StartEnvironmentFileUpload).
@@ -258,6 +278,17 @@ class AsyncEnvironmentsFilesResource:
             content_type,
             options,
         )
+
+
+class AsyncEnvironmentsFilesResourceWithRawResponse:
+    """`AsyncEnvironmentsFilesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.environments.files`.
+    """
+
+    def __init__(self, resource: AsyncEnvironmentsFilesResource) -> None:
+        self._resource = resource
 
 
 class EnvironmentsResource:
@@ -286,7 +317,7 @@ class EnvironmentsResource:
         """Creates an environment.
 
         Args:
-            from_environment: Optional.
+            from_environment: Optional. The source environment to copy/fork from.
             network: Network configuration for the environment.
             sources: Sources to be mounted into the environment.
 
@@ -327,7 +358,7 @@ class EnvironmentsResource:
         """Deletes an environment.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `DELETE /{api_version}/environments/{id}` (DeleteEnvironment).
         """
@@ -361,7 +392,7 @@ class EnvironmentsResource:
         """Gets an environment.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `GET /{api_version}/environments/{id}` (GetEnvironment).
         """
@@ -396,8 +427,8 @@ class EnvironmentsResource:
         """Lists environments.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. Maximum number of environments to return.
+            page_token: Optional. Pagination token.
 
         `GET /{api_version}/environments` (ListEnvironments).
         """
@@ -422,6 +453,24 @@ class EnvironmentsResource:
         return SyncPager(
             fetch, lambda page: page.environments, lambda page: page.next_page_token, page_token
         )
+
+
+class EnvironmentsResourceWithRawResponse:
+    """`EnvironmentsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.environments`.
+    """
+
+    def __init__(self, resource: EnvironmentsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
+
+    @cached_property
+    def files(self) -> EnvironmentsFilesResourceWithRawResponse:
+        return EnvironmentsFilesResourceWithRawResponse(self._resource.files)
 
 
 class AsyncEnvironmentsResource:
@@ -450,7 +499,7 @@ class AsyncEnvironmentsResource:
         """Creates an environment.
 
         Args:
-            from_environment: Optional.
+            from_environment: Optional. The source environment to copy/fork from.
             network: Network configuration for the environment.
             sources: Sources to be mounted into the environment.
 
@@ -491,7 +540,7 @@ class AsyncEnvironmentsResource:
         """Deletes an environment.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `DELETE /{api_version}/environments/{id}` (DeleteEnvironment).
         """
@@ -525,7 +574,7 @@ class AsyncEnvironmentsResource:
         """Gets an environment.
 
         Args:
-            id: Required.
+            id: Required. Resource ID segment making up resource `name`.
 
         `GET /{api_version}/environments/{id}` (GetEnvironment).
         """
@@ -560,8 +609,8 @@ class AsyncEnvironmentsResource:
         """Lists environments.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. Maximum number of environments to return.
+            page_token: Optional. Pagination token.
 
         `GET /{api_version}/environments` (ListEnvironments).
         """
@@ -586,3 +635,21 @@ class AsyncEnvironmentsResource:
         return AsyncPager(
             fetch, lambda page: page.environments, lambda page: page.next_page_token, page_token
         )
+
+
+class AsyncEnvironmentsResourceWithRawResponse:
+    """`AsyncEnvironmentsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.environments`.
+    """
+
+    def __init__(self, resource: AsyncEnvironmentsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)
+
+    @cached_property
+    def files(self) -> AsyncEnvironmentsFilesResourceWithRawResponse:
+        return AsyncEnvironmentsFilesResourceWithRawResponse(self._resource.files)

@@ -13,6 +13,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncTriggersResource",
+    "AsyncTriggersResourceWithRawResponse",
     "TriggersResource",
+    "TriggersResourceWithRawResponse",
 ]
 
 
@@ -62,13 +65,15 @@ class TriggersResource:
         cron schedule.
 
         Args:
-            display_name: Optional.
-            environment_id: Optional.
-            execution_timeout_seconds: Optional.
-            interaction: Required.
-            max_consecutive_failures: Optional.
-            schedule: Required.
-            time_zone: Required.
+            display_name: Optional. The display name of the trigger.
+            environment_id: Optional. The environment ID for the trigger execution.
+            execution_timeout_seconds: Optional. The execution timeout for the triggered
+            interaction.
+            interaction: Required. The interaction request template to be executed.
+            max_consecutive_failures: Optional. The maximum number of consecutive failures allowed
+            before the trigger is automatically paused (status becomes ERROR).
+            schedule: Required. The cron schedule on which the trigger should run.
+            time_zone: Required. Time zone in which the schedule should be interpreted.
 
         `POST /{api_version}/triggers` (CreateTrigger).
         """
@@ -113,7 +118,7 @@ class TriggersResource:
         """Deletes a trigger.
 
         Args:
-            id: Required.
+            id: Required. Resource name of the trigger.
 
         `DELETE /{api_version}/triggers/{id}` (DeleteTrigger).
         """
@@ -147,7 +152,7 @@ class TriggersResource:
         """Gets details of a single trigger.
 
         Args:
-            id: Required.
+            id: Required. Resource name of the trigger.
 
         `GET /{api_version}/triggers/{id}` (GetTrigger).
         """
@@ -183,9 +188,9 @@ class TriggersResource:
         """Lists triggers for a project.
 
         Args:
-            filter: Optional.
-            page_size: Optional.
-            page_token: Optional.
+            filter: Optional. Filter expression (e.g., by state).
+            page_size: Optional. The maximum number of triggers to return per page.
+            page_token: Optional. A page token from a previous ListTriggers call.
 
         `GET /{api_version}/triggers` (ListTriggers).
         """
@@ -227,7 +232,7 @@ class TriggersResource:
         """Lists executions for a trigger.
 
         Args:
-            trigger_id: Required.
+            trigger_id: Required. The trigger ID to list executions from.
             page_size: The maximum number of executions to return per page.
             page_token: A page token from a previous ListTriggerExecutions call.
 
@@ -273,7 +278,7 @@ class TriggersResource:
         """Runs a trigger immediately.
 
         Args:
-            trigger_id: Required.
+            trigger_id: Required. Resource name of the trigger.
 
         `POST /{api_version}/triggers/{triggerId}/executions` (RunTrigger).
         """
@@ -309,9 +314,9 @@ class TriggersResource:
         """Updates a trigger.
 
         Args:
-            id: Required.
-            display_name: Optional.
-            status: Optional.
+            id: Required. Resource name of the trigger.
+            display_name: Optional. The display name of the trigger.
+            status: Optional. The status of the trigger.
 
         `PATCH /{api_version}/triggers/{id}` (UpdateTrigger).
         """
@@ -332,6 +337,22 @@ class TriggersResource:
                 options,
             ),
         )
+
+
+class TriggersResourceWithRawResponse:
+    """`TriggersResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.triggers`.
+    """
+
+    def __init__(self, resource: TriggersResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
+        self.run = raw_response(resource.run)
+        self.update = raw_response(resource.update)
 
 
 class AsyncTriggersResource:
@@ -361,13 +382,15 @@ class AsyncTriggersResource:
         cron schedule.
 
         Args:
-            display_name: Optional.
-            environment_id: Optional.
-            execution_timeout_seconds: Optional.
-            interaction: Required.
-            max_consecutive_failures: Optional.
-            schedule: Required.
-            time_zone: Required.
+            display_name: Optional. The display name of the trigger.
+            environment_id: Optional. The environment ID for the trigger execution.
+            execution_timeout_seconds: Optional. The execution timeout for the triggered
+            interaction.
+            interaction: Required. The interaction request template to be executed.
+            max_consecutive_failures: Optional. The maximum number of consecutive failures allowed
+            before the trigger is automatically paused (status becomes ERROR).
+            schedule: Required. The cron schedule on which the trigger should run.
+            time_zone: Required. Time zone in which the schedule should be interpreted.
 
         `POST /{api_version}/triggers` (CreateTrigger).
         """
@@ -412,7 +435,7 @@ class AsyncTriggersResource:
         """Deletes a trigger.
 
         Args:
-            id: Required.
+            id: Required. Resource name of the trigger.
 
         `DELETE /{api_version}/triggers/{id}` (DeleteTrigger).
         """
@@ -446,7 +469,7 @@ class AsyncTriggersResource:
         """Gets details of a single trigger.
 
         Args:
-            id: Required.
+            id: Required. Resource name of the trigger.
 
         `GET /{api_version}/triggers/{id}` (GetTrigger).
         """
@@ -482,9 +505,9 @@ class AsyncTriggersResource:
         """Lists triggers for a project.
 
         Args:
-            filter: Optional.
-            page_size: Optional.
-            page_token: Optional.
+            filter: Optional. Filter expression (e.g., by state).
+            page_size: Optional. The maximum number of triggers to return per page.
+            page_token: Optional. A page token from a previous ListTriggers call.
 
         `GET /{api_version}/triggers` (ListTriggers).
         """
@@ -526,7 +549,7 @@ class AsyncTriggersResource:
         """Lists executions for a trigger.
 
         Args:
-            trigger_id: Required.
+            trigger_id: Required. The trigger ID to list executions from.
             page_size: The maximum number of executions to return per page.
             page_token: A page token from a previous ListTriggerExecutions call.
 
@@ -572,7 +595,7 @@ class AsyncTriggersResource:
         """Runs a trigger immediately.
 
         Args:
-            trigger_id: Required.
+            trigger_id: Required. Resource name of the trigger.
 
         `POST /{api_version}/triggers/{triggerId}/executions` (RunTrigger).
         """
@@ -608,9 +631,9 @@ class AsyncTriggersResource:
         """Updates a trigger.
 
         Args:
-            id: Required.
-            display_name: Optional.
-            status: Optional.
+            id: Required. Resource name of the trigger.
+            display_name: Optional. The display name of the trigger.
+            status: Optional. The status of the trigger.
 
         `PATCH /{api_version}/triggers/{id}` (UpdateTrigger).
         """
@@ -631,3 +654,19 @@ class AsyncTriggersResource:
                 options,
             ),
         )
+
+
+class AsyncTriggersResourceWithRawResponse:
+    """`AsyncTriggersResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.triggers`.
+    """
+
+    def __init__(self, resource: AsyncTriggersResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)
+        self.run = async_raw_response(resource.run)
+        self.update = async_raw_response(resource.update)

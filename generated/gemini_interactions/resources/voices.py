@@ -13,6 +13,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncVoicesResource",
+    "AsyncVoicesResourceWithRawResponse",
     "VoicesResource",
+    "VoicesResourceWithRawResponse",
 ]
 
 
@@ -54,8 +57,8 @@ class VoicesResource:
         (`VOICE_TYPE_REPLICATED`).
 
         Args:
-            store: Optional.
-            voice: Required.
+            store: Optional. Whether the created voice is persisted and managed by Google.
+            voice: Required. The voice to create.
 
         `POST /{api_version}/voices` (CreateVoice).
         """
@@ -91,7 +94,8 @@ class VoicesResource:
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be deleted.
 
         Args:
-            id: Required.
+            id: Required. The resource name of the custom stored voice to delete (for example,
+            `voices/voice_abc123def456`).
 
         `DELETE /{api_version}/voices/{voicesId}` (DeleteVoice).
         """
@@ -127,7 +131,8 @@ class VoicesResource:
         `GetVoice`; use `ListVoices` instead.
 
         Args:
-            id: Required.
+            id: Required. The resource name of the custom stored voice to retrieve (for example,
+            `voices/voice_abc123def456`).
 
         `GET /{api_version}/voices/{voicesId}` (GetVoice).
         """
@@ -172,17 +177,18 @@ class VoicesResource:
         followed by prebuilt system voices from Google's voice catalog.
 
         Args:
-            accent: Optional.
-            contexts: Optional.
-            gender: Optional.
-            language_code: Optional.
-            page_size: Optional.
-            page_token: Optional.
-            persona: Optional.
-            pitch: Optional.
-            region_code: Optional.
-            search: Optional.
-            type: Optional.
+            accent: Optional. Filter by accent description (e.g.
+            contexts: Optional. Filter by intended context or domain (e.g.
+            gender: Optional. Filter by gender presentation (e.g.
+            language_code: Optional. Filter by BCP-47 language code (e.g.
+            page_size: Optional. The maximum number of voices to return per page.
+            page_token: Optional. A page token received from a previous `ListVoices` call.
+            persona: Optional. Filter by vocal persona (e.g.
+            pitch: Optional. Filter by vocal pitch.
+            region_code: Optional. Filter by ISO 3166-1 alpha-2 or UN M.49 region code (e.g.
+            search: Optional. Free-text substring search query matched case-insensitively against
+            both `display_name` and `description`.
+            type: Optional. Filter by voice type.
 
         `GET /{api_version}/voices` (ListVoices).
         """
@@ -221,6 +227,20 @@ class VoicesResource:
         )
 
 
+class VoicesResourceWithRawResponse:
+    """`VoicesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.voices`.
+    """
+
+    def __init__(self, resource: VoicesResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
+
+
 class AsyncVoicesResource:
     """Operations on voices."""
 
@@ -244,8 +264,8 @@ class AsyncVoicesResource:
         (`VOICE_TYPE_REPLICATED`).
 
         Args:
-            store: Optional.
-            voice: Required.
+            store: Optional. Whether the created voice is persisted and managed by Google.
+            voice: Required. The voice to create.
 
         `POST /{api_version}/voices` (CreateVoice).
         """
@@ -281,7 +301,8 @@ class AsyncVoicesResource:
         Prebuilt catalog voices (`VOICE_TYPE_PREBUILT`) cannot be deleted.
 
         Args:
-            id: Required.
+            id: Required. The resource name of the custom stored voice to delete (for example,
+            `voices/voice_abc123def456`).
 
         `DELETE /{api_version}/voices/{voicesId}` (DeleteVoice).
         """
@@ -317,7 +338,8 @@ class AsyncVoicesResource:
         `GetVoice`; use `ListVoices` instead.
 
         Args:
-            id: Required.
+            id: Required. The resource name of the custom stored voice to retrieve (for example,
+            `voices/voice_abc123def456`).
 
         `GET /{api_version}/voices/{voicesId}` (GetVoice).
         """
@@ -362,17 +384,18 @@ class AsyncVoicesResource:
         followed by prebuilt system voices from Google's voice catalog.
 
         Args:
-            accent: Optional.
-            contexts: Optional.
-            gender: Optional.
-            language_code: Optional.
-            page_size: Optional.
-            page_token: Optional.
-            persona: Optional.
-            pitch: Optional.
-            region_code: Optional.
-            search: Optional.
-            type: Optional.
+            accent: Optional. Filter by accent description (e.g.
+            contexts: Optional. Filter by intended context or domain (e.g.
+            gender: Optional. Filter by gender presentation (e.g.
+            language_code: Optional. Filter by BCP-47 language code (e.g.
+            page_size: Optional. The maximum number of voices to return per page.
+            page_token: Optional. A page token received from a previous `ListVoices` call.
+            persona: Optional. Filter by vocal persona (e.g.
+            pitch: Optional. Filter by vocal pitch.
+            region_code: Optional. Filter by ISO 3166-1 alpha-2 or UN M.49 region code (e.g.
+            search: Optional. Free-text substring search query matched case-insensitively against
+            both `display_name` and `description`.
+            type: Optional. Filter by voice type.
 
         `GET /{api_version}/voices` (ListVoices).
         """
@@ -409,3 +432,17 @@ class AsyncVoicesResource:
         return AsyncPager(
             fetch, lambda page: page.voices, lambda page: page.next_page_token, page_token
         )
+
+
+class AsyncVoicesResourceWithRawResponse:
+    """`AsyncVoicesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.voices`.
+    """
+
+    def __init__(self, resource: AsyncVoicesResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)

@@ -14,6 +14,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncWebhooksResource",
+    "AsyncWebhooksResourceWithRawResponse",
     "WebhooksResource",
+    "WebhooksResourceWithRawResponse",
 ]
 
 
@@ -60,9 +63,9 @@ class WebhooksResource:
         """Creates a new Webhook.
 
         Args:
-            name: Optional.
-            subscribed_events: Required.
-            uri: Required.
+            name: Optional. The user-provided name of the webhook.
+            subscribed_events: Required. The events that the webhook is subscribed to.
+            uri: Required. The URI to which webhook events will be sent.
 
         `POST /{api_version}/webhooks` (CreateWebhook).
         """
@@ -97,7 +100,7 @@ class WebhooksResource:
         """Deletes a Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to delete.
 
         `DELETE /{api_version}/webhooks/{id}` (DeleteWebhook).
         """
@@ -131,7 +134,7 @@ class WebhooksResource:
         """Gets a specific Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to retrieve.
 
         `GET /{api_version}/webhooks/{id}` (GetWebhook).
         """
@@ -166,8 +169,8 @@ class WebhooksResource:
         """Lists all Webhooks.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. The maximum number of webhooks to return.
+            page_token: Optional. A page token, received from a previous `ListWebhooks` call.
 
         `GET /{api_version}/webhooks` (ListWebhooks).
         """
@@ -207,7 +210,7 @@ class WebhooksResource:
         """Sends a ping event to a Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to ping.
 
         `POST /{api_version}/webhooks/{id}:ping` (PingWebhook).
         """
@@ -243,8 +246,8 @@ class WebhooksResource:
         """Generates a new signing secret for a Webhook.
 
         Args:
-            id: Required.
-            revocation_behavior: Optional.
+            id: Required. The ID of the webhook for which to generate a signing secret.
+            revocation_behavior: Optional. The revocation behavior for previous signing secrets.
 
         `POST /{api_version}/webhooks/{id}:rotateSigningSecret` (RotateSigningSecret).
         """
@@ -285,12 +288,12 @@ class WebhooksResource:
         """Updates an existing Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to update.
             update_mask: Optional list of fields to update.
-            name: Optional.
-            state: Optional.
-            subscribed_events: Optional.
-            uri: Optional.
+            name: Optional. The user-provided name of the webhook.
+            state: Optional. The state of the webhook.
+            subscribed_events: Optional. The events that the webhook is subscribed to.
+            uri: Optional. The URI to which webhook events will be sent.
 
         `PATCH /{api_version}/webhooks/{id}` (UpdateWebhook).
         """
@@ -319,6 +322,23 @@ class WebhooksResource:
         )
 
 
+class WebhooksResourceWithRawResponse:
+    """`WebhooksResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.webhooks`.
+    """
+
+    def __init__(self, resource: WebhooksResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.delete = raw_response(resource.delete)
+        self.get = raw_response(resource.get)
+        self.ping = raw_response(resource.ping)
+        self.rotate_signing_secret = raw_response(resource.rotate_signing_secret)
+        self.update = raw_response(resource.update)
+
+
 class AsyncWebhooksResource:
     """Operations on webhooks."""
 
@@ -341,9 +361,9 @@ class AsyncWebhooksResource:
         """Creates a new Webhook.
 
         Args:
-            name: Optional.
-            subscribed_events: Required.
-            uri: Required.
+            name: Optional. The user-provided name of the webhook.
+            subscribed_events: Required. The events that the webhook is subscribed to.
+            uri: Required. The URI to which webhook events will be sent.
 
         `POST /{api_version}/webhooks` (CreateWebhook).
         """
@@ -378,7 +398,7 @@ class AsyncWebhooksResource:
         """Deletes a Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to delete.
 
         `DELETE /{api_version}/webhooks/{id}` (DeleteWebhook).
         """
@@ -412,7 +432,7 @@ class AsyncWebhooksResource:
         """Gets a specific Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to retrieve.
 
         `GET /{api_version}/webhooks/{id}` (GetWebhook).
         """
@@ -447,8 +467,8 @@ class AsyncWebhooksResource:
         """Lists all Webhooks.
 
         Args:
-            page_size: Optional.
-            page_token: Optional.
+            page_size: Optional. The maximum number of webhooks to return.
+            page_token: Optional. A page token, received from a previous `ListWebhooks` call.
 
         `GET /{api_version}/webhooks` (ListWebhooks).
         """
@@ -488,7 +508,7 @@ class AsyncWebhooksResource:
         """Sends a ping event to a Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to ping.
 
         `POST /{api_version}/webhooks/{id}:ping` (PingWebhook).
         """
@@ -524,8 +544,8 @@ class AsyncWebhooksResource:
         """Generates a new signing secret for a Webhook.
 
         Args:
-            id: Required.
-            revocation_behavior: Optional.
+            id: Required. The ID of the webhook for which to generate a signing secret.
+            revocation_behavior: Optional. The revocation behavior for previous signing secrets.
 
         `POST /{api_version}/webhooks/{id}:rotateSigningSecret` (RotateSigningSecret).
         """
@@ -566,12 +586,12 @@ class AsyncWebhooksResource:
         """Updates an existing Webhook.
 
         Args:
-            id: Required.
+            id: Required. The ID of the webhook to update.
             update_mask: Optional list of fields to update.
-            name: Optional.
-            state: Optional.
-            subscribed_events: Optional.
-            uri: Optional.
+            name: Optional. The user-provided name of the webhook.
+            state: Optional. The state of the webhook.
+            subscribed_events: Optional. The events that the webhook is subscribed to.
+            uri: Optional. The URI to which webhook events will be sent.
 
         `PATCH /{api_version}/webhooks/{id}` (UpdateWebhook).
         """
@@ -598,3 +618,20 @@ class AsyncWebhooksResource:
                 options,
             ),
         )
+
+
+class AsyncWebhooksResourceWithRawResponse:
+    """`AsyncWebhooksResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.webhooks`.
+    """
+
+    def __init__(self, resource: AsyncWebhooksResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.delete = async_raw_response(resource.delete)
+        self.get = async_raw_response(resource.get)
+        self.ping = async_raw_response(resource.ping)
+        self.rotate_signing_secret = async_raw_response(resource.rotate_signing_secret)
+        self.update = async_raw_response(resource.update)

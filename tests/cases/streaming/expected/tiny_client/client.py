@@ -19,9 +19,20 @@ if TYPE_CHECKING:  # each resource module loads when its attribute is first used
     # the first request
     import httpx
 
-    from .resources.jobs import AsyncJobsResource, JobsResource
+    from .resources.jobs import (
+        AsyncJobsResource,
+        AsyncJobsResourceWithRawResponse,
+        JobsResource,
+        JobsResourceWithRawResponse,
+    )
 
-__all__ = ["API_REVISION", "AsyncClient", "Client"]
+__all__ = [
+    "API_REVISION",
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "Client",
+    "ClientWithRawResponse",
+]
 
 API_REVISION: str | None = "2026-05-20"
 """The `Api-Revision` this client was generated for; sent on every call except exempt paths."""
@@ -84,6 +95,34 @@ def _core(
     )
 
 
+class ClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def jobs(self) -> JobsResourceWithRawResponse:
+        from .resources.jobs import JobsResourceWithRawResponse
+
+        return JobsResourceWithRawResponse(self._client.jobs)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResourceWithRawResponse:
+        from .resources.jobs import AsyncJobsResourceWithRawResponse
+
+        return AsyncJobsResourceWithRawResponse(self._client.jobs)
+
+
 class Client(SyncAPIClient):
     """A synchronous client. The key comes from `api_key=` or `GEMINI_API_KEY`.
 
@@ -140,6 +179,12 @@ class Client(SyncAPIClient):
         )
         SyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def jobs(self) -> JobsResource:
@@ -210,6 +255,12 @@ class AsyncClient(AsyncAPIClient):
         )
         AsyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return AsyncClientWithRawResponse(self)
 
     @cached_property
     def jobs(self) -> AsyncJobsResource:

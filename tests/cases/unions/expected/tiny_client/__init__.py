@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._base import (
         decode_base64 as decode_base64,
     )
+    from ._raw_response import RawResponse as RawResponse
     from ._rules import (
         RequestRuleError as RequestRuleError,
     )
@@ -101,6 +102,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RequestOptions",
     "RequestRuleError",
     "RequestRuleWarning",
@@ -133,6 +135,7 @@ _LAZY = {
     "ApiModel": "._base",
     "UnknownVariant": "._base",
     "decode_base64": "._base",
+    "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
     "Stream": "._sync_streaming",

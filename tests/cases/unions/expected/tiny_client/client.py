@@ -19,9 +19,20 @@ if TYPE_CHECKING:  # each resource module loads when its attribute is first used
     # the first request
     import httpx
 
-    from .resources.drawings import AsyncDrawingsResource, DrawingsResource
+    from .resources.drawings import (
+        AsyncDrawingsResource,
+        AsyncDrawingsResourceWithRawResponse,
+        DrawingsResource,
+        DrawingsResourceWithRawResponse,
+    )
 
-__all__ = ["API_REVISION", "AsyncClient", "Client"]
+__all__ = [
+    "API_REVISION",
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "Client",
+    "ClientWithRawResponse",
+]
 
 API_REVISION: str | None = "2026-05-20"
 """The `Api-Revision` this client was generated for; sent on every call except exempt paths."""
@@ -84,6 +95,34 @@ def _core(
     )
 
 
+class ClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def drawings(self) -> DrawingsResourceWithRawResponse:
+        from .resources.drawings import DrawingsResourceWithRawResponse
+
+        return DrawingsResourceWithRawResponse(self._client.drawings)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: the same resources and arguments, each call returning its
+    `RawResponse` (status, headers, `request_id` from `x-goog-request-id`, `parse()`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def drawings(self) -> AsyncDrawingsResourceWithRawResponse:
+        from .resources.drawings import AsyncDrawingsResourceWithRawResponse
+
+        return AsyncDrawingsResourceWithRawResponse(self._client.drawings)
+
+
 class Client(SyncAPIClient):
     """A synchronous client. The key comes from `api_key=` or `GEMINI_API_KEY`.
 
@@ -140,6 +179,12 @@ class Client(SyncAPIClient):
         )
         SyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def drawings(self) -> DrawingsResource:
@@ -210,6 +255,12 @@ class AsyncClient(AsyncAPIClient):
         )
         AsyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
         return copy
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The resources again, each call returning its `RawResponse`:
+        `client.with_raw_response.interactions.get(id).request_id`."""
+        return AsyncClientWithRawResponse(self)
 
     @cached_property
     def drawings(self) -> AsyncDrawingsResource:

@@ -23,8 +23,10 @@ from ._rules import (
 
 __all__ = [
     "CORRELATIONS",
+    "INHERITED_FIELDS",
     "REQUEST_RULES",
     "RESEND_FIELDS",
+    "RESULT_TURN_OMITTED_FIELDS",
     "Condition",
     "RequestRuleError",
     "RequestRuleWarning",
@@ -39,6 +41,12 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {}
 
 RESEND_FIELDS: dict[str, tuple[str, ...]] = {}
 """Fields not inherited through `previous_interaction_id` (or contested), per request schema."""
+
+INHERITED_FIELDS: dict[str, tuple[str, ...]] = {}
+"""Fields `previous_interaction_id` carries over, per request schema (sent on turn one only)."""
+
+RESULT_TURN_OMITTED_FIELDS: dict[str, tuple[str, ...]] = {}
+"""Fields a turn that only answers function calls must leave out, per request schema."""
 
 CORRELATIONS: dict[str, tuple[str, str]] = {}
 """`"Schema.field": (call type, call field)`: which call a result field answers."""

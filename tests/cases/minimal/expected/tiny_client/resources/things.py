@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncThingsResource",
+    "AsyncThingsResourceWithRawResponse",
     "ThingsResource",
+    "ThingsResourceWithRawResponse",
 ]
 
 
@@ -129,6 +132,20 @@ class ThingsResource:
         )
 
 
+class ThingsResourceWithRawResponse:
+    """`ThingsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.things`.
+    """
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.list = raw_response(resource.list)
+
+
 class AsyncThingsResource:
     """Operations on things."""
 
@@ -228,3 +245,17 @@ class AsyncThingsResource:
                 options,
             ),
         )
+
+
+class AsyncThingsResourceWithRawResponse:
+    """`AsyncThingsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.things`.
+    """
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.list = async_raw_response(resource.list)

@@ -14,6 +14,7 @@ from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._async_pagination import AsyncPager
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_pagination import SyncPager
 from .._uploads import UploadData
@@ -28,9 +29,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncBucketsFilesResource",
+    "AsyncBucketsFilesResourceWithRawResponse",
     "AsyncBucketsResource",
+    "AsyncBucketsResourceWithRawResponse",
     "BucketsFilesResource",
+    "BucketsFilesResourceWithRawResponse",
     "BucketsResource",
+    "BucketsResourceWithRawResponse",
 ]
 
 
@@ -59,16 +64,19 @@ class BucketsFilesResource:
         options = RequestOptions(
             extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
         )
-        self._client.call(
-            Call(
-                "DELETE",
-                "/{api_version}/buckets/{bucket}/files/{path}",
-                path_parameters=(
-                    PathParameter("bucket", bucket),
-                    PathParameter("path", path, allow_reserved=True),
+        return cast(
+            "None",
+            self._client.call(
+                Call(
+                    "DELETE",
+                    "/{api_version}/buckets/{bucket}/files/{path}",
+                    path_parameters=(
+                        PathParameter("bucket", bucket),
+                        PathParameter("path", path, allow_reserved=True),
+                    ),
                 ),
+                options,
             ),
-            options,
         )
 
     def list(
@@ -147,6 +155,18 @@ class BucketsFilesResource:
         )
 
 
+class BucketsFilesResourceWithRawResponse:
+    """`BucketsFilesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.buckets.files`.
+    """
+
+    def __init__(self, resource: BucketsFilesResource) -> None:
+        self._resource = resource
+        self.delete = raw_response(resource.delete)
+
+
 class AsyncBucketsFilesResource:
     """Operations on buckets.files."""
 
@@ -172,16 +192,19 @@ class AsyncBucketsFilesResource:
         options = RequestOptions(
             extra_headers, extra_query, extra_body, timeout, max_retries, retry_non_idempotent
         )
-        await self._client.call(
-            Call(
-                "DELETE",
-                "/{api_version}/buckets/{bucket}/files/{path}",
-                path_parameters=(
-                    PathParameter("bucket", bucket),
-                    PathParameter("path", path, allow_reserved=True),
+        return cast(
+            "None",
+            await self._client.call(
+                Call(
+                    "DELETE",
+                    "/{api_version}/buckets/{bucket}/files/{path}",
+                    path_parameters=(
+                        PathParameter("bucket", bucket),
+                        PathParameter("path", path, allow_reserved=True),
+                    ),
                 ),
+                options,
             ),
-            options,
         )
 
     def list(
@@ -260,6 +283,18 @@ class AsyncBucketsFilesResource:
         )
 
 
+class AsyncBucketsFilesResourceWithRawResponse:
+    """`AsyncBucketsFilesResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.buckets.files`.
+    """
+
+    def __init__(self, resource: AsyncBucketsFilesResource) -> None:
+        self._resource = resource
+        self.delete = async_raw_response(resource.delete)
+
+
 class BucketsResource:
     """Operations on buckets."""
 
@@ -271,6 +306,21 @@ class BucketsResource:
         return BucketsFilesResource(self._client)
 
 
+class BucketsResourceWithRawResponse:
+    """`BucketsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.buckets`.
+    """
+
+    def __init__(self, resource: BucketsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def files(self) -> BucketsFilesResourceWithRawResponse:
+        return BucketsFilesResourceWithRawResponse(self._resource.files)
+
+
 class AsyncBucketsResource:
     """Operations on buckets."""
 
@@ -280,3 +330,18 @@ class AsyncBucketsResource:
     @cached_property
     def files(self) -> AsyncBucketsFilesResource:
         return AsyncBucketsFilesResource(self._client)
+
+
+class AsyncBucketsResourceWithRawResponse:
+    """`AsyncBucketsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.buckets`.
+    """
+
+    def __init__(self, resource: AsyncBucketsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def files(self) -> AsyncBucketsFilesResourceWithRawResponse:
+        return AsyncBucketsFilesResourceWithRawResponse(self._resource.files)

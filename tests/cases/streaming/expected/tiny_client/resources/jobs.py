@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
 from .._client_base import PathParameter, RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncJobsResource",
+    "AsyncJobsResourceWithRawResponse",
     "JobsResource",
+    "JobsResourceWithRawResponse",
 ]
 
 _STREAM_JOBS_CREATE = StreamSpec(
@@ -224,6 +227,19 @@ class JobsResource:
         return cast("Job", self._client.call(call, options))
 
 
+class JobsResourceWithRawResponse:
+    """`JobsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.jobs`.
+    """
+
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+
+
 class AsyncJobsResource:
     """Operations on jobs."""
 
@@ -394,3 +410,16 @@ class AsyncJobsResource:
                 await self._client.stream(call, _STREAM_JOBS_GET, options),
             )
         return cast("Job", await self._client.call(call, options))
+
+
+class AsyncJobsResourceWithRawResponse:
+    """`AsyncJobsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.jobs`.
+    """
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .._api_client import Call
 from .._async_api_client import AsyncAPIClient
 from .._client_base import RequestOptions
+from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncDrawingsResource",
+    "AsyncDrawingsResourceWithRawResponse",
     "DrawingsResource",
+    "DrawingsResourceWithRawResponse",
 ]
 
 
@@ -75,6 +78,18 @@ class DrawingsResource:
         )
 
 
+class DrawingsResourceWithRawResponse:
+    """`DrawingsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.drawings`.
+    """
+
+    def __init__(self, resource: DrawingsResource) -> None:
+        self._resource = resource
+        self.create = raw_response(resource.create)
+
+
 class AsyncDrawingsResource:
     """Operations on drawings."""
 
@@ -117,3 +132,15 @@ class AsyncDrawingsResource:
                 options,
             ),
         )
+
+
+class AsyncDrawingsResourceWithRawResponse:
+    """`AsyncDrawingsResource` whose calls return their `RawResponse` (status,
+    headers, `request_id`, `parse()`), as
+
+    `client.with_raw_response.drawings`.
+    """
+
+    def __init__(self, resource: AsyncDrawingsResource) -> None:
+        self._resource = resource
+        self.create = async_raw_response(resource.create)
