@@ -323,6 +323,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         "uploads": any(method["upload"] for method in methods),
         "path_parameters": any(method["call"]["path_parameters"] for method in methods),
         "builtins": any(isinstance(node, ListOf) and not node.covariant for node in nested),
+        "sequence": any(isinstance(node, ListOf) and node.covariant for node in nested),
         "literal": any(method["stream"] for method in methods)
         or any(isinstance(node, LiteralOf) for node in nested),
         "children": any(resource["children"] for resource in resources),
@@ -341,8 +342,11 @@ _STREAMING_NOTE = (
 )
 
 
-def client_context(operations: tuple[Operation, ...]) -> dict[str, Any]:
-    """Everything the client and resource templates need: one module per top-level resource."""
+def client_context(
+    operations: tuple[Operation, ...], param_names: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Everything the client and resource templates need: one module per top-level resource.
+    `param_names` are the request dicts' names (in the `params` module) the signatures use."""
     resources = _resources(operations)
     modules: list[dict[str, Any]] = []
     for top in sorted({operation.resource[0] for operation in operations}):
@@ -358,7 +362,8 @@ def client_context(operations: tuple[Operation, ...]) -> dict[str, Any]:
                     for method in resource["methods"]
                     if method["stream"]
                 ],
-                "type_imports": _type_names(own),
+                "type_imports": [n for n in _type_names(own) if n not in param_names],
+                "param_imports": [n for n in _type_names(own) if n in param_names],
                 "imports": _imports(members, own),
                 "docstring": docstring(
                     f"The `{top}` resource"

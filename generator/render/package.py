@@ -19,6 +19,12 @@ from generator.ir.model import Api, RequestRules, Rule
 from generator.render.client_context import client_context
 from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string
+from generator.render.params_context import (
+    PARAM_SUFFIX,
+    accepting_dicts,
+    params_context,
+    request_side_names,
+)
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
 
@@ -86,6 +92,7 @@ _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._raw_response", ("RawResponse",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
     ("._sync_streaming", ("Stream",)),
+    (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
 )
 """What the package root serves on first use, by module: the models' base (pydantic), streams
 and rule errors load only when a program touches them."""
@@ -198,7 +205,11 @@ def render(
     )
     common = {"header": header}
     types_ctx = types_context(api.types, model_mixins)
-    clients = client_context(api.operations)
+    params = request_side_names(api)
+    clients = client_context(
+        accepting_dicts(api.operations, params, api.types),
+        param_names=frozenset(name + PARAM_SUFFIX for name in params),
+    )
     files: dict[str, str] = {
         f"{package}/__init__.py": _render_template(
             environment,
@@ -264,6 +275,9 @@ def render(
         ),
         f"{package}/_fake_schema.py": _render_template(
             environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
+        ),
+        f"{package}/params.py": _render_template(
+            environment, "package/params.py.jinja", {**common, **params_context(api)}
         ),
         f"{package}/rules.py": _render_template(
             environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}

@@ -89,10 +89,19 @@ def test_one_optional_field_changes_only_its_schemas_lines(
         for name in before
     }
     changed = {name: lines for name, lines in changed.items() if lines}
-    # the model, and the fake's wire table, which lists the fields a request may carry
-    assert set(changed) <= {"gemini_interactions/types.py", "gemini_interactions/_fake_schema.py"}
+    # the model, the fake's wire table (the fields a request may carry) and the request dict
+    # (a citation can be sent back in a replayed step, so UrlCitation has a TypedDict twin)
+    assert set(changed) <= {
+        "gemini_interactions/types.py",
+        "gemini_interactions/_fake_schema.py",
+        "gemini_interactions/params.py",
+    }
     fake_table = changed.get("gemini_interactions/_fake_schema.py", [])
     assert all("webhook" in line.lower() for line in fake_table), fake_table
+    # params: only additions — the new key, and the twins of what the field made request-side
+    params = changed.get("gemini_interactions/params.py", [])
+    assert params and all(line.startswith("+") for line in params), params
+    assert "+    webhook: WebhookParam" in params
     lines = changed["gemini_interactions/types.py"]
     assert 0 < len(lines) <= 12, "\n".join(lines)
     assert all("webhook" in line.lower() or not line[1:].strip() for line in lines), lines

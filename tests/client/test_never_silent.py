@@ -51,12 +51,12 @@ def test_dict_inputs_with_unknown_shapes_go_out_unchanged(
 ) -> None:
     server.handler = lambda request: Reply(body=DONE)
     step = {"type": "user_input", "content": [{"type": "smell", "ppm": 3}]}
-    client.interactions.create(model="m", input=[step])  # type: ignore[arg-type]
+    client.interactions.create(model="m", input=[step])  # type: ignore[list-item]
     assert server.requests[0].json()["input"] == [step]  # an unknown variant goes out unchanged
     # an unknown *field* in a dict is taken for a typo (issue: typos are refused locally) ...
     with pytest.raises(gi.RequestValidationError, match=r"input\[0\]\.mood"):
         typo = {**step, "mood": "curious"}
-        client.interactions.create(model="m", input=[typo])  # type: ignore[arg-type]
+        client.interactions.create(model="m", input=[typo])  # type: ignore[list-item]
     # ... and is sent on purpose through the model's explicit extra-fields API
     on_purpose = gi.UserInputStep.model_validate(step).with_extra(mood="curious")
     client.interactions.create(model="m", input=[on_purpose])

@@ -50,7 +50,7 @@ def minimal(spec: dict[str, Any], schema: Any) -> Any:
 
 
 def argument_for(annotation: str) -> Any:
-    if annotation.startswith(("builtins.list[", "list[")):
+    if annotation.startswith(("builtins.list[", "list[", "Sequence[")):
         return []
     if annotation.startswith("dict["):
         return {}
@@ -115,8 +115,9 @@ def test_operation_on_the_wire(
         if name in arguments or name == "self" or parameter.default is not inspect.Parameter.empty:
             continue
         annotation = str(parameter.annotation)
-        if annotation in patched_spec["components"]["schemas"]:
-            value = minimal(patched_spec, {"$ref": f"#/components/schemas/{annotation}"})
+        model = annotation.split(" | ")[0]  # `Voice | VoiceParam`: the model or its dict twin
+        if model in patched_spec["components"]["schemas"]:
+            value = minimal(patched_spec, {"$ref": f"#/components/schemas/{model}"})
         else:
             value = argument_for(annotation)
         arguments[name] = required_body[name] = value

@@ -108,8 +108,9 @@ def test_prism_accepts_every_request_and_we_parse_its_answer(
         if name in arguments or name == "self" or parameter.default is not inspect.Parameter.empty:
             continue
         annotation = str(parameter.annotation)
-        if annotation in patched_spec["components"]["schemas"]:
-            arguments[name] = minimal(patched_spec, {"$ref": f"#/components/schemas/{annotation}"})
+        model = annotation.split(" | ")[0]  # `Voice | VoiceParam`: the model or its dict twin
+        if model in patched_spec["components"]["schemas"]:
+            arguments[name] = minimal(patched_spec, {"$ref": f"#/components/schemas/{model}"})
         else:
             arguments[name] = argument_for(annotation)
     result = method(**arguments)
