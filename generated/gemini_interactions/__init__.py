@@ -55,6 +55,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         RequestRuleWarning as RequestRuleWarning,
     )
     from ._sync_streaming import Stream as Stream
+    from .conversation import (
+        AsyncConversation as AsyncConversation,
+    )
+    from .conversation import (
+        Conversation as Conversation,
+    )
+    from .conversation import (
+        function_tool as function_tool,
+    )
     from .types import (
         Agent as Agent,
     )
@@ -747,6 +756,7 @@ __all__ = [
     "APITimeoutError",
     "ApiModel",
     "AsyncClient",
+    "AsyncConversation",
     "AsyncPager",
     "AsyncStream",
     "AsyncTransport",
@@ -754,6 +764,7 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "Conversation",
     "GeminiError",
     "InternalServerError",
     "NotFoundError",
@@ -776,6 +787,7 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "decode_base64",
+    "function_tool",
     "types",
 ]
 
@@ -796,6 +808,9 @@ _LAZY = {
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
     "Stream": "._sync_streaming",
+    "AsyncConversation": ".conversation",
+    "Conversation": ".conversation",
+    "function_tool": ".conversation",
 }
 
 

@@ -10,10 +10,14 @@ with function results was an error (S2).
 
 `function_tool(fn)` describes a typed Python callable as a `function` tool (its JSON schema
 derived from the signature with pydantic; an empty `required` list is left out, because the API
-rejects it, fact W81). `run_tools(conversation, functions, input)` sends a turn, executes every
-function call the model makes — matched to its result by `call_id`, in any order (S9, W23) —
-and sends the results back until the model stops calling or `max_rounds` is reached. It returns
-the last interaction and every execution with its arguments, result and timing.
+rejects it, fact W81). A pydantic model class is a tool too: its schema is the parameters, and
+"calling" it validates the model's arguments into an instance (a validation error goes back to
+the model as an error result, so it can correct itself).
+
+`conversation.run_tools(functions, input)` sends a turn, executes every function call the model
+makes — matched to its result by `call_id`, in any order (S9, W23) — and sends the results back
+until the model stops calling or `max_rounds` is reached. It returns the last interaction and
+every execution with its arguments, result and timing.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ import time
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from .types import Function
+    from .types import Function, Interaction
 
 __all__ = [
     "AsyncConversation",
@@ -38,8 +42,23 @@ __all__ = [
 ]
 
 
+def _is_model_class(tool: Any) -> bool:
+    return isinstance(tool, type) and callable(getattr(tool, "model_json_schema", None))
+
+
+def _schema_without_titles(schema: dict[str, Any]) -> dict[str, Any]:
+    schema.pop("title", None)
+    for prop in (schema.get("properties") or {}).values():
+        if isinstance(prop, dict):
+            prop.pop("title", None)
+    if not schema.get("required"):
+        schema.pop("required", None)
+    return schema
+
+
 def function_tool(function: Callable[..., Any], *, name: str | None = None) -> Function:
-    """A `function` tool declaration for a typed callable (parameters from its signature).
+    """A `function` tool declaration for a typed callable (parameters from its signature) or a
+    pydantic model class (parameters from its JSON schema).
 
     It is a `Function` model, so `create(tools=[function_tool(f)])` type-checks; `.to_dict()`
     gives the JSON that goes on the wire.
@@ -47,6 +66,14 @@ def function_tool(function: Callable[..., Any], *, name: str | None = None) -> F
     from pydantic import create_model
 
     from .types import Function
+
+    if _is_model_class(function):
+        model_schema = _schema_without_titles(function.model_json_schema())  # type: ignore[attr-defined]
+        return Function(
+            name=name or function.__name__,
+            description=(inspect.getdoc(function) or "").split("\n\n")[0],
+            parameters=model_schema,
+        )
 
     try:
         # resolves string annotations too (`from __future__ import annotations`, most modern code)
@@ -63,12 +90,9 @@ def function_tool(function: Callable[..., Any], *, name: str | None = None) -> F
         annotation = hints.get(parameter.name, Any)
         default = ... if parameter.default is parameter.empty else parameter.default
         fields[parameter.name] = (annotation, default)
-    schema = create_model(f"{function.__name__}_parameters", **fields).model_json_schema()
-    schema.pop("title", None)
-    for prop in (schema.get("properties") or {}).values():
-        prop.pop("title", None)
-    if not schema.get("required"):
-        schema.pop("required", None)
+    schema = _schema_without_titles(
+        create_model(f"{function.__name__}_parameters", **fields).model_json_schema()
+    )
     description = inspect.getdoc(function) or ""
     return Function(
         name=name or function.__name__,
@@ -93,7 +117,7 @@ class Execution:
 class ToolRun:
     """What `run_tools` did: the final interaction, each execution, the rounds it took."""
 
-    interaction: Any
+    interaction: Interaction
     executions: list[Execution] = field(default_factory=list)
     rounds: int = 0
     finished: bool = False
@@ -117,6 +141,8 @@ def _execute(functions: Mapping[str, Callable[..., Any]], call: Any) -> tuple[Ex
 
 
 def _result_step(call: Any, result: Any, is_error: bool) -> dict[str, Any]:
+    if callable(getattr(result, "model_dump", None)):  # a pydantic model tool's instance
+        result = result.model_dump(mode="json")
     if not isinstance(result, str | dict):
         result = json.dumps(result, default=str)
     step: dict[str, Any] = {
@@ -201,7 +227,8 @@ class Conversation:
         """The replayed history of a `store=False` conversation (empty otherwise)."""
 
     def _declare(self, tool: Any) -> None:
-        """Add a tool: a plain function becomes a function tool (declared once, by its name)."""
+        """Add a tool: a plain function or a pydantic model class becomes a function tool
+        (declared once, by its name)."""
         if callable(tool) and not hasattr(tool, "to_dict") and not isinstance(tool, dict):
             if tool.__name__ in self.functions:
                 return
@@ -240,13 +267,13 @@ class Conversation:
             request["previous_interaction_id"] = self.last.id
         return request
 
-    def _record(self, request: dict[str, Any], interaction: Any) -> Any:
+    def _record(self, request: dict[str, Any], interaction: Any) -> Interaction:
         self.last = interaction
         if self.stateless:
             self.history = [*request["input"], *(getattr(interaction, "steps", None) or [])]
-        return interaction
+        return cast("Interaction", interaction)
 
-    def send(self, input: Any) -> Any:
+    def send(self, input: Any) -> Interaction:
         """Send one turn (text, content or steps) and return the interaction."""
         request = self._request(input)
         return self._record(request, self.client.interactions.create(**request))
@@ -276,7 +303,7 @@ class Conversation:
 class AsyncConversation(Conversation):
     """`Conversation` for an `AsyncClient`: `await send(...)`, `await run_tools(...)`."""
 
-    async def send(self, input: Any) -> Any:
+    async def send(self, input: Any) -> Interaction:  # type: ignore[override]
         """Send one turn (text, content or steps) and return the interaction."""
         request = self._request(input)
         return self._record(request, await self.client.interactions.create(**request))

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 from gemini_interactions.conversation import AsyncConversation, Conversation
 from gemini_interactions.testing import FakeGemini, function_call, thought
+from pydantic import BaseModel, Field
+
+from tests.conftest import GENERATED
 
 SIGNED = "c2lnbmF0dXJlIG9mIHRoZSB0aG91Z2h0Lw=="
 
@@ -70,3 +77,79 @@ def test_plain_functions_are_tools_declared_once() -> None:
     assert run.finished and run.executions[0].result == "12:00 CET"
     for request in fake.requests:  # every turn declares it, exactly once (not inherited, W20)
         assert [tool["name"] for tool in request.body["tools"]] == ["get_time"]
+
+
+class WeatherReport(BaseModel):
+    """Record the weather the model found."""
+
+    city: str
+    celsius: int = Field(description="Degrees Celsius.")
+
+
+def test_a_pydantic_model_is_a_tool_whose_calls_validate_into_it() -> None:
+    fake = FakeGemini()
+    fake.reply(function_call("WeatherReport", {"city": "Paris", "celsius": "warm"}, id="a"))
+    fake.reply(function_call("WeatherReport", {"city": "Paris", "celsius": 21}, id="b"))
+    fake.reply("Recorded.")
+    run = Conversation(fake.client(), model="gemini-3.7-flash").run_tools(
+        [WeatherReport], "Weather in Paris?"
+    )
+    declared = fake.requests[0].body["tools"][0]
+    assert declared["name"] == "WeatherReport"
+    assert declared["description"] == "Record the weather the model found."
+    assert declared["parameters"]["properties"]["celsius"]["description"] == "Degrees Celsius."
+    invalid, valid = run.executions
+    assert invalid.is_error and "celsius" in str(invalid.result), "the model is told what is wrong"
+    assert isinstance(valid.result, WeatherReport) and valid.result.celsius == 21
+    results = fake.requests[2].body["input"]
+    assert results == [
+        {
+            "type": "function_result",
+            "call_id": "b",
+            "name": "WeatherReport",
+            "result": {"city": "Paris", "celsius": 21},
+        }
+    ]
+    assert run.finished and run.interaction.text() == "Recorded."
+
+
+def test_send_and_the_tool_run_are_typed(tmp_path: Path) -> None:
+    source = tmp_path / "typed_conversation.py"
+    source.write_text(
+        textwrap.dedent(
+            """
+            from gemini_interactions import Client
+            from gemini_interactions.conversation import Conversation
+            from gemini_interactions.types import Interaction
+
+
+            def get_time(zone: str) -> str:
+                return zone
+
+
+            def main(client: Client) -> str:
+                chat = Conversation(client, model="gemini-3.7-flash")
+                first: Interaction = chat.send("hi")
+                run = chat.run_tools([get_time], "What time is it?")
+                last: Interaction = run.interaction
+                return first.text() + last.text()
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", str(source)],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(GENERATED), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout
+    broken = source.read_text(encoding="utf-8").replace("first.text()", "first.txt()")
+    source.write_text(broken, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", str(source)],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(GENERATED), "PATH": "/usr/bin:/bin"},
+    )
+    assert '"Interaction" has no attribute "txt"' in result.stdout, "send() is not Any"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import gemini_interactions as gi
 import pytest
-from gemini_interactions.testing import FakeGemini
+from gemini_interactions.testing import FakeGemini, function_call
 
 from tests.conftest import GENERATED, PROJECT_ROOT
 
@@ -28,7 +28,10 @@ def test_the_first_example_runs_against_the_fake(
 ) -> None:
     fake = FakeGemini()
     fake.reply("Hello!").reply("Once upon a time.")
-    fake.reply('{"city": "Paris", "celsius": 21}').reply("A report.", duration=0)
+    fake.reply('{"city": "Paris", "celsius": 21}')
+    fake.reply(function_call("get_weather", {"city": "Paris"})).reply("It is sunny in Paris.")
+    fake.reply("Nice to meet you, Ada.").reply("Your name is Ada.").reply("A cat.")
+    fake.reply("A report.", duration=0)
     monkeypatch.setattr(gi, "Client", lambda **options: fake.client(**options))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.py").write_text("print('hello')\n", encoding="utf-8")
@@ -36,10 +39,13 @@ def test_the_first_example_runs_against_the_fake(
     exec(compile(_first_example(), "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert out.startswith("Hello!\nModelOutputStep\nOnce upon a time.")
+    assert "It is sunny in Paris.\nYour name is Ada.\n200 " in out
+    stateless = fake.requests[6].body
+    assert stateless["store"] is False and len(stateless["input"]) == 3, "the history is resent"
     assert namespace["weather"].__class__.__name__ == "Weather"
     assert getattr(namespace["done"], "status", None) == "completed"
     operations = [request.operation for request in fake.requests]
-    assert operations.count("interactions.create") == 4
+    assert operations.count("interactions.create") == 9
     assert {"webhooks.list", "environments.files.upload", "upload"} <= set(operations)
 
 

@@ -6,8 +6,7 @@ Reach them from `Client` / `AsyncClient` as `client.agents`.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api_client import Call
@@ -21,6 +20,11 @@ from .._sync_pagination import SyncPager
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        AgentAgentConfigParam,
+        AgentBaseEnvironmentParam,
+        AgentToolParam,
+    )
     from ..types import (
         Agent,
         AgentAgentConfig,
@@ -47,13 +51,13 @@ class AgentsResource:
     def create(
         self,
         *,
-        agent_config: AgentAgentConfig | None = None,
+        agent_config: AgentAgentConfig | AgentAgentConfigParam | None = None,
         base_agent: str | None = None,
-        base_environment: AgentBaseEnvironment | None = None,
+        base_environment: AgentBaseEnvironment | AgentBaseEnvironmentParam | None = None,
         description: str | None = None,
         id: str | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[AgentTool] | None = None,
+        tools: Sequence[AgentTool | AgentToolParam] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -233,13 +237,13 @@ class AsyncAgentsResource:
     async def create(
         self,
         *,
-        agent_config: AgentAgentConfig | None = None,
+        agent_config: AgentAgentConfig | AgentAgentConfigParam | None = None,
         base_agent: str | None = None,
-        base_environment: AgentBaseEnvironment | None = None,
+        base_environment: AgentBaseEnvironment | AgentBaseEnvironmentParam | None = None,
         description: str | None = None,
         id: str | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[AgentTool] | None = None,
+        tools: Sequence[AgentTool | AgentToolParam] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,

@@ -6,8 +6,7 @@ Reach them from `Client` / `AsyncClient` as `client.credentials`.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._api_client import Call
@@ -21,6 +20,10 @@ from .._sync_pagination import SyncPager
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        EnvironmentVariableConfigInjectionLocationParam,
+        EnvironmentVariableUpdateConfigInjectionLocationParam,
+    )
     from ..types import (
         Credential,
         Empty,
@@ -50,13 +53,15 @@ class CredentialsResource:
         client_secret: str | None = None,
         header_name: str | None = None,
         id: str | None = None,
-        injection_location: EnvironmentVariableConfigInjectionLocation | None = None,
+        injection_location: EnvironmentVariableConfigInjectionLocation
+        | EnvironmentVariableConfigInjectionLocationParam
+        | None = None,
         prefix: str | None = None,
         refresh_token: str | None = None,
-        scopes: builtins.list[str] | None = None,
+        scopes: Sequence[str] | None = None,
         token: str | None = None,
         token_url: str | None = None,
-        trusted_domains: builtins.list[str] | None = None,
+        trusted_domains: Sequence[str] | None = None,
         type: Literal["environment_variable"]
         | Literal["bearer_token"]
         | Literal["oauth2"]
@@ -254,13 +259,15 @@ class CredentialsResource:
         client_id: str | None = None,
         client_secret: str | None = None,
         header_name: str | None = None,
-        injection_location: EnvironmentVariableUpdateConfigInjectionLocation | None = None,
+        injection_location: EnvironmentVariableUpdateConfigInjectionLocation
+        | EnvironmentVariableUpdateConfigInjectionLocationParam
+        | None = None,
         prefix: str | None = None,
         refresh_token: str | None = None,
-        scopes: builtins.list[str] | None = None,
+        scopes: Sequence[str] | None = None,
         token: str | None = None,
         token_url: str | None = None,
-        trusted_domains: builtins.list[str] | None = None,
+        trusted_domains: Sequence[str] | None = None,
         type: Literal["environment_variable"]
         | Literal["bearer_token"]
         | Literal["oauth2"]
@@ -359,13 +366,15 @@ class AsyncCredentialsResource:
         client_secret: str | None = None,
         header_name: str | None = None,
         id: str | None = None,
-        injection_location: EnvironmentVariableConfigInjectionLocation | None = None,
+        injection_location: EnvironmentVariableConfigInjectionLocation
+        | EnvironmentVariableConfigInjectionLocationParam
+        | None = None,
         prefix: str | None = None,
         refresh_token: str | None = None,
-        scopes: builtins.list[str] | None = None,
+        scopes: Sequence[str] | None = None,
         token: str | None = None,
         token_url: str | None = None,
-        trusted_domains: builtins.list[str] | None = None,
+        trusted_domains: Sequence[str] | None = None,
         type: Literal["environment_variable"]
         | Literal["bearer_token"]
         | Literal["oauth2"]
@@ -563,13 +572,15 @@ class AsyncCredentialsResource:
         client_id: str | None = None,
         client_secret: str | None = None,
         header_name: str | None = None,
-        injection_location: EnvironmentVariableUpdateConfigInjectionLocation | None = None,
+        injection_location: EnvironmentVariableUpdateConfigInjectionLocation
+        | EnvironmentVariableUpdateConfigInjectionLocationParam
+        | None = None,
         prefix: str | None = None,
         refresh_token: str | None = None,
-        scopes: builtins.list[str] | None = None,
+        scopes: Sequence[str] | None = None,
         token: str | None = None,
         token_url: str | None = None,
-        trusted_domains: builtins.list[str] | None = None,
+        trusted_domains: Sequence[str] | None = None,
         type: Literal["environment_variable"]
         | Literal["bearer_token"]
         | Literal["oauth2"]

@@ -6,8 +6,7 @@ Reach them from `Client` / `AsyncClient` as `client.environments`.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,6 +22,10 @@ from .._uploads import UploadData
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        CreateEnvironmentRequestNetworkParam,
+        SourceParam,
+    )
     from ..types import (
         CreateEnvironmentRequestNetwork,
         Empty,
@@ -305,8 +308,10 @@ class EnvironmentsResource:
         self,
         *,
         from_environment: str | None = None,
-        network: CreateEnvironmentRequestNetwork | None = None,
-        sources: builtins.list[Source] | None = None,
+        network: CreateEnvironmentRequestNetwork
+        | CreateEnvironmentRequestNetworkParam
+        | None = None,
+        sources: Sequence[Source | SourceParam] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -487,8 +492,10 @@ class AsyncEnvironmentsResource:
         self,
         *,
         from_environment: str | None = None,
-        network: CreateEnvironmentRequestNetwork | None = None,
-        sources: builtins.list[Source] | None = None,
+        network: CreateEnvironmentRequestNetwork
+        | CreateEnvironmentRequestNetworkParam
+        | None = None,
+        sources: Sequence[Source | SourceParam] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,

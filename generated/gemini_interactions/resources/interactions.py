@@ -8,8 +8,7 @@ sends no stream parameter.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
@@ -24,16 +23,29 @@ if TYPE_CHECKING:
 
     from .._async_streaming import AsyncStream
     from .._sync_streaming import Stream
+    from ..params import (
+        AgentInteractionAgentConfigParam,
+        AgentInteractionEnvironmentParam,
+        AgentInteractionResponseFormatParam,
+        ContentParam,
+        GenerationConfigParam,
+        ModelInteractionEnvironmentParam,
+        ModelInteractionResponseFormatParam,
+        SafetySettingParam,
+        StepParam,
+        ToolParam,
+        WebhookConfigParam,
+    )
     from ..types import (
         AgentInteractionAgentConfig,
         AgentInteractionEnvironment,
         AgentInteractionResponseFormat,
         AgentOption,
+        Content,
         Empty,
         GenerationConfig,
         Interaction,
         InteractionAuthToken,
-        InteractionsInput,
         InteractionSseStreamEvent,
         ModelInteractionEnvironment,
         ModelInteractionResponseFormat,
@@ -41,7 +53,9 @@ if TYPE_CHECKING:
         ResponseModality,
         SafetySetting,
         ServiceTier,
+        Step,
         Tool,
+        UnknownInteractionsInput,
         WebhookConfig,
     )
 
@@ -366,26 +380,37 @@ class InteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -400,26 +425,37 @@ class InteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -433,26 +469,37 @@ class InteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -738,26 +785,37 @@ class AsyncInteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -772,26 +830,37 @@ class AsyncInteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -805,26 +874,37 @@ class AsyncInteractionsResource:
         self,
         *,
         agent: AgentOption | str | None = None,
-        agent_config: AgentInteractionAgentConfig | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
         background: bool | None = None,
         continuation_token: str | None = None,
-        environment: AgentInteractionEnvironment | ModelInteractionEnvironment | None = None,
-        generation_config: GenerationConfig | None = None,
-        input: InteractionsInput | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
+        | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
+        | ModelInteractionResponseFormatParam
         | type[Any]
         | None = None,
-        response_modalities: builtins.list[ResponseModality | str] | None = None,
-        safety_settings: builtins.list[SafetySetting] | None = None,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
-        tools: builtins.list[Tool] | None = None,
-        webhook_config: WebhookConfig | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,

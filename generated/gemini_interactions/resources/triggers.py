@@ -20,6 +20,9 @@ from .._sync_pagination import SyncPager
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        AgentInteractionParam,
+    )
     from ..types import (
         AgentInteraction,
         Empty,
@@ -47,7 +50,7 @@ class TriggersResource:
     def create(
         self,
         *,
-        interaction: AgentInteraction,
+        interaction: AgentInteraction | AgentInteractionParam,
         schedule: str,
         time_zone: str,
         display_name: str | None = None,
@@ -364,7 +367,7 @@ class AsyncTriggersResource:
     async def create(
         self,
         *,
-        interaction: AgentInteraction,
+        interaction: AgentInteraction | AgentInteractionParam,
         schedule: str,
         time_zone: str,
         display_name: str | None = None,

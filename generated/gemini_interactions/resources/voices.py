@@ -20,6 +20,9 @@ from .._sync_pagination import SyncPager
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        VoiceParam,
+    )
     from ..types import (
         DeleteVoiceResponse,
         ListVoicesResponse,
@@ -43,7 +46,7 @@ class VoicesResource:
     def create(
         self,
         *,
-        voice: Voice,
+        voice: Voice | VoiceParam,
         store: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -250,7 +253,7 @@ class AsyncVoicesResource:
     async def create(
         self,
         *,
-        voice: Voice,
+        voice: Voice | VoiceParam,
         store: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,

@@ -6,8 +6,7 @@ Reach them from `Client` / `AsyncClient` as `client.webhooks`.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api_client import Call
@@ -50,7 +49,7 @@ class WebhooksResource:
     def create(
         self,
         *,
-        subscribed_events: builtins.list[WebhookSubscribedEventsItem | str],
+        subscribed_events: Sequence[WebhookSubscribedEventsItem | str],
         uri: str,
         name: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -276,7 +275,7 @@ class WebhooksResource:
         update_mask: str | None = None,
         name: str | None = None,
         state: WebhookUpdateState | str | None = None,
-        subscribed_events: builtins.list[WebhookUpdateSubscribedEventsItem | str] | None = None,
+        subscribed_events: Sequence[WebhookUpdateSubscribedEventsItem | str] | None = None,
         uri: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -348,7 +347,7 @@ class AsyncWebhooksResource:
     async def create(
         self,
         *,
-        subscribed_events: builtins.list[WebhookSubscribedEventsItem | str],
+        subscribed_events: Sequence[WebhookSubscribedEventsItem | str],
         uri: str,
         name: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -574,7 +573,7 @@ class AsyncWebhooksResource:
         update_mask: str | None = None,
         name: str | None = None,
         state: WebhookUpdateState | str | None = None,
-        subscribed_events: builtins.list[WebhookUpdateSubscribedEventsItem | str] | None = None,
+        subscribed_events: Sequence[WebhookUpdateSubscribedEventsItem | str] | None = None,
         uri: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,

@@ -55,6 +55,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         RequestRuleWarning as RequestRuleWarning,
     )
     from ._sync_streaming import Stream as Stream
+    from .conversation import (
+        AsyncConversation as AsyncConversation,
+    )
+    from .conversation import (
+        Conversation as Conversation,
+    )
+    from .conversation import (
+        function_tool as function_tool,
+    )
     from .types import (
         File as File,
     )
@@ -72,6 +81,7 @@ __all__ = [
     "APITimeoutError",
     "ApiModel",
     "AsyncClient",
+    "AsyncConversation",
     "AsyncPager",
     "AsyncStream",
     "AsyncTransport",
@@ -79,6 +89,7 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "Conversation",
     "GeminiError",
     "InternalServerError",
     "NotFoundError",
@@ -101,6 +112,7 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "decode_base64",
+    "function_tool",
     "types",
 ]
 
@@ -121,6 +133,9 @@ _LAZY = {
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
     "Stream": "._sync_streaming",
+    "AsyncConversation": ".conversation",
+    "Conversation": ".conversation",
+    "function_tool": ".conversation",
 }
 
 

@@ -55,6 +55,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         RequestRuleWarning as RequestRuleWarning,
     )
     from ._sync_streaming import Stream as Stream
+    from .conversation import (
+        AsyncConversation as AsyncConversation,
+    )
+    from .conversation import (
+        Conversation as Conversation,
+    )
+    from .conversation import (
+        function_tool as function_tool,
+    )
     from .types import (
         Job as Job,
     )
@@ -87,6 +96,7 @@ __all__ = [
     "APITimeoutError",
     "ApiModel",
     "AsyncClient",
+    "AsyncConversation",
     "AsyncPager",
     "AsyncStream",
     "AsyncTransport",
@@ -94,6 +104,7 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "Conversation",
     "GeminiError",
     "InternalServerError",
     "NotFoundError",
@@ -116,6 +127,7 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "decode_base64",
+    "function_tool",
     "types",
 ]
 
@@ -136,6 +148,9 @@ _LAZY = {
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
     "Stream": "._sync_streaming",
+    "AsyncConversation": ".conversation",
+    "Conversation": ".conversation",
+    "function_tool": ".conversation",
 }
 
 

@@ -6,8 +6,7 @@ Reach them from `Client` / `AsyncClient` as `client.drawings`.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._api_client import Call
@@ -19,6 +18,10 @@ from .._sync_api_client import SyncAPIClient
 if TYPE_CHECKING:
     import httpx
 
+    from ..params import (
+        DrawingTitleParam,
+        ShapeParam,
+    )
     from ..types import (
         Color,
         Drawing,
@@ -43,9 +46,9 @@ class DrawingsResource:
     def create(
         self,
         *,
-        shapes: builtins.list[Shape],
+        shapes: Sequence[Shape | ShapeParam],
         background: Annotated[Color | str, ColorAliases] | None = None,
-        title: DrawingTitle | None = None,
+        title: DrawingTitle | DrawingTitleParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -99,9 +102,9 @@ class AsyncDrawingsResource:
     async def create(
         self,
         *,
-        shapes: builtins.list[Shape],
+        shapes: Sequence[Shape | ShapeParam],
         background: Annotated[Color | str, ColorAliases] | None = None,
-        title: DrawingTitle | None = None,
+        title: DrawingTitle | DrawingTitleParam | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
