@@ -13,6 +13,7 @@ import gemini_interactions as gi
 import httpx
 import pytest
 from gemini_interactions import webhooks
+from gemini_interactions.params import FunctionParam
 from gemini_interactions.testing import FakeGemini, cite, function_call, text, thought
 
 from tests.conftest import PROJECT_ROOT
@@ -154,7 +155,11 @@ def test_store_false_has_empty_ids_and_no_event_ids() -> None:
 def test_tools_are_not_inherited_through_previous_interaction_id() -> None:
     fake = FakeGemini()
     client = fake.client()
-    weather = {"type": "function", "name": "weather", "parameters": {"type": "object"}}
+    weather: FunctionParam = {
+        "type": "function",
+        "name": "weather",
+        "parameters": {"type": "object"},
+    }
     fake.reply(function_call("weather", {"city": "Paris"}))
     first = client.interactions.create(model=MODEL, input="weather?", tools=[weather])
     assert first.status == "requires_action" and first.function_calls()[0].name == "weather"
@@ -214,7 +219,11 @@ def test_a_cut_stream_resumes_and_every_event_arrives_once() -> None:
     fake = FakeGemini().reply("a" * 300).cut_stream(after_events=3)
     client = fake.client()
     with client.interactions.create(model=MODEL, input="hi", stream=True) as stream:
-        texts = [event.delta.text for event in stream if event.event_type == "step.delta"]
+        texts = [
+            event.delta.text
+            for event in stream
+            if isinstance(event, gi.types.StepDelta) and isinstance(event.delta, gi.types.TextDelta)
+        ]
     assert "".join(texts) == "a" * 300
     routes = [(request.method, request.query.get("last_event_id")) for request in fake.requests]
     assert routes == [("POST", None), ("GET", "evt_000002")]
@@ -248,7 +257,12 @@ def test_scripted_answers_images_citations_and_incomplete() -> None:
     sentence = "Paris is the capital of France."
     fake.reply(text(sentence, annotations=[cite(sentence, "capital", "https://example.com")]))
     answer = client.interactions.create(model=MODEL, input="x")
-    annotation = answer.steps[0].content[0].annotations[0]
+    output = (answer.steps or [])[0]
+    assert isinstance(output, gi.types.ModelOutputStep) and output.content
+    block = output.content[0]
+    assert isinstance(block, gi.types.TextContent) and block.annotations
+    annotation = block.annotations[0]
+    assert isinstance(annotation, gi.types.UrlCitation)
     assert annotation.span(sentence) == "capital"
     fake.reply(status="incomplete")
     incomplete = client.interactions.create(model=MODEL, input="x")
@@ -389,3 +403,13 @@ def test_cancel_sends_the_empty_object_the_api_takes() -> None:
     cancel = fake.requests[-1]
     assert cancel.operation == "interactions.cancel" and cancel.body == {}
     assert cancel.headers["content-type"] == "application/json"
+
+
+def test_uploads_over_the_fakes_http_server_keep_the_connection_usable() -> None:
+    # an empty answer body once wrote a second chunked terminator, which broke the next answer
+    fake = FakeGemini()
+    with fake.serve() as base_url, gi.Client(api_key="upload-key", base_url=base_url) as client:
+        for name in ("a.txt", "b.txt"):
+            client.environments.files.upload("env_1", f"src/{name}", b"data")
+        assert client.interactions.create(model=MODEL, input="x").status == "completed"
+    assert [r.operation for r in fake.requests].count("upload") == 2

@@ -32,11 +32,17 @@ def test_the_first_example_runs_against_the_fake(
     fake.reply(function_call("get_weather", {"city": "Paris"})).reply("It is sunny in Paris.")
     fake.reply("Nice to meet you, Ada.").reply("Your name is Ada.").reply("A cat.")
     fake.reply("A report.", duration=0)
-    monkeypatch.setattr(gi, "Client", lambda **options: fake.client(**options))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.py").write_text("print('hello')\n", encoding="utf-8")
     namespace: dict[str, object] = {"__name__": "readme_example"}
-    exec(compile(_first_example(), "README.md", "exec"), namespace)
+    real_client = gi.Client
+    with fake.serve() as base_url:  # over real HTTP on 127.0.0.1, as a user's program would run
+        monkeypatch.setattr(
+            gi,
+            "Client",
+            lambda **options: real_client(base_url=base_url, api_key="readme-key", **options),
+        )
+        exec(compile(_first_example(), "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert out.startswith("Hello!\nModelOutputStep\nOnce upon a time.")
     assert "It is sunny in Paris.\nYour name is Ada.\n200 " in out

@@ -1,4 +1,7 @@
-"""Streaming: SSE framing, accumulation, random-cut resume, and streams that end badly."""
+"""Streaming on the raw loopback server, where the test controls every byte: SSE framing, chunk
+boundaries, the benchmark's 10,047-event payload, streams that end badly, and `wait()` through
+statuses the fake does not send. Resuming after cuts at random bytes and events runs against
+the fake API in test_streaming_on_fake.py."""
 
 from __future__ import annotations
 
@@ -10,9 +13,8 @@ from typing import Any
 
 import gemini_interactions as gi
 import pytest
-from gemini_interactions import AsyncClient, AsyncTransport, Client, SyncTransport
+from gemini_interactions import AsyncClient, Client, SyncTransport
 from gemini_interactions._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
-from gemini_interactions._streaming import ResumePolicy
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
@@ -132,43 +134,6 @@ EVENTS = [chunk + b"\n\n" for chunk in STREAM.split(b"\n\n") if chunk.strip()]
 INTERACTION_ID = "v1_ChdBbmNob3JCZW5jaG1hcmtTdHJlYW0"
 
 
-def resuming_server(server: LoopbackServer, rng: random.Random, cuts: list[int]) -> None:
-    """Serve the benchmark stream, dropping the connection at random points; resume on GET."""
-
-    def handler(request: RecordedRequest) -> Reply:
-        if request.method == "GET" and "alt" not in request.query:
-            return Reply(body={"id": INTERACTION_ID, "status": "in_progress"})
-        last = request.query.get("last_event_id", [None])[0]
-        start = 0 if last is None else int(last.split("_")[1]) + 1
-        body = b"".join(EVENTS[start:])
-        cut = (
-            rng.randrange(1, min(len(body), 60_000))
-            if len(cuts) < 40 and len(body) > 2000
-            else None
-        )
-        if cut is not None:
-            cuts.append(cut)
-        return stream_reply(body, cut_at=cut)
-
-    server.handler = handler
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_cuts_lose_and_duplicate_nothing(seed: int, server: LoopbackServer) -> None:
-    cuts: list[int] = []
-    resuming_server(server, random.Random(seed), cuts)
-    transport = SyncTransport(sleep=lambda seconds: None)
-    with Client(api_key=API_KEY, base_url=server.url, transport=transport) as client:
-        client.resume_policy = ResumePolicy(max_attempts=3)
-        stream = client.interactions.create(model="m", input="go", stream=True)
-        ids = [event.event_id for event in stream]
-    assert len(cuts) >= 20
-    assert ids == [f"evt_{index:06d}" for index in range(10047)]
-    resumes = [r for r in server.requests if r.method == "GET" and "alt" in r.query]
-    assert len(resumes) == len(cuts)
-    assert all(r.query["stream"] == ["true"] and "last_event_id" in r.query for r in resumes)
-
-
 def test_a_clean_close_before_completion_resumes_or_completes_from_status(
     client: Client, server: LoopbackServer
 ) -> None:
@@ -259,23 +224,6 @@ def test_async_stream_accumulates(server: LoopbackServer) -> None:
 
     final = asyncio.run(scenario())
     assert final.status == "requires_action"
-
-
-def test_async_random_cut_resume(server: LoopbackServer) -> None:
-    cuts: list[int] = []
-    resuming_server(server, random.Random(7), cuts)
-
-    async def no_sleep(seconds: float) -> None:
-        return None
-
-    async def scenario() -> list[str | None]:
-        transport = AsyncTransport(sleep=no_sleep)
-        async with AsyncClient(api_key=API_KEY, base_url=server.url, transport=transport) as client:
-            stream = await client.interactions.create(model="m", input="go", stream=True)
-            return [event.event_id async for event in stream]
-
-    ids = asyncio.run(scenario())
-    assert ids == [f"evt_{index:06d}" for index in range(10047)] and len(cuts) >= 20
 
 
 class Clock:

@@ -13,10 +13,10 @@ import sys
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from gemini_interactions import Client, webhooks
+from gemini_interactions import webhooks
+from gemini_interactions.testing import FakeGemini
 from gemini_interactions.webhooks import JwksCache, WebhookVerificationError
 
-from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, Reply
 from tests.conftest import GENERATED
 
@@ -132,18 +132,30 @@ def test_ed25519_keys_come_from_a_jwks_url_and_are_cached(server: LoopbackServer
     assert len(server.requests) == 3, "an unknown signer triggers one refresh"
 
 
-def test_events_are_an_open_union(server: LoopbackServer) -> None:
+def test_events_are_an_open_union() -> None:
     assert isinstance(webhooks.parse_event(b'{"type": "batch.succeeded"}'), webhooks.BatchEvent)
     assert isinstance(webhooks.parse_event({"type": "video.generated"}), webhooks.VideoEvent)
     unknown = webhooks.parse_event({"type": "agent.reflected", "data": {"x": 1}, "extra": True})
     assert isinstance(unknown, webhooks.UnknownWebhookEvent)
     assert unknown.raw == {"type": "agent.reflected", "data": {"x": 1}, "extra": True}
-    server.handler = lambda request: Reply(body={"id": "v1_done", "status": "completed"})
-    event = webhooks.parse_event(BODY)
-    assert isinstance(event, webhooks.InteractionEvent)
-    with Client(api_key=API_KEY, base_url=server.url) as client:
-        assert event.fetch_interaction(client).status == "completed"
-    assert server.requests[0].path == "/v1beta/interactions/v1_done"
+    assert isinstance(webhooks.parse_event(BODY), webhooks.InteractionEvent)
+
+
+def test_a_delivery_from_the_fake_verifies_and_fetches_its_interaction() -> None:
+    deliveries: list[tuple[dict[str, str], bytes]] = []
+    fake = FakeGemini().reply("The report.", duration=30)
+    fake.on_webhook(lambda headers, body: deliveries.append((headers, body)))
+    client = fake.client()
+    job = client.interactions.create(model="gemini-3.7-flash", input="x", background=True)
+    fake.advance(31)
+    ((headers, body),) = deliveries
+    event = webhooks.unwrap(body, headers, fake.webhook_secret)
+    assert isinstance(event, webhooks.InteractionEvent) and event.interaction_id == job.id
+    fetched = event.fetch_interaction(client)
+    assert fetched.status == "completed" and fetched.text() == "The report."
+    assert fake.requests[-1].path == f"/v1beta/interactions/{job.id}"
+    with pytest.raises(WebhookVerificationError):
+        webhooks.unwrap(body.replace(b"completed", b"cancelled"), headers, fake.webhook_secret)
 
 
 def test_the_module_imports_without_cryptography_and_v1a_names_the_extra() -> None:

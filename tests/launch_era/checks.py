@@ -13,6 +13,7 @@ from collections.abc import Callable
 import httpx
 from gemini_interactions import Client, rules, types
 from gemini_interactions.conversation import Conversation
+from gemini_interactions.testing import FakeGemini
 from pydantic import TypeAdapter, ValidationError
 
 
@@ -147,6 +148,14 @@ def s8_signatures_and_thought_blocks() -> None:
         assert "User turns cannot contain thought blocks." in str(error)
     else:
         raise AssertionError("thought blocks in user input must be refused")
+    # the launch target's fake API refuses it as the launch API did, citing the facts
+    fake = FakeGemini()
+    http = httpx.Client(transport=fake.transport(), base_url="https://fake.test")
+    answer = http.post("/v1beta/interactions", json=request, headers={"x-goog-api-key": "k"})
+    error = answer.json()["error"]
+    assert answer.status_code == 400, answer.text
+    assert error["message"].startswith("User turns cannot contain thought blocks."), error
+    assert {"S8", "W18"} <= set(error["details"][0]["facts"])
 
 
 def s9_results_match_calls_by_call_id() -> None:
