@@ -77,7 +77,7 @@ def test_tool_search_steps_parse_typed_and_round_trip() -> None:
     interaction = fake.client().interactions.create(
         model=MODEL, input="x", tools=[{"type": "tool_search"}]
     )
-    call, result = interaction.steps[0], interaction.steps[1]
+    call, result, _ = interaction.steps or []
     assert isinstance(call, types.ToolSearchCallStep) and call.arguments.function_names == [
         "get_weather"
     ]

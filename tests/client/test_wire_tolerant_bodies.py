@@ -296,7 +296,7 @@ def test_a_launch_era_code_execution_result_parses_typed_in_the_current_client()
     }
     fake = FakeGemini().reply(legacy, "done")
     interaction = fake.client().interactions.create(model="gemini-3.7-flash", input="x")
-    step = interaction.steps[0]
+    step = (interaction.steps or [])[0]
     assert isinstance(step, gi.types.CodeExecutionResultStep)
     assert step.outcome == "OUTCOME_DEADLINE_EXCEEDED" and step.output == "partial\n"
     assert step.result is None and any("result" in p for p in step.validation_problems)
@@ -304,3 +304,16 @@ def test_a_launch_era_code_execution_result_parses_typed_in_the_current_client()
     current = {"type": "code_execution_result", "call_id": "c", "result": "55\n", "is_error": False}
     parsed = fake.reply(current).client().interactions.create(model="m", input="x").steps[0]
     assert isinstance(parsed, gi.types.CodeExecutionResultStep) and not parsed.validation_problems
+
+
+def test_the_id_is_typed_str_and_an_answer_without_one_still_parses() -> None:
+    # W86: the wire always sends `id` ("" for store=false), so the overlays declare it required
+    from typing import get_type_hints
+
+    from gemini_interactions.testing import FakeGemini
+
+    assert get_type_hints(gi.types.Interaction)["id"] is str
+    fake = FakeGemini().mutate(lambda body: {k: v for k, v in body.items() if k != "id"})
+    interaction = fake.client().interactions.create(model="gemini-3.7-flash", input="x")
+    assert interaction.id is None and any("id" in p for p in interaction.validation_problems)
+    assert interaction.status == "completed"

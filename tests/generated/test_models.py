@@ -64,12 +64,17 @@ def test_unknown_enum_values_are_kept_and_legacy_spellings_normalized() -> None:
     assert config.thinking_summaries == "auto"
     status = types.UrlContextResult.model_validate({"status": "URL_RETRIEVAL_STATUS_SUCCESS"})
     assert status.status == "success"
-    interaction = types.Interaction.model_validate({"status": "hibernating"})
+    interaction = types.Interaction.model_validate({"id": "i", "status": "hibernating"})
     assert interaction.status == "hibernating"
 
 
 def test_unknown_fields_are_kept_and_re_emitted() -> None:
-    payload = {"status": "completed", "brand_new": {"nested": [1, 2, {"deep": "😀"}]}, "n": 10**30}
+    payload = {
+        "id": "i",
+        "status": "completed",
+        "brand_new": {"nested": [1, 2, {"deep": "😀"}]},
+        "n": 10**30,
+    }
     interaction = types.Interaction.model_validate(payload)
     assert interaction.to_dict() == payload
     assert interaction.model_extra == {"brand_new": payload["brand_new"], "n": 10**30}
@@ -247,6 +252,7 @@ def test_the_root_is_thin_and_every_model_stays_reachable() -> None:
 def test_interaction_accessors() -> None:
     interaction = types.Interaction.model_validate(
         {
+            "id": "i",
             "status": "requires_action",
             "steps": [
                 {"type": "thought", "signature": "c2ln"},

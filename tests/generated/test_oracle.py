@@ -92,7 +92,7 @@ def test_everything_the_oracle_accepts_we_accept(
 
 
 def test_the_oracle_is_stricter_where_we_are_open(oracle: ModuleType) -> None:
-    payload = {"status": "completed", "steps": [{"type": "hologram_call", "id": "x"}]}
+    payload = {"id": "i", "status": "completed", "steps": [{"type": "hologram_call", "id": "x"}]}
     with pytest.raises(ValidationError):
         oracle.Interaction.model_validate(payload)
     parsed = ours.Interaction.model_validate(payload)

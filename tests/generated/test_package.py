@@ -56,7 +56,7 @@ def test_the_package_needs_only_httpx_and_pydantic(tmp_path: Path) -> None:
         f"sys.path[:0] = [{str(allowed)!r}, {str(GENERATED)!r}]; "
         "import gemini_interactions as gi; "
         "i = gi.Interaction.model_validate("
-        "{'status': 'completed', 'steps': [{'type': 'thought'}]}); "
+        "{'id': 'i', 'status': 'completed', 'steps': [{'type': 'thought'}]}); "
         "assert i.to_dict()['steps'] == [{'type': 'thought'}]; "
         "import yaml"
     )

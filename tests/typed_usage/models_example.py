@@ -45,6 +45,7 @@ def main() -> None:
     assert body["model"] == "gemini-3.7-flash"
     response = Interaction.model_validate(
         {
+            "id": "int_1",
             "status": "requires_action",
             "steps": [{"type": "function_call", "id": "c1", "name": "f", "arguments": {"x": 1}}],
         }
