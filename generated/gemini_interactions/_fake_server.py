@@ -32,6 +32,9 @@ def _handler(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             url = f"http://{self.headers.get('host', '127.0.0.1')}{self.path}"
             answer = fake.handle(self.command, url, dict(self.headers.items()), body)
+            if answer.dropped:  # read, then close without a byte of answer
+                self.close_connection = True
+                return
             if answer.delay:
                 time.sleep(answer.delay)
             self.send_response(answer.status)
@@ -40,6 +43,8 @@ def _handler(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
             self.send_header("transfer-encoding", "chunked")
             self.end_headers()
             for chunk in answer.chunks:
+                if not chunk:  # an empty chunk would end the chunked body early
+                    continue
                 self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
                 self.wfile.flush()
             if answer.cut:

@@ -48,6 +48,9 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def _answer(self, request: httpx.Request, body: bytes) -> httpx.Response:
         response = self.fake.handle(request.method, str(request.url), dict(request.headers), body)
+        if response.dropped:
+            message = "Server disconnected without sending a response."
+            raise httpx.RemoteProtocolError(message, request=request)
         return httpx.Response(
             response.status,
             headers=response.headers,

@@ -37,11 +37,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ._fake_events import DONE_FRAME, encode_event, function_call, image, stream_events, text
 from ._fake_events import cite as cite
+
+if TYPE_CHECKING:  # the clients load with the first `client()`, so the fake imports no pydantic
+    from .client import AsyncClient, Client
 from ._fake_events import thought as thought
 from ._fake_schema import ROUTES
 from ._fake_wire import RefusalError, check_body, error_body
@@ -85,6 +88,8 @@ class FakeResponse:
     chunks: list[bytes]
     cut: bool = False
     delay: float = 0.0
+    dropped: bool = False
+    """No answer at all: the connection closes after the request was read."""
 
 
 @dataclass
@@ -97,10 +102,12 @@ class _Answer:
 
 @dataclass
 class _Fault:
+    dropped: bool = False
     status: int | None = None
     retry_after: float | None = None
     message: str = ""
     cut_after_events: int | None = None
+    cut_after_bytes: int | None = None
     abrupt: bool = True
     refusal_after_events: int | None = None
     delay: float = 0.0
@@ -129,6 +136,7 @@ class FakeGemini:
         self.interactions: dict[str, _Stored] = {}
         self.auth_tokens: dict[str, str] = {}  # token hex → interaction id
         self.now = 0.0
+        self.sleeps: list[float] = []
         self._answers: deque[_Answer] = deque()
         self._faults: deque[_Fault] = deque()
         self._webhooks: list[Callable[[dict[str, str], bytes], None]] = []
@@ -169,12 +177,33 @@ class FakeGemini:
                 self._faults.append(_Fault(status=status, retry_after=retry_after, message=message))
         return self
 
-    def cut_stream(self, after_events: int, *, abrupt: bool = True) -> FakeGemini:
-        """End the next stream after `after_events` events: abruptly (a dropped connection) or
-        cleanly (the body simply ends)."""
+    def drop_connection(self, *, times: int = 1) -> FakeGemini:
+        """Read the next `times` requests and close the connection without answering: the
+        request may have been processed, so a client must not send a `create` again."""
+        with self._lock:
+            self._faults.extend(_Fault(dropped=True) for _ in range(times))
+        return self
+
+    def cut_stream(
+        self,
+        after_events: int | None = None,
+        *,
+        after_bytes: int | None = None,
+        abrupt: bool = True,
+    ) -> FakeGemini:
+        """End the next stream after `after_events` events, or after `after_bytes` bytes of its
+        body (anywhere, inside an event or a UTF-8 character too): abruptly (a dropped
+        connection) or cleanly (the body simply ends)."""
+        if (after_events is None) == (after_bytes is None):
+            raise ValueError("cut_stream takes after_events or after_bytes (one of them)")
         with self._lock:
             self._faults.append(
-                _Fault(cut_after_events=after_events, abrupt=abrupt, streams_only=True)
+                _Fault(
+                    cut_after_events=after_events,
+                    cut_after_bytes=after_bytes,
+                    abrupt=abrupt,
+                    streams_only=True,
+                )
             )
         return self
 
@@ -222,23 +251,45 @@ class FakeGemini:
 
         return FakeTransport(self)
 
-    def client(self, **options: Any) -> Any:
-        """A `Client` over this fake (`api_key="test"` unless given)."""
+    def sleep(self, seconds: float) -> None:
+        """What the fake's clients sleep with: the fake's clock moves on, no time passes (each
+        wait is recorded in `sleeps`: a retry's backoff, `Retry-After`, `wait()`'s polls)."""
+        with self._lock:
+            self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    async def async_sleep(self, seconds: float) -> None:
+        """`sleep` for an `AsyncClient`."""
+        self.sleep(seconds)
+
+    def client(self, **options: Any) -> Client:
+        """A `Client` over this fake (`api_key="test"` unless given), on the fake's clock."""
         import httpx
 
+        from ._sync_transport import SyncTransport
         from .client import Client
 
         options.setdefault("api_key", "test")
-        return Client(http_client=httpx.Client(transport=self.transport()), **options)
+        transport = SyncTransport(
+            httpx.Client(transport=self.transport()), sleep=self.sleep, clock=self._clock
+        )
+        return Client(transport=transport, **options)
 
-    def async_client(self, **options: Any) -> Any:
-        """An `AsyncClient` over this fake."""
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An `AsyncClient` over this fake, on the fake's clock."""
         import httpx
 
+        from ._async_transport import AsyncTransport
         from .client import AsyncClient
 
         options.setdefault("api_key", "test")
-        return AsyncClient(http_client=httpx.AsyncClient(transport=self.transport()), **options)
+        transport = AsyncTransport(
+            httpx.AsyncClient(transport=self.transport()), sleep=self.async_sleep, clock=self._clock
+        )
+        return AsyncClient(transport=transport, **options)
+
+    def _clock(self) -> float:
+        return self.now
 
     def serve(self) -> Any:
         """`with fake.serve() as base_url:` the fake as an HTTP server on 127.0.0.1."""
@@ -273,12 +324,18 @@ class FakeGemini:
         with self._lock:
             self.requests.append(RecordedRequest(method, path, query, lowered, payload, operation))
             fault = self._next_fault(streaming="alt" in query)
+        if fault is not None and fault.dropped:
+            return FakeResponse(0, {}, [], dropped=True)
         if fault is not None and fault.status is not None:
             return self._fault_answer(fault)
         if fault is not None and fault.raw is not None:
             return FakeResponse(200, {"content-type": "text/event-stream"}, fault.raw)
         try:
             answer = self._answer(operation, parameters, schemas, query, lowered, payload, fault)
+            if operation is not None and operation.endswith(".upload"):
+                # the session URL is on the host that was asked: the server's own, over HTTP
+                session = f"{parts.scheme}://{parts.netloc}/{_UPLOAD_PATH}/{next(self._ids)}"
+                answer.headers = {**answer.headers, "x-goog-upload-url": session}
         except RefusalError as refusal:
             answer = _json(
                 refusal.status, error_body(refusal.status, refusal.message, refusal.facts)
@@ -349,8 +406,7 @@ class FakeGemini:
         if operation.endswith(".list"):
             return _json(200, {})  # the API's empty list is an empty object (W63)
         if operation.endswith(".upload"):
-            session = f"https://fake.upload.test/{_UPLOAD_PATH}/{next(self._ids)}"
-            return FakeResponse(200, {"x-goog-upload-url": session}, [b""])
+            return FakeResponse(200, {}, [b""])  # `handle` adds the session URL
         raise RefusalError(501, f"the fake does not model {operation} yet.")
 
     # -- interactions ---------------------------------------------------------------------------
@@ -495,6 +551,15 @@ class FakeGemini:
         cut = False
         if fault is not None and fault.cut_after_events is not None:
             frames, cut = frames[: fault.cut_after_events], fault.abrupt
+        elif fault is not None and fault.cut_after_bytes is not None:
+            kept, size = [], 0
+            for frame in frames:
+                if size + len(frame) >= fault.cut_after_bytes:
+                    kept.append(frame[: fault.cut_after_bytes - size])
+                    break
+                kept.append(frame)
+                size += len(frame)
+            frames, cut = [frame for frame in kept if frame], fault.abrupt
         elif fault is not None and fault.refusal_after_events is not None:
             refusal = json.dumps(error_body(400, fault.message, ("W77",))).encode() + b"\n"
             frames = [*frames[: fault.refusal_after_events], refusal]

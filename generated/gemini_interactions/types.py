@@ -3187,7 +3187,7 @@ class Interaction(InteractionHelpers, ApiModel):
     generation_config: GenerationConfig | None = None
     """Input only. Configuration parameters for the model interaction."""
 
-    id: str | None = None
+    id: str
     """Required. Output only. A unique identifier for the interaction completion."""
 
     input: "InteractionsInput | None" = None

@@ -81,6 +81,13 @@ def explain(error: Any, schema: str, root: Any = None) -> RequestValidationError
         )
         if detail["type"] == "missing":
             what = "is required"
+        elif callable(detail["input"]) and not isinstance(detail["input"], type | dict):
+            name = getattr(detail["input"], "__name__", "the function")
+            what = (
+                f"a plain function is not a tool declaration (got {_shown(detail['input'])}); "
+                f"pass function_tool({name}), or give {name} to Conversation(tools=[...]) or "
+                f"run_tools([...]), which declare it and run its calls"
+            )
         else:
             what = f"{detail['msg'][0].lower()}{detail['msg'][1:]} (got {_shown(detail['input'])})"
         messages = by_path.setdefault(location, [])

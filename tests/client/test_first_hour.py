@@ -49,3 +49,19 @@ def test_async_text_stream_and_until_done() -> None:
             return "".join(pieces), str(final.text())
 
     assert asyncio.run(main()) == ("async words", "async words")
+
+
+def test_a_plain_function_given_to_create_says_how_to_declare_it() -> None:
+    # issue point 4: users pass `tools=[get_weather]` and used to get "Unable to extract tag"
+    def get_weather(city: str) -> str:
+        return city
+
+    fake = FakeGemini()
+    try:
+        fake.client().interactions.create(model=MODEL, input="x", tools=[get_weather])  # type: ignore[list-item]
+    except gi.RequestValidationError as error:
+        assert error.path == "tools[0]" and "function_tool(get_weather)" in str(error)
+        assert "discriminator" not in str(error)
+    else:  # pragma: no cover - the assertion explains
+        raise AssertionError("a plain function is not a tool declaration")
+    assert fake.requests == [], "refused before sending"
