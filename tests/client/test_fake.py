@@ -320,6 +320,13 @@ def test_the_readme_example_runs_under_pytest(tmp_path: Any) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+    checked = subprocess.run(  # the fake's clients are typed, so the user's test type-checks
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "MYPYPATH": str(PROJECT_ROOT / "generated")},
+    )
+    assert checked.returncode == 0, checked.stdout
 
 
 FACT_REFUSALS: list[tuple[str, dict[str, Any]]] = [
