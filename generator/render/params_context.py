@@ -42,6 +42,7 @@ from generator.ir.types import (
 from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
+from generator.render.ordering import dependency_order
 
 __all__ = [
     "PARAM_SUFFIX",
@@ -187,14 +188,12 @@ def _typed_dict(model: ModelDef, params: frozenset[str]) -> dict[str, Any]:
         if field.excluded:
             continue
         # a key is present or absent: a dict never needs to send null for "not given"
-        text = annotation(_param_type(required(field.type), params))
-        if field.constant is not None or field.required:
-            text = f"Required[{text}]"
         keys.append(
             {
                 "key": field.wire_name,
                 "quoted_key": py_literal(field.wire_name),
-                "annotation": text,
+                "annotation": annotation(_param_type(required(field.type), params)),
+                "required": field.constant is not None or field.required,
                 "docstring": docstring(field.description, "    ") if field.description else None,
             }
         )
@@ -217,21 +216,8 @@ def _typed_dict(model: ModelDef, params: frozenset[str]) -> dict[str, Any]:
 def _dependency_order(aliases: list[tuple[str, TypeExpr]]) -> list[tuple[str, TypeExpr]]:
     """Aliases in name order, each after the aliases its value names (a union of unions)."""
     by_name = {name + PARAM_SUFFIX: (name, type_) for name, type_ in aliases}
-    ordered: list[tuple[str, TypeExpr]] = []
-    placed: set[str] = set()
-
-    def place(param_name: str, path: tuple[str, ...]) -> None:
-        if param_name in placed or param_name in path:
-            return
-        name, type_ = by_name[param_name]
-        for needed in sorted(names_in(type_) & by_name.keys()):
-            place(needed, (*path, param_name))
-        placed.add(param_name)
-        ordered.append((name, type_))
-
-    for param_name in sorted(by_name):
-        place(param_name, ())
-    return ordered
+    needs = {param: names_in(type_) for param, (_, type_) in by_name.items()}
+    return [by_name[param] for param in dependency_order(needs)]
 
 
 def params_context(api: Api) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from generator.ir.types import names_in
 from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
+from generator.render.ordering import DependencyCycleError, dependency_order
 
 __all__ = ["types_context"]
 
@@ -153,29 +154,18 @@ def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
     ordered += [("model", model) for model in sorted(types.models, key=_key)]
     later: dict[str, tuple[str, Any, set[str]]] = {}
     for union in types.unions:
-        names = set().union(*(names_in(member.type) for member in union.members))
-        later[union.name] = ("union", union, names)
+        named = set().union(*(names_in(member.type) for member in union.members))
+        later[union.name] = ("union", union, named)
     for alias in types.aliases:
         later[alias.name] = ("alias", alias, set(names_in(alias.type)))
-    done: set[str] = set()
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in done or name not in later:
-            return
-        if name in trail:
-            cycle = " -> ".join((*trail[trail.index(name) :], name))
-            raise BadInputError(
-                f"spec: the unions {cycle} contain each other directly (no object in between), "
-                f"so no Python type can express them; give one of them an object member."
-            )
-        kind, definition, names = later[name]
-        for used in sorted(names - {name}):
-            visit(used, (*trail, name))
-        done.add(name)
-        ordered.append((kind, definition))
-
-    for name in sorted(later):
-        visit(name, ())
+    try:
+        order = dependency_order({name: needed for name, (_, _, needed) in later.items()})
+    except DependencyCycleError as cycle:
+        raise BadInputError(
+            f"spec: the unions {cycle} contain each other directly (no object in between), "
+            f"so no Python type can express them; give one of them an object member."
+        ) from None
+    ordered += [(later[name][0], later[name][1]) for name in order]
     return ordered
 
 

@@ -192,3 +192,13 @@ def test_the_ir_surface_describes_what_the_client_changes() -> None:
     assert "field `File.size` added (str)" in describe_changes(
         ir_surface(before), ir_surface(after)
     )
+
+
+def test_dependency_order_is_by_name_with_each_after_what_it_needs() -> None:
+    from generator.render.ordering import DependencyCycleError, dependency_order
+
+    assert dependency_order({"b": {"a"}, "a": set(), "c": {"b", "z"}}) == ["a", "b", "c"]
+    assert dependency_order({"b": set(), "a": {"b"}}) == ["b", "a"]
+    with pytest.raises(DependencyCycleError) as raised:
+        dependency_order({"a": {"b"}, "b": {"a"}})
+    assert raised.value.cycle == ("a", "b", "a")
