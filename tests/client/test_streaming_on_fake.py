@@ -14,9 +14,9 @@ import asyncio
 import random
 
 import gemini_interactions as gi
-import gemini_interactions.params
 import pytest
 from gemini_interactions import ResumePolicy
+from gemini_interactions.params import ToolParam
 from gemini_interactions.testing import FakeGemini, function_call, thought
 
 MODEL = "gemini-3.7-flash"
@@ -26,7 +26,7 @@ ANSWER = "".join(f"Sentence {n}: déjà vu, 東京, 😀. " for n in range(150))
 def test_a_stream_is_typed_and_accumulates_what_get_returns() -> None:
     fake = FakeGemini().reply(thought("Plan."), ANSWER, function_call("lookup", {"q": "x"}))
     client = fake.client()
-    tools: list[gi.params.ToolParam] = [{"type": "function", "name": "lookup"}]  # W20
+    tools: list[ToolParam] = [{"type": "function", "name": "lookup"}]  # W20
     with client.interactions.create(model=MODEL, input="x", tools=tools, stream=True) as stream:
         kinds = [type(event).__name__ for event in stream]
         final = stream.until_done()
