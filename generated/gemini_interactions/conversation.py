@@ -31,6 +31,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
+
 if TYPE_CHECKING:
     from .types import Function, Interaction
 
@@ -224,6 +226,8 @@ class Conversation:
         self.settings = settings
         self.last: Any = None
         self.stateless = settings.get("store") is False
+        self._inherited = _marked(INHERITED_FIELDS)
+        self._left_out_of_answers = _marked(RESULT_TURN_OMITTED_FIELDS)
         self.history: list[Any] = []
         """The replayed history of a `store=False` conversation (empty otherwise)."""
 
@@ -249,15 +253,13 @@ class Conversation:
         return {**self.functions, **{function.__name__: function for function in functions}}
 
     def _request(self, input: Any) -> dict[str, Any]:
-        from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
-
         chained = not self.stateless and self.last is not None and getattr(self.last, "id", None)
         answers_only = _answers_only(input)
         if self.stateless:
             input = [*self.history, *_as_steps(input)]
         request: dict[str, Any] = {"model": self.model, "input": input, **self.settings}
-        carried_over = _marked(INHERITED_FIELDS) if chained else frozenset()
-        left_out = _marked(RESULT_TURN_OMITTED_FIELDS) if chained and answers_only else frozenset()
+        carried_over = self._inherited if chained else frozenset()
+        left_out = self._left_out_of_answers if chained and answers_only else frozenset()
         for name, value in (
             ("tools", self.tools or None),
             ("system_instruction", self.system_instruction),

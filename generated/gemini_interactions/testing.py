@@ -331,11 +331,10 @@ class FakeGemini:
         if fault is not None and fault.raw is not None:
             return FakeResponse(200, {"content-type": "text/event-stream"}, fault.raw)
         try:
-            answer = self._answer(operation, parameters, schemas, query, lowered, payload, fault)
-            if operation is not None and operation.endswith(".upload"):
-                # the session URL is on the host that was asked: the server's own, over HTTP
-                session = f"{parts.scheme}://{parts.netloc}/{_UPLOAD_PATH}/{next(self._ids)}"
-                answer.headers = {**answer.headers, "x-goog-upload-url": session}
+            origin = f"{parts.scheme}://{parts.netloc}"
+            answer = self._answer(
+                operation, parameters, schemas, query, lowered, payload, fault, origin
+            )
         except RefusalError as refusal:
             answer = _json(
                 refusal.status, error_body(refusal.status, refusal.message, refusal.facts)
@@ -382,6 +381,7 @@ class FakeGemini:
         headers: dict[str, str],
         body: Any,
         fault: _Fault | None,
+        origin: str,
     ) -> FakeResponse:
         if operation is None:
             raise RefusalError(404, "The requested URL was not found on this server.")
@@ -406,7 +406,9 @@ class FakeGemini:
         if operation.endswith(".list"):
             return _json(200, {})  # the API's empty list is an empty object (W63)
         if operation.endswith(".upload"):
-            return FakeResponse(200, {}, [b""])  # `handle` adds the session URL
+            # the session is on the host that was asked: the server's own, over HTTP
+            session = f"{origin}/{_UPLOAD_PATH}/{next(self._ids)}"
+            return FakeResponse(200, {"x-goog-upload-url": session}, [b""])
         raise RefusalError(501, f"the fake does not model {operation} yet.")
 
     # -- interactions ---------------------------------------------------------------------------

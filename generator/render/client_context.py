@@ -204,6 +204,9 @@ def _method(operation: Operation) -> dict[str, Any]:
         "returns": _returns(operation),
         "page": page,
         "upload": operation.upload,
+        # what `with_raw_response` offers: calls that answer once (a pager or an upload makes
+        # several requests, so there is no one raw response to return)
+        "raw": not page and not operation.upload,
     }
 
 
@@ -352,6 +355,7 @@ def client_context(
     for top in sorted({operation.resource[0] for operation in operations}):
         members = [r for r in resources if r["path"].split(".")[0] == top]
         own = [operation for operation in operations if operation.resource[0] == top]
+        named = _type_names(own)
         modules.append(
             {
                 "module": top,
@@ -362,8 +366,8 @@ def client_context(
                     for method in resource["methods"]
                     if method["stream"]
                 ],
-                "type_imports": [n for n in _type_names(own) if n not in param_names],
-                "param_imports": [n for n in _type_names(own) if n in param_names],
+                "type_imports": [name for name in named if name not in param_names],
+                "param_imports": [name for name in named if name in param_names],
                 "imports": _imports(members, own),
                 "docstring": docstring(
                     f"The `{top}` resource"

@@ -277,7 +277,7 @@ def render(
             environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
         ),
         f"{package}/params.py": _render_template(
-            environment, "package/params.py.jinja", {**common, **params_context(api)}
+            environment, "package/params.py.jinja", {**common, **params_context(api, params)}
         ),
         f"{package}/rules.py": _render_template(
             environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}

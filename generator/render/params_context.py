@@ -55,43 +55,28 @@ __all__ = [
 PARAM_SUFFIX = "Param"
 
 
-def _definitions_named(types: TypeModel, type_: TypeExpr) -> set[str]:
-    """The models, unions and aliases `type_` names (enums are not twinned)."""
-    enums = {enum.name for enum in types.enums}
-    return {name for name in names_in(type_) if name not in enums}
-
-
 def request_side_names(api: Api) -> frozenset[str]:
-    """Every model, union and alias a request body can hold, directly or nested."""
+    """Every model, union and alias a request body can hold, directly or nested (enums are not
+    twinned, nor are the unions' unknown variants)."""
     types = api.types
-    models = {model.name: model for model in types.models}
-    unions = {union.name: union for union in types.unions}
-    aliases = {alias.name: alias for alias in types.aliases}
-    pending = [
-        name
-        for operation in api.operations
-        for field in operation.body_fields
-        for name in sorted(_definitions_named(types, field.type))
-    ]
+    skipped = {enum.name for enum in types.enums}
+    skipped |= {model.name for model in types.models if model.unknown_variant}
+    nested: dict[str, list[TypeExpr]] = {
+        model.name: [field.type for field in model.fields if not field.excluded]
+        for model in types.models
+    }
+    nested |= {
+        union.name: [member.type for member in union.members if member.tag != UNKNOWN_TAG]
+        for union in types.unions
+    }
+    nested |= {alias.name: [alias.type] for alias in types.aliases}
+    pending = [field.type for operation in api.operations for field in operation.body_fields]
     seen: set[str] = set()
     while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        nested: list[TypeExpr] = []
-        if name in models:
-            if models[name].unknown_variant:
-                continue
-            nested = [field.type for field in models[name].fields if not field.excluded]
-        elif name in unions:
-            nested = [m.type for m in unions[name].members if m.tag != UNKNOWN_TAG]
-        elif name in aliases:
-            nested = [aliases[name].type]
-        for type_ in nested:
-            pending.extend(sorted(_definitions_named(types, type_) - seen))
-    unknown = {model.name for model in types.models if model.unknown_variant}
-    return frozenset(seen - unknown)
+        for name in sorted(names_in(pending.pop()) - skipped - seen):
+            seen.add(name)
+            pending.extend(nested.get(name, ()))
+    return frozenset(seen)
 
 
 def _one_list(options: tuple[TypeExpr, ...]) -> tuple[TypeExpr, ...]:
@@ -220,9 +205,9 @@ def _dependency_order(aliases: list[tuple[str, TypeExpr]]) -> list[tuple[str, Ty
     return [by_name[param] for param in dependency_order(needs)]
 
 
-def params_context(api: Api) -> dict[str, Any]:
-    """The data `templates/package/params.py.jinja` lays out, in name order."""
-    params = request_side_names(api)
+def params_context(api: Api, params: frozenset[str]) -> dict[str, Any]:
+    """The data `templates/package/params.py.jinja` lays out, in name order; `params` are the
+    request-side names (`request_side_names`)."""
     types = api.types
     dicts = [_typed_dict(model, params) for model in types.models if model.name in params]
     alias_types: list[tuple[str, TypeExpr]] = [
