@@ -19,7 +19,7 @@ from generator.overlay.engine import ActionResult
 __all__ = ["FACTS_FILE", "Fact", "check_citations", "citations", "parse_facts"]
 
 FACTS_FILE = "overlays/facts.yaml"
-_ID = re.compile(r"^(S[1-9]|W[0-9]{2})$")
+_ID = re.compile(r"^(S[1-9]|W[0-9]{2,3})$")
 _STATUSES = ("overlay", "runtime", "not-encoded")
 _CONFIDENCE = ("live", "spec-only", "modeled", "conflict", "reported")
 _REVISIONS = ("launch", "2026-05-20")
@@ -63,7 +63,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             raise BadInputError(f"{where}: unknown key(s) {', '.join(unknown)}.")
         fact_id = raw.get("id")
         if not isinstance(fact_id, str) or not _ID.match(fact_id):
-            raise BadInputError(f"{where}: id must look like S1 or W01, got {fact_id!r}.")
+            raise BadInputError(f"{where}: id must look like S1, W01 or W101, got {fact_id!r}.")
         where = f"{source}: fact {fact_id}"
         for key in ("statement", "observed", "revision", "confidence", "status"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
