@@ -27,7 +27,7 @@ from generator.load.fetch import Fetcher, sha256_hex
 from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render.format import format_files
-from generator.render.package import RenderInputs, render
+from generator.render.package import DistributionSettings, RenderInputs, render
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
@@ -297,6 +297,11 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         RenderInputs(templates, inputs.template_cache),
         inputs.generator_version,
         inputs.target.model_mixins,
+        DistributionSettings(
+            snapshot=inputs.spec_entry.name,
+            name=inputs.target.distribution_name,
+            version=inputs.target.package_version,
+        ),
     )
     # ruff formats in a subprocess while this process writes the report: both are pure
     # functions of their inputs, so running them side by side changes nothing but the time

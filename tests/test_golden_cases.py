@@ -180,7 +180,9 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
         "tiny_client/types.py",
         "tiny_client/resources/drawings.py",
         "tiny_client/_fake_schema.py",  # the fake's wire table lists the request's fields
+        "pyproject.toml",  # the derived version names the code
     }
+    assert [line.split(" = ")[0] for line in changes["pyproject.toml"]] == ["-version", "+version"]
     assert changes["tiny_client/_fake_schema.py"] == ['+        "author": ("string", None),']
     model_lines = changes["tiny_client/types.py"]
     assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']

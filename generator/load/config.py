@@ -45,6 +45,8 @@ class Target:
     package: str
     api_revision: str | None
     model_mixins: tuple[tuple[str, str], ...] = ()
+    distribution_name: str | None = None
+    package_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
                 "package",
                 "api_revision",
                 "model_mixins",
+                "distribution_name",
+                "package_version",
             },
             where,
         )
@@ -159,10 +163,36 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             package=package,
             api_revision=_optional_str(raw, "api_revision", where),
             model_mixins=tuple(sorted((str(k), str(v)) for k, v in mixins.items())),
+            distribution_name=_distribution_name(raw, where),
+            package_version=_package_version(raw, where),
         )
     if default not in targets:
         raise BadInputError(f"{source}: default target {default!r} is not defined.")
     return default, targets
+
+
+_DISTRIBUTION_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_PUBLIC_VERSION = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
+
+
+def _distribution_name(raw: dict[str, Any], where: str) -> str | None:
+    name = _optional_str(raw, "distribution_name", where)
+    if name is not None and not _DISTRIBUTION_NAME.match(name):
+        raise BadInputError(
+            f"{where}: distribution_name {name!r} is not a valid distribution name "
+            f"(letters, digits, '.', '_' and '-', starting and ending with a letter or digit)."
+        )
+    return name
+
+
+def _package_version(raw: dict[str, Any], where: str) -> str | None:
+    version = _optional_str(raw, "package_version", where)
+    if version is not None and not _PUBLIC_VERSION.match(version):
+        raise BadInputError(
+            f"{where}: package_version {version!r} is not a PEP 440 public version "
+            f"(like 1.4.0, 2026.10.7 or 1.0.0rc1)."
+        )
+    return version
 
 
 def parse_lock(data: Any, source: str = LOCK_FILE) -> dict[str, LockEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 __all__ = ["LINE_LENGTH", "docstring", "py_literal", "py_string"]
@@ -30,6 +31,11 @@ def py_string(text: str, width: int = 64) -> str:
         text, width, drop_whitespace=False, break_long_words=False, break_on_hyphens=False
     )
     return "(" + " ".join(repr(piece) for piece in pieces) + ")"
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (JSON's string escapes are a subset of TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _wrap(lines: list[str], width: int) -> list[str]:

@@ -17,8 +17,9 @@ import jinja2
 from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
 from generator.render.client_context import client_context
+from generator.render.distribution import distribution_view
 from generator.render.fake_context import fake_context
-from generator.render.literals import docstring, py_literal, py_string
+from generator.render.literals import docstring, py_literal, py_string, toml_string
 from generator.render.params_context import (
     PARAM_SUFFIX,
     accepting_dicts,
@@ -28,7 +29,17 @@ from generator.render.params_context import (
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
 
-__all__ = ["RenderInputs", "render"]
+__all__ = ["DistributionSettings", "RenderInputs", "render"]
+
+
+@dataclass(frozen=True)
+class DistributionSettings:
+    """What the target configures for `pyproject.toml`: the spec snapshot it was built from and,
+    optionally, a distribution name and a fixed version."""
+
+    snapshot: str
+    name: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +205,7 @@ def render(
     inputs: RenderInputs,
     version: str,
     model_mixins: tuple[tuple[str, str], ...] = (),
+    distribution: DistributionSettings | None = None,
 ) -> dict[str, str]:
     """Render the package for `api` into `{path relative to the output root: text}`."""
     environment = _environment(inputs.templates, inputs.compiled_cache)
@@ -300,4 +312,40 @@ def render(
             twin = sync_twin(text, f"templates/runtime/{name}")
             twin_text = f"{header}\n{_twin_docstring(name)}{_body(twin)}"
             files[f"{package}/{twin_name(name)}"] = twin_text
+    if distribution is not None:
+        files["pyproject.toml"] = _pyproject(environment, common, api, package, distribution, files)
     return dict(sorted(files.items()))
+
+
+def _pyproject(
+    environment: jinja2.Environment,
+    common: Mapping[str, str],
+    api: Api,
+    package: str,
+    settings: DistributionSettings,
+    files: Mapping[str, str],
+) -> str:
+    view = distribution_view(
+        package=package,
+        distribution_name=settings.name,
+        configured_version=settings.version,
+        snapshot=settings.snapshot,
+        api_title=api.title or "the API",
+        package_files=files,
+    )
+    return _render_template(
+        environment,
+        "package/pyproject.toml.jinja",
+        {
+            **common,
+            "name": toml_string(view.name),
+            "version": toml_string(view.version),
+            "description": toml_string(view.description),
+            "package": toml_string(view.package),
+            "dependencies": [toml_string(requirement) for requirement in view.dependencies],
+            "extras": [
+                (extra, [toml_string(requirement) for requirement in requirements])
+                for extra, requirements in view.extras
+            ],
+        },
+    )
