@@ -36,13 +36,19 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from ._tools import BoundTool, attached_tool, bind, error_text, function_tool, result_value
 from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
 
 if TYPE_CHECKING:
+    from types import UnionType
+    from typing import _SpecialForm
+
+    from ._parsed import ParsedInteraction
     from .types import Function, Interaction
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AsyncConversation",
@@ -266,7 +272,7 @@ class Conversation:
         if bound.name not in {_tool_name(declared) for declared in self.tools}:
             self.tools.append(bound.declaration)
 
-    def _request(self, input: Any) -> dict[str, Any]:
+    def _request(self, input: Any, response_format: Any = None) -> dict[str, Any]:
         chained = not self.stateless and self.last is not None and getattr(self.last, "id", None)
         answers_only = _answers_only(input)
         if self.stateless:
@@ -282,6 +288,8 @@ class Conversation:
                 request[name] = value
         if chained:
             request["previous_interaction_id"] = self.last.id
+        if response_format is not None:
+            request["response_format"] = response_format
         return request
 
     def _record(self, request: dict[str, Any], interaction: Any) -> Interaction:
@@ -290,9 +298,21 @@ class Conversation:
             self.history = [*request["input"], *(getattr(interaction, "steps", None) or [])]
         return cast("Interaction", interaction)
 
-    def send(self, input: Any) -> Interaction:
-        """Send one turn (text, content or steps) and return the interaction."""
-        request = self._request(input)
+    @overload
+    def send(self, input: Any) -> Interaction: ...
+
+    @overload
+    def send(self, input: Any, *, response_format: type[_T]) -> ParsedInteraction[_T]: ...
+
+    @overload
+    def send(
+        self, input: Any, *, response_format: _SpecialForm | UnionType
+    ) -> ParsedInteraction[Any]: ...
+
+    def send(self, input: Any, *, response_format: Any = None) -> Interaction:
+        """Send one turn (text, content or steps) and return the interaction; with
+        `response_format=T` (this turn only), its `.parsed` is a `T`."""
+        request = self._request(input, response_format)
         return self._record(request, self.client.interactions.create(**request))
 
     def run_tools(
@@ -328,9 +348,21 @@ class AsyncConversation(Conversation):
 
     _runs_coroutines = True
 
-    async def send(self, input: Any) -> Interaction:  # type: ignore[override]
-        """Send one turn (text, content or steps) and return the interaction."""
-        request = self._request(input)
+    @overload  # type: ignore[override]
+    async def send(self, input: Any) -> Interaction: ...
+
+    @overload
+    async def send(self, input: Any, *, response_format: type[_T]) -> ParsedInteraction[_T]: ...
+
+    @overload
+    async def send(
+        self, input: Any, *, response_format: _SpecialForm | UnionType
+    ) -> ParsedInteraction[Any]: ...
+
+    async def send(self, input: Any, *, response_format: Any = None) -> Interaction:
+        """Send one turn (text, content or steps) and return the interaction; with
+        `response_format=T` (this turn only), its `.parsed` is a `T`."""
+        request = self._request(input, response_format)
         return self._record(request, await self.client.interactions.create(**request))
 
     async def run_tools(  # type: ignore[override]
