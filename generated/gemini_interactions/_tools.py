@@ -36,7 +36,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .types import Function
 
-__all__ = ["BoundTool", "attached_tool", "bind", "error_text", "function_tool", "result_value"]
+__all__ = [
+    "ArgumentError",
+    "BoundTool",
+    "attached_tool",
+    "bind",
+    "error_text",
+    "function_tool",
+    "result_value",
+]
 
 _CALLABLE = "_tool_callable"
 """Where a `Function` made by `function_tool` keeps the callable it describes."""
@@ -167,10 +175,15 @@ class BoundTool:
 
     def call(self, arguments: Mapping[str, Any]) -> Any:
         """Validate the model's `arguments` and call the function with them converted
-        (`pydantic.ValidationError` when they do not fit the parameters)."""
-        if self.model_class:
-            return self.function.model_validate(dict(arguments))
-        args, kwargs = self.arguments(arguments)
+        (`ArgumentError` naming each field when they do not fit the parameters)."""
+        from pydantic import ValidationError
+
+        try:
+            if self.model_class:
+                return self.function.model_validate(dict(arguments))
+            args, kwargs = self.arguments(arguments)
+        except ValidationError as error:
+            raise ArgumentError(_problems(error)) from None
         return self.function(*args, **kwargs)
 
     def arguments(self, arguments: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -280,16 +293,23 @@ def function_tool(function: Callable[..., Any], *, name: str | None = None) -> F
     return declaration
 
 
+class ArgumentError(ValueError):
+    """The model's arguments do not fit the tool's parameters; the message names each field."""
+
+
+def _problems(error: Any) -> str:
+    problems = []
+    for problem in error.errors(include_url=False, include_context=False, include_input=False):
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "arguments"
+        problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+    return "; ".join(problems)
+
+
 def error_text(error: BaseException) -> str:
-    """What the model is told about a failed call: the exception's type and message, or each
-    invalid argument with what is wrong with it (never a traceback)."""
-    errors = getattr(error, "errors", None)
-    if type(error).__name__ == "ValidationError" and callable(errors):
-        problems = []
-        for problem in errors(include_url=False, include_context=False, include_input=False):
-            where = ".".join(str(part) for part in problem.get("loc", ())) or "arguments"
-            problems.append(f"{where}: {problem.get('msg', 'invalid')}")
-        return "invalid arguments: " + "; ".join(problems)
+    """What the model is told about a failed call: each invalid argument with what is wrong
+    with it, or the exception's type and message (never a traceback)."""
+    if isinstance(error, ArgumentError):
+        return f"invalid arguments: {error}"
     message = str(error)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 

@@ -271,6 +271,16 @@ class Conversation:
         if bound.name not in {_tool_name(declared) for declared in self.tools}:
             self.tools.append(bound.declaration)
 
+    def _declare_all(self, functions: Sequence[Any]) -> None:
+        """Declare every function, or none of them when one is refused."""
+        saved = list(self.tools), dict(self._bound), dict(self.functions)
+        try:
+            for function in functions:
+                self._declare(function)
+        except TypeError:
+            self.tools, self._bound, self.functions = saved
+            raise
+
     def _request(self, input: Any, response_format: Any = None) -> dict[str, Any]:
         chained = not self.stateless and self.last is not None and getattr(self.last, "id", None)
         answers_only = _answers_only(input)
@@ -326,8 +336,7 @@ class Conversation:
 
         Each function is declared as a tool (tools are not inherited across turns, W20, so a
         function given only here would otherwise never be called)."""
-        for function in functions:
-            self._declare(function)
+        self._declare_all(functions)
         run = ToolRun(interaction=self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()
@@ -374,8 +383,7 @@ class AsyncConversation(Conversation):
         """Send `input`, then answer every function call until the model stops calling (or
         `max_rounds` rounds of calls were answered). The calls of one turn run concurrently;
         their results are sent in call order."""
-        for function in functions:
-            self._declare(function)
+        self._declare_all(functions)
         run = ToolRun(interaction=await self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()

@@ -362,3 +362,51 @@ def test_a_plain_function_in_the_async_loop_does_not_block_the_event_loop() -> N
         assert [e.result for e in run.executions] == [True, "ticked"]
 
     asyncio.run(main())
+
+
+def test_an_error_the_function_raises_is_not_blamed_on_the_arguments() -> None:
+    def lookup(code: str) -> str:
+        City.model_validate({"code": code})  # the function's own validation fails
+        return code
+
+    fake = FakeGemini().reply(function_call("lookup", {"code": "X"}, id="l")).reply("ok")
+    Conversation(fake.client(), model=MODEL).run_tools([lookup], "Look up X")
+    result = fake.requests[1].body["input"][0]["result"]
+    assert result.startswith("ValidationError: ") and "invalid arguments" not in result
+
+
+def test_the_async_loop_refuses_ambiguity_and_answers_in_the_same_shapes() -> None:
+    fake = FakeGemini()
+    fake.reply(
+        function_call("readings", {}, id="r"),
+        function_call("broken", {}, id="b"),
+        function_call("plan_trip", {"cities": "Paris"}, id="p"),
+    )
+    fake.reply("ok")
+
+    async def readings() -> list[Reading]:
+        return [Reading(celsius=1.5)]
+
+    async def broken() -> None:
+        raise RuntimeError("the sensor is offline")
+
+    async def main() -> None:
+        chat = AsyncConversation(fake.async_client(), model=MODEL)
+        with pytest.raises(TypeError, match=r"two tools are named 'search'.*name="):
+            await chat.run_tools([Docs().search, Web().search], "x")
+        with pytest.raises(TypeError, match="no usable name"):
+            await chat.run_tools([lambda: 1], "x")
+        assert fake.requests == [] and chat.tools == [], "nothing was sent or kept declared"
+        await chat.run_tools([readings, broken, plan_trip], "Measure")
+
+    asyncio.run(main())
+    listed, failed, invalid = fake.requests[1].body["input"]
+    assert listed["result"] == [{"type": "text", "text": '[{"celsius": 1.5}]'}], "W104"
+    assert failed == {
+        "type": "function_result",
+        "call_id": "b",
+        "name": "broken",
+        "result": "RuntimeError: the sensor is offline",
+        "is_error": True,
+    }
+    assert invalid["is_error"] is True and invalid["result"].startswith("invalid arguments: ")
