@@ -250,6 +250,8 @@ class Conversation:
         if bound is None and (isinstance(tool, Mapping) or not callable(tool)):
             self.tools.append(tool)  # a declaration the caller wrote: sent as it is
             return
+        if bound is None and any(known.function is tool for known in self._bound.values()):
+            return  # declared before (binding again would rebuild its schema, ~10 ms)
         bound = bound or bind(tool)
         if bound.is_async and not self._runs_coroutines:
             raise TypeError(
