@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 
 __all__ = [
     "API_KEY_ENV",
+    "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "LOG_ENV",
     "ClientCore",
