@@ -38,7 +38,15 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from ._tools import BoundTool, attached_tool, bind, error_text, function_tool, result_value
+from ._tools import (
+    CONTENT_TYPES,
+    BoundTool,
+    attached_tool,
+    bind,
+    error_text,
+    function_tool,
+    result_value,
+)
 from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
 
 if TYPE_CHECKING:
@@ -168,9 +176,6 @@ async def _execute_async(
     return _finish(call, arguments, result, False, started)
 
 
-_CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
-
-
 def _tool_name(tool: Any) -> Any:
     if isinstance(tool, dict):
         return tool.get("name")
@@ -197,7 +202,7 @@ def _as_steps(input: Any) -> list[Any]:
     if isinstance(input, str):
         return [{"type": "user_input", "content": [{"type": "text", "text": input}]}]
     items = list(input) if isinstance(input, list | tuple) else [input]
-    if items and all(_kind(item) in _CONTENT_TYPES for item in items):
+    if items and all(_kind(item) in CONTENT_TYPES for item in items):
         return [{"type": "user_input", "content": items}]
     return items
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .types import Function
 
 __all__ = [
+    "CONTENT_TYPES",
     "ArgumentError",
     "BoundTool",
     "attached_tool",
@@ -49,7 +50,8 @@ _CALLABLE = "_tool_callable"
 """Where a `Function` made by `function_tool` keeps the callable it describes."""
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
-_CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
+CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
+"""The `type`s of content blocks (a list of them is sent as it is, and is a turn's input)."""
 
 
 def _is_model_class(tool: Any) -> bool:
@@ -314,7 +316,7 @@ def error_text(error: BaseException) -> str:
 
 
 def _is_block(item: Any) -> bool:
-    return isinstance(item, Mapping) and item.get("type") in _CONTENT_TYPES
+    return isinstance(item, Mapping) and item.get("type") in CONTENT_TYPES
 
 
 def result_value(result: Any) -> str | dict[str, Any] | list[dict[str, Any]]:
