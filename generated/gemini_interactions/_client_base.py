@@ -15,7 +15,9 @@
 
 Logging goes to `logging.getLogger("gemini_interactions")` at debug level: method, URL, status,
 timing and retry decisions; never the key, never bodies. `GEMINI_LOG=debug|info` in the
-environment prints it to standard error without any logging setup.
+environment prints it to standard error without any logging setup (in an application that
+configured logging, its handlers print each record, once). `GOOGLE_GEMINI_BASE_URL` sets the
+base URL when none is passed, as in Google's SDK.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 
 __all__ = [
     "API_KEY_ENV",
+    "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "LOG_ENV",
     "ClientCore",
@@ -49,6 +52,8 @@ __all__ = [
 
 API_KEY_ENV = "GEMINI_API_KEY"
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+BASE_URL_ENV = "GOOGLE_GEMINI_BASE_URL"
+"""The base URL when the client is given none (the variable Google's SDK reads)."""
 logger = logging.getLogger("gemini_interactions")
 LOG_ENV = "GEMINI_LOG"
 """`GEMINI_LOG=debug` or `info` sends the package's log to standard error (set before the client
@@ -62,11 +67,20 @@ def _configure_logging_from_env() -> None:
     if level is None:
         return
     logger.setLevel(level)
-    if not any(getattr(h, "_gemini_log_env", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _EnvLogHandler) for h in logger.handlers):
+        handler = _EnvLogHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        handler._gemini_log_env = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
+
+
+class _EnvLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The `GEMINI_LOG` handler: prints to standard error only while the application has no
+    logging of its own (root handlers), whose handlers would print the record a second time."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        if logger.propagate and logging.getLogger().handlers:
+            return False
+        return super().handle(record)
 
 
 _VERSION_SEGMENT = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
@@ -197,7 +211,9 @@ class ClientCore:
         _check_key(key, "api_key" if api_key is not None else API_KEY_ENV)
         _configure_logging_from_env()
         self._api_key = key
-        origin, base_path, version_in_url = self._split_base_url(base_url or DEFAULT_BASE_URL)
+        origin, base_path, version_in_url = self._split_base_url(
+            base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+        )
         self.base_url = origin + base_path
         self.api_version = api_version or version_in_url or "v1beta"
         self.api_revision = api_revision

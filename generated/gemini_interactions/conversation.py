@@ -9,32 +9,54 @@ answers function calls. Today that means model, tools and system instruction on 
 (S2, W20, W21, W22); in the launch era the system instruction carried over and resending tools
 with function results was an error (S2).
 
-`function_tool(fn)` describes a typed Python callable as a `function` tool (its JSON schema
-derived from the signature with pydantic; an empty `required` list is left out, because the API
-rejects it, fact W81). A pydantic model class is a tool too: its schema is the parameters, and
-"calling" it validates the model's arguments into an instance (a validation error goes back to
-the model as an error result, so it can correct itself).
+Tools are declared, called and answered by `_tools` (`function_tool`, argument conversion,
+result shapes). What this module adds is the loop: `conversation.run_tools(functions, input)`
+sends a turn, executes every function call the model makes — matched to its result by
+`call_id`, in any order (S9, W23), results sent in call order — and sends the results back until
+the model stops calling or `max_rounds` rounds of calls were answered. It returns the last
+interaction and every execution with its arguments, result and timing.
 
-`conversation.run_tools(functions, input)` sends a turn, executes every function call the model
-makes — matched to its result by `call_id`, in any order (S9, W23) — and sends the results back
-until the model stops calling or `max_rounds` is reached. It returns the last interaction and
-every execution with its arguments, result and timing.
+What the loop guarantees:
+
+- arguments arrive as the annotated types (validated by pydantic against the declared schema);
+  invalid arguments, an unknown function name and an exception raised by the function go back to
+  the model as error results (`is_error`), never out of the loop;
+- tools are unambiguous: two different callables under one name are refused when declared
+  (`TypeError` naming both; `function_tool(f, name=...)` renames one), and so is an `async def`
+  given to the synchronous `Conversation` (its coroutine would never run);
+- `AsyncConversation` runs the calls of one turn concurrently (coroutines on the event loop,
+  plain functions in worker threads so they never block it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import time
-import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
+from ._tools import (
+    CONTENT_TYPES,
+    BoundTool,
+    attached_tool,
+    bind,
+    error_text,
+    function_tool,
+    result_value,
+)
 from .rules import INHERITED_FIELDS, RESULT_TURN_OMITTED_FIELDS
 
 if TYPE_CHECKING:
+    from types import UnionType
+    from typing import _SpecialForm
+
+    from ._parsed import ParsedInteraction
     from .types import Function, Interaction
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AsyncConversation",
@@ -43,65 +65,6 @@ __all__ = [
     "ToolRun",
     "function_tool",
 ]
-
-
-def _is_model_class(tool: Any) -> bool:
-    return isinstance(tool, type) and callable(getattr(tool, "model_json_schema", None))
-
-
-def _schema_without_titles(schema: dict[str, Any]) -> dict[str, Any]:
-    schema.pop("title", None)
-    for prop in (schema.get("properties") or {}).values():
-        if isinstance(prop, dict):
-            prop.pop("title", None)
-    if not schema.get("required"):
-        schema.pop("required", None)
-    return schema
-
-
-def function_tool(function: Callable[..., Any], *, name: str | None = None) -> Function:
-    """A `function` tool declaration for a typed callable (parameters from its signature) or a
-    pydantic model class (parameters from its JSON schema).
-
-    It is a `Function` model, so `create(tools=[function_tool(f)])` type-checks; `.to_dict()`
-    gives the JSON that goes on the wire.
-    """
-    from pydantic import create_model
-
-    from .types import Function
-
-    if _is_model_class(function):
-        model_schema = _schema_without_titles(function.model_json_schema())  # type: ignore[attr-defined]
-        return Function(
-            name=name or function.__name__,
-            description=(inspect.getdoc(function) or "").split("\n\n")[0],
-            parameters=model_schema,
-        )
-
-    try:
-        # resolves string annotations too (`from __future__ import annotations`, most modern code)
-        hints = typing.get_type_hints(function, include_extras=True)
-    except (NameError, TypeError) as error:
-        raise TypeError(
-            f"function_tool({getattr(function, '__name__', function)!r}): a parameter's type "
-            f"annotation cannot be resolved ({error}); import the names it uses at module level"
-        ) from None
-    fields: dict[str, Any] = {}
-    for parameter in inspect.signature(function).parameters.values():
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            continue
-        annotation = hints.get(parameter.name, Any)
-        default = ... if parameter.default is parameter.empty else parameter.default
-        fields[parameter.name] = (annotation, default)
-    schema = _schema_without_titles(
-        create_model(f"{function.__name__}_parameters", **fields).model_json_schema()
-    )
-    description = inspect.getdoc(function) or ""
-    return Function(
-        name=name or function.__name__,
-        description=description.split("\n\n")[0],
-        parameters=schema,
-    )
 
 
 @dataclass(frozen=True)
@@ -126,40 +89,91 @@ class ToolRun:
     finished: bool = False
 
 
-def _execute(functions: Mapping[str, Callable[..., Any]], call: Any) -> tuple[Execution, Any]:
-    started = time.perf_counter()
-    name = str(call.name)
-    arguments = call.arguments if isinstance(call.arguments, Mapping) else {}
-    function = functions.get(name)
-    try:
-        if function is None:
-            raise LookupError(f"no function named {name!r}")
-        result, is_error = function(**arguments), False
-    except Exception as error:  # reported to the model, which may recover
-        result, is_error = f"{type(error).__name__}: {error}", True
-    execution = Execution(
-        call.id, name, dict(arguments), result, is_error, time.perf_counter() - started
-    )
-    return execution, _result_step(call, result, is_error)
+def _call_arguments(call: Any) -> Mapping[str, Any]:
+    """A call's arguments as a mapping (a streamed call cut short may carry unparsed JSON text,
+    W91: `ValueError` then, reported to the model)."""
+    arguments = getattr(call, "arguments", None)
+    if arguments is None:
+        return {}
+    if isinstance(arguments, str):
+        arguments = json.loads(arguments) if arguments.strip() else {}
+    if not isinstance(arguments, Mapping):
+        raise ValueError(f"the arguments are not a JSON object: {arguments!r}")
+    return arguments
 
 
 def _result_step(call: Any, result: Any, is_error: bool) -> dict[str, Any]:
-    if callable(getattr(result, "model_dump", None)):  # a pydantic model tool's instance
-        result = result.model_dump(mode="json")
-    if not isinstance(result, str | dict):
-        result = json.dumps(result, default=str)
     step: dict[str, Any] = {
         "type": "function_result",
         "call_id": call.id,
         "name": call.name,
-        "result": result,
+        "result": result if is_error else result_value(result),
     }
     if is_error:
         step["is_error"] = True
     return step
 
 
-_CONTENT_TYPES = frozenset({"text", "image", "audio", "video", "document"})
+def _finish(
+    call: Any, arguments: Mapping[str, Any], result: Any, is_error: bool, started: float
+) -> tuple[Execution, dict[str, Any]]:
+    execution = Execution(
+        call.id, str(call.name), dict(arguments), result, is_error, time.perf_counter() - started
+    )
+    return execution, _result_step(call, result, is_error)
+
+
+def _not_declared(name: str, tools: Mapping[str, BoundTool]) -> LookupError:
+    known = ", ".join(sorted(tools)) or "none"
+    return LookupError(f"no function named {name!r} (the declared functions: {known})")
+
+
+def _refuse_coroutine(tool: BoundTool, result: Any) -> None:
+    """A sync loop cannot run what returns an awaitable: stop, rather than send its repr."""
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()
+        raise TypeError(
+            f"{tool.describe()} returned an awaitable; the synchronous Conversation cannot run "
+            "it: use AsyncConversation with an AsyncClient"
+        )
+
+
+def _execute(tools: Mapping[str, BoundTool], call: Any) -> tuple[Execution, dict[str, Any]]:
+    started = time.perf_counter()
+    arguments: Mapping[str, Any] = {}
+    tool = tools.get(str(call.name))
+    try:
+        arguments = _call_arguments(call)
+        if tool is None:
+            raise _not_declared(str(call.name), tools)
+        result = tool.call(arguments)
+    except Exception as error:  # reported to the model, which may recover
+        return _finish(call, arguments, error_text(error), True, started)
+    _refuse_coroutine(tool, result)
+    return _finish(call, arguments, result, False, started)
+
+
+async def _execute_async(
+    tools: Mapping[str, BoundTool], call: Any
+) -> tuple[Execution, dict[str, Any]]:
+    started = time.perf_counter()
+    arguments: Mapping[str, Any] = {}
+    tool = tools.get(str(call.name))
+    try:
+        arguments = _call_arguments(call)
+        if tool is None:
+            raise _not_declared(str(call.name), tools)
+        if tool.is_async:
+            result = await tool.call(arguments)
+        else:  # a plain function must not block the event loop
+            result = await asyncio.to_thread(tool.call, arguments)
+            if inspect.isawaitable(result):  # a sync wrapper around a coroutine function
+                result = await result
+    except Exception as error:  # reported to the model, which may recover
+        return _finish(call, arguments, error_text(error), True, started)
+    return _finish(call, arguments, result, False, started)
 
 
 def _tool_name(tool: Any) -> Any:
@@ -188,7 +202,7 @@ def _as_steps(input: Any) -> list[Any]:
     if isinstance(input, str):
         return [{"type": "user_input", "content": [{"type": "text", "text": input}]}]
     items = list(input) if isinstance(input, list | tuple) else [input]
-    if items and all(_kind(item) in _CONTENT_TYPES for item in items):
+    if items and all(_kind(item) in CONTENT_TYPES for item in items):
         return [{"type": "user_input", "content": items}]
     return items
 
@@ -219,6 +233,7 @@ class Conversation:
         self.model = model
         self.functions: dict[str, Callable[..., Any]] = {}
         """Plain functions given as tools, by name: `run_tools` can call them."""
+        self._bound: dict[str, BoundTool] = {}
         self.tools: list[Any] = []
         for tool in tools:
             self._declare(tool)
@@ -231,28 +246,50 @@ class Conversation:
         self.history: list[Any] = []
         """The replayed history of a `store=False` conversation (empty otherwise)."""
 
+    _runs_coroutines = False
+    """Whether the loop can await a coroutine function (only `AsyncConversation` can)."""
+
     def _declare(self, tool: Any) -> None:
-        """Add a tool: a plain function or a pydantic model class becomes a function tool
-        (declared once, by its name)."""
-        if callable(tool) and not hasattr(tool, "to_dict") and not isinstance(tool, dict):
-            if tool.__name__ in self.functions:
+        """Add a tool: a callable or a pydantic model class becomes a function tool, declared
+        once by its name; another callable under a taken name is refused (`TypeError`)."""
+        bound = attached_tool(tool)
+        if bound is None and (isinstance(tool, Mapping) or not callable(tool)):
+            self.tools.append(tool)  # a declaration the caller wrote: sent as it is
+            return
+        if bound is None and any(known.function is tool for known in self._bound.values()):
+            return  # declared before (binding again would rebuild its schema, ~10 ms)
+        bound = bound or bind(tool)
+        if bound.is_async and not self._runs_coroutines:
+            raise TypeError(
+                f"{bound.describe()} is an async function; the synchronous Conversation would "
+                "never run its coroutine: use AsyncConversation with an AsyncClient, or a "
+                "plain function"
+            )
+        existing = self._bound.get(bound.name)
+        if existing is not None:
+            if existing.same_as(bound):
                 return
-            self.functions[tool.__name__] = tool
-            tool = function_tool(tool)
-        self.tools.append(tool)
+            raise TypeError(
+                f"two tools are named {bound.name!r}: {existing.describe()} and "
+                f"{bound.describe()}; the model could only ever call one of them. Declare one "
+                f"under another name, e.g. function_tool(callable, name='{bound.name}_2')"
+            )
+        self._bound[bound.name] = bound
+        self.functions[bound.name] = bound.function
+        if bound.name not in {_tool_name(declared) for declared in self.tools}:
+            self.tools.append(bound.declaration)
 
-    def _declare_all(
-        self, functions: Sequence[Callable[..., Any]]
-    ) -> dict[str, Callable[..., Any]]:
-        """Declare each function the model may call (tools are not inherited across turns, W20,
-        so a function that is only passed to `run_tools` would never be called)."""
-        declared = {_tool_name(tool) for tool in self.tools}
-        for function in functions:
-            if function.__name__ not in declared:
+    def _declare_all(self, functions: Sequence[Any]) -> None:
+        """Declare every function, or none of them when one is refused."""
+        saved = list(self.tools), dict(self._bound), dict(self.functions)
+        try:
+            for function in functions:
                 self._declare(function)
-        return {**self.functions, **{function.__name__: function for function in functions}}
+        except TypeError:
+            self.tools, self._bound, self.functions = saved
+            raise
 
-    def _request(self, input: Any) -> dict[str, Any]:
+    def _request(self, input: Any, response_format: Any = None) -> dict[str, Any]:
         chained = not self.stateless and self.last is not None and getattr(self.last, "id", None)
         answers_only = _answers_only(input)
         if self.stateless:
@@ -268,6 +305,8 @@ class Conversation:
                 request[name] = value
         if chained:
             request["previous_interaction_id"] = self.last.id
+        if response_format is not None:
+            request["response_format"] = response_format
         return request
 
     def _record(self, request: dict[str, Any], interaction: Any) -> Interaction:
@@ -276,16 +315,36 @@ class Conversation:
             self.history = [*request["input"], *(getattr(interaction, "steps", None) or [])]
         return cast("Interaction", interaction)
 
-    def send(self, input: Any) -> Interaction:
-        """Send one turn (text, content or steps) and return the interaction."""
-        request = self._request(input)
+    @overload
+    def send(self, input: Any) -> Interaction: ...
+
+    @overload
+    def send(self, input: Any, *, response_format: type[_T]) -> ParsedInteraction[_T]: ...
+
+    @overload
+    def send(
+        self, input: Any, *, response_format: _SpecialForm | UnionType
+    ) -> ParsedInteraction[Any]: ...
+
+    def send(self, input: Any, *, response_format: Any = None) -> Interaction:
+        """Send one turn (text, content or steps) and return the interaction; with
+        `response_format=T` (this turn only), its `.parsed` is a `T`."""
+        request = self._request(input, response_format)
         return self._record(request, self.client.interactions.create(**request))
 
     def run_tools(
-        self, functions: Sequence[Callable[..., Any]], input: Any, *, max_rounds: int = 5
+        self,
+        functions: Sequence[Callable[..., Any] | Function],
+        input: Any,
+        *,
+        max_rounds: int = 5,
     ) -> ToolRun:
-        """Send `input`, then answer every function call until the model stops calling."""
-        by_name = self._declare_all(functions)
+        """Send `input`, then answer every function call until the model stops calling (or
+        `max_rounds` rounds of calls were answered: `run.finished` is False then).
+
+        Each function is declared as a tool (tools are not inherited across turns, W20, so a
+        function given only here would otherwise never be called)."""
+        self._declare_all(functions)
         run = ToolRun(interaction=self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()
@@ -293,12 +352,9 @@ class Conversation:
                 run.finished = True
                 return run
             run.rounds += 1
-            results = []
-            for call in calls:
-                execution, step = _execute(by_name, call)
-                run.executions.append(execution)
-                results.append(step)
-            run.interaction = self.send(results)
+            answered = [_execute(self._bound, call) for call in calls]
+            run.executions.extend(execution for execution, _ in answered)
+            run.interaction = self.send([step for _, step in answered])
         run.finished = not run.interaction.function_calls()
         return run
 
@@ -306,20 +362,36 @@ class Conversation:
 class AsyncConversation(Conversation):
     """`Conversation` for an `AsyncClient`: `await send(...)`, `await run_tools(...)`."""
 
-    async def send(self, input: Any) -> Interaction:  # type: ignore[override]
-        """Send one turn (text, content or steps) and return the interaction."""
-        request = self._request(input)
+    _runs_coroutines = True
+
+    @overload  # type: ignore[override]
+    async def send(self, input: Any) -> Interaction: ...
+
+    @overload
+    async def send(self, input: Any, *, response_format: type[_T]) -> ParsedInteraction[_T]: ...
+
+    @overload
+    async def send(
+        self, input: Any, *, response_format: _SpecialForm | UnionType
+    ) -> ParsedInteraction[Any]: ...
+
+    async def send(self, input: Any, *, response_format: Any = None) -> Interaction:
+        """Send one turn (text, content or steps) and return the interaction; with
+        `response_format=T` (this turn only), its `.parsed` is a `T`."""
+        request = self._request(input, response_format)
         return self._record(request, await self.client.interactions.create(**request))
 
     async def run_tools(  # type: ignore[override]
         self,
-        functions: Sequence[Callable[..., Any] | Callable[..., Awaitable[Any]]],
+        functions: Sequence[Callable[..., Any] | Callable[..., Awaitable[Any]] | Function],
         input: Any,
         *,
         max_rounds: int = 5,
     ) -> ToolRun:
-        """Send `input`, then answer every function call until the model stops calling."""
-        by_name = self._declare_all(functions)
+        """Send `input`, then answer every function call until the model stops calling (or
+        `max_rounds` rounds of calls were answered). The calls of one turn run concurrently;
+        their results are sent in call order."""
+        self._declare_all(functions)
         run = ToolRun(interaction=await self.send(input))
         while run.rounds < max_rounds:
             calls = run.interaction.function_calls()
@@ -327,26 +399,8 @@ class AsyncConversation(Conversation):
                 run.finished = True
                 return run
             run.rounds += 1
-            results = []
-            for call in calls:
-                execution, step = _execute(by_name, call)
-                if inspect.isawaitable(execution.result):
-                    started = time.perf_counter()
-                    try:
-                        result, is_error = await execution.result, False
-                    except Exception as error:  # reported to the model, which may recover
-                        result, is_error = f"{type(error).__name__}: {error}", True
-                    execution = Execution(
-                        execution.call_id,
-                        execution.name,
-                        execution.arguments,
-                        result,
-                        is_error,
-                        execution.seconds + time.perf_counter() - started,
-                    )
-                    step = _result_step(call, result, is_error)
-                run.executions.append(execution)
-                results.append(step)
-            run.interaction = await self.send(results)
+            answered = await asyncio.gather(*(_execute_async(self._bound, call) for call in calls))
+            run.executions.extend(execution for execution, _ in answered)
+            run.interaction = await self.send([step for _, step in answered])
         run.finished = not run.interaction.function_calls()
         return run

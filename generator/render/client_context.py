@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from generator.errors import BadInputError
 from generator.ir.model import BodyField, Operation, Parameter, WaitInfo
 from generator.ir.naming import pascal_case, python_field_name
 from generator.ir.types import ListOf, LiteralOf, Scalar, UnionOf, names_in, optional, walk
@@ -62,13 +63,61 @@ def _parameter_argument(parameter: Parameter) -> dict[str, Any]:
     return _argument(parameter.python_name, annotation(type_), not parameter.required)
 
 
-_OUTPUT_TYPE = Scalar("type[Any]")
-"""What a structured-output field also takes: a class or any type pydantic can adapt."""
+_OUTPUT_TYPES = (Scalar("type[Any]"), Scalar("_SpecialForm"), Scalar("UnionType"))
+"""What a structured-output field also takes: a class or any type pydantic can adapt (a
+`Literal[...]`, `Annotated[...]` or `Union[...]` is a special form to a checker, `A | B` a
+`UnionType`)."""
+
+_PARSED_RESULTS = {"Interaction": "ParsedInteraction"}
+"""The generic subclass (runtime `_parsed`) that a structured answer is, by response schema."""
 
 
 def _body_annotation(field: BodyField) -> str:
-    type_ = UnionOf((field.type, _OUTPUT_TYPE)) if field.structured else field.type
+    type_ = UnionOf((field.type, *_OUTPUT_TYPES)) if field.structured else field.type
     return annotation(optional(type_), builtin_list=True)
+
+
+def _parsed_overloads(
+    operation: Operation, keywords: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    """The typed overloads a structured-output method gets (`x-structured-output`, W51): a
+    class `type[_T]` answers `ParsedInteraction[_T]`, another adaptable type
+    `ParsedInteraction[Any]`; and the keywords of the plain overload, whose structured fields
+    take only wire values. Empty (and None) for a method without structured fields."""
+    structured = {field.python_name: field for field in operation.body_fields if field.structured}
+    if not structured:
+        return [], None
+    parsed = _PARSED_RESULTS.get(operation.response_schema or "")
+    if parsed is None or operation.page or operation.upload:
+        raise BadInputError(
+            f"x-structured-output on {operation.operation_id} ({operation.method_name}): only "
+            f"an operation answering one {' or '.join(sorted(_PARSED_RESULTS))} can parse its "
+            f"answer into a type, and this one answers {operation.response_schema!r}."
+        )
+
+    def replaced(annotations: dict[str, str]) -> list[dict[str, Any]]:
+        return [
+            {**item, "annotation": annotations[item["name"]], "default": None}
+            if item["name"] in annotations
+            else item
+            for item in keywords
+        ]
+
+    overloads = []
+    for name in sorted(structured):
+        overloads.append({"keywords": replaced({name: "type[_T]"}), "returns": f"{parsed}[_T]"})
+        overloads.append(
+            {"keywords": replaced({name: "_SpecialForm | UnionType"}), "returns": f"{parsed}[Any]"}
+        )
+    wire_only = {
+        name: annotation(optional(field.type), builtin_list=True)
+        for name, field in structured.items()
+    }
+    plain = [
+        {**item, "annotation": wire_only[item["name"]]} if item["name"] in wire_only else item
+        for item in keywords
+    ]
+    return overloads, plain
 
 
 def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -186,6 +235,7 @@ def _returns(operation: Operation) -> str | None:
 
 def _method(operation: Operation) -> dict[str, Any]:
     positional, keywords = _signature(operation)
+    parsed, plain_keywords = _parsed_overloads(operation, keywords)
     page = None
     if operation.page:
         page = {
@@ -199,6 +249,11 @@ def _method(operation: Operation) -> dict[str, Any]:
         "stream": _stream(operation),
         "positional": positional,
         "keywords": keywords,
+        # typed structured output: overloads before the plain ones, whose keywords these are
+        "parsed": parsed,
+        "plain_keywords": plain_keywords or keywords,
+        # a stream's final value as the implementation declares it (a parsed one is generic)
+        "stream_final": "Any" if parsed else _returns(operation),
         "docstring": _method_docstring(operation),
         "call": _call(operation),
         "returns": _returns(operation),
@@ -322,6 +377,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
     helpers = any(resource["helpers"] for resource in resources)
     return {
         "streams": any(method["stream"] for method in methods) or helpers,
+        "parsed": any(method["parsed"] for method in methods),
         "pages": any(method["page"] for method in methods),
         "uploads": any(method["upload"] for method in methods),
         "path_parameters": any(method["call"]["path_parameters"] for method in methods),

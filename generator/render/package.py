@@ -100,6 +100,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
 _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._async_streaming", ("AsyncStream",)),
     ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
+    ("._parsed", ("ParsedInteraction",)),
     ("._raw_response", ("RawResponse",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
     ("._sync_streaming", ("Stream",)),

@@ -87,9 +87,13 @@ second = client.interactions.create(model="gemini-3.7-flash", input=history, sto
 print(second.output_text)
 """,
     "Request dicts": """
+photo = base64.b64encode(Path("cat.png").read_bytes()).decode()
 client.interactions.create(
     model="gemini-3.7-flash",
-    input=[{"type": "text", "text": "What is this?"}, {"type": "image", "uri": "gs://b/cat.png"}],
+    input=[
+        {"type": "text", "text": "What is this?"},
+        {"type": "image", "data": photo, "mime_type": "image/png"},
+    ],
     tools=[{"type": "google_search"}],
 )
 """,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
@@ -19,9 +19,13 @@ from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 
 if TYPE_CHECKING:
+    from types import UnionType
+    from typing import _SpecialForm
+
     import httpx
 
     from .._async_streaming import AsyncStream
+    from .._parsed import ParsedInteraction
     from .._sync_streaming import Stream
     from ..params import (
         AgentInteractionAgentConfigParam,
@@ -69,6 +73,8 @@ __all__ = [
     "InteractionsResource",
     "InteractionsResourceWithRawResponse",
 ]
+
+_T = TypeVar("_T")
 
 _STREAM_INTERACTIONS_CREATE = StreamSpec(
     event_schema="InteractionSseStreamEvent",
@@ -398,11 +404,170 @@ class InteractionsResource:
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
+        response_format: type[_T],
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> ParsedInteraction[_T]: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: type[_T],
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> Stream[InteractionSseStreamEvent, ParsedInteraction[_T]]: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: _SpecialForm | UnionType,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> ParsedInteraction[Any]: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: _SpecialForm | UnionType,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> Stream[InteractionSseStreamEvent, ParsedInteraction[Any]]: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
-        | type[Any]
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -447,7 +612,6 @@ class InteractionsResource:
         | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
-        | type[Any]
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -492,6 +656,8 @@ class InteractionsResource:
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
         | type[Any]
+        | _SpecialForm
+        | UnionType
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -507,7 +673,7 @@ class InteractionsResource:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry_non_idempotent: bool | None = None,
-    ) -> Interaction | Stream[InteractionSseStreamEvent, Interaction]:
+    ) -> Interaction | Stream[InteractionSseStreamEvent, Any]:
         """Creates a new interaction.
 
         Args:
@@ -569,7 +735,7 @@ class InteractionsResource:
         )
         if stream:
             return cast(
-                "Stream[InteractionSseStreamEvent, Interaction]",
+                "Stream[InteractionSseStreamEvent, Any]",
                 self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
             )
         return cast("Interaction", self._client.call(call, options))
@@ -803,11 +969,170 @@ class AsyncInteractionsResource:
         labels: dict[str, str] | None = None,
         model: ModelOption | str | None = None,
         previous_interaction_id: str | None = None,
+        response_format: type[_T],
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> ParsedInteraction[_T]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: type[_T],
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> AsyncStream[InteractionSseStreamEvent, ParsedInteraction[_T]]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: _SpecialForm | UnionType,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[False] = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> ParsedInteraction[Any]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
+        response_format: _SpecialForm | UnionType,
+        response_modalities: Sequence[ResponseModality | str] | None = None,
+        safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
+        service_tier: ServiceTier | str | None = None,
+        store: bool | None = None,
+        system_instruction: str | None = None,
+        tools: Sequence[Tool | ToolParam] | None = None,
+        webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+    ) -> AsyncStream[InteractionSseStreamEvent, ParsedInteraction[Any]]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        agent: AgentOption | str | None = None,
+        agent_config: AgentInteractionAgentConfig | AgentInteractionAgentConfigParam | None = None,
+        background: bool | None = None,
+        continuation_token: str | None = None,
+        environment: AgentInteractionEnvironment
+        | AgentInteractionEnvironmentParam
+        | ModelInteractionEnvironment
+        | ModelInteractionEnvironmentParam
+        | None = None,
+        generation_config: GenerationConfig | GenerationConfigParam | None = None,
+        input: Content
+        | ContentParam
+        | Sequence[Step | StepParam | Content | ContentParam]
+        | str
+        | UnknownInteractionsInput
+        | None = None,
+        labels: dict[str, str] | None = None,
+        model: ModelOption | str | None = None,
+        previous_interaction_id: str | None = None,
         response_format: AgentInteractionResponseFormat
         | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
-        | type[Any]
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -852,7 +1177,6 @@ class AsyncInteractionsResource:
         | AgentInteractionResponseFormatParam
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
-        | type[Any]
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -897,6 +1221,8 @@ class AsyncInteractionsResource:
         | ModelInteractionResponseFormat
         | ModelInteractionResponseFormatParam
         | type[Any]
+        | _SpecialForm
+        | UnionType
         | None = None,
         response_modalities: Sequence[ResponseModality | str] | None = None,
         safety_settings: Sequence[SafetySetting | SafetySettingParam] | None = None,
@@ -912,7 +1238,7 @@ class AsyncInteractionsResource:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry_non_idempotent: bool | None = None,
-    ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Interaction]:
+    ) -> Interaction | AsyncStream[InteractionSseStreamEvent, Any]:
         """Creates a new interaction.
 
         Args:
@@ -974,7 +1300,7 @@ class AsyncInteractionsResource:
         )
         if stream:
             return cast(
-                "AsyncStream[InteractionSseStreamEvent, Interaction]",
+                "AsyncStream[InteractionSseStreamEvent, Any]",
                 await self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
             )
         return cast("Interaction", await self._client.call(call, options))

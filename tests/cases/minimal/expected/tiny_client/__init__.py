@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._base import (
         decode_base64 as decode_base64,
     )
+    from ._parsed import ParsedInteraction as ParsedInteraction
     from ._raw_response import RawResponse as RawResponse
     from ._rules import (
         RequestRuleError as RequestRuleError,
@@ -93,6 +94,7 @@ __all__ = [
     "GeminiError",
     "InternalServerError",
     "NotFoundError",
+    "ParsedInteraction",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
@@ -129,6 +131,7 @@ _LAZY = {
     "ApiModel": "._base",
     "UnknownVariant": "._base",
     "decode_base64": "._base",
+    "ParsedInteraction": "._parsed",
     "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
