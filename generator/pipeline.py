@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.emit.writer import MANIFEST_FILE
 from generator.errors import BadInputError
 from generator.ir.api import build_api
 from generator.ir.model import Api
@@ -47,7 +48,6 @@ __all__ = [
     "read_inputs",
 ]
 
-MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "OVERLAYS.md"
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATES_DIR = "templates"
