@@ -213,6 +213,17 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], object], int, str]] = {
         "overlays/current/99-bad.yaml: action 0 (target $.components.schemas.NoSuchSchema): "
         "the target selects nothing",
     ),
+    "alias-bomb": (
+        lambda p: _overlay(
+            p,
+            "99-bomb.yaml",
+            "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nx-l0: &l0 [a, a, a, a, a, a, a, a]\n"
+            + "".join(f"x-l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 8)}]\n" for i in range(1, 12))
+            + "actions: []\n",
+        ),
+        2,
+        "overlays/current/99-bomb.yaml:9:7: YAML anchors and aliases here expand to more than",
+    ),
     "template-undefined": (
         lambda p: (p / "templates/package/rules.py.jinja").write_text("{{ no_such_value }}\n"),
         2,
