@@ -10,6 +10,7 @@ is a function of that value alone, which is what makes `check` and determinism p
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from generator.load.fetch import Fetcher, sha256_hex
 from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render.format import format_files
+from generator.render.name_check import check_names
 from generator.render.package import RenderInputs, render
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.report.overlays import ReportInputs, render_report
@@ -42,6 +44,7 @@ __all__ = [
     "OverlayFile",
     "PatchResult",
     "generate_files",
+    "mixin_members",
     "overlay_report",
     "parse_overlays",
     "patch_spec",
@@ -282,10 +285,45 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
+    """The public members each mixin class of the target gives its model, read from the runtime
+    source: `{model class: names}`; a field may not take one (`text` on `Interaction`)."""
+    members: dict[str, frozenset[str]] = {}
+    for model, reference in inputs.target.model_mixins:
+        module, class_name = reference.rsplit(".", 1)
+        source = inputs.templates.get(f"runtime/{module}.py")
+        if source is None:
+            raise BadInputError(
+                f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
+                f"{TEMPLATES_DIR}/runtime/{module}.py does not exist."
+            )
+        found = [
+            node
+            for node in ast.parse(source).body
+            if isinstance(node, ast.ClassDef) and node.name == class_name
+        ]
+        if not found:
+            raise BadInputError(
+                f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
+                f"{TEMPLATES_DIR}/runtime/{module}.py defines no class {class_name}."
+            )
+        names = set()
+        for node in found[0].body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                if node.value is not None:  # a bare annotation declares a field it reads
+                    names.add(node.target.id)
+            elif isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        members[model] = frozenset(name for name in names if not name.startswith("_"))
+    return members
+
+
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
-    api = build_api(patch.patched, inputs.target.api_revision)
+    api = build_api(patch.patched, inputs.target.api_revision, mixin_members(inputs))
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
@@ -304,6 +342,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         formatting = formatter.submit(format_files, rendered)
         report = overlay_report(inputs, patch, api)
         formatted = formatting.result()
+    check_names(formatted)
     formatted[REPORT_FILE] = report
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)

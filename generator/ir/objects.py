@@ -40,8 +40,9 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
             break
     fields: list[FieldDef] = []
     used: set[str] = set()
+    helpers = builder.helpers.get(name, frozenset())
     for wire in sorted(properties):
-        python = python_field_name(wire)
+        python = python_field_name(wire, helpers)
         while python in used:
             python = f"{python}_"
         used.add(python)
