@@ -186,7 +186,7 @@ def parse_yaml(text: str, source: str) -> JsonValue:
             if node is None:
                 return None
             _expanded_size(node, source)
-            return loader.construct_document(node)
+            return _refuse_lone_surrogates(text, loader.construct_document(node), source)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -198,14 +198,33 @@ def parse_yaml(text: str, source: str) -> JsonValue:
         raise BadInputError(f"{source}: malformed YAML: {error}.") from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(text: str, value: JsonValue, source: str) -> JsonValue:
+    """`value`, unless an escape in `text` decoded to half a UTF-16 pair, which no UTF-8 file
+    (or generated module) can hold; checked only when the text has such an escape."""
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise BadInputError(
+                f"{source}: holds a lone UTF-16 surrogate escape "
+                f"({error.object[error.start : error.end]!r}), which is not a character; "
+                f"fix the escape in the document."
+            ) from None
+    return value
+
+
 def parse_json(text: str, source: str) -> JsonValue:
     """Parse JSON text; `source` names the file in error messages."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInputError(
             f"{source}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}."
         ) from None
+    return _refuse_lone_surrogates(text, value, source)
 
 
 def parse_document(data: bytes, source: str) -> JsonValue:

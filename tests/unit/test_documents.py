@@ -90,3 +90,9 @@ def test_modest_aliases_and_self_references() -> None:
     assert len(parse_document(_alias_bomb(5).encode(), "ok.yaml")["a4"]) == 10  # 10**5 values
     with pytest.raises(BadInputError, match=r"^loop\.yaml: a YAML alias refers to itself"):
         parse_document(b"a: &x [1, *x]\n", "loop.yaml")
+
+
+def test_a_lone_surrogate_escape_is_refused_naming_the_file() -> None:
+    assert parse_document(b'{"a": "\\ud83d\\ude00"}', "pair.json") == {"a": "\U0001f600"}
+    with pytest.raises(BadInputError, match=r"^spec\.json: holds a lone UTF-16 surrogate"):
+        parse_document(b'{"info": {"description": "x\\ud800y"}}', "spec.json")
