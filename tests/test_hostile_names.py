@@ -29,6 +29,7 @@ from generator.ir.naming import (
 )
 from generator.load.fetch import sha256_hex
 from generator.pipeline import generate_files
+from tests.client.loopback import LoopbackServer, Reply
 from tests.test_golden_cases import CASES_DIR, case_inputs
 
 CONTROL = "".join(chr(code) for code in range(32) if chr(code) not in "\n\t") + "\x7f\x85"
@@ -159,3 +160,40 @@ def test_every_reserved_name_in_a_spec_generates_a_working_package(
         check=False,
     )
     assert typed.returncode == 0, typed.stdout
+
+
+WIRE_CHECK = """
+import json, sys, tiny_client
+client = tiny_client.Client(api_key="k", base_url=sys.argv[1], max_retries=0)
+answer = client.close_.create_interaction(
+    str_="s", to_dict_="d", list_=[[]], text="t", value={"a": [1, None, "x"]}
+)
+print(json.dumps([answer.to_dict(), answer.str_, answer.to_dict_, answer.list_, answer.value]))
+client.close()
+"""
+
+
+def test_renamed_properties_keep_their_wire_names_over_http(
+    overlay_schemas: dict[str, object], tmp_path: Path
+) -> None:
+    """The committed hostile case: `str_=` is sent as `str`, and read back from `str`."""
+    out = tmp_path / "out"
+    write_tree(out, generate_files(case_inputs(CASES_DIR / "hostile-names", overlay_schemas)).files)
+    sent = {"str": "s", "to_dict": "d", "list": [[]], "text": "t", "value": {"a": [1, None, "x"]}}
+    with LoopbackServer() as server:
+        server.handler = lambda request: Reply(body={**request.json(), "id": "i-1"})
+        result = subprocess.run(
+            [sys.executable, "-c", WIRE_CHECK, server.url],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    (request,) = server.requests
+    assert request.method == "POST" and request.path.endswith("/interactions")
+    assert request.json() == sent
+    answer, str_, to_dict_, list_, value = json.loads(result.stdout)
+    assert answer == {**sent, "id": "i-1"}, "the unknown `id` is kept too"
+    assert (str_, to_dict_, list_, value) == ("s", "d", [[]], {"a": [1, None, "x"]})
