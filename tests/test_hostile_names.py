@@ -23,6 +23,7 @@ from generator.emit.writer import write_tree
 from generator.ir.naming import (
     _MODEL_BODY_NAMES,
     _RESERVED_FIELDS,
+    ANNOTATION_BUILTINS,
     CLIENT_MEMBERS,
     RESERVED_CLASS_NAMES,
     RESOURCE_MEMBERS,
@@ -55,6 +56,12 @@ def _hostile_spec() -> dict[str, Any]:
             "flags": {"type": "object", "additionalProperties": {"type": "boolean"}},
             "any": {"$ref": "#/components/schemas/JsonValue"},
             "nested": {"$ref": "#/components/schemas/NestedList"},
+            "inner": {  # a request dict (TypedDict) keyed by names annotations read
+                "type": "object",
+                "properties": {
+                    name: {"type": "integer"} for name in sorted(ANNOTATION_BUILTINS | {"text"})
+                },
+            },
         },
     }
     schemas["JsonValue"] = {
@@ -127,6 +134,9 @@ client = tiny_client.Client(api_key="k")
 assert callable(client.close) and callable(client.with_options)
 assert type(client.close_).__name__ == "CloseResource"
 assert callable(client.hostile.wait_) and callable(client.hostile.resume_)
+from tiny_client.params import HostileInnerParam
+inner: HostileInnerParam = {"str": 1, "list": 2, "text": 3}
+assert client.hostile.wait_.__name__ == "wait_"
 client.close()
 print(len(names))
 """

@@ -26,6 +26,7 @@ import keyword
 import re
 
 __all__ = [
+    "ANNOTATION_BUILTINS",
     "CLIENT_MEMBERS",
     "RESERVED_CLASS_NAMES",
     "RESOURCE_MEMBERS",
@@ -76,6 +77,9 @@ _RESERVED_FIELDS = frozenset(
 """The public attributes of pydantic's `BaseModel`, which no field may shadow (written out so
 that generating does not import pydantic; a test compares it with the installed pydantic)."""
 
+ANNOTATION_BUILTINS = frozenset({"bool", "bytes", "dict", "float", "int", "list", "str", "tuple"})
+"""Builtins the generated annotations use; a class-body name equal to one would rebind it."""
+
 _MODEL_BODY_NAMES = frozenset(
     {
         # ApiModel's and UnknownVariant's own members (templates/runtime/_base.py)
@@ -84,20 +88,13 @@ _MODEL_BODY_NAMES = frozenset(
         "to_json",
         "validation_problems",
         "with_extra",
-        # builtins written in annotations, and helpers types.py calls inside class bodies: a
+        # helpers types.py calls inside class bodies, and builtins written in annotations: a
         # field of that name would rebind it for every later line of the class
-        "bool",
-        "bytes",
+        *ANNOTATION_BUILTINS,
         "decode_base64",
-        "dict",
         "flatten_input",
-        "float",
-        "int",
         "json_union",
-        "list",
         "model_validator",
-        "str",
-        "tuple",
         "utf8_span",
         "utf8_to_char_offsets",
         "wire_aliases",
