@@ -31,6 +31,7 @@ from generator.overlay.engine import ActionResult, OverlayDocument, apply_overla
 from generator.render.format import format_files
 from generator.render.name_check import check_names
 from generator.render.package import RenderInputs, render
+from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
@@ -336,13 +337,20 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         inputs.generator_version,
         inputs.target.model_mixins,
     )
+    # the runtime is copied as written (and tested as such): only rendered modules hold spec names
+    runtime = [name[len("runtime/") :] for name in templates if name.startswith("runtime/")]
+    copies = {f"{inputs.target.package}/{name}" for name in runtime} | {
+        f"{inputs.target.package}/{twin_name(name)}"
+        for name in runtime
+        if name.startswith(ASYNC_PREFIX)
+    }
     # ruff formats in a subprocess while this process writes the report: both are pure
     # functions of their inputs, so running them side by side changes nothing but the time
     with ThreadPoolExecutor(max_workers=1) as formatter:
         formatting = formatter.submit(format_files, rendered)
         report = overlay_report(inputs, patch, api)
         formatted = formatting.result()
-    check_names(formatted)
+    check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)

@@ -3,10 +3,11 @@
 `naming.py` renames spec names that would collide with a name the generated code uses; this
 check proves it on the actual output, so a name the rules do not foresee is refused here, with
 the module and both lines, instead of being written as a package that does not import (or that
-imports but silently calls a field instead of a helper). It looks at each module's top level —
-imports, classes, functions and assignments — and at every class body, where a method defined
-twice (a resource named like a client method) replaces the first, and a field named like a name
-a later line of the class uses (an annotation, a decorator, a default) would rebind it.
+imports but silently calls a field instead of a helper). The pipeline hands it the modules
+rendered from the spec (the runtime copies hold no spec name). It looks at each module's top
+level — imports, classes, functions and assignments — and at every class body, where a method
+defined twice (a resource named like a client method) replaces the first, and a field named like
+a name a later line of the class uses (an annotation, a decorator, a default) would rebind it.
 """
 
 from __future__ import annotations
