@@ -45,3 +45,36 @@ def test_a_field_named_like_a_mixin_helper_is_renamed_and_keeps_its_wire_name() 
         ("text_", "text"),
     ]
     assert [f.python_name for f in content.fields] == ["text"], "only the mixin's model"
+
+
+def test_a_flattened_field_never_takes_a_mixin_helper_name() -> None:
+    spec, _ = normalize_spec(
+        {
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Interaction": {
+                        "type": "object",
+                        "properties": {
+                            "output": {
+                                "$ref": "#/components/schemas/Output",
+                                "x-flatten": True,
+                            }
+                        },
+                    },
+                    "Output": {
+                        "type": "object",
+                        "properties": {"text": {"type": "string"}, "size": {"type": "integer"}},
+                    },
+                }
+            },
+        }
+    )
+    interaction = build_api(spec, None, {"Interaction": frozenset({"text"})}).types.model(
+        "Interaction"
+    )
+    assert interaction is not None
+    (flatten,) = interaction.flatten
+    assert flatten.pairs == (("size", "size"),), "`text` stays reachable as output.text"
+    assert "text" not in {field.python_name for field in interaction.fields}
