@@ -70,11 +70,19 @@ def _plain_names(node: ast.AST) -> set[str]:
     return {part.id for part in ast.walk(node) if isinstance(part, ast.Name)}
 
 
-def _redefinable(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """An `@overload` signature or a property's setter, which a later def of the name follows."""
+def _is_overload(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An `@overload` signature, which a later def of the same name follows by design."""
     return any(
         (isinstance(d, ast.Name) and d.id == "overload")
-        or (isinstance(d, ast.Attribute) and d.attr in ("overload", "setter", "deleter"))
+        or (isinstance(d, ast.Attribute) and d.attr == "overload")
+        for d in function.decorator_list
+    )
+
+
+def _is_accessor(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A property's setter or deleter (`@name.setter`), which redefines the name by design."""
+    return any(
+        isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
         for d in function.decorator_list
     )
 
@@ -86,7 +94,7 @@ def _class_problems(module: str, node: ast.ClassDef) -> list[str]:
     for statement in node.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             earlier = methods.get(statement.name)
-            if earlier is not None and not (_redefinable(earlier) or _redefinable(statement)):
+            if earlier is not None and not (_is_overload(earlier) or _is_accessor(statement)):
                 problems.append(
                     f"{module}:{statement.lineno}: class {node.name} defines {statement.name!r} "
                     f"again (first on line {earlier.lineno})"

@@ -34,8 +34,21 @@ from tests.conftest import GENERATED
             "    @property\n    def close(self) -> int: ...\n",
             "class Client defines 'close' again (first on line 2)",
         ),
+        (  # an operation named like a resource helper, with overloads after the helper
+            "from typing import overload\n\nclass R:\n    def wait(self) -> None: ...\n"
+            "    @overload\n    def wait(self, x: int) -> int: ...\n"
+            "    def wait(self, x: object = None) -> object: ...\n",
+            "class R defines 'wait' again (first on line 4)",
+        ),
     ],
-    ids=["import-vs-class", "two-imports", "field-vs-builtin", "quoted", "method-twice"],
+    ids=[
+        "import-vs-class",
+        "two-imports",
+        "field-vs-builtin",
+        "quoted",
+        "method-twice",
+        "helper-then-overloads",
+    ],
 )
 def test_a_name_bound_twice_is_refused_naming_module_and_line(source: str, problem: str) -> None:
     with pytest.raises(BadInputError) as raised:
