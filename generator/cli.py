@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from generator import __version__
-from generator.emit.writer import diff_tree, write_tree
+from generator.emit.writer import check_output, diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
 from generator.ir.api import build_api
-from generator.load.config import LOCK_FILE, ProjectConfig, find_project_root, load_project_config
+from generator.load.config import (
+    LOCK_FILE,
+    ProjectConfig,
+    check_lock_file_name,
+    check_snapshot_name,
+    find_project_root,
+    load_project_config,
+    parse_lock,
+)
 from generator.load.documents import JsonValue, parse_document
 from generator.load.fetch import Fetcher, default_mirrors, http_download, sha256_hex
 from generator.pipeline import (
@@ -39,6 +48,9 @@ from generator.report.bindings import (
 )
 
 __all__ = ["cli", "main"]
+
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_URL = re.compile(r"^https?://[!-~]+$")
 
 
 class _State:
@@ -85,7 +97,11 @@ def _state(context: click.Context) -> _State:
 )
 @click.pass_context
 def generate(context: click.Context, target: str | None, out: Path | None) -> None:
-    """Generate the client and replace the output tree in one swap."""
+    """Generate the client and replace the output tree in one swap.
+
+    The output must be new, empty or a tree an earlier run wrote (by its manifest.json); a
+    directory holding anything else, the project or a repository is refused untouched.
+    """
     state = _state(context)
     chosen = state.config.target(target)
     output = out or (state.root / chosen.output if chosen.output else None)
@@ -93,8 +109,9 @@ def generate(context: click.Context, target: str | None, out: Path | None) -> No
         raise BadInputError(
             f"target {chosen.name!r} has no committed output; pass --out DIR to generate it."
         )
+    check_output(output, protected=(state.root,))
     result = generate_files(read_inputs(state.config, chosen, state.fetcher))
-    write_tree(output, result.files)
+    write_tree(output, result.files, protected=(state.root,))
     click.echo(f"generated {len(result.files)} files into {output}")
 
 
@@ -167,6 +184,14 @@ def _json_text(value: JsonValue) -> str:
 def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str, url: str) -> None:
     """Add a new spec snapshot to spec/lock.yaml (the file itself is never committed)."""
     state = _state(context)
+    check_snapshot_name(name, "pin-spec --name")
+    check_lock_file_name(spec_file.name, f"pin-spec {spec_file}")
+    if not _DATE.match(retrieved):
+        raise BadInputError(f"pin-spec --retrieved: {retrieved!r} is not a date (YYYY-MM-DD).")
+    if not _URL.match(url):
+        raise BadInputError(
+            f"pin-spec --url: {url!r} is not an http(s) URL without spaces or control characters."
+        )
     if name in state.config.lock:
         raise BadInputError(f"{LOCK_FILE}: a snapshot named {name!r} is already pinned.")
     data = spec_file.read_bytes()
@@ -179,8 +204,16 @@ def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str,
         f"    sha256: {sha256_hex(data)}\n    url: {url}\n    url_serves: latest\n"
         f'    retrieved: "{retrieved}"\n    note: pinned with interactions-codegen pin-spec\n'
     )
-    with (state.root / LOCK_FILE).open("a", encoding="utf-8") as lock:
-        lock.write(entry)
+    lock_path = state.root / LOCK_FILE
+    text = lock_path.read_text(encoding="utf-8")
+    text = text if not text or text.endswith("\n") else text + "\n"
+    # the new lock must read back with exactly one more entry, the one just written
+    pinned = parse_lock(parse_document((text + entry).encode("utf-8"), LOCK_FILE))
+    if set(pinned) != {*state.config.lock, name}:
+        raise BadInputError(f"{LOCK_FILE}: appending {name!r} would not read back; not written.")
+    staging = lock_path.with_name(f"{lock_path.name}.tmp")
+    staging.write_text(text + entry, encoding="utf-8")
+    os.replace(staging, lock_path)
     click.echo(
         f"pinned {name} ({sha256_hex(data)}); put {spec_file.name} in the mirror and point a "
         f"target's snapshot at {name} in codegen.yaml."

@@ -10,6 +10,7 @@ is a function of that value alone, which is what makes `check` and determinism p
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.emit.writer import MANIFEST_FILE
 from generator.errors import BadInputError
 from generator.ir.api import build_api
 from generator.ir.model import Api
@@ -27,7 +29,9 @@ from generator.load.fetch import Fetcher, sha256_hex
 from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render.format import format_files
+from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
+from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
@@ -41,13 +45,13 @@ __all__ = [
     "OverlayFile",
     "PatchResult",
     "generate_files",
+    "mixin_members",
     "overlay_report",
     "parse_overlays",
     "patch_spec",
     "read_inputs",
 ]
 
-MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "OVERLAYS.md"
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATES_DIR = "templates"
@@ -282,10 +286,45 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
+    """The public members each mixin class of the target gives its model, read from the runtime
+    source: `{model class: names}`; a field may not take one (`text` on `Interaction`)."""
+    members: dict[str, frozenset[str]] = {}
+    for model, reference in inputs.target.model_mixins:
+        module, class_name = reference.rsplit(".", 1)
+        source = inputs.templates.get(f"runtime/{module}.py")
+        if source is None:
+            raise BadInputError(
+                f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
+                f"{TEMPLATES_DIR}/runtime/{module}.py does not exist."
+            )
+        found = [
+            node
+            for node in ast.parse(source).body
+            if isinstance(node, ast.ClassDef) and node.name == class_name
+        ]
+        if not found:
+            raise BadInputError(
+                f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
+                f"{TEMPLATES_DIR}/runtime/{module}.py defines no class {class_name}."
+            )
+        names = set()
+        for node in found[0].body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                if node.value is not None:  # a bare annotation declares a field it reads
+                    names.add(node.target.id)
+            elif isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        members[model] = frozenset(name for name in names if not name.startswith("_"))
+    return members
+
+
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
-    api = build_api(patch.patched, inputs.target.api_revision)
+    api = build_api(patch.patched, inputs.target.api_revision, mixin_members(inputs))
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
@@ -303,12 +342,20 @@ def generate_files(inputs: Inputs) -> GenerationResult:
             version=inputs.target.package_version,
         ),
     )
+    # the runtime is copied as written (and tested as such): only rendered modules hold spec names
+    runtime = [name[len("runtime/") :] for name in templates if name.startswith("runtime/")]
+    copies = {f"{inputs.target.package}/{name}" for name in runtime} | {
+        f"{inputs.target.package}/{twin_name(name)}"
+        for name in runtime
+        if name.startswith(ASYNC_PREFIX)
+    }
     # ruff formats in a subprocess while this process writes the report: both are pure
     # functions of their inputs, so running them side by side changes nothing but the time
     with ThreadPoolExecutor(max_workers=1) as formatter:
         formatting = formatter.submit(format_files, rendered)
         report = overlay_report(inputs, patch, api)
         formatted = formatting.result()
+    check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from generator.errors import BadInputError
@@ -15,8 +16,16 @@ from generator.load.documents import JsonValue
 __all__ = ["build_api"]
 
 
-def build_api(spec: JsonValue, api_revision: str | None) -> Api:
-    """Types, operations and request rules of `spec`, checked against the target's revision."""
+def build_api(
+    spec: JsonValue,
+    api_revision: str | None,
+    model_helpers: Mapping[str, frozenset[str]] | None = None,
+) -> Api:
+    """Types, operations and request rules of `spec`, checked against the target's revision.
+
+    `model_helpers` names the methods a model class gets from its mixin (by class name), which
+    no field of that model may take (see `naming.py`).
+    """
     view = SpecView(spec)
     raw_revision = view.extension.get("x-api-revision")
     revision: dict[str, Any] = raw_revision if isinstance(raw_revision, dict) else {}
@@ -25,7 +34,7 @@ def build_api(spec: JsonValue, api_revision: str | None) -> Api:
             f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
             f"{api_revision!r} (codegen.yaml); make them agree."
         )
-    types = build_types(view)
+    types = build_types(view, model_helpers or {})
     return Api(
         title=str(view.info.get("title", "")),
         spec_version=str(view.info.get("version", "")),

@@ -139,6 +139,13 @@ class TypeModel:
     aliases: tuple[TypeAliasDef, ...]
     components: tuple[str, ...] = ()
     """The class names of the spec's named (component) schemas; the rest are inline-derived."""
+    classes: tuple[tuple[str, str], ...] = ()
+    """Each component schema's name with its class name, where the two differ (`Literal` →
+    `Literal_`, `my-thing` → `MyThing`)."""
+
+    def class_for(self, schema: str) -> str:
+        """The class name of component schema `schema` (operations name schemas by spec name)."""
+        return dict(self.classes).get(schema, schema)
 
     def model(self, name: str) -> ModelDef | None:
         """The model called `name`, if there is one."""

@@ -3,6 +3,21 @@
 Every name the generated code uses comes from here, so the rules live in one place: words are
 split on case changes, digits and punctuation; Python keywords and builtins that would shadow
 something get a trailing underscore; nothing is ever numbered.
+
+The collision policy (one rule, a trailing underscore): a spec name that would rebind a name the
+generated code itself uses is renamed by appending `_` —
+
+- a schema whose class would be named like an import of a generated module (`Literal`, `Field`,
+  `Tag`, `Sequence`, `Stream`…, `RESERVED_CLASS_NAMES`) becomes `Literal_`;
+- a property named like a pydantic `BaseModel` attribute, an `ApiModel` helper (`to_dict`), a
+  builtin used in annotations (`str`, `list`) or a helper imported by `types.py` becomes `str_`;
+  one named like a method of the model's mixin (`text` on `Interaction`) likewise (the builder
+  is told the mixin's members);
+- a tag naming a client attribute (`close`, `with_options`) gives the resource `close_`; an
+  operation named like a resource helper (`wait`, `resume`) gives the method `wait_`.
+
+Collisions that remain (two spellings of one name) are refused with the schema named, and the
+rendered package is checked once more before it is written (`render/name_check.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +26,12 @@ import keyword
 import re
 
 __all__ = [
+    "ANNOTATION_BUILTINS",
+    "CLIENT_MEMBERS",
+    "RESERVED_CLASS_NAMES",
+    "RESOURCE_MEMBERS",
     "class_name",
+    "member_name",
     "pascal_case",
     "python_field_name",
     "safe_identifier",
@@ -57,6 +77,77 @@ _RESERVED_FIELDS = frozenset(
 """The public attributes of pydantic's `BaseModel`, which no field may shadow (written out so
 that generating does not import pydantic; a test compares it with the installed pydantic)."""
 
+ANNOTATION_BUILTINS = frozenset({"bool", "bytes", "dict", "float", "int", "list", "str", "tuple"})
+"""Builtins the generated annotations use; a class-body name equal to one would rebind it."""
+
+_MODEL_BODY_NAMES = frozenset(
+    {
+        # ApiModel's and UnknownVariant's own members (templates/runtime/_base.py)
+        "raw",
+        "to_dict",
+        "to_json",
+        "validation_problems",
+        "with_extra",
+        # helpers types.py calls inside class bodies, and builtins written in annotations: a
+        # field of that name would rebind it for every later line of the class
+        *ANNOTATION_BUILTINS,
+        "decode_base64",
+        "flatten_input",
+        "json_union",
+        "model_validator",
+        "utf8_span",
+        "utf8_to_char_offsets",
+        "wire_aliases",
+    }
+)
+
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        # what the generated modules import from typing, collections.abc, pydantic and the
+        # runtime; a test checks the rendered package imports nothing outside this list
+        *("Annotated", "Any", "AsyncGenerator", "AsyncIterator", "Awaitable", "BinaryIO"),
+        *("Callable", "ClassVar", "Generator", "Generic", "Iterable", "Iterator", "Literal"),
+        *("Mapping", "NamedTuple", "ParamSpec", "Required", "Sequence", "TYPE_CHECKING"),
+        *("TypeAlias", "TypeVar", "TypedDict", "Path", "ContextVar", "UTC"),
+        *("BaseModel", "BeforeValidator", "ConfigDict", "Discriminator", "Field"),
+        *("PlainSerializer", "StrictBool", "StrictFloat", "StrictInt", "Tag", "TypeAdapter"),
+        *("ValidationError", "ValidationInfo", "ValidatorFunctionWrapHandler", "WrapValidator"),
+        *("APIConnectionError", "APIResponseValidationError", "APIStatusError"),
+        *("APITimeoutError", "ApiModel", "AsyncAPIClient", "AsyncClient", "AsyncConversation"),
+        *("AsyncPager", "AsyncStream", "AsyncTransport", "AuthenticationError"),
+        *("BadRequestError", "BareJsonLine", "BaseHTTPRequestHandler", "Call", "Client"),
+        *("ClientCore", "Condition", "ConflictError", "Conversation", "DEFAULT_RETRY_POLICY"),
+        *("DONE", "DONE_FRAME", "FakeGemini", "FakeResponse", "GeminiError"),
+        *("INHERITED_FIELDS", "Int64String", "InteractionAccumulator", "InteractionHelpers"),
+        *("InternalServerError", "NotFoundError", "Number", "OBJECTS", "PathParameter"),
+        *("PermissionDeniedError", "REQUIRED", "RESULT_TURN_OMITTED_FIELDS", "ROUTES"),
+        *("RateLimitError", "RawResponse", "RefusalError", "RequestOptions"),
+        *("RequestRuleError", "RequestRuleWarning", "RequestValidationError", "ResumePolicy"),
+        *("RetryPolicy", "Rule", "SSEDecoder", "ServerSentEvent", "Stream", "StreamError"),
+        *("StreamSpec", "StructuredOutputError", "SyncAPIClient", "SyncPager", "SyncTransport"),
+        *("TERMINAL_STATUSES", "ThreadingHTTPServer", "UNIONS", "UnknownVariant"),
+        *("UnprocessableEntityError", "UploadData", "WIRE_CONTEXT", "WaitTimeoutError"),
+        *("Ed25519PublicKey", "FakeTransport", "InvalidSignature", "REQUEST_RULES"),
+        *("BoundTool", "CONTENT_TYPES", "ParsedInteraction"),
+    }
+)
+"""Names the generated modules bind themselves; no schema's class may take one."""
+
+CLIENT_MEMBERS = frozenset(
+    {
+        *("api_key", "api_revision", "api_version", "auth_headers", "base_url"),
+        *("build_request", "call", "close", "copy", "default_headers", "max_retries"),
+        *("policy_for", "resume", "resume_policy", "retry_policy", "revision_exempt_prefixes"),
+        "stream",
+        *("timeout", "upload", "url_for", "user_agent", "wait", "with_options"),
+        "with_raw_response",
+    }
+)
+"""The attributes a client has besides its resources; no resource may take one."""
+
+RESOURCE_MEMBERS = frozenset({"resume", "wait", "with_raw_response", "with_streaming_response"})
+"""Helpers a resource class may define besides its operations and child resources."""
+
 
 def split_words(name: str) -> list[str]:
     """Split an identifier in any casing (camel, Pascal, snake, kebab, dotted) into words."""
@@ -81,18 +172,31 @@ def safe_identifier(name: str) -> str:
 
 
 def class_name(schema_name: str) -> str:
-    """The class for a component schema: its own name when that is an identifier."""
+    """The class for a component schema: its own name when that is an identifier, with a
+    trailing underscore when the generated code already uses that name (`Literal_`)."""
     if _IDENTIFIER.match(schema_name) and not keyword.iskeyword(schema_name):
-        return schema_name[0].upper() + schema_name[1:]
-    return pascal_case(schema_name) or "Schema"
+        name = schema_name[0].upper() + schema_name[1:]
+    else:
+        name = pascal_case(schema_name) or "Schema"
+    return f"{name}_" if name in RESERVED_CLASS_NAMES else name
 
 
-def python_field_name(wire: str) -> str:
-    """The Python attribute for a wire field name (never one a pydantic model already uses)."""
+def member_name(name: str, taken: frozenset[str]) -> str:
+    """`name` as a safe identifier, with a trailing underscore while it is in `taken`."""
+    name = safe_identifier(name)
+    while name in taken:
+        name = f"{name}_"
+    return name
+
+
+def python_field_name(wire: str, helpers: frozenset[str] = frozenset()) -> str:
+    """The Python attribute for a wire field name: never one a pydantic model, `ApiModel`, a
+    builtin annotation or one of `helpers` (the model's mixin methods) already uses."""
     name = wire if _IDENTIFIER.match(wire) and wire == wire.lower() else snake_case(wire)
     if not name or name[0].isdigit():
         name = f"field_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED_FIELDS:
+    reserved = _RESERVED_FIELDS | _MODEL_BODY_NAMES | helpers
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
         name = f"{name}_"
     if name.startswith("_"):
         name = f"field{name}"

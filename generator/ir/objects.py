@@ -40,8 +40,9 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
             break
     fields: list[FieldDef] = []
     used: set[str] = set()
+    helpers = builder.helpers.get(name, frozenset())
     for wire in sorted(properties):
-        python = python_field_name(wire)
+        python = python_field_name(wire, helpers)
         while python in used:
             python = f"{python}_"
         used.add(python)
@@ -142,8 +143,9 @@ def _flatten(
             f"spec {source}: x-flatten on {name}.{field.wire_name} needs an object schema."
         )
     pairs = []
+    helpers = builder.helpers.get(name, frozenset())
     for inner in nested.fields:
-        if inner.python_name in used:
+        if inner.python_name in used or inner.python_name in helpers:  # stays reachable nested
             continue
         used.add(inner.python_name)
         pairs.append((inner.python_name, inner.wire_name))

@@ -30,7 +30,13 @@ from generator.ir.model import (
     TypeModel,
     WaitInfo,
 )
-from generator.ir.naming import safe_identifier, snake_case
+from generator.ir.naming import (
+    CLIENT_MEMBERS,
+    RESOURCE_MEMBERS,
+    member_name,
+    safe_identifier,
+    snake_case,
+)
 from generator.ir.spec_view import OperationNode, SpecView, extensions_of
 from generator.ir.types import (
     BOOL,
@@ -75,13 +81,17 @@ def _resource_of(operation: OperationNode) -> tuple[str, ...]:
         segments = [s for s in operation.path.split("?")[0].split("/") if s and s[0] != "{"]
         raw = segments[0] if segments else "default"
     parts = [snake_case(part) for part in raw.split(".") if part and not part.startswith("_")]
-    return tuple(parts) or ("default",)
+    # a resource is an attribute of the client (or of its parent resource): never one of theirs
+    return tuple(
+        member_name(part, CLIENT_MEMBERS if index == 0 else RESOURCE_MEMBERS)
+        for index, part in enumerate(parts)
+    ) or ("default",)
 
 
 def _method_name(operation: OperationNode, resource: tuple[str, ...]) -> str:
     override = operation.node.get("x-speakeasy-name-override")
     if isinstance(override, str):
-        return safe_identifier(snake_case(override))
+        return member_name(snake_case(override), RESOURCE_MEMBERS)
     operation_id = operation.node.get("operationId")
     if not isinstance(operation_id, str):
         raise BadInputError(
@@ -94,7 +104,7 @@ def _method_name(operation: OperationNode, resource: tuple[str, ...]) -> str:
     words = [word for word in snake_case(operation_id).split("_") if word not in nouns]
     if words[-2:] == ["by", "id"]:
         words = words[:-2]
-    return safe_identifier("_".join(words) or snake_case(operation_id))
+    return member_name("_".join(words) or snake_case(operation_id), RESOURCE_MEMBERS)
 
 
 def _owned_by_streaming(streaming: dict[str, Any]) -> set[str]:
@@ -154,7 +164,7 @@ def _body(
     structured: set[str] = set()
     schemas = []
     for name in names:
-        model = types.model(name)
+        model = types.model(types.class_for(name))
         if model is None:
             continue
         properties = view.schema(name).get("properties") or {}
@@ -163,7 +173,7 @@ def _body(
             for wire in view.schema(name).get("required") or []
             if not (properties.get(wire) or {}).get("readOnly")
         )
-        schemas.append((name, required_wire))
+        schemas.append((types.class_for(name), required_wire))
         for field in model.fields:
             prop = properties.get(field.wire_name) or {}
             # A union's members are told apart by their tag, so the tag is an argument there.
@@ -236,8 +246,10 @@ def _stream(
     operation: OperationNode,
     streaming: dict[str, Any],
     resume: tuple[OperationNode, dict[str, Any]] | None,
+    types: TypeModel,
 ) -> StreamInfo:
-    event_schema = _event_schema(view, operation)
+    event = _event_schema(view, operation)
+    event_schema = types.class_for(event) if event is not None else None
     path_parameters = (
         [
             parameter
@@ -315,7 +327,7 @@ def _operation(
     responses = view.union_members((content.get("application/json") or {}).get("schema"), "")
     if len(responses) > 1:
         raise BadInputError(f"spec {operation.where}: a success response is one schema.")
-    response = responses[0] if responses else None
+    response = types.class_for(responses[0]) if responses else None
     request_schemas = view.union_members(view.request_schema(operation), operation.where)
     body_fields, body_schemas = _body(
         view, request_schemas, types, set(streaming.get("body") or {})
@@ -338,13 +350,13 @@ def _operation(
         summary=str(operation.node.get("summary", "")).strip(),
         description=str(operation.node.get("description", "")).strip(),
         parameters=parameters,
-        request_schemas=request_schemas,
+        request_schemas=tuple(types.class_for(name) for name in request_schemas),
         response_schema=response,
         body_fields=body_fields,
         body_schemas=body_schemas,
         page=_page(parameters, response, types),
         upload=upload,
-        stream=_stream(view, operation, streaming, resume) if streaming else None,
+        stream=_stream(view, operation, streaming, resume, types) if streaming else None,
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
         empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,

@@ -19,12 +19,13 @@ This module owns names and the walk over schemas; it never produces text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from generator.errors import BadInputError
 from generator.ir import objects, unions
 from generator.ir.model import EnumDef, ModelDef, TypeAliasDef, TypeModel, UnionDef
-from generator.ir.naming import class_name
+from generator.ir.naming import RESERVED_CLASS_NAMES, class_name
 from generator.ir.spec_view import SpecView, description_of, extensions_of
 from generator.ir.types import (
     ANY,
@@ -50,9 +51,11 @@ _JSON_KINDS = {"string": "string", "integer": "integer", "number": "number", "bo
 class SchemaBuilder:
     """The state of one build: names taken, definitions made, each definition's JSON kinds."""
 
-    def __init__(self, view: SpecView) -> None:
+    def __init__(self, view: SpecView, helpers: Mapping[str, frozenset[str]] | None = None) -> None:
         self.view = view
-        self.taken: set[str] = set()
+        self.helpers: Mapping[str, frozenset[str]] = helpers or {}
+        """Methods each model class gets from its mixin, which its fields must not take."""
+        self.taken: set[str] = set(RESERVED_CLASS_NAMES)
         self.class_of: dict[str, str] = {}
         for name in sorted(view.schemas):
             python = class_name(name)
@@ -68,6 +71,8 @@ class SchemaBuilder:
         self.tags: dict[str, tuple[str, ...]] = {}
         self.enum_types: dict[str, EnumRef] = {}
         self.building: set[str] = set()
+        self.stack: list[tuple[str, bool]] = []
+        """The definitions being built, outermost first, each marked when it is a model."""
 
     def reserve(self, wanted: str, suffix: str) -> str:
         """A free class name: `wanted`, else with `suffix`, else with `suffix` + `Type`."""
@@ -83,10 +88,28 @@ class SchemaBuilder:
         python = self.class_of[name]
         if python in self.building or self._defined(python):
             return python
+        schema = self.view.schema(name)
         self.building.add(python)
-        self._define(python, self.view.schema(name), self.view.schema_pointer(name))
+        self.stack.append((python, _is_model(schema)))
+        self._define(python, schema, self.view.schema_pointer(name))
+        self.stack.pop()
         self.building.discard(python)
         return python
+
+    def _loops_without_a_model(self, name: str) -> bool:
+        """Whether a reference to component `name` closes a loop of aliases and unions only.
+
+        A model may name itself (its annotation is quoted and pydantic resolves it), but an
+        alias that contains itself with no class in between (`NestedList = list[NestedList]`,
+        a JSON value as a union of `list[JsonValue]` and `dict[str, JsonValue]`) cannot be
+        written as importable, `mypy --strict` clean annotations; that inner reference becomes
+        `Any`, which keeps every value as received.
+        """
+        python = self.class_of.get(name)
+        if python is None or python not in self.building:
+            return False
+        start = [entry for entry, _ in self.stack].index(python)
+        return not any(is_model for _, is_model in self.stack[start:])
 
     def _defined(self, python: str) -> bool:
         return any(
@@ -130,6 +153,8 @@ class SchemaBuilder:
         if not isinstance(schema, dict):
             return ANY
         if "$ref" in schema:
+            if self._loops_without_a_model(self.view.schema_ref(schema, source) or ""):
+                return ANY
             python = self._ref(schema, source)
             return self.enum_types.get(python, Named(python))
         if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
@@ -157,7 +182,9 @@ class SchemaBuilder:
         if kind == "object" or "properties" in schema:
             if schema.get("properties"):
                 name = self.reserve(context, "Model")
+                self.stack.append((name, True))
                 objects.build_model(self, name, schema, source)
+                self.stack.pop()
                 return Named(name)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra and set(extra) != {"description"}:
@@ -220,9 +247,24 @@ class SchemaBuilder:
         self.enum_types[name] = EnumRef(name, aliased=bool(aliases))
 
 
-def build_types(view: SpecView) -> TypeModel:
+def _is_model(schema: Any) -> bool:
+    """Whether a component schema becomes a model class (as `_define` decides)."""
+    if not isinstance(schema, dict) or not schema:
+        return False
+    if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+        return False
+    if isinstance(schema.get("enum"), list) and "properties" not in schema:
+        return False
+    if "properties" in schema:
+        return True
+    return schema.get("type") == "object" and not isinstance(
+        schema.get("additionalProperties"), dict
+    )
+
+
+def build_types(view: SpecView, helpers: Mapping[str, frozenset[str]] | None = None) -> TypeModel:
     """Build every enum, model, union and alias of a normalized spec."""
-    builder = SchemaBuilder(view)
+    builder = SchemaBuilder(view, helpers)
     for name in sorted(view.schemas):
         builder.build_component(name)
     return TypeModel(
@@ -231,4 +273,5 @@ def build_types(view: SpecView) -> TypeModel:
         unions=tuple(builder.unions[name] for name in sorted(builder.unions)),
         aliases=tuple(builder.aliases[name] for name in sorted(builder.aliases)),
         components=tuple(sorted(builder.class_of.values())),
+        classes=tuple(sorted((k, v) for k, v in builder.class_of.items() if k != v)),
     )

@@ -20,6 +20,8 @@ __all__ = [
     "LockEntry",
     "ProjectConfig",
     "Target",
+    "check_lock_file_name",
+    "check_snapshot_name",
     "find_project_root",
     "load_project_config",
     "parse_lock",
@@ -31,6 +33,33 @@ LOCK_FILE = "spec/lock.yaml"
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_FILE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def check_snapshot_name(name: str, where: str) -> str:
+    """`name` when it is a safe snapshot name: letters, digits, `.`, `_`, `-`, no `..`.
+
+    Snapshot names become cache folders and lines of the lock file, so a path separator, `..`
+    or a control character could write outside the project or corrupt the lock.
+    """
+    if not _SNAPSHOT_NAME.match(name) or ".." in name:
+        raise BadInputError(
+            f"{where}: snapshot name {name!r} is not allowed; use 1-100 letters, digits, '.', "
+            f"'_' or '-' (starting with a letter or digit, no '..'), e.g. v1beta-2027-01-15."
+        )
+    return name
+
+
+def check_lock_file_name(file: str, where: str) -> str:
+    """`file` when it is a relative path of safe parts (as `v1.1/schema.yaml`), without `..`."""
+    parts = file.split("/")
+    if not all(_FILE_PART.match(part) and ".." not in part for part in parts):
+        raise BadInputError(
+            f"{where}: file {file!r} is not allowed; a pinned file is a relative path of "
+            f"letters, digits, '.', '_' and '-' parts separated by '/', without '..'."
+        )
+    return file
 
 
 @dataclass(frozen=True)
@@ -208,6 +237,8 @@ def parse_lock(data: Any, source: str = LOCK_FILE) -> dict[str, LockEntry]:
         fields = {"name", "kind", "file", "sha256", "url", "url_serves", "retrieved", "note"}
         _reject_unknown(raw, fields, where)
         entry = LockEntry(**{key: _require(raw, key, str, where) for key in sorted(fields)})
+        check_snapshot_name(entry.name, where)
+        check_lock_file_name(entry.file, where)
         if entry.kind not in ("spec", "overlay-schema"):
             raise BadInputError(f"{where}: kind must be 'spec' or 'overlay-schema'.")
         if entry.url_serves not in ("latest", "fixed"):

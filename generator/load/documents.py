@@ -3,6 +3,9 @@
 YAML is read with a strict loader tuned for JSON-compatible data (as the Overlay Specification
 recommends): mapping keys are always strings (`200:` stays `"200"`), only `true`/`false` are
 booleans, dates stay strings, and a duplicated key is an error rather than a silent overwrite.
+Anchors and aliases are allowed, but the document they expand to is bounded
+(`MAX_EXPANDED_NODES`): an alias bomb, where each level repeats the one before, is refused
+before anything is built, instead of filling memory later when the data is copied.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import yaml
 from generator.errors import BadInputError
 
 __all__ = [
+    "MAX_EXPANDED_NODES",
     "JsonValue",
     "canonical_json",
     "copy_json",
@@ -29,6 +33,51 @@ __all__ = [
 
 JsonValue = Any
 """A value made only of dict, list, str, int, float, bool and None."""
+
+MAX_EXPANDED_NODES = 1_000_000
+"""The most nodes a YAML document may have once its aliases are expanded (the pinned spec,
+as JSON, has ~60,000 values; an overlay a few hundred)."""
+
+
+def _expanded_size(root: yaml.Node, source: str) -> int:
+    """How many nodes the graph under `root` has with every alias written out; refuses loops.
+
+    Iterative and memoized per node, so it costs one visit per distinct node however large the
+    expansion is, and stops as soon as the bound is passed.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if not children_done:
+            if key in open_nodes:
+                raise BadInputError(
+                    f"{source}: a YAML alias refers to itself; JSON cannot hold it."
+                )
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(key)
+        size = 1 + sum(sizes[id(child)] for child in children)
+        if size > MAX_EXPANDED_NODES:
+            mark = node.start_mark
+            raise BadInputError(
+                f"{source}:{mark.line + 1}:{mark.column + 1}: YAML anchors and aliases here "
+                f"expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?); refusing "
+                f"to load the document. Write repeated parts out or repeat them fewer times."
+            )
+        sizes[key] = size
+    return sizes[id(root)]
 
 
 class _JsonCompatibleResolver(yaml.resolver.Resolver):
@@ -133,7 +182,11 @@ def parse_yaml(text: str, source: str) -> JsonValue:
     try:
         loader = _StrictLoader(text)
         try:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _expanded_size(node, source)
+            return _refuse_lone_surrogates(text, loader.construct_document(node), source)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -145,14 +198,33 @@ def parse_yaml(text: str, source: str) -> JsonValue:
         raise BadInputError(f"{source}: malformed YAML: {error}.") from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(text: str, value: JsonValue, source: str) -> JsonValue:
+    """`value`, unless an escape in `text` decoded to half a UTF-16 pair, which no UTF-8 file
+    (or generated module) can hold; checked only when the text has such an escape."""
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise BadInputError(
+                f"{source}: holds a lone UTF-16 surrogate escape "
+                f"({error.object[error.start : error.end]!r}), which is not a character; "
+                f"fix the escape in the document."
+            ) from None
+    return value
+
+
 def parse_json(text: str, source: str) -> JsonValue:
     """Parse JSON text; `source` names the file in error messages."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInputError(
             f"{source}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}."
         ) from None
+    return _refuse_lone_surrogates(text, value, source)
 
 
 def parse_document(data: bytes, source: str) -> JsonValue:

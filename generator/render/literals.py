@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import unicodedata
 
 __all__ = ["LINE_LENGTH", "docstring", "py_literal", "py_string"]
 
@@ -62,12 +63,26 @@ def _wrap(lines: list[str], width: int) -> list[str]:
     return wrapped
 
 
+def _escape_controls(text: str) -> str:
+    """Control characters (a NUL, a bell, an escape…) and lone surrogates as `\\xNN`/`\\uNNNN`
+    escapes, so the docstring keeps them but the source holds none: a NUL byte makes a module
+    unimportable, and a surrogate cannot be written as UTF-8. Newlines and tabs stay."""
+    text = text.replace("\r\n", "\n")
+    return "".join(
+        character
+        if character in "\n\t" or unicodedata.category(character) not in ("Cc", "Cs")
+        else (f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}")
+        for character in text
+    )
+
+
 def docstring(text: str, indent: str = "") -> str:
     """A triple-quoted docstring for `text`: escaped, trailing spaces removed, wrapped to width.
 
     Lines that cannot be broken (a long URL) are left whole, as ruff allows.
     """
-    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"') or "No description."
+    escaped = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = _escape_controls(escaped) or "No description."
     if body.endswith('"'):
         body += " "
     lines = [line.rstrip() for line in body.splitlines()]

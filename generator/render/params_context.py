@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.ir.model import Api, ModelDef, Operation, TypeModel
+from generator.ir.naming import ANNOTATION_BUILTINS
 from generator.ir.types import (
     INT,
     INT64_STRING,
@@ -182,8 +183,12 @@ def _typed_dict(model: ModelDef, params: frozenset[str]) -> dict[str, Any]:
                 "docstring": docstring(field.description, "    ") if field.description else None,
             }
         )
+    # class syntax only when every key is an identifier no annotation reads (a key `str`
+    # would rebind `str` for the keys after it); otherwise the functional form
     identifiers = all(
-        field.wire_name.isidentifier() and not keyword.iskeyword(field.wire_name)
+        field.wire_name.isidentifier()
+        and not keyword.iskeyword(field.wire_name)
+        and field.wire_name not in ANNOTATION_BUILTINS
         for field in model.fields
         if not field.excluded
     )

@@ -59,10 +59,67 @@ def test_generate_restores_the_tree_and_removes_stale_files(
     scratch_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = read_tree(scratch_project / "generated")
+    # a file an earlier run wrote (its manifest lists it) that this run no longer renders
     (scratch_project / "generated/gemini_interactions/stale.py").write_text("x = 1\n")
+    manifest_path = scratch_project / "generated/manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"]["gemini_interactions/stale.py"] = "0" * 64
+    manifest_path.write_text(json.dumps(manifest))
     code, out, _ = run(scratch_project, "generate", capsys=capsys)
     assert code == 0 and "generated" in out
     assert read_tree(scratch_project / "generated") == before
+
+
+def test_generate_refuses_an_output_holding_a_users_file(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (scratch_project / "generated/gemini_interactions/my_helpers.py").write_text("x = 1\n")
+    before = read_tree(scratch_project / "generated")
+    code, _, err = run(scratch_project, "generate", capsys=capsys)
+    assert code == 2 and err.count("\n") == 1, err
+    assert "did not write (gemini_interactions/my_helpers.py)" in err
+    assert read_tree(scratch_project / "generated") == before
+
+
+def _project_snapshot(root: Path) -> list[str]:
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
+
+
+@pytest.mark.parametrize("out", [".", "..", "generated/..", "HOME"])
+def test_generate_out_never_replaces_the_checkout_or_its_parents(
+    out: str,
+    scratch_project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--out .` in a checkout used to rename the project (with `.git`) away and delete it."""
+    (scratch_project / ".git").mkdir()
+    (scratch_project / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    monkeypatch.chdir(scratch_project)
+    monkeypatch.setenv("HOME", str(scratch_project.parent))
+    before = _project_snapshot(scratch_project.parent)
+    out = str(scratch_project.parent) if out == "HOME" else out  # as the shell expands `~`
+    code, _, err = run(scratch_project, "generate", "--out", out, capsys=capsys)
+    assert code == 2 and err.startswith("error: refusing to write into "), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert _project_snapshot(scratch_project.parent) == before
+
+
+def test_generate_out_into_a_users_folder_keeps_their_files(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "client"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine\n")
+    code, _, err = run(scratch_project, "generate", "--out", str(folder), capsys=capsys)
+    assert code == 2 and "did not write (notes.md)" in err
+    assert [p.name for p in folder.iterdir()] == ["notes.md"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, _ = run(scratch_project, "generate", "--out", str(empty), capsys=capsys)
+    assert code == 0 and (empty / "manifest.json").is_file()
+    code, _, _ = run(scratch_project, "generate", "--out", str(empty), capsys=capsys)
+    assert code == 0, "a tree the generator wrote is its own to replace"
 
 
 def test_launch_target_needs_out_and_generates_there(
@@ -155,6 +212,17 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], object], int, str]] = {
         1,
         "overlays/current/99-bad.yaml: action 0 (target $.components.schemas.NoSuchSchema): "
         "the target selects nothing",
+    ),
+    "alias-bomb": (
+        lambda p: _overlay(
+            p,
+            "99-bomb.yaml",
+            "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nx-l0: &l0 [a, a, a, a, a, a, a, a]\n"
+            + "".join(f"x-l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 8)}]\n" for i in range(1, 12))
+            + "actions: []\n",
+        ),
+        2,
+        "overlays/current/99-bomb.yaml:9:7: YAML anchors and aliases here expand to more than",
     ),
     "template-undefined": (
         lambda p: (p / "templates/package/rules.py.jinja").write_text("{{ no_such_value }}\n"),
@@ -328,3 +396,57 @@ def test_pin_spec_adds_a_verifiable_lock_entry(
         capsys=capsys,
     )
     assert code == 2 and "already pinned" in err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../escaped", "a/b", "v1\nkind: spec", "..", ".hidden", "x" * 101, "tab\there", ""],
+)
+def test_pin_spec_refuses_an_unsafe_name_and_leaves_the_lock_alone(
+    name: str, scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "new.openapi.json"
+    spec.write_text('{"openapi": "3.0.3", "paths": {}}')
+    lock = scratch_project / "spec/lock.yaml"
+    before = lock.read_bytes()
+    code, _, err = run(
+        scratch_project,
+        "pin-spec",
+        str(spec),
+        "--name",
+        name,
+        "--retrieved",
+        "2027-01-15",
+        capsys=capsys,
+    )
+    assert code == 2 and "pin-spec --name: snapshot name" in err, err
+    assert err.count("\n") == 1
+    assert lock.read_bytes() == before
+    assert not (scratch_project.parent / "escaped").exists()
+    code, _, _ = run(scratch_project, "--offline", "fetch-spec", capsys=capsys)
+    assert code == 0, "the lock still reads"
+
+
+def test_pin_spec_refuses_a_bad_date_or_url(
+    scratch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "new.openapi.json"
+    spec.write_text("{}")
+    before = (scratch_project / "spec/lock.yaml").read_bytes()
+    for option, value, message in (
+        ("--retrieved", '2027"\nnote: x', "not a date"),
+        ("--url", "https://x/ y\n  - name: z", "not an http(s) URL"),
+    ):
+        arguments = {"--retrieved": "2027-01-15", "--url": "https://example.com/a.json"}
+        arguments[option] = value
+        code, _, err = run(
+            scratch_project,
+            "pin-spec",
+            str(spec),
+            "--name",
+            "v1beta-2027-01-15",
+            *[part for pair in arguments.items() for part in pair],
+            capsys=capsys,
+        )
+        assert code == 2 and message in err, err
+    assert (scratch_project / "spec/lock.yaml").read_bytes() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from generator.errors import BadInputError
@@ -61,3 +63,36 @@ def test_the_strict_loader_leaves_pyyaml_itself_alone() -> None:
         "a": True,
         "b": __import__("datetime").date(2026, 1, 1),
     }
+
+
+def _alias_bomb(levels: int, fan_out: int = 10) -> str:
+    """Each anchor repeats the previous one `fan_out` times: fan_out**levels values in total."""
+    lines = ["a0: &a0 [" + ",".join(["lol"] * fan_out) + "]"]
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * fan_out) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_fast_naming_the_file() -> None:
+    started = time.perf_counter()
+    with pytest.raises(
+        BadInputError, match=r"^overlays/x\.yaml:[0-9]+:5: YAML anchors and aliases"
+    ):
+        parse_document(_alias_bomb(12).encode(), "overlays/x.yaml")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_modest_aliases_and_self_references() -> None:
+    assert parse_document(b"a: &x [1, 2]\nb: *x\nc: {d: *x}\n", "ok.yaml") == {
+        "a": [1, 2],
+        "b": [1, 2],
+        "c": {"d": [1, 2]},
+    }
+    assert len(parse_document(_alias_bomb(5).encode(), "ok.yaml")["a4"]) == 10  # 10**5 values
+    with pytest.raises(BadInputError, match=r"^loop\.yaml: a YAML alias refers to itself"):
+        parse_document(b"a: &x [1, *x]\n", "loop.yaml")
+
+
+def test_a_lone_surrogate_escape_is_refused_naming_the_file() -> None:
+    assert parse_document(b'{"a": "\\ud83d\\ude00"}', "pair.json") == {"a": "\U0001f600"}
+    with pytest.raises(BadInputError, match=r"^spec\.json: holds a lone UTF-16 surrogate"):
+        parse_document(b'{"info": {"description": "x\\ud800y"}}', "spec.json")

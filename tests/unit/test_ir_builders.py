@@ -125,14 +125,14 @@ def test_recursive_schemas_build() -> None:
 
 def test_flatten_exposes_nested_fields_and_byte_offsets_are_checked() -> None:
     schemas = {
-        "Call": {
+        "SearchCall": {
             "type": "object",
             "required": ["arguments"],
             "properties": {"arguments": {**_ref("Args"), "x-flatten": True}},
         },
         "Args": {"type": "object", "properties": {"query": {"type": "string"}}},
     }
-    call = _model(_api(schemas), "Call")
+    call = _model(_api(schemas), "SearchCall")
     (flatten,) = call.flatten
     assert (flatten.wire_field, flatten.pairs) == ("arguments", (("query", "query"),))
     arguments = next(field for field in call.fields if field.wire_name == "arguments")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ir.naming import pascal_case, safe_identifier, snake_case
+from generator.ir.naming import (
+    CLIENT_MEMBERS,
+    RESERVED_CLASS_NAMES,
+    class_name,
+    member_name,
+    pascal_case,
+    python_field_name,
+    safe_identifier,
+    snake_case,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +59,52 @@ def test_reserved_field_names_match_the_installed_pydantic() -> None:
     public = {name for name in dir(BaseModel) if not name.startswith("_")}
     assert public == _RESERVED_FIELDS, "update generator/ir/naming.py for this pydantic"
     assert python_field_name("schema") == "schema_" and python_field_name("json") == "json_"
+
+
+def test_spec_names_that_the_generated_code_uses_get_a_trailing_underscore() -> None:
+    assert [class_name(n) for n in ("Literal", "Field", "Tag", "Stream", "Thing")] == [
+        "Literal_",
+        "Field_",
+        "Tag_",
+        "Stream_",
+        "Thing",
+    ]
+    assert [python_field_name(n) for n in ("str", "to_dict", "list", "model_dump", "type")] == [
+        "str_",
+        "to_dict_",
+        "list_",
+        "model_dump_",
+        "type",  # the API's tag field: no annotation of a model reads `type`
+    ]
+    assert python_field_name("text", frozenset({"text", "parsed"})) == "text_"
+    assert python_field_name("text") == "text"
+    assert member_name("close", CLIENT_MEMBERS) == "close_"
+    assert member_name("interactions", CLIENT_MEMBERS) == "interactions"
+
+
+def test_reserved_lists_cover_what_the_committed_package_binds() -> None:
+    """Every capitalized name a generated module imports (other than from `types`/`params`) is
+    in RESERVED_CLASS_NAMES, and every public attribute of the client is in CLIENT_MEMBERS, so
+    the lists cannot fall behind the runtime silently."""
+    import ast
+
+    from tests.conftest import GENERATED
+
+    imported = set()
+    for path in sorted((GENERATED / "gemini_interactions").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not (node.module or "").endswith(
+                ("types", "params")
+            ):
+                imported |= {alias.asname or alias.name for alias in node.names}
+    derived = {name for name in imported if name.endswith(("Resource", "RawResponse", "Param"))}
+    assert {n for n in imported if n[:1].isupper()} - derived <= RESERVED_CLASS_NAMES
+
+    import gemini_interactions
+
+    client = gemini_interactions.Client(api_key="k")
+    resources = {"agents", "credentials", "environments", "interactions", "triggers"}
+    resources |= {"voices", "webhooks"}
+    public = {name for name in dir(client) if not name.startswith("_")}
+    assert public - resources <= CLIENT_MEMBERS
+    client.close()
