@@ -19,6 +19,8 @@ from gemini_interactions import ResumePolicy
 from gemini_interactions.params import ToolParam
 from gemini_interactions.testing import FakeGemini, function_call, thought
 
+from tests.json_exact import assert_json_exact
+
 MODEL = "gemini-3.7-flash"
 ANSWER = "".join(f"Sentence {n}: déjà vu, 東京, 😀. " for n in range(150))  # multi-byte text
 
@@ -33,7 +35,8 @@ def test_a_stream_is_typed_and_accumulates_what_get_returns() -> None:
     assert kinds[0] == "InteractionCreatedEvent" and kinds[-1] == "InteractionCompletedEvent"
     assert kinds.count("StepStart") == kinds.count("StepStop") == 3
     assert final.text() == ANSWER and final.thoughts() and final.function_calls()
-    assert final.to_dict()["steps"] == client.interactions.get(final.id or "").to_dict()["steps"]
+    stored = client.interactions.get(final.id or "").to_dict()["steps"]
+    assert_json_exact(final.to_dict()["steps"], stored)
     request = fake.requests[0]
     assert request.query["alt"] == "sse" and request.body["stream"] is True
 
