@@ -54,11 +54,13 @@ bench: $(STAMP)  ## Benchmarks beside google-genai 3.3.0 (prints a table; build/
 BINDINGS ?= 3.6.1
 BINDINGS_VENV := build/bindings-$(BINDINGS)
 
-bindings-diff: $(STAMP)  ## Compare the current target with google-genai $(BINDINGS)'s bindings.
+# It also records the bindings' surface (names, fields, enum values) in spec/bindings-surface.json,
+# which `make test` compares against without installing google-genai.
+bindings-diff: $(STAMP)  ## Compare with google-genai $(BINDINGS)'s bindings; record their surface.
 	@test -x $(BINDINGS_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(BINDINGS_VENV)
 	$(BINDINGS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		-e . 'google-genai==$(BINDINGS)'
-	$(BINDINGS_VENV)/bin/python -m generator bindings-diff
+	$(BINDINGS_VENV)/bin/python -m generator bindings-diff --write-snapshot
 
 lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
 	$(PYTHON) -m ruff check .
