@@ -89,7 +89,7 @@ fmt: $(STAMP)  ## Fix formatting and import order in hand-written code.
 	$(PYTHON) -m ruff check --fix --quiet . || true
 	$(PYTHON) -m ruff format --quiet .
 
-golden: $(STAMP)  ## Rewrite the expected trees of tests/cases/ from the current generator.
+golden: $(STAMP)  ## Show, then write, what the current generator changes in tests/cases/.
 	$(PYTHON) -m pytest -q tests/test_golden_cases.py --update-golden
 
 clean:  ## Remove the venv, caches and build output (never generated/).
