@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
 .PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
-	report drift probe bench bindings-diff prism contract
+	report drift probe bench bindings-diff prism contract mutation
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -91,6 +91,9 @@ fmt: $(STAMP)  ## Fix formatting and import order in hand-written code.
 
 golden: $(STAMP)  ## Show, then write, what the current generator changes in tests/cases/.
 	$(PYTHON) -m pytest -q tests/test_golden_cases.py --update-golden
+
+mutation: $(STAMP)  ## Plant named bugs in a scratch copy and report which the tests catch.
+	$(PYTHON) tests/mutation/run.py
 
 clean:  ## Remove the venv, caches and build output (never generated/).
 	rm -rf $(VENV) build spec/.cache .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -107,7 +107,7 @@ def test_answers_that_prove_nothing_started_are_retried_for_a_create() -> None:
     for status in (408, 429, 503):
         fake = FakeGemini().fail(status, retry_after=1)
         assert fake.client().interactions.create(model=MODEL, input="x").status == "completed"
-        assert len(fake.requests) == 2
+        assert len(fake.requests) == 2 and fake.sleeps == [1.0], "one retry, after Retry-After"
 
 
 def test_opting_in_retries_a_create_per_client_and_per_call() -> None:
@@ -180,3 +180,4 @@ def test_async_retries_on_the_fakes_clock() -> None:
 
     assert asyncio.run(main()) == "completed"
     assert fake.sleeps == [0.5, 1.0]
+    assert [r.operation for r in fake.requests].count("interactions.get") == 3, "two retries"
