@@ -16,6 +16,8 @@ import gemini_interactions as gi
 import pytest
 from gemini_interactions.testing import FakeGemini
 
+from tests.json_exact import assert_json_exact
+
 MODEL = "gemini-3.7-flash"
 STEADY = gi.RetryPolicy(random=lambda: 0.0)  # no jitter: the backoff is 0.5 s, 1 s, 2 s...
 
@@ -158,7 +160,7 @@ def test_escape_hatches_reach_the_wire() -> None:
     )
     sent = fake.requests[0]
     assert sent.headers["x-trace"] == "t1" and sent.query["debug"] == "true"
-    assert sent.body == {"model": MODEL, "input": "hi", "labels": {"a": "1"}}
+    assert_json_exact(sent.body, {"model": MODEL, "input": "hi", "labels": {"a": "1"}})
 
 
 def test_the_fake_refuses_what_the_api_refuses_and_the_client_raises_it_typed() -> None:

@@ -21,6 +21,7 @@ from gemini_interactions import Client, SyncPager
 from generator.ir.model import Operation
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.json_exact import assert_json_exact
 from tests.operation_table import OPERATIONS, path_parameters, query_parameters
 from tests.upstream_oracle import expected_route
 
@@ -172,7 +173,7 @@ def test_operation_on_the_wire(
     if required_body:
         body = seen.json()
         for name, value in required_body.items():
-            assert body[name] == value
+            assert_json_exact(body[name], value, name)
     if upload:
         assert seen.headers["x-goog-upload-protocol"] == "resumable"
         assert seen.headers["x-goog-upload-command"] == "start"

@@ -26,6 +26,7 @@ from gemini_interactions import Client, RetryPolicy, SyncTransport
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.json_exact import assert_json_exact
 
 DONE = {"id": "int_1", "status": "completed"}
 
@@ -321,7 +322,7 @@ def test_new_fields_are_sent_on_purpose(client: Client, server: LoopbackServer) 
         model="m", input="hi", generation_config=config, extra_body={"top_level_new": True}
     )
     body = server.requests[0].json()
-    assert body["generation_config"] == {"temperature": 0.2, "brand_new_knob": 3}
+    assert_json_exact(body["generation_config"], {"temperature": 0.2, "brand_new_knob": 3})
     assert body["top_level_new"] is True
 
 
