@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CODEGEN := $(PYTHON) -m generator
 
 .PHONY: help venv generate check test pytest lint typecheck fmt golden apply fetch-spec clean \
-	report drift probe bench bindings-diff prism contract
+	report drift probe bench bindings-diff prism contract mutation
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -54,11 +54,13 @@ bench: $(STAMP)  ## Benchmarks beside google-genai 3.3.0 (prints a table; build/
 BINDINGS ?= 3.6.1
 BINDINGS_VENV := build/bindings-$(BINDINGS)
 
-bindings-diff: $(STAMP)  ## Compare the current target with google-genai $(BINDINGS)'s bindings.
+# It also records the bindings' surface (names, fields, enum values) in spec/bindings-surface.json,
+# which `make test` compares against without installing google-genai.
+bindings-diff: $(STAMP)  ## Compare with google-genai $(BINDINGS)'s bindings; record their surface.
 	@test -x $(BINDINGS_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(BINDINGS_VENV)
 	$(BINDINGS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		-e . 'google-genai==$(BINDINGS)'
-	$(BINDINGS_VENV)/bin/python -m generator bindings-diff
+	$(BINDINGS_VENV)/bin/python -m generator bindings-diff --write-snapshot
 
 lint: $(STAMP)  ## ruff lint and format check over everything, generated code included.
 	$(PYTHON) -m ruff check .
@@ -87,8 +89,11 @@ fmt: $(STAMP)  ## Fix formatting and import order in hand-written code.
 	$(PYTHON) -m ruff check --fix --quiet . || true
 	$(PYTHON) -m ruff format --quiet .
 
-golden: $(STAMP)  ## Rewrite the expected trees of tests/cases/ from the current generator.
+golden: $(STAMP)  ## Show, then write, what the current generator changes in tests/cases/.
 	$(PYTHON) -m pytest -q tests/test_golden_cases.py --update-golden
+
+mutation: $(STAMP)  ## Plant named bugs in a scratch copy and report which the tests catch.
+	$(PYTHON) tests/mutation/run.py
 
 clean:  ## Remove the venv, caches and build output (never generated/).
 	rm -rf $(VENV) build spec/.cache .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -46,6 +46,7 @@ from generator.report.bindings import (
     read_bindings,
     spec_surface,
 )
+from generator.report.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 
 __all__ = ["cli", "main"]
 
@@ -332,24 +333,53 @@ def spec_diff_command(old: Path, new: Path) -> None:
     show_default=True,
     help="The bindings package to introspect (google-genai's by default).",
 )
+@click.option(
+    "--snapshot",
+    "from_snapshot",
+    is_flag=True,
+    help=f"Compare with the recorded surface in {SNAPSHOT_FILE} instead of installed bindings.",
+)
+@click.option(
+    "--write-snapshot",
+    is_flag=True,
+    help=f"Record the installed bindings' surface in {SNAPSHOT_FILE}, then compare.",
+)
 @click.pass_context
-def bindings_diff(context: click.Context, target: str | None, module: str) -> None:
+def bindings_diff(
+    context: click.Context,
+    target: str | None,
+    module: str,
+    from_snapshot: bool,
+    write_snapshot: bool,
+) -> None:
     """Compare a target's patched spec with Google's bindings (installed google-genai).
 
     Prints enum values, object fields, union variants and operations that the bindings have and
     the target does not, the reverse, and what overlays/bindings-not-encoded.yaml lists as
     deliberately not encoded. Exit 0 when nothing is missing, 1 otherwise, 2 when the bindings
-    are not installed.
+    are not installed. `--snapshot` compares with the recorded surface instead (what CI does);
+    `--write-snapshot` refreshes that recording from the installed bindings.
     """
     state = _state(context)
     chosen = state.config.target(target)
-    try:
-        version, theirs = read_bindings(module)
-    except ImportError as error:
-        raise BadInputError(
-            f"cannot import {module} ({error}): google-genai is not installed here; install the "
-            f"`bench` extra (pip install -e '.[bench]', as `make bindings-diff` does)."
-        ) from None
+    snapshot_path = state.root / SNAPSHOT_FILE
+    if from_snapshot and write_snapshot:
+        raise BadInputError("--snapshot reads the recording and --write-snapshot replaces it.")
+    if from_snapshot:
+        if not snapshot_path.is_file():
+            raise BadInputError(f"{SNAPSHOT_FILE} is missing: `make bindings-diff` records it.")
+        recorded = read_snapshot(snapshot_path.read_bytes())
+        version, module, theirs = recorded.version, recorded.module, recorded.surface
+    else:
+        try:
+            version, theirs = read_bindings(module)
+        except ImportError as error:
+            raise BadInputError(
+                f"cannot import {module} ({error}): google-genai is not installed here; install "
+                f"the `bench` extra (pip install -e '.[bench]', as `make bindings-diff` does)."
+            ) from None
+        if write_snapshot:
+            snapshot_path.write_text(snapshot_text(version, module, theirs), encoding="utf-8")
     inputs = read_inputs(state.config, chosen, state.fetcher)
     patched = patch_spec(inputs).patched
     ours = spec_surface(build_api(patched, chosen.api_revision))
@@ -357,7 +387,8 @@ def bindings_diff(context: click.Context, target: str | None, module: str) -> No
     listing = parse_document(listed.read_bytes(), NOT_ENCODED_FILE) if listed.is_file() else {}
     not_encoded = parse_not_encoded(listing) if listing else {}
     comparison = compare(theirs, ours, not_encoded, parse_same_objects(listing))
-    title = f"google-genai {version} ({module}) against target {chosen.name!r}"
+    source = f"{module}, recorded in {SNAPSHOT_FILE}" if from_snapshot else module
+    title = f"google-genai {version} ({source}) against target {chosen.name!r}"
     for line in comparison.lines(title):
         click.echo(line)
     if comparison.missing:

@@ -3,7 +3,8 @@
 Each folder in tests/cases/ holds `spec.yaml` and `overlays/`. A case with `expected/` must
 render byte for byte to that tree; a `bad-*` case with `expected-error.txt` must fail with
 exactly that exit code and message. On a difference the test prints a unified diff and the
-command that rewrites the expectations: `make golden` (pytest --update-golden).
+command that rewrites the expectations: `make golden` (pytest --update-golden), which shows the
+difference it is about to write, writes it, and leaves the comparison to the next run.
 
 The expected trees hold what the generator computes for the case — types, resources, client,
 rules, the report — not the runtime modules every package gets verbatim (nor their sync twins,
@@ -99,10 +100,24 @@ def _generated_code(files: dict[str, bytes]) -> dict[str, bytes]:
     }
 
 
+def _announce(capsys: pytest.CaptureFixture[str], case: Path, difference: str) -> None:
+    """Show what `make golden` is about to write (on the terminal, past pytest's capture)."""
+    with capsys.disabled():
+        if difference:
+            print(f"\n{case.name}: rewriting its expectations:\n{difference}")
+        else:
+            print(f"\n{case.name}: expectations unchanged")
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case(
-    case: Path, overlay_schemas: dict[str, object], request: pytest.FixtureRequest
+    case: Path,
+    overlay_schemas: dict[str, object],
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # With --update-golden (`make golden`), the difference against the committed expectations is
+    # shown first and then written; nothing is compared with what this run just wrote.
     update = bool(request.config.getoption("--update-golden"))
     inputs = case_inputs(case, overlay_schemas)
     expected_error = case / "expected-error.txt"
@@ -110,16 +125,25 @@ def test_case(
         with pytest.raises(GeneratorError) as raised:
             generate_files(inputs)
         actual = f"exit {raised.value.exit_code}\n{raised.value.message}\n"
+        committed = expected_error.read_text(encoding="utf-8")
         if update:
+            lines = difflib.unified_diff(
+                committed.splitlines(), actual.splitlines(), str(expected_error), "new", lineterm=""
+            )
+            _announce(capsys, case, "\n".join(lines))
             expected_error.write_text(actual, encoding="utf-8")
-        assert actual == expected_error.read_text(encoding="utf-8"), UPDATE_HINT
+            return
+        assert actual == committed, UPDATE_HINT
         return
     files = _generated_code(generate_files(inputs).files)
     expected = case / "expected"
-    if update:  # the expected tree has no manifest: the case owns it and replaces it whole
+    difference = diff_tree(expected, files)
+    if update:
+        _announce(capsys, case, difference)
+        # the expected tree has no manifest: the case owns it and replaces it whole
         shutil.rmtree(expected, ignore_errors=True)
         write_tree(expected, files)
-    difference = diff_tree(expected, files)
+        return
     if difference:
         pytest.fail(f"{case.name} renders differently:\n{difference}\n{UPDATE_HINT}", pytrace=False)
 

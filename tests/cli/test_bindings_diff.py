@@ -1,8 +1,9 @@
-"""`interactions-codegen bindings-diff` against a small fake bindings package and google-genai."""
+"""`interactions-codegen bindings-diff` against a small fake bindings package and the recorded
+surface of google-genai's (what `make bindings-diff` keeps in the snapshot file)."""
 
 from __future__ import annotations
 
-import importlib.util
+import re
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -12,13 +13,16 @@ import pytest
 
 from generator.errors import BadInputError
 from generator.report.bindings import (
+    BINDINGS_MODULE,
     Surface,
     compare,
     parse_not_encoded,
     parse_same_objects,
     read_bindings,
 )
+from generator.report.bindings_snapshot import SNAPSHOT_FILE, read_snapshot
 from tests.cli.test_cli import run
+from tests.conftest import PROJECT_ROOT
 
 FAKE = {
     "__init__.py": "",
@@ -169,20 +173,51 @@ def test_enums_named_differently_are_matched_by_their_values() -> None:
     assert comparison.missing == (("enum", "VideoConfigTask: upscale"),)
 
 
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # the parent package (`google`) is missing too
-        return False
-
-
-@pytest.mark.skipif(
-    not _installed("google.genai"),
-    reason="google-genai is not installed (the `bench` extra; `make bindings-diff` installs it)",
-)
-def test_google_genai_bindings_report_nothing_unexplained(
+def test_the_recorded_google_genai_surface_reports_nothing_unexplained(
     scratch_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(scratch_project, "bindings-diff", capsys=capsys)
+    # the recording `make bindings-diff` keeps of the pinned release; CI compares against it
+    pinned = re.search(r"^BINDINGS \?= (\S+)$", (PROJECT_ROOT / "Makefile").read_text(), re.M)
+    recorded = read_snapshot((PROJECT_ROOT / SNAPSHOT_FILE).read_bytes())
+    assert pinned and recorded.version == pinned.group(1), "make bindings-diff refreshes it"
+    assert recorded.module == BINDINGS_MODULE and len(recorded.surface.fields) > 100
+    code, out, err = run(scratch_project, "bindings-diff", "--snapshot", capsys=capsys)
     assert code == 0, out + err
-    assert out.startswith("google-genai ")
+    assert out.startswith(f"google-genai {recorded.version} ({BINDINGS_MODULE}, recorded in ")
+    assert "in the bindings, not in our target: 0" in out
+
+
+def test_a_snapshot_records_what_introspection_reads_and_compares_the_same(
+    fake_bindings: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ("bindings-diff", "--module", fake_bindings)
+    live = run(scratch_project, *arguments, "--write-snapshot", capsys=capsys)
+    written = (scratch_project / SNAPSHOT_FILE).read_bytes()
+    recorded = read_snapshot(written)
+    assert (recorded.version, recorded.surface) == read_bindings(fake_bindings)
+    assert "class " not in written.decode() and "def " not in written.decode(), "names, not code"
+    replayed = run(scratch_project, "bindings-diff", "--snapshot", capsys=capsys)
+    assert replayed[0] == live[0] == 1
+    assert replayed[1].splitlines()[1:] == live[1].splitlines()[1:]
+    run(scratch_project, *arguments, "--write-snapshot", capsys=capsys)
+    assert (scratch_project / SNAPSHOT_FILE).read_bytes() == written, "byte-identical"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("{", "not JSON"),
+        ('{"format": 1}', "expected exactly the keys"),
+        (
+            '{"format": 1, "package": "google-genai", "version": "1", "module": "m", '
+            '"enums": {"E": [1]}, "fields": {}, "variants": [], "operations": []}',
+            "enums.E: expected a list of strings",
+        ),
+    ],
+)
+def test_a_malformed_snapshot_is_refused_naming_the_file_and_field(
+    text: str, named: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (scratch_project / SNAPSHOT_FILE).write_text(text, encoding="utf-8")
+    code, _, err = run(scratch_project, "bindings-diff", "--snapshot", capsys=capsys)
+    assert code == 2 and SNAPSHOT_FILE in err and named in err and "Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from gemini_interactions import Client
+from gemini_interactions import Client, SyncTransport
 
 from tests.client.loopback import LoopbackServer, serve
 
@@ -19,7 +19,14 @@ def server() -> Iterator[LoopbackServer]:
 
 @pytest.fixture
 def client(server: LoopbackServer) -> Iterator[Client]:
-    with Client(api_key=API_KEY, base_url=server.url, max_retries=0) as created:
+    """A client of the loopback server; its waits (a resume's backoff, `wait()`'s polls) are
+    recorded in `client.sleeps` instead of slept."""
+    sleeps: list[float] = []
+    transport = SyncTransport(sleep=sleeps.append)
+    with Client(
+        api_key=API_KEY, base_url=server.url, max_retries=0, transport=transport
+    ) as created:
+        created.sleeps = sleeps  # type: ignore[attr-defined]
         yield created
 
 

@@ -13,6 +13,8 @@ import pytest
 from gemini_interactions import types
 from gemini_interactions.testing import FakeGemini
 
+from tests.json_exact import assert_json_exact
+
 MODEL = "gemini-3.7-flash"
 
 SEARCH_CALL = {
@@ -83,7 +85,8 @@ def test_tool_search_steps_parse_typed_and_round_trip() -> None:
     ]
     assert isinstance(result, types.ToolSearchResultStep) and result.call_id == call.id
     assert result.result is not None and isinstance(result.result[0], types.Function)
-    assert call.to_dict() == SEARCH_CALL and result.to_dict() == SEARCH_RESULT
+    assert_json_exact(call.to_dict(), SEARCH_CALL)
+    assert_json_exact(result.to_dict(), SEARCH_RESULT)
     assert interaction.text() == "Sunny."
 
 

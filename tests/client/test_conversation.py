@@ -13,6 +13,7 @@ from gemini_interactions.conversation import AsyncConversation, Conversation, fu
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.json_exact import assert_json_exact
 
 
 def get_weather(city: str, unit: str = "celsius") -> dict[str, Any]:
@@ -35,19 +36,22 @@ def no_arguments() -> int:
 
 def test_function_tools_come_from_typed_signatures() -> None:
     tool = function_tool(get_weather)
-    assert tool.to_dict() == {
-        "type": "function",
-        "name": "get_weather",
-        "description": "Current weather for a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "city": {"type": "string"},
-                "unit": {"type": "string", "default": "celsius"},
+    assert_json_exact(
+        tool.to_dict(),
+        {
+            "type": "function",
+            "name": "get_weather",
+            "description": "Current weather for a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string"},
+                    "unit": {"type": "string", "default": "celsius"},
+                },
+                "required": ["city"],
             },
-            "required": ["city"],
         },
-    }
+    )
     assert "required" not in function_tool(no_arguments).to_dict()["parameters"], (
         "the API rejects required: []"
     )

@@ -16,6 +16,8 @@ import gemini_interactions as gi
 import pytest
 from gemini_interactions.testing import FakeGemini
 
+from tests.json_exact import assert_json_exact
+
 MODEL = "gemini-3.7-flash"
 STEADY = gi.RetryPolicy(random=lambda: 0.0)  # no jitter: the backoff is 0.5 s, 1 s, 2 s...
 
@@ -107,7 +109,7 @@ def test_answers_that_prove_nothing_started_are_retried_for_a_create() -> None:
     for status in (408, 429, 503):
         fake = FakeGemini().fail(status, retry_after=1)
         assert fake.client().interactions.create(model=MODEL, input="x").status == "completed"
-        assert len(fake.requests) == 2
+        assert len(fake.requests) == 2 and fake.sleeps == [1.0], "one retry, after Retry-After"
 
 
 def test_opting_in_retries_a_create_per_client_and_per_call() -> None:
@@ -158,7 +160,7 @@ def test_escape_hatches_reach_the_wire() -> None:
     )
     sent = fake.requests[0]
     assert sent.headers["x-trace"] == "t1" and sent.query["debug"] == "true"
-    assert sent.body == {"model": MODEL, "input": "hi", "labels": {"a": "1"}}
+    assert_json_exact(sent.body, {"model": MODEL, "input": "hi", "labels": {"a": "1"}})
 
 
 def test_the_fake_refuses_what_the_api_refuses_and_the_client_raises_it_typed() -> None:
@@ -180,3 +182,4 @@ def test_async_retries_on_the_fakes_clock() -> None:
 
     assert asyncio.run(main()) == "completed"
     assert fake.sleeps == [0.5, 1.0]
+    assert [r.operation for r in fake.requests].count("interactions.get") == 3, "two retries"

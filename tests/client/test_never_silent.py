@@ -14,6 +14,7 @@ import pytest
 from gemini_interactions import Client
 
 from tests.client.loopback import LoopbackServer, Reply
+from tests.json_exact import assert_json_exact
 
 DONE = {"id": "v1_x", "status": "completed"}
 
@@ -42,8 +43,8 @@ def test_unknown_values_and_fields_go_out_unchanged(client: Client, server: Loop
     ]
     assert body["response_modalities"] == ["hologram", "text"]
     assert body["service_tier"] == "galactic"
-    assert body["generation_config"] == {"thinking_level": "ultra", "future_knob": 0.5}
-    assert body["brand_new_top_level"] == {"x": True}
+    assert_json_exact(body["generation_config"], {"thinking_level": "ultra", "future_knob": 0.5})
+    assert_json_exact(body["brand_new_top_level"], {"x": True})
 
 
 def test_dict_inputs_with_unknown_shapes_go_out_unchanged(

@@ -3,7 +3,9 @@
 For each entry of the generated operation table the test calls the generated method with its
 path parameters, required arguments and one optional query parameter, lets the loopback server
 answer with a minimal valid response, and checks the method, path, query, body and headers the
-server saw, and the type of what the method returned.
+server saw, and the type of what the method returned. The expected method and path come from the
+upstream spec plus the routes the overlays add, written out in `tests/upstream_oracle.py` — not
+from the IR the client was generated from, so an overlay mistake in a path fails here.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from gemini_interactions import Client, SyncPager
 from generator.ir.model import Operation
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.json_exact import assert_json_exact
 from tests.operation_table import OPERATIONS, path_parameters, query_parameters
+from tests.upstream_oracle import expected_route
 
 
 def minimal(spec: dict[str, Any], schema: Any) -> Any:
@@ -97,7 +101,8 @@ def test_operation_on_the_wire(
     method = resolve(client, spec)
     signature = inspect.signature(method)
     arguments: dict[str, Any] = {}
-    expected_path = spec.path.replace("{api_version}", "v1beta")
+    route = expected_route(spec.operation_id)
+    expected_path = route.path.replace("{api_version}", "v1beta")
     for path_parameter in path_parameters(spec):
         name = path_parameter.python_name
         value = "dir/file one.txt" if name == "path" else f"{name}-1"
@@ -106,6 +111,7 @@ def test_operation_on_the_wire(
         expected_path = expected_path.replace(
             "{" + path_parameter.wire_name + "}", quote(value, safe=safe)
         )
+    assert "{" not in expected_path, f"path parameters not in the upstream template: {route}"
     upload = "data" in signature.parameters
     if upload:
         arguments["data"] = b"hello bytes"
@@ -153,7 +159,7 @@ def test_operation_on_the_wire(
         result = result.first_page()
 
     seen = server.requests[0]
-    assert seen.method == spec.http_method
+    assert seen.method == route.method
     assert seen.path == expected_path
     assert seen.headers["x-goog-api-key"] == API_KEY
     assert seen.headers["api-revision"] == "2026-05-20"
@@ -167,7 +173,7 @@ def test_operation_on_the_wire(
     if required_body:
         body = seen.json()
         for name, value in required_body.items():
-            assert body[name] == value
+            assert_json_exact(body[name], value, name)
     if upload:
         assert seen.headers["x-goog-upload-protocol"] == "resumable"
         assert seen.headers["x-goog-upload-command"] == "start"

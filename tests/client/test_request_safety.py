@@ -16,7 +16,6 @@ import inspect
 import logging
 import socket
 import threading
-import time
 import warnings
 from typing import Any
 
@@ -27,6 +26,7 @@ from gemini_interactions import Client, RetryPolicy, SyncTransport
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.json_exact import assert_json_exact
 
 DONE = {"id": "int_1", "status": "completed"}
 
@@ -39,10 +39,14 @@ def quick_client(server: LoopbackServer, **options: Any) -> Client:
     return client
 
 
-def slow(seconds: float, reply: Reply | None = None) -> Any:
+def held(release: threading.Event, arrived: threading.Event | None = None) -> Any:
+    """A handler that answers only once `release` is set (and sets `arrived` on each request)."""
+
     def handler(request: RecordedRequest) -> Reply:
-        time.sleep(seconds)
-        return reply or Reply(body=DONE)
+        if arrived is not None:
+            arrived.set()
+        release.wait(timeout=10)
+        return Reply(body=DONE)
 
     return handler
 
@@ -51,10 +55,14 @@ def slow(seconds: float, reply: Reply | None = None) -> Any:
 
 
 def test_a_timed_out_create_is_sent_exactly_once(server: LoopbackServer) -> None:
-    server.handler = slow(0.6)
-    with quick_client(server) as client, pytest.raises(gi.APITimeoutError) as raised:
-        client.interactions.create(model="m", input="hi", timeout=0.2)
-    assert len(server.requests) == 1
+    answered = threading.Event()  # the server holds the answer until the client has given up
+    server.handler = held(answered)
+    try:
+        with quick_client(server) as client, pytest.raises(gi.APITimeoutError) as raised:
+            client.interactions.create(model="m", input="hi", timeout=0.2)
+    finally:
+        answered.set()
+    assert len(server.requests) == 1 and client.sleeps == []  # type: ignore[attr-defined]
     assert raised.value.may_have_been_processed
     assert "may have been processed" in str(raised.value) and "retry_non_idempotent" in str(
         raised.value
@@ -124,7 +132,8 @@ def test_idempotent_calls_keep_retrying_server_errors_and_timeouts(
 
 
 def test_a_full_connection_pool_fails_fast_without_retries(server: LoopbackServer) -> None:
-    server.handler = slow(1.0)
+    arrived, release = threading.Event(), threading.Event()
+    server.handler = held(release, arrived)
     http = httpx.Client(limits=httpx.Limits(max_connections=1))
     sleeps: list[float] = []
     results: list[Any] = []
@@ -136,13 +145,16 @@ def test_a_full_connection_pool_fails_fast_without_retries(server: LoopbackServe
     ) as client:
         holder = threading.Thread(target=lambda: results.append(client.interactions.get("a")))
         holder.start()
-        time.sleep(0.2)  # the only connection is now busy for a second
-        started = time.monotonic()
-        with pytest.raises(gi.APITimeoutError, match="pool") as raised:
-            client.interactions.get("b")
-        elapsed = time.monotonic() - started
-        holder.join()
-    assert elapsed < 0.6 and sleeps == [], "no backoff, no retry"
+        try:
+            assert arrived.wait(timeout=5), "the first request holds the only connection"
+            with pytest.raises(gi.APITimeoutError, match="pool") as raised:
+                client.interactions.get("b")
+            # the pool gave up while the first request still held the connection
+            still_held = not release.is_set() and holder.is_alive()
+        finally:
+            release.set()
+            holder.join()
+    assert still_held and sleeps == [], "no backoff, no retry"
     assert "max_connections" in str(raised.value)
     assert len(server.requests) == 1 and results
     http.close()
@@ -310,7 +322,7 @@ def test_new_fields_are_sent_on_purpose(client: Client, server: LoopbackServer) 
         model="m", input="hi", generation_config=config, extra_body={"top_level_new": True}
     )
     body = server.requests[0].json()
-    assert body["generation_config"] == {"temperature": 0.2, "brand_new_knob": 3}
+    assert_json_exact(body["generation_config"], {"temperature": 0.2, "brand_new_knob": 3})
     assert body["top_level_new"] is True
 
 
@@ -366,9 +378,11 @@ def test_no_error_path_ever_shows_the_key(
         attempt(lambda: client.interactions.get("html"))
         attempt(lambda: client.interactions.create(model="m"))
         attempt(lambda: client.interactions.create(agent="deep-research-x", input="q"))
-    server.handler = slow(0.5)
+    answered = threading.Event()
+    server.handler = held(answered)
     with quick_client(server) as client:
         attempt(lambda: client.interactions.create(model="m", input="hi", timeout=0.1))
+    answered.set()
     with Client(api_key=API_KEY, base_url=closed, max_retries=1) as client:
         attempt(lambda: client.interactions.get("x"))
     attempt(lambda: Client(api_key=API_KEY + "\n"))

@@ -10,6 +10,8 @@ import pytest
 from gemini_interactions.testing import FakeGemini
 from pydantic import BaseModel
 
+from tests.json_exact import assert_json_exact
+
 MODEL = "gemini-3.7-flash"
 
 
@@ -76,4 +78,4 @@ def test_a_wire_response_format_dict_is_sent_unchanged() -> None:
     fake = FakeGemini().reply("{}")
     shape = {"type": "text", "mime_type": "application/json", "schema": {"type": "object"}}
     fake.client().interactions.create(model=MODEL, input="x", response_format=shape)
-    assert fake.requests[0].body["response_format"] == shape
+    assert_json_exact(fake.requests[0].body["response_format"], shape)

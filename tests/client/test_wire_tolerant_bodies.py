@@ -24,6 +24,7 @@ import pytest
 from gemini_interactions import Client, webhooks
 
 from tests.client.loopback import LoopbackServer, Reply
+from tests.json_exact import assert_json_exact
 
 
 def answer(server: LoopbackServer, body: bytes, content_type: str = "application/json") -> None:
@@ -82,7 +83,8 @@ def test_an_incomplete_interaction_without_steps_parses_and_round_trips(
     answer(server, json.dumps(body).encode())
     interaction = client.interactions.get("int_incomplete")
     assert interaction.status == "incomplete" and interaction.steps is None
-    assert interaction.to_dict() == body and interaction.validation_problems == ()
+    assert_json_exact(interaction.to_dict(), body)
+    assert interaction.validation_problems == ()
 
 
 def test_a_no_argument_function_call_without_arguments_is_kept(
@@ -101,7 +103,7 @@ def test_a_no_argument_function_call_without_arguments_is_kept(
     (call,) = interaction.steps or []
     assert isinstance(call, gi.FunctionCallStep)
     assert call.name == "current_time" and call.arguments is None and call.signature == "c2ln"
-    assert interaction.to_dict() == body
+    assert_json_exact(interaction.to_dict(), body)
     assert interaction.validation_problems == (
         "steps[0].arguments: required but missing; reads None",
     )
@@ -119,7 +121,8 @@ def test_wrong_typed_fields_are_kept_as_they_came(client: Client, server: Loopba
     answer(server, json.dumps(body).encode())
     interaction = client.interactions.get("int_3")
     text = interaction.to_json()
-    assert json.loads(text) == body and '"total_input_tokens":3.0' in text
+    assert_json_exact(json.loads(text), body)
+    assert '"total_input_tokens":3.0' in text
     assert interaction.usage is not None and interaction.usage.total_tokens == "many"  # type: ignore[comparison-overlap]
     assert len(interaction.validation_problems) == 3
 
@@ -134,7 +137,7 @@ def test_numbers_round_trip_as_they_came(client: Client, server: LoopbackServer)
     answer(server, json.dumps(body).encode())
     interaction = client.interactions.get("int_4")
     text = interaction.to_json()
-    assert json.loads(text) == body
+    assert_json_exact(json.loads(text), body)
     assert '"temperature":0,' in text and '"max_output_tokens":200000' in text  # not 0.0, "200000"
     config = interaction.generation_config
     assert config is not None and type(config.temperature) is int
@@ -148,7 +151,8 @@ def test_int64_fields_keep_their_wire_form_and_requests_send_strings(
     answer(server, json.dumps({"files": [as_number, as_string]}).encode())
     page = client.environments.files.list("env_1", "src").first_page()
     for parsed, body in zip(page.files or [], (as_number, as_string), strict=True):
-        assert parsed.size_bytes == 27 and parsed.to_dict() == body  # number stays number
+        assert parsed.size_bytes == 27
+        assert_json_exact(parsed.to_dict(), body)  # number stays number
     built = gi.EnvironmentFile(name="files/c.txt", size_bytes=27)
     assert built.to_dict()["size_bytes"] == "27"  # what a user builds keeps the int64 rule
 
@@ -161,7 +165,8 @@ def test_an_unknown_environment_keeps_the_whole_interaction_readable(
     interaction = client.interactions.get("int_5")
     assert isinstance(interaction.environment, gi.UnknownInteractionEnvironment)
     assert interaction.environment.raw == body["environment"]
-    assert interaction.to_dict() == body and interaction.validation_problems == ()
+    assert_json_exact(interaction.to_dict(), body)
+    assert interaction.validation_problems == ()
 
 
 TEXT = "Café 漢字 😀 done"
@@ -233,7 +238,8 @@ def test_an_empty_signature_in_an_answer_is_normal_and_warns_only_when_replayed(
     answer(server, json.dumps(body).encode())
     caplog.set_level(logging.WARNING, logger="gemini_interactions")
     interaction = client.interactions.get("int_6")
-    assert interaction.to_dict() == body and not caplog.records
+    assert_json_exact(interaction.to_dict(), body)
+    assert not caplog.records
     client.interactions.create(model="m", input=interaction.steps or [])  # a stateless replay
     assert ["input[0] (a thought step)" in r.getMessage() for r in caplog.records] == [True]
 
@@ -300,7 +306,7 @@ def test_a_launch_era_code_execution_result_parses_typed_in_the_current_client()
     assert isinstance(step, gi.types.CodeExecutionResultStep)
     assert step.outcome == "OUTCOME_DEADLINE_EXCEEDED" and step.output == "partial\n"
     assert step.result is None and any("result" in p for p in step.validation_problems)
-    assert step.to_dict() == legacy
+    assert_json_exact(step.to_dict(), legacy)
     current = {"type": "code_execution_result", "call_id": "c", "result": "55\n", "is_error": False}
     parsed = fake.reply(current).client().interactions.create(model="m", input="x").steps[0]
     assert isinstance(parsed, gi.types.CodeExecutionResultStep) and not parsed.validation_problems

@@ -5,7 +5,9 @@ validates every request against it. For every operation, the generated client bu
 the way a user would — required and common optional fields — and Prism must accept it (it answers
 422 otherwise, which the client raises as `UnprocessableEntityError`); Prism's example or
 generated response must then parse into our models (the client parses it). A request whose
-shape the spec forbids must be refused, which proves the validation is live.
+shape the spec forbids must be refused, which proves the validation is live. Since Prism judges
+by the patched spec, an overlay mistake would pass it; test_upstream_contract.py judges the same
+requests by the upstream spec, with each intended difference listed.
 
 Not covered here, and why: Prism cannot serve `text/event-stream`, so streaming is covered by the
 loopback tests in tests/client/test_streaming.py; the upload's second step goes to a URL Prism

@@ -11,6 +11,8 @@ import pytest
 from gemini_interactions import types
 from pydantic import TypeAdapter, ValidationError
 
+from tests.json_exact import assert_json_exact
+
 STEP = TypeAdapter(types.Step)
 DELTA = TypeAdapter(types.StepDeltaData)
 EVENT = TypeAdapter(types.InteractionSseStreamEvent)
@@ -55,9 +57,9 @@ def test_known_variants_are_typed() -> None:
 def test_unknown_enum_values_are_kept_and_legacy_spellings_normalized() -> None:
     args = types.CodeExecutionCallArguments.model_validate({"language": "PYTHON", "code": "1"})
     assert args.language == "python"
-    assert args.to_dict() == {"language": "python", "code": "1"}
+    assert_json_exact(args.to_dict(), {"language": "python", "code": "1"})
     future = types.CodeExecutionCallArguments.model_validate({"language": "rust"})
-    assert future.to_dict() == {"language": "rust"}
+    assert_json_exact(future.to_dict(), {"language": "rust"})
     config = types.GenerationConfig.model_validate(
         {"thinking_summaries": "THINKING_SUMMARIES_AUTO"}
     )
@@ -76,7 +78,7 @@ def test_unknown_fields_are_kept_and_re_emitted() -> None:
         "n": 10**30,
     }
     interaction = types.Interaction.model_validate(payload)
-    assert interaction.to_dict() == payload
+    assert_json_exact(interaction.to_dict(), payload)
     assert interaction.model_extra == {"brand_new": payload["brand_new"], "n": 10**30}
 
 
@@ -101,7 +103,9 @@ def test_flattened_arguments_read_and_construct_flat_but_travel_nested(
     model: type[gi.ApiModel], flat: dict[str, Any], wire: dict[str, Any]
 ) -> None:
     built = model(id="c1", **flat)
-    assert built.to_dict() == {"type": built.to_dict()["type"], "id": "c1", "arguments": wire}
+    assert_json_exact(
+        built.to_dict(), {"type": built.to_dict()["type"], "id": "c1", "arguments": wire}
+    )
     parsed = model.model_validate({"type": built.to_dict()["type"], "id": "c2", "arguments": wire})
     for name, value in flat.items():
         assert getattr(parsed, name) == value
@@ -142,7 +146,9 @@ def test_int64_strings_parse_to_int_and_serialize_back_as_strings() -> None:
     )
     assert environment.size_bytes == 9007199254740993
     assert environment.file_count == 2
-    assert environment.to_dict() == {"id": "e", "size_bytes": "9007199254740993", "file_count": "2"}
+    assert_json_exact(
+        environment.to_dict(), {"id": "e", "size_bytes": "9007199254740993", "file_count": "2"}
+    )
 
 
 def test_base64_fields_stay_strings_with_a_decode_helper() -> None:
@@ -156,20 +162,23 @@ def test_base64_fields_stay_strings_with_a_decode_helper() -> None:
 
 
 def test_constructed_models_carry_their_tag() -> None:
-    assert types.TextContent(text="hi").to_dict() == {"type": "text", "text": "hi"}
-    assert json.loads(types.UserInputStep(content=[types.TextContent(text="a")]).to_json()) == {
-        "type": "user_input",
-        "content": [{"type": "text", "text": "a"}],
-    }
+    assert_json_exact(types.TextContent(text="hi").to_dict(), {"type": "text", "text": "hi"})
+    assert_json_exact(
+        json.loads(types.UserInputStep(content=[types.TextContent(text="a")]).to_json()),
+        {
+            "type": "user_input",
+            "content": [{"type": "text", "text": "a"}],
+        },
+    )
 
 
 def test_minimal_requests_serialize_minimally() -> None:
     request = types.ModelInteraction(model="gemini-3.7-flash", input="hi")
-    assert request.to_dict() == {"model": "gemini-3.7-flash", "input": "hi"}
+    assert_json_exact(request.to_dict(), {"model": "gemini-3.7-flash", "input": "hi"})
     teleport = types.UnknownTool.model_validate({"type": "teleport", "range_km": 3})
     future = types.ModelInteraction(model="gemini-9-ultra", input="hi", tools=[teleport])
     assert future.to_dict()["model"] == "gemini-9-ultra"
-    assert future.to_dict()["tools"] == [{"type": "teleport", "range_km": 3}]
+    assert_json_exact(future.to_dict()["tools"], [{"type": "teleport", "range_km": 3}])
     with pytest.raises(ValidationError, match="input"):
         types.ModelInteraction.model_validate({"model": "m"})
 
@@ -193,7 +202,7 @@ def test_speech_config_is_a_list_only() -> None:
     config = types.GenerationConfig(
         speech_config=[types.SpeechConfig(voice="Kore", language="en-US")]
     )
-    assert config.to_dict() == {"speech_config": [{"voice": "Kore", "language": "en-US"}]}
+    assert_json_exact(config.to_dict(), {"speech_config": [{"voice": "Kore", "language": "en-US"}]})
     with pytest.raises(ValidationError):
         types.GenerationConfig.model_validate({"speech_config": {"speakers": []}})
 

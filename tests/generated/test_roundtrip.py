@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 
 from tests.conftest import SHARED
 from tests.generated.schema_json import SchemaJson
+from tests.json_exact import assert_json_exact
 
 
 def _adapter(name: str) -> TypeAdapter[Any]:
@@ -34,8 +35,8 @@ def _dump(adapter: TypeAdapter[Any], value: Any) -> Any:
 def test_the_large_benchmark_interaction_round_trips_exactly() -> None:
     raw = (SHARED / "bench" / "payloads" / "large_interaction.json").read_bytes()
     interaction = types.Interaction.model_validate_json(raw)
-    assert json.loads(interaction.to_json()) == json.loads(raw)
-    assert interaction.to_dict() == json.loads(raw)
+    assert_json_exact(json.loads(interaction.to_json()), json.loads(raw))
+    assert_json_exact(interaction.to_dict(), json.loads(raw))
     assert len(interaction.steps or []) == 200
 
 
@@ -75,7 +76,7 @@ def test_every_schema_example_parses_and_round_trips(patched_spec: dict[str, Any
     assert len(examples) >= 37
     for name, example in examples:
         adapter = _adapter(name)
-        assert _dump(adapter, adapter.validate_python(example)) == example, name
+        assert_json_exact(_dump(adapter, adapter.validate_python(example)), example, name)
 
 
 def test_every_response_example_parses_and_round_trips(patched_spec: dict[str, Any]) -> None:
@@ -83,7 +84,7 @@ def test_every_response_example_parses_and_round_trips(patched_spec: dict[str, A
     assert len(examples) >= 15
     for label, name, example in examples:
         adapter = _adapter(name)
-        assert _dump(adapter, adapter.validate_python(example)) == example, label
+        assert_json_exact(_dump(adapter, adapter.validate_python(example)), example, label)
 
 
 ROUND_TRIP_SCHEMAS = [
@@ -111,7 +112,7 @@ def test_generated_payloads_round_trip(name: str, patched_spec: dict[str, Any]) 
     @given(strategy)
     def round_trip(payload: Any) -> None:
         text = json.dumps(payload, ensure_ascii=False)
-        assert _dump(adapter, adapter.validate_json(text)) == json.loads(text)
+        assert_json_exact(_dump(adapter, adapter.validate_json(text)), json.loads(text))
 
     round_trip()
 
@@ -126,4 +127,4 @@ def test_any_schema_round_trips(data: st.DataObject) -> None:
     payload = data.draw(SchemaJson(spec).for_name(name))
     adapter = _adapter(name)
     text = json.dumps(payload, ensure_ascii=False)
-    assert _dump(adapter, adapter.validate_json(text)) == json.loads(text), name
+    assert_json_exact(_dump(adapter, adapter.validate_json(text)), json.loads(text), name)

@@ -7,8 +7,11 @@ requests and parsed responses, and prints `S<n> ok`; any failure raises.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import httpx
 from gemini_interactions import Client, rules, types
@@ -17,11 +20,24 @@ from gemini_interactions.testing import FakeGemini
 from pydantic import TypeAdapter, ValidationError
 
 
+def _load_json_exact() -> Any:
+    """tests/json_exact.py, loaded by file: this interpreter's path holds only the launch client."""
+    location = Path(__file__).resolve().parent.parent / "json_exact.py"
+    spec = importlib.util.spec_from_file_location("json_exact", location)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.assert_json_exact
+
+
+assert_json_exact = _load_json_exact()
+
+
 def s1_thinking_summaries() -> None:
     config = types.GenerationConfig(thinking_summaries="THINKING_SUMMARIES_AUTO")
-    assert config.to_dict() == {"thinking_summaries": "THINKING_SUMMARIES_AUTO"}
+    assert_json_exact(config.to_dict(), {"thinking_summaries": "THINKING_SUMMARIES_AUTO"})
     parsed = types.GenerationConfig.model_validate({"thinking_summaries": "auto"})
-    assert parsed.to_dict() == {"thinking_summaries": "THINKING_SUMMARIES_AUTO"}
+    assert_json_exact(parsed.to_dict(), {"thinking_summaries": "THINKING_SUMMARIES_AUTO"})
 
 
 def s2_inheritance() -> None:
@@ -87,20 +103,24 @@ def s4_enum_spellings() -> None:
     assert result.outcome == "OUTCOME_OK"
     status = types.UrlContextResult.model_validate({"status": "URL_RETRIEVAL_STATUS_SUCCESS"})
     assert status.status == "URL_RETRIEVAL_STATUS_SUCCESS"
-    assert types.UrlContextResult.model_validate({"status": "success"}).to_dict() == {
-        "status": "URL_RETRIEVAL_STATUS_SUCCESS"
-    }
+    assert_json_exact(
+        types.UrlContextResult.model_validate({"status": "success"}).to_dict(),
+        {"status": "URL_RETRIEVAL_STATUS_SUCCESS"},
+    )
     arguments = types.CodeExecutionCallArguments(language="python", code="print(1)")
-    assert arguments.to_dict() == {"language": "PYTHON", "code": "print(1)"}
+    assert_json_exact(arguments.to_dict(), {"language": "PYTHON", "code": "print(1)"})
 
 
 def s5_nested_arguments() -> None:
     call = types.UrlContextCallContent(id="u1", urls=["https://example.com"])
-    assert call.to_dict() == {
-        "type": "url_context_call",
-        "id": "u1",
-        "arguments": {"urls": ["https://example.com"]},
-    }
+    assert_json_exact(
+        call.to_dict(),
+        {
+            "type": "url_context_call",
+            "id": "u1",
+            "arguments": {"urls": ["https://example.com"]},
+        },
+    )
     search = types.GoogleSearchCallContent.model_validate(
         {"type": "google_search_call", "id": "g", "arguments": {"queries": ["weather"]}}
     )
@@ -111,7 +131,7 @@ def s6_flat_speech_config() -> None:
     config = types.GenerationConfig(
         speech_config=types.SpeechConfig(voice="Kore", language="en-US")
     )
-    assert config.to_dict() == {"speech_config": {"voice": "Kore", "language": "en-US"}}
+    assert_json_exact(config.to_dict(), {"speech_config": {"voice": "Kore", "language": "en-US"}})
     try:
         types.GenerationConfig.model_validate({"speech_config": [{"voice": "Kore"}]})
     except ValidationError:
