@@ -7,7 +7,8 @@ requires_action). A status it does not know keeps it polling, and so does
 `requires_continuation` on background work, which the server continues by itself (fact W98);
 only an interaction that says `background: false` is returned at it. A 403 or 404 within
 `grace_period` seconds of the start is taken for the API not having caught up with a fresh
-background create yet (fact W78) and polled again; after that it is raised. When `timeout` passes first, `WaitTimeoutError` says the last status seen.
+background create yet (fact W78) and polled again; after that it is raised. When `timeout`
+passes first, `WaitTimeoutError` says the last status seen.
 """
 
 from __future__ import annotations
