@@ -46,7 +46,7 @@ async def async_continue_call(
     """Send `call`; with `automatic`, continue a `requires_continuation` answer hop by hop and
     return the merged result (`ContinuationError` when a hop fails after the first)."""
     plan = _Plan(call, spec, options, automatic, client._transport.clock)
-    first = await client.call(call, options)
+    first = await client.call(plan.first_call(), options)
     if isinstance(first, RawResponse) or not plan.enabled:  # a raw response is one HTTP answer
         plan.warn_if_incomplete(first, stacklevel=4)
         return first
@@ -77,7 +77,7 @@ async def async_continue_stream(
     """Open the stream of `call`; with `automatic`, an `AsyncContinuationStream` that reads
     every hop as one stream."""
     plan = _Plan(call, spec, options, automatic, client._transport.clock)
-    first = await client.stream(call, stream_spec, options)
+    first = await client.stream(plan.first_call(), stream_spec, options)
     if isinstance(first, RawResponse):
         return first
     if not plan.enabled:

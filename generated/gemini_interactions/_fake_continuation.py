@@ -216,11 +216,14 @@ def _fingerprint(value: Any) -> str:
 def with_checkpoints(
     events: list[dict[str, Any]], identifier: str, checkpoints: dict[int, str]
 ) -> list[dict[str, Any]]:
-    """`events` with a checkpoint status update after the `step.stop` of each listed step."""
-    if not checkpoints:
-        return events
+    """`events` with a checkpoint status update after the `step.stop` of each listed step; the
+    token that closes the hop is only on `interaction.completed`."""
     placed: list[dict[str, Any]] = []
     for event in events:
+        if event.get("event_type") == "interaction.created":
+            started = dict(event.get("interaction") or {})
+            started.pop("continuation_token", None)
+            event = {**event, "interaction": started}
         placed.append(event)
         index = event.get("index")
         if event.get("event_type") == "step.stop" and index in checkpoints:

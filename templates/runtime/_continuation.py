@@ -181,6 +181,20 @@ class _Plan:
         if self.warns and self.continues(answer):
             warnings.warn(_HOW_TO_CONTINUE, ContinuationWarning, stacklevel=stacklevel)
 
+    def first_call(self) -> Call:
+        """The call as the caller made it; when it continues a stored interaction by hand (a
+        token and `previous_interaction_id`), its `input` is not sent and need not be given."""
+        from ._api_client import Call
+
+        spec, call = self.spec, self.call
+        body = call.body or {}
+        if not (self.stateful and body.get(spec.token) and body.get(spec.previous)):
+            return call
+        given = body.get(spec.input)
+        filled = {**body, spec.input: "" if given is None else given}  # checked, never sent
+        omit = (*call.omit, spec.input)
+        return dataclasses.replace(call, body=filled, omit=omit) if isinstance(call, Call) else call
+
     def hop_call(self, token: str, owner: str | None) -> Call:
         """The request of a hop continuing from `token`, issued by interaction `owner`."""
         from ._api_client import Call
