@@ -41,7 +41,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -169,13 +169,15 @@ class FakeGemini:
             self._answers.append(_Answer(built, status, usage, duration))
         return self
 
-    def reply_in_hops(self, *hops: str | dict[str, Any] | list[str | dict[str, Any]]) -> FakeGemini:
+    def reply_in_hops(
+        self, *hops: str | dict[str, Any] | Sequence[str | dict[str, Any]]
+    ) -> FakeGemini:
         """Queue the next answer in hops (W98): each argument is one hop's steps (a string is a
         text step). Every hop but the last ends `requires_continuation` with a token."""
         built = [
-            [text(step) if isinstance(step, str) else step for step in hop]
-            if isinstance(hop, list)
-            else [text(hop) if isinstance(hop, str) else hop]
+            [text(hop) if isinstance(hop, str) else hop]
+            if isinstance(hop, str | dict)
+            else [text(step) if isinstance(step, str) else step for step in hop]
             for hop in hops
         ]
         flat = [step for hop in built for step in hop]
