@@ -27,7 +27,7 @@ from typing import Any
 
 from ._fake_wire import RefusalError
 
-__all__ = ["Continuations", "Hop"]
+__all__ = ["Continuations", "Hop", "by_budget", "with_checkpoints"]
 
 _FACTS = ("W98",)
 _INPUT_TOKENS = 8

@@ -14,9 +14,9 @@ from ._continuation import (
     ContinuationError,
     ContinuationSpec,
     _Plan,
+    _same_token,
     _StreamHops,
     merge_hops,
-    same_token,
 )
 from ._errors import GeminiError
 from ._raw_response import RawResponse
@@ -54,7 +54,7 @@ def continue_call(
         token = str(hops[-1].continuation_token)
         owner = hops[-1].id or None
         if token == sent:
-            raise plan.interrupted(same_token(token), hops, token, owner)
+            raise plan.interrupted(_same_token(token), hops, token, owner)
         try:
             plan.check_time()
             hops.append(client.call(plan.hop_call(token, owner), plan.hop_options()))

@@ -15,9 +15,9 @@ from ._continuation import (
     ContinuationError,
     ContinuationSpec,
     _Plan,
+    _same_token,
     _StreamHops,
     merge_hops,
-    same_token,
 )
 from ._errors import GeminiError
 from ._raw_response import RawResponse
@@ -55,7 +55,7 @@ async def async_continue_call(
         token = str(hops[-1].continuation_token)
         owner = hops[-1].id or None
         if token == sent:
-            raise plan.interrupted(same_token(token), hops, token, owner)
+            raise plan.interrupted(_same_token(token), hops, token, owner)
         try:
             plan.check_time()
             hops.append(await client.call(plan.hop_call(token, owner), plan.hop_options()))

@@ -50,6 +50,7 @@ __all__ = [
     "ContinuationSpec",
     "ContinuationWarning",
     "merge_hops",
+    "merge_usage",
 ]
 
 MAX_RECONNECTS_WITHOUT_PROGRESS = 3
@@ -252,7 +253,7 @@ class _OutOfTimeError(GeminiError, TimeoutError):
     """The call's timeout ran out between hops."""
 
 
-def same_token(token: str) -> str:
+def _same_token(token: str) -> str:
     return (
         f"the hop answered with the continuation_token it was sent ({token!r}): continuing "
         f"would repeat it forever"
@@ -390,10 +391,10 @@ class _StreamHops:
             if hop.status != plan.spec.status or not hop.token:
                 return None
             if hop.token == hop.start_token:
-                raise self.stop(same_token(hop.token))
+                raise self.stop(_same_token(hop.token))
             self.no_progress = 0
             return hop.token, hop.owner
-        if not resumable(error):
+        if not _resumable(error):
             raise self.stop(str(error))
         if not hop.token or hop.delivered_since_checkpoint:
             raise self.stop(f"{error} (and no checkpoint to continue from without repeating text)")
@@ -413,7 +414,7 @@ class _StreamHops:
         return self.plan.interrupted(reason, self.finals, self.hop.token, self.hop.owner)
 
 
-def resumable(error: Exception) -> bool:
+def _resumable(error: Exception) -> bool:
     """A failure of a streamed hop that a new hop from a checkpoint may get past: the stream
     ended or dropped (not an `error` event, not a refused request)."""
     from ._errors import APIConnectionError
