@@ -418,3 +418,34 @@ def test_the_fake_refuses_a_stored_hop_that_sends_input() -> None:
             headers={"x-goog-api-key": "k"},
         )
     assert response.status_code == 400 and "must not send input" in response.text
+
+
+# -- conversations --------------------------------------------------------------------------------
+@pytest.mark.parametrize("store", [True, False])
+def test_a_conversation_continues_its_turns_and_follows_the_last_hop(store: bool) -> None:
+    fake = FakeGemini().reply_in_hops(*STORY).reply("next")
+    settings: dict[str, Any] = {} if store else {"store": False}
+    chat = gi.Conversation(fake.client(), model=MODEL, automatic_continuation=True, **settings)
+    assert chat.send("story").text() == WHOLE
+    assert chat.send("more").text() == "next"
+    turn = _creates(fake)[-1]
+    if store:
+        assert turn["previous_interaction_id"] == "v1_fake0003" and turn["input"] == "more"
+    else:  # the replayed history holds every hop's steps once
+        texts = [
+            part["text"]
+            for step in turn["input"]
+            if step["type"] == "model_output"
+            for part in step["content"]
+        ]
+        assert "".join(texts) == WHOLE
+
+
+def test_an_async_conversation_continues_its_turns() -> None:
+    fake = FakeGemini().reply_in_hops("a", "b")
+
+    async def main() -> str:
+        chat = gi.AsyncConversation(fake.async_client(), model=MODEL, automatic_continuation=True)
+        return (await chat.send("x")).text()
+
+    assert asyncio.run(main()) == "ab"
