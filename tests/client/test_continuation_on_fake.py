@@ -17,6 +17,8 @@ import pytest
 from gemini_interactions.testing import FakeGemini, function_call
 from gemini_interactions.types import StepDelta
 
+from tests.conftest import PROJECT_ROOT
+
 MODEL = "gemini-3.7-flash"
 STORY = ("Once upon ", ["a time ", "there "], "was a fox.")
 WHOLE = "Once upon a time there was a fox."
@@ -449,3 +451,9 @@ def test_an_async_conversation_continues_its_turns() -> None:
         return (await chat.send("x")).text()
 
     assert asyncio.run(main()) == "ab"
+
+
+def test_the_readme_continuation_example_runs() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("<!-- continuation-example -->\n```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(example, "README.md (continuation example)", "exec"), {"__name__": "readme"})
