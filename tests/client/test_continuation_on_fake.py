@@ -16,6 +16,7 @@ import httpx
 import pytest
 from gemini_interactions.testing import FakeGemini, function_call
 from gemini_interactions.types import StepDelta
+from pydantic import BaseModel
 
 from tests.conftest import PROJECT_ROOT
 
@@ -457,3 +458,15 @@ def test_the_readme_continuation_example_runs() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("<!-- continuation-example -->\n```python\n", 1)[1].split("```", 1)[0]
     exec(compile(example, "README.md (continuation example)", "exec"), {"__name__": "readme"})
+
+
+def test_structured_output_is_parsed_from_the_merged_text() -> None:
+    class City(BaseModel):
+        city: str
+        celsius: int
+
+    fake = FakeGemini().reply_in_hops('{"city": "Pa', 'ris", "cel', 'sius": 21}')
+    result = fake.client().interactions.create(
+        model=MODEL, input="x", response_format=City, automatic_continuation=True
+    )
+    assert result.parsed == City(city="Paris", celsius=21)
