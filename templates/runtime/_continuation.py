@@ -138,10 +138,20 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _copy(value: Any, updates: dict[str, Any]) -> Any:
+def _copy(value: Any, updates: dict[str, Any], unset: tuple[str, ...] = ()) -> Any:
+    """`value` with `updates`, and without the fields `unset` (so `to_dict()` leaves them out,
+    as an answer that never had them would)."""
     if isinstance(value, Mapping):
-        return {**value, **updates}
-    return value.model_copy(update=updates)
+        return {key: item for key, item in {**value, **updates}.items() if key not in unset}
+    copy = value.model_copy(update={**updates, **dict.fromkeys(unset)})
+    object.__setattr__(copy, "__pydantic_fields_set__", copy.model_fields_set - set(unset))
+    return copy
+
+
+def _is_set(value: Any, name: str) -> bool:
+    if isinstance(value, Mapping):
+        return name in value
+    return name in (getattr(value, "model_fields_set", None) or ())
 
 
 class _Plan:
@@ -285,14 +295,16 @@ def merge_hops(hops: list[Any]) -> Any:
         steps.extend(hop_steps)
     updates: dict[str, Any] = {"steps": steps, "continuation_ids": list(_hop_ids(hops))}
     for name in _REQUEST_FIELDS_OF_THE_TURN:
-        updates[name] = _get(hops[0], name)
+        if _is_set(hops[0], name):
+            updates[name] = _get(hops[0], name)
+    unset = tuple(name for name in _REQUEST_FIELDS_OF_THE_TURN if not _is_set(hops[0], name))
     texts = [_get(hop, "output_text") for hop in hops]
     if any(isinstance(text, str) for text in texts):
         updates["output_text"] = "".join(text for text in texts if isinstance(text, str))
     usages = [usage for usage in (_get(hop, "usage") for hop in hops) if usage is not None]
     if usages:
         updates["usage"] = merge_usage(usages)
-    return _copy(final, updates)
+    return _copy(final, updates, unset)
 
 
 def _usage_names(usage: Any) -> list[str]:

@@ -53,6 +53,19 @@ def test_store_on_hops_send_token_and_issuer_without_input_and_merge() -> None:
     assert second["continuation_token"] != third["continuation_token"]
     # the merged result describes the caller's turn, not the last hop's link to the one before
     assert result.previous_interaction_id is None
+    assert "previous_interaction_id" not in result.to_dict()
+
+
+def test_a_continued_turn_keeps_the_callers_previous_interaction() -> None:
+    fake = FakeGemini().reply("first").reply_in_hops("a", "b")
+    client = fake.client()
+    first = client.interactions.create(model=MODEL, input="x")
+    result = client.interactions.create(
+        model=MODEL, input="y", previous_interaction_id=first.id, automatic_continuation=True
+    )
+    assert result.previous_interaction_id == first.id and result.text() == "ab"
+    assert _creates(fake)[1]["previous_interaction_id"] == first.id
+    assert _creates(fake)[2]["previous_interaction_id"] == (result.continuation_ids or [])[0]
 
 
 def test_store_off_hops_resend_the_input_and_name_no_previous_interaction() -> None:
