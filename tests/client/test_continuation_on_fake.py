@@ -349,6 +349,26 @@ def test_reconnects_without_checkpoint_progress_are_bounded() -> None:
     assert len(_creates(fake)) == 1 + 4  # the first hop, three reconnects, the one over
 
 
+def test_a_streamed_hop_that_hands_back_its_own_token_stops() -> None:
+    fake = FakeGemini().reply_in_hops("a", "b", "c")
+
+    def same_token(body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, "continuation_token": _creates(fake)[-1]["continuation_token"]}
+
+    # the first hop's stream is cut, re-streaming fails, and the interaction read back instead
+    # ends with the token the hop was sent
+    fake.delay(0).cut_stream(after_events=2).fail(503).mutate(same_token)
+    client = fake.client(max_retries=0)
+    client.resume_policy = gi.ResumePolicy(max_attempts=1)
+    stream = client.interactions.create(
+        model=MODEL, input="x", stream=True, automatic_continuation=True
+    )
+    with pytest.raises(gi.ContinuationError, match="continuation_token it was sent") as stopped:
+        _deltas(stream)
+    assert len(_creates(fake)) == 2  # no third hop, no loop
+    assert stopped.value.partial is not None and stopped.value.partial.text() == "ab"
+
+
 def test_a_stream_without_the_option_warns_once_at_its_end() -> None:
     fake = FakeGemini().reply_in_hops("a", "b")
     with pytest.warns(gi.ContinuationWarning) as caught:
