@@ -20,13 +20,12 @@ from ._continuation import (
 )
 from ._errors import GeminiError
 from ._raw_response import RawResponse
+from ._sync_streaming import Stream
 
 if TYPE_CHECKING:
     from ._api_client import Call, StreamSpec
     from ._client_base import RequestOptions
     from ._sync_api_client import SyncAPIClient
-
-from ._sync_streaming import Stream
 
 __all__ = ["ContinuationStream", "continue_call", "continue_stream"]
 

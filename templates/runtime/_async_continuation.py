@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ._async_streaming import AsyncStream
 from ._continuation import (
     ContinuationError,
     ContinuationSpec,
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from ._api_client import Call, StreamSpec
     from ._async_api_client import AsyncAPIClient
     from ._client_base import RequestOptions
-
-from ._async_streaming import AsyncStream
 
 __all__ = ["AsyncContinuationStream", "async_continue_call", "async_continue_stream"]
 
