@@ -194,16 +194,17 @@ class _Plan:
             warnings.warn(_HOW_TO_CONTINUE, ContinuationWarning, stacklevel=stacklevel)
 
     def first_call(self) -> Call:
-        """The call as the caller made it; when it continues a stored interaction by hand (a
-        token and `previous_interaction_id`), its `input` is not sent and need not be given."""
+        """The call as the caller made it; one that continues a stored interaction by hand (a
+        token and `previous_interaction_id`) need not give `input`, as W98's hops send none."""
         from ._api_client import Call
 
         spec, call = self.spec, self.call
         body = call.body or {}
         if not (self.stateful and body.get(spec.token) and body.get(spec.previous)):
             return call
-        given = body.get(spec.input)
-        filled = {**body, spec.input: "" if given is None else given}  # checked, never sent
+        if body.get(spec.input) is not None:
+            return call  # given: sent as given, the API decides
+        filled = {**body, spec.input: ""}  # the body model requires one: checked, never sent
         omit = (*call.omit, spec.input)
         return dataclasses.replace(call, body=filled, omit=omit) if isinstance(call, Call) else call
 
@@ -217,6 +218,8 @@ class _Plan:
         omit = call.omit
         if self.stateful and owner:
             body[spec.previous] = owner
+            if body.get(spec.input) is None:  # continued by hand without one: see first_call
+                body[spec.input] = ""
             omit = (*omit, spec.input)  # validated like the original, not sent (W98)
         else:
             body[spec.previous] = None

@@ -192,7 +192,7 @@ def test_a_hop_that_hands_back_its_own_token_stops_with_a_clear_error() -> None:
 
 
 def test_a_failed_hop_keeps_the_answer_so_far_and_the_token_to_continue() -> None:
-    fake = FakeGemini().reply_in_hops("Once ", "upon")
+    fake = FakeGemini().reply_in_hops("Once ", "upon ", "a time")
     fake.delay(0).fail(400, message="nope")
     with pytest.raises(gi.ContinuationError) as stopped:
         fake.client().interactions.create(model=MODEL, input="x", automatic_continuation=True)
@@ -200,14 +200,15 @@ def test_a_failed_hop_keeps_the_answer_so_far_and_the_token_to_continue() -> Non
     assert isinstance(error.__cause__, gi.BadRequestError)
     assert error.partial is not None and error.partial.text() == "Once "
     assert error.interaction_id == "v1_fake0001" and error.continuation_token
-    # continuing by hand with what the error gives
+    # continuing by hand with what the error gives: no input needed, none sent (W98)
     rest = fake.client().interactions.create(
         model=MODEL,
         continuation_token=error.continuation_token,
         previous_interaction_id=error.interaction_id,
         automatic_continuation=True,
     )
-    assert rest.text() == "upon"
+    assert rest.text() == "upon a time" and len(rest.continuation_ids or []) == 2
+    assert all("input" not in body for body in _creates(fake)[2:])
 
 
 def test_a_hop_is_never_retried_after_a_dropped_connection() -> None:
