@@ -504,3 +504,12 @@ def test_structured_output_is_parsed_from_the_merged_text() -> None:
         model=MODEL, input="x", response_format=City, automatic_continuation=True
     )
     assert result.parsed == City(city="Paris", celsius=21)
+
+
+def test_a_raw_response_is_the_first_http_answer_only() -> None:
+    fake = FakeGemini().reply_in_hops("a", "b")
+    raw = fake.client().with_raw_response.interactions.create(
+        model=MODEL, input="x", automatic_continuation=True
+    )
+    assert raw.status_code == 200 and raw.parse().status == "requires_continuation"
+    assert len(_creates(fake)) == 1  # one HTTP answer: no hop is sent behind it
