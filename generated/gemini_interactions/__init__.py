@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._async_pagination import AsyncPager
 from ._async_transport import AsyncTransport
 from ._client_base import RequestOptions
+from ._continuation import ContinuationError, ContinuationWarning
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -765,6 +766,8 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "ContinuationError",
+    "ContinuationWarning",
     "Conversation",
     "GeminiError",
     "InternalServerError",

@@ -56,6 +56,8 @@ class Call:
     """A call that generates (`interactions.create`): its default read timeout is long."""
     structured: tuple[str, ...] = ()
     """Body fields that may hold a type to parse the answer into (structured output)."""
+    omit: tuple[str, ...] = ()
+    """Body fields checked like the others but not sent (a continuation hop's `input`, W98)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def _stream_call(call: Call, spec: StreamSpec) -> Call:
         call.response_schema,
         call.generates,
         call.structured,
+        call.omit,
     )
 
 
@@ -311,6 +314,8 @@ class _CallPreparation:
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)
                 _warn_empty_signatures(body)
+                for name in call.omit:
+                    body.pop(name, None)
             else:
                 body = given
         return self._core.build_request(

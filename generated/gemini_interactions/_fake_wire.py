@@ -141,7 +141,9 @@ def check_body(body: Any, schemas: tuple[str, ...]) -> tuple[str, Any]:
     if len(schemas) > 1:  # a union body: the member whose distinguishing field was given
         chosen = next(
             (name for name in schemas if set(REQUIRED.get(name, ())) - {"type"} <= set(body)),
-            schemas[0],
+            # else the member most of whose required fields were given (a W98 hop has a model
+            # but no input)
+            max(schemas, key=lambda name: len(set(REQUIRED.get(name, ())) & set(body))),
         )
     for problem in _problems(body, chosen, ""):
         raise problem

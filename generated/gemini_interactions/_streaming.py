@@ -64,6 +64,8 @@ class _StreamState:
         self.done = False
         self.error: Any = None
         self.accumulator = InteractionAccumulator()
+        self.on_completed: Callable[[Any], None] | None = None
+        """Told the finished interaction (how an answer left unfinished warns, `_continuation`)."""
 
     def _note_id(self, value: Any) -> None:
         if value == "":
@@ -94,6 +96,8 @@ class _StreamState:
             self._note_id(payload.get("interaction_id"))
         if kind == "interaction.completed":
             self.done = True
+            if self.on_completed is not None:
+                self.on_completed(payload.get("interaction"))
         elif kind == "error":
             self.done = True
             self.error = payload.get("error", payload)

@@ -218,6 +218,9 @@ class Conversation:
     signatures byte for byte (W17, W82). What `store=False` costs: every turn sends, and is
     billed for, the whole history again as input; no interaction can be fetched later, polled in
     the background or resumed after a dropped stream (W07, W86).
+
+    `automatic_continuation=True` continues every turn whose answer stops with
+    `requires_continuation` (W98, see `create`); the next turn follows the last hop.
     """
 
     def __init__(
@@ -227,8 +230,11 @@ class Conversation:
         model: str,
         tools: Sequence[Any] = (),
         system_instruction: str | None = None,
+        automatic_continuation: bool | None = None,
         **settings: Any,
     ) -> None:
+        if automatic_continuation is not None:
+            settings["automatic_continuation"] = automatic_continuation
         self.client = client
         self.model = model
         self.functions: dict[str, Callable[..., Any]] = {}

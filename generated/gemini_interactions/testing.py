@@ -21,6 +21,12 @@ callbacks. Faults are queued: `fail()` (429 with `Retry-After`, 5xx), `cut_strea
 `refuse_mid_stream()` (a bare JSON line, W77), `delay()`, `mutate()` (a body that breaks the
 schema), `early_not_found()` (W78). `requests` records everything that arrived.
 
+Long answers come in hops (W98, `_fake_continuation`): `reply_in_hops()` scripts the hops,
+`limit_output()` cuts every answer by an output budget per hop. A hop ends `requires_continuation`
+with a `continuation_token`, streams carry checkpoint tokens on status updates, and a hop is
+accepted only as W98 describes (the token's issuer as `previous_interaction_id` and no `input`,
+or with `store: false` the original `input`); any other hop is refused naming the token.
+
 This module imports only the standard library and httpx; `import gemini_interactions` does not
 load it.
 """
@@ -35,11 +41,12 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ._fake_continuation import Continuations, with_checkpoints
 from ._fake_events import DONE_FRAME, encode_event, function_call, image, stream_events, text
 from ._fake_events import cite as cite
 
@@ -98,6 +105,7 @@ class _Answer:
     status: str | None
     usage: dict[str, Any] | None
     duration: float
+    hops: list[list[dict[str, Any]]] | None = None
 
 
 @dataclass
@@ -144,6 +152,7 @@ class FakeGemini:
         self._request_ids = itertools.count(0xFA4E0001)
         self._lock = threading.RLock()
         self._not_found_for = 0.0
+        self.continuations = Continuations()
 
     # -- scripting ------------------------------------------------------------------------------
     def reply(
@@ -158,6 +167,30 @@ class FakeGemini:
         built = [text(step) if isinstance(step, str) else step for step in steps]
         with self._lock:
             self._answers.append(_Answer(built, status, usage, duration))
+        return self
+
+    def reply_in_hops(
+        self, *hops: str | dict[str, Any] | Sequence[str | dict[str, Any]]
+    ) -> FakeGemini:
+        """Queue the next answer in hops (W98): each argument is one hop's steps (a string is a
+        text step). Every hop but the last ends `requires_continuation` with a token."""
+        built = [
+            [text(hop) if isinstance(hop, str) else hop]
+            if isinstance(hop, str | dict)
+            else [text(step) if isinstance(step, str) else step for step in hop]
+            for hop in hops
+        ]
+        flat = [step for hop in built for step in hop]
+        with self._lock:
+            self._answers.append(_Answer(flat, None, None, 5.0, hops=built))
+        return self
+
+    def limit_output(self, characters: int | None) -> FakeGemini:
+        """Cut every later answer into hops of at most `characters` characters of text (W98's
+        decode limit per request); None answers whole again. Background answers are not cut."""
+        if characters is not None and characters < 1:
+            raise ValueError("limit_output takes a positive number of characters, or None")
+        self.continuations.budget = characters
         return self
 
     def reply_raw_stream(self, body: bytes, *, chunk_size: int = 65536) -> FakeGemini:
@@ -424,6 +457,10 @@ class FakeGemini:
         from ._rules import violations
         from .rules import REQUEST_RULES
 
+        with self._lock:  # a continuation hop (W98): checked as sent, then its input rebuilt
+            point = self.continuations.resume(body) if isinstance(body, dict) else None
+        if point is not None:
+            body = {**body, "input": point.answer.input}
         schema, request = check_body(body, schemas)
         for rule, problem in violations(REQUEST_RULES.get(schema, ()), request):
             if rule.severity == "error":
@@ -432,9 +469,19 @@ class FakeGemini:
         with self._lock:
             if previous is not None:
                 self._stored(str(previous))
-            answer = self._answers.popleft() if self._answers else _echo(request)
+            if point is None:
+                answer = self._answers.popleft() if self._answers else _echo(request)
+            else:
+                answer = _Answer([], None, None, 5.0)
             store = request.get("store") is not False
             identifier = f"v1_fake{next(self._ids):04d}" if store else ""
+            hop = (
+                self.continuations.start(answer.steps, answer.hops, request, identifier)
+                if point is None
+                else self.continuations.resumed(point, identifier)
+            )
+        if hop is not None:
+            answer = _Answer(hop.steps, hop.status, answer.usage or hop.usage, answer.duration)
         declared = {
             tool.get("name")
             for tool in request.get("tools") or []
@@ -461,13 +508,15 @@ class FakeGemini:
             del final["steps"]  # an incomplete answer with nothing produced has no steps (W88)
         if previous is not None:
             final["previous_interaction_id"] = previous
+        if hop is not None and hop.token is not None:
+            final["continuation_token"] = hop.token
         streaming = query.get("alt") == "sse" and request.get("stream") is True
         stored = _Stored(dict(final), request, visible_at=self.now + self._not_found_for)
         if request.get("background"):
             stored.interaction = {**final, "status": "in_progress", "steps": []}
             stored.interaction.pop("usage")
             stored.final, stored.finish_at = final, self.now + answer.duration
-        stored.events = self._events(final)
+        stored.events = self._events(final, hop.checkpoints if hop is not None else {})
         if store:
             with self._lock:
                 self.interactions[identifier] = stored
@@ -477,8 +526,10 @@ class FakeGemini:
             return self._stream(stored.events, 0, fault)
         return _json(200, stored.interaction)
 
-    def _events(self, final: dict[str, Any]) -> list[dict[str, Any]]:
-        events = stream_events(final)
+    def _events(
+        self, final: dict[str, Any], checkpoints: dict[int, str] | None = None
+    ) -> list[dict[str, Any]]:
+        events = with_checkpoints(stream_events(final), final["id"], checkpoints or {})
         if final["id"]:
             for number, event in enumerate(events):
                 event["event_id"] = f"evt_{number:06d}"

@@ -3157,6 +3157,11 @@ class Interaction(InteractionHelpers, ApiModel):
     Deprecated.
     """
 
+    continuation_ids: list[str] | None = None
+    """Output only. The ids of the interactions (hops) an automatically continued answer was merged
+    from, in order.
+    """
+
     continuation_token: str | None = None
     """Opaque token to resume a long decode. Output: set when status is
     INCOMPLETE and decoding can be resumed. Input: pass the latest token
@@ -3382,6 +3387,11 @@ class InteractionStatusUpdate(ApiModel):
     """The `InteractionStatusUpdate` object."""
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    continuation_token: str | None = None
+    """A checkpoint: a token a new hop can continue the generation from, if the stream drops before
+    the next one.
+    """
 
     event_id: str | None = None
     """The event_id token to be used to resume the interaction stream, from

@@ -16,6 +16,7 @@ __all__ = [
     "Api",
     "BodyField",
     "Condition",
+    "ContinuationInfo",
     "EnumDef",
     "FieldDef",
     "FlattenDef",
@@ -223,6 +224,23 @@ class WaitInfo:
 
 
 @dataclass(frozen=True)
+class ContinuationInfo:
+    """How a generating call continues across `requires_continuation` hops (`x-continuation`).
+
+    `parameter` is the opt-in keyword the method takes; `status` is the answer's status that asks
+    for a hop; the other names are the body fields a hop rewrites (fact W98).
+    """
+
+    parameter: str
+    status: str
+    token: str
+    previous: str
+    input: str
+    store: str
+    background: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, complete: placed in a resource, named, with everything it sends."""
 
@@ -243,6 +261,8 @@ class Operation:
     stream: StreamInfo | None = None
     resumes_streams: bool = False
     wait: WaitInfo | None = None
+    continuation: ContinuationInfo | None = None
+    """Automatic continuation across hops (`x-continuation`), for a generating `create`."""
     empty_body: bool = False
     """The operation's body is a JSON object with no fields: it always sends `{}`."""
     annotations: tuple[tuple[str, Any], ...] = ()

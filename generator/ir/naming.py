@@ -128,7 +128,8 @@ RESERVED_CLASS_NAMES = frozenset(
         *("TERMINAL_STATUSES", "ThreadingHTTPServer", "UNIONS", "UnknownVariant"),
         *("UnprocessableEntityError", "UploadData", "WIRE_CONTEXT", "WaitTimeoutError"),
         *("Ed25519PublicKey", "FakeTransport", "InvalidSignature", "REQUEST_RULES"),
-        *("BoundTool", "CONTENT_TYPES", "ParsedInteraction"),
+        *("BoundTool", "CONTENT_TYPES", "ParsedInteraction", "ContinuationSpec"),
+        *("ContinuationWarning", "Continuations", "ContinuationError"),
     }
 )
 """Names the generated modules bind themselves; no schema's class may take one."""

@@ -12,7 +12,9 @@ segment), its method name, and everything its method sends and returns:
 - paging when it takes a `page_token` and its response has `next_page_token` plus exactly one
   list field; a resumable upload when marked `x-upload: resumable`;
 - how it streams (`x-streaming`) and, for the operation that reads a resource back, how streams
-  resume (`x-streaming.resume_parameter`) and how `wait()` polls it (`x-wait`).
+  resume (`x-streaming.resume_parameter`) and how `wait()` polls it (`x-wait`);
+- for a generating call, how it continues across `requires_continuation` hops
+  (`x-continuation`: the opt-in parameter and the body fields a hop rewrites).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from generator.errors import BadInputError
 from generator.ir.model import (
     BodyField,
+    ContinuationInfo,
     Operation,
     PageInfo,
     Parameter,
@@ -312,6 +315,35 @@ def _wait(operation: OperationNode) -> WaitInfo | None:
     )
 
 
+_CONTINUATION_KEYS = ("parameter", "status", "token", "previous", "input", "store", "background")
+_CONTINUATION_FIELDS = ("token", "previous", "input", "store", "background")
+
+
+def _continuation(
+    operation: OperationNode, body_fields: tuple[BodyField, ...]
+) -> ContinuationInfo | None:
+    raw = operation.node.get("x-continuation")
+    if raw is None:
+        return None
+    where = f"spec {operation.where}: x-continuation"
+    if not isinstance(raw, dict) or set(raw) != set(_CONTINUATION_KEYS):
+        raise BadInputError(f"{where} is {{{', '.join(sorted(_CONTINUATION_KEYS))}}}.")
+    if not all(isinstance(raw[key], str) and raw[key] for key in _CONTINUATION_KEYS):
+        raise BadInputError(f"{where}: every value is a non-empty name.")
+    fields = {field.python_name for field in body_fields}
+    unknown = [raw[key] for key in _CONTINUATION_FIELDS if raw[key] not in fields]
+    if unknown:
+        raise BadInputError(
+            f"{where} names body fields the operation does not have: {', '.join(unknown)}."
+        )
+    if raw["parameter"] in fields or raw["parameter"] in RESERVED_KEYWORDS:
+        raise BadInputError(
+            f"{where}: parameter {raw['parameter']!r} collides with a body field or a client "
+            f"option of the same name."
+        )
+    return ContinuationInfo(**{key: str(raw[key]) for key in _CONTINUATION_KEYS})
+
+
 def _operation(
     view: SpecView,
     operation: OperationNode,
@@ -341,6 +373,12 @@ def _operation(
                 f"same name."
             )
     resumes = bool(streaming.get("resume_parameter")) and operation.method == "get"
+    continuation = _continuation(operation, body_fields)
+    if continuation is not None and not streaming:
+        raise BadInputError(
+            f"spec {operation.where}: x-continuation needs x-streaming (a hop streams when the "
+            f"call streams)."
+        )
     return Operation(
         operation_id=str(operation.node.get("operationId", "")),
         resource=resource,
@@ -359,6 +397,7 @@ def _operation(
         stream=_stream(view, operation, streaming, resume, types) if streaming else None,
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
+        continuation=continuation,
         empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,
         annotations=extensions_of(operation.node),
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.errors import BadInputError
-from generator.ir.model import BodyField, Operation, Parameter, WaitInfo
+from generator.ir.model import BodyField, ContinuationInfo, Operation, Parameter, WaitInfo
 from generator.ir.naming import pascal_case, python_field_name
 from generator.ir.types import ListOf, LiteralOf, Scalar, UnionOf, names_in, optional, walk
 from generator.render.annotations import annotation
@@ -47,11 +47,20 @@ def _method_docstring(operation: Operation) -> str:
         (parameter.python_name, parameter.description) for parameter in operation.parameters
     ] + [(field.python_name, field.description) for field in operation.body_fields]
     documented = [(name, _first_sentence(text)) for name, text in documented if text]
+    if operation.continuation:
+        documented.append((operation.continuation.parameter, _CONTINUATION_DOC))
     if documented:
         lines += ["", "Args:"]
         lines += [f"    {name}: {text}" for name, text in documented]
     lines += ["", f"`{operation.http_method} {operation.path}` ({operation.operation_id})."]
     return docstring("\n".join(lines), "        ")
+
+
+_CONTINUATION_DOC = (
+    "Continue an answer that stops with `requires_continuation` hop by hop and merge the "
+    "hops (each hop bills the input again). Off by default: such an answer is returned as it "
+    "came, with a warning. `False` with `background=True` is refused."
+)
 
 
 def _argument(name: str, type_text: str, has_default: bool) -> dict[str, Any]:
@@ -147,6 +156,8 @@ def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[st
         keywords.append(_argument(token, "str | None", True))
     if operation.upload:
         keywords.append(_argument("content_type", "str | None", True))
+    if operation.continuation:
+        keywords.append(_argument(operation.continuation.parameter, "bool | None", True))
     return positional, keywords
 
 
@@ -225,6 +236,18 @@ def _stream(operation: Operation) -> dict[str, Any] | None:
     }
 
 
+def _continuation(operation: Operation, info: ContinuationInfo) -> dict[str, Any]:
+    resource = operation.resource_path.replace(".", "_").upper()
+    return {
+        "spec_name": f"_CONTINUATION_{resource}_{operation.method_name.upper()}",
+        "parameter": info.parameter,
+        "fields": [
+            (key, py_literal(getattr(info, key)))
+            for key in ("parameter", "status", "token", "previous", "input", "store", "background")
+        ],
+    }
+
+
 def _returns(operation: Operation) -> str | None:
     if operation.upload:
         return "Any"
@@ -247,6 +270,9 @@ def _method(operation: Operation) -> dict[str, Any]:
     return {
         "name": operation.method_name,
         "stream": _stream(operation),
+        "continuation": _continuation(operation, operation.continuation)
+        if operation.continuation
+        else None,
         "positional": positional,
         "keywords": keywords,
         # typed structured output: overloads before the plain ones, whose keywords these are
@@ -307,6 +333,8 @@ _VARIANTS = (
         "pager": "SyncPager",
         "api_client": "SyncAPIClient",
         "raw_wrapper": "raw_response",
+        "continue_call": "continue_call",
+        "continue_stream": "continue_stream",
     },
     {
         "prefix": "Async",
@@ -316,6 +344,8 @@ _VARIANTS = (
         "pager": "AsyncPager",
         "api_client": "AsyncAPIClient",
         "raw_wrapper": "async_raw_response",
+        "continue_call": "async_continue_call",
+        "continue_stream": "async_continue_stream",
     },
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""
@@ -386,6 +416,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         "literal": any(method["stream"] for method in methods)
         or any(isinstance(node, LiteralOf) for node in nested),
         "children": any(resource["children"] for resource in resources),
+        "continuation": any(method["continuation"] for method in methods),
         "cast": helpers
         or any(
             method["stream"] or method["page"] or method["returns"] not in ("None", "Any")
@@ -416,6 +447,12 @@ def client_context(
             {
                 "module": top,
                 "resources": members,
+                "continuation_specs": [
+                    method["continuation"]
+                    for resource in members
+                    for method in resource["methods"]
+                    if method["continuation"]
+                ],
                 "stream_specs": [
                     method["stream"]
                     for resource in members

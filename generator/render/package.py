@@ -88,6 +88,7 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._async_pagination", ("AsyncPager",)),
     ("._async_transport", ("AsyncTransport",)),
     ("._client_base", ("RequestOptions",)),
+    ("._continuation", ("ContinuationError", "ContinuationWarning")),
     ("._retry", ("ResumePolicy", "RetryPolicy")),
     ("._structured", ("StructuredOutputError",)),
     ("._sync_pagination", ("SyncPager",)),

@@ -46,6 +46,9 @@ _NAMES = {
     "aread": "read",
     "_asyncio_sleep": "time.sleep",
     "async_wait_until_done": "wait_until_done",
+    "AsyncContinuationStream": "ContinuationStream",
+    "async_continue_call": "continue_call",
+    "async_continue_stream": "continue_stream",
 }
 """Async names and their sync counterparts (names starting `_async_` become `_sync_`)."""
 

@@ -55,6 +55,8 @@ class Call:
     """A call that generates (`interactions.create`): its default read timeout is long."""
     structured: tuple[str, ...] = ()
     """Body fields that may hold a type to parse the answer into (structured output)."""
+    omit: tuple[str, ...] = ()
+    """Body fields checked like the others but not sent (a continuation hop's `input`, W98)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def _stream_call(call: Call, spec: StreamSpec) -> Call:
         call.response_schema,
         call.generates,
         call.structured,
+        call.omit,
     )
 
 
@@ -310,6 +313,8 @@ class _CallPreparation:
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)
                 _warn_empty_signatures(body)
+                for name in call.omit:
+                    body.pop(name, None)
             else:
                 body = given
         return self._core.build_request(

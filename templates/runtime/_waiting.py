@@ -3,10 +3,12 @@
 `wait_until_done` (`_sync_waiting`, rewritten from `_async_waiting`) polls until the interaction
 reaches a terminal status (completed, failed, cancelled, requires_action, incomplete,
 budget_exceeded, and the bindings' requires_continuation and idle, which wait for the caller like
-requires_action). A status it does not know keeps it
-polling. A 403 or 404 within `grace_period` seconds of the start is taken for the API not having
-caught up with a fresh background create yet (fact W78) and polled again; after that it is
-raised. When `timeout` passes first, `WaitTimeoutError` says the last status seen.
+requires_action). A status it does not know keeps it polling, and so does
+`requires_continuation` on background work, which the server continues by itself (fact W98);
+only an interaction that says `background: false` is returned at it. A 403 or 404 within
+`grace_period` seconds of the start is taken for the API not having caught up with a fresh
+background create yet (fact W78) and polled again; after that it is raised. When `timeout`
+passes first, `WaitTimeoutError` says the last status seen.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class _Poll:
 
     def done(self, value: Any) -> bool:
         self.status = getattr(value, "status", None)
+        if self.status == "requires_continuation":  # background work continues itself (W98)
+            return getattr(value, "background", None) is False
         return self.status in TERMINAL_STATUSES
 
     def tolerated(self, error: Exception) -> bool:

@@ -257,15 +257,30 @@ def test_wait_polls_through_unknown_statuses_and_early_404s(server: LoopbackServ
 def test_wait_stops_at_the_bindings_statuses_that_wait_for_the_caller(
     status: str, server: LoopbackServer
 ) -> None:
-    # W92, W93: known values now (type checkers see them), terminal for wait()
+    # W92, W93: known values now (type checkers see them), terminal for wait(); W98:
+    # requires_continuation only when the interaction is not background work
     assert status in typing.get_args(gi.InteractionStatus)
     answers = [
         Reply(body={"id": "i", "status": "in_progress"}),
-        Reply(body={"id": "i", "status": status}),
+        Reply(body={"id": "i", "status": status, "background": False}),
     ]
     server.handler = lambda request: answers.pop(0)
     result = waiting_client(server, Clock()).interactions.wait("i", poll_interval=1.0)
     assert result.status == status and answers == []
+
+
+def test_wait_polls_on_through_requires_continuation_of_background_work(
+    server: LoopbackServer,
+) -> None:
+    # W98: the server continues background work by itself
+    answers = [
+        Reply(body={"id": "i", "status": "requires_continuation", "background": True}),
+        Reply(body={"id": "i", "status": "requires_continuation"}),
+        Reply(body={"id": "i", "status": "completed", "background": True}),
+    ]
+    server.handler = lambda request: answers.pop(0)
+    result = waiting_client(server, Clock()).interactions.wait("i", poll_interval=1.0)
+    assert result.status == "completed" and answers == []
 
 
 def test_wait_gives_up_on_late_404s_and_after_the_timeout(server: LoopbackServer) -> None:

@@ -261,6 +261,22 @@ def test_x_wait_is_validated() -> None:
     assert get.stream is not None and get.stream.resume_path_parameter == "id"
 
 
+def test_x_continuation_is_validated_against_the_body() -> None:
+    names = {"parameter": "automatic_continuation", "status": "requires_continuation"}
+    fields = {"token": "name", "previous": "size", "input": "type", "store": "size"}
+    with pytest.raises(BadInputError, match=r"x-continuation is \{background, input"):
+        _api(_SCHEMAS, _paths(**{"x-continuation": {**names, **fields}}))
+    unknown = {**names, **fields, "token": "continuation_token", "background": "background"}
+    with pytest.raises(BadInputError, match="fields the operation does not have: "):
+        _api(_SCHEMAS, _paths(**{"x-continuation": unknown}))
+    clash = {**names, **fields, "background": "name", "parameter": "timeout"}
+    with pytest.raises(BadInputError, match="'timeout' collides"):
+        _api(_SCHEMAS, _paths(**{"x-continuation": clash}))
+    plain = {**names, **fields, "background": "name"}
+    with pytest.raises(BadInputError, match="x-continuation needs x-streaming"):
+        _api(_SCHEMAS, _paths(**{"x-continuation": plain}))
+
+
 def test_two_operations_on_one_method_name_are_refused() -> None:
     paths = _paths()
     paths["/{api_version}/other"] = {

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
+from .._async_continuation import async_continue_call, async_continue_stream
 from .._client_base import PathParameter, RequestOptions
+from .._continuation import ContinuationSpec
 from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
+from .._sync_continuation import continue_call, continue_stream
 
 if TYPE_CHECKING:
     from types import UnionType
@@ -96,6 +99,16 @@ _STREAM_INTERACTIONS_GET = StreamSpec(
     resume_path_parameter="interactionsId",
     resume_query={"alt": "sse", "stream": "true"},
     resume_parameter="last_event_id",
+)
+
+_CONTINUATION_INTERACTIONS_CREATE = ContinuationSpec(
+    parameter="automatic_continuation",
+    status="requires_continuation",
+    token="continuation_token",
+    previous="previous_interaction_id",
+    input="input",
+    store="store",
+    background="background",
 )
 
 
@@ -412,6 +425,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -452,6 +466,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -492,6 +507,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -532,6 +548,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -576,6 +593,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -620,6 +638,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -666,6 +685,7 @@ class InteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -696,6 +716,10 @@ class InteractionsResource:
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
+            automatic_continuation: Continue an answer that stops with `requires_continuation` hop
+            by hop and merge the hops (each hop bills the input again). Off by default: such an
+            answer is returned as it came, with a warning. `False` with `background=True` is
+            refused.
 
         `POST /{api_version}/interactions` (CreateInteraction).
         """
@@ -735,10 +759,26 @@ class InteractionsResource:
         )
         if stream:
             return cast(
-                "Stream[InteractionSseStreamEvent, Any]",
-                self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
+                "Stream[InteractionSseStreamEvent, Interaction]",
+                continue_stream(
+                    self._client,
+                    call,
+                    _STREAM_INTERACTIONS_CREATE,
+                    _CONTINUATION_INTERACTIONS_CREATE,
+                    options,
+                    automatic_continuation,
+                ),
             )
-        return cast("Interaction", self._client.call(call, options))
+        return cast(
+            "Interaction",
+            continue_call(
+                self._client,
+                call,
+                _CONTINUATION_INTERACTIONS_CREATE,
+                options,
+                automatic_continuation,
+            ),
+        )
 
     def delete(
         self,
@@ -977,6 +1017,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1017,6 +1058,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1057,6 +1099,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1097,6 +1140,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1141,6 +1185,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[False] = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1185,6 +1230,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: Literal[True],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1231,6 +1277,7 @@ class AsyncInteractionsResource:
         system_instruction: str | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
+        automatic_continuation: bool | None = None,
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1261,6 +1308,10 @@ class AsyncInteractionsResource:
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
+            automatic_continuation: Continue an answer that stops with `requires_continuation` hop
+            by hop and merge the hops (each hop bills the input again). Off by default: such an
+            answer is returned as it came, with a warning. `False` with `background=True` is
+            refused.
 
         `POST /{api_version}/interactions` (CreateInteraction).
         """
@@ -1300,10 +1351,26 @@ class AsyncInteractionsResource:
         )
         if stream:
             return cast(
-                "AsyncStream[InteractionSseStreamEvent, Any]",
-                await self._client.stream(call, _STREAM_INTERACTIONS_CREATE, options),
+                "AsyncStream[InteractionSseStreamEvent, Interaction]",
+                await async_continue_stream(
+                    self._client,
+                    call,
+                    _STREAM_INTERACTIONS_CREATE,
+                    _CONTINUATION_INTERACTIONS_CREATE,
+                    options,
+                    automatic_continuation,
+                ),
             )
-        return cast("Interaction", await self._client.call(call, options))
+        return cast(
+            "Interaction",
+            await async_continue_call(
+                self._client,
+                call,
+                _CONTINUATION_INTERACTIONS_CREATE,
+                options,
+                automatic_continuation,
+            ),
+        )
 
     async def delete(
         self,
