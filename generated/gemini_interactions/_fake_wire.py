@@ -103,8 +103,9 @@ def _problems(value: Any, definition: str, path: str) -> Iterator[RefusalError]:
                 yield from _problems(item, child, where)
             continue
         if kind == "array" and isinstance(item, dict):
+            facts = ("W50", "S6") if key == "speech_config" else ("W50",)
             yield RefusalError(
-                400, f"Invalid value at '{where}': expected an array, got object.", ("W50",)
+                400, f"Invalid value at '{where}': expected an array, got object.", facts
             )
             continue
         expected = _JSON_KINDS.get(kind)
@@ -138,10 +139,15 @@ def check_body(body: Any, schemas: tuple[str, ...]) -> tuple[str, Any]:
     for problem in _dead_fields(body):
         raise problem
     chosen = schemas[0] if schemas else ""
-    if len(schemas) > 1:  # a union body: the member whose distinguishing field was given
-        chosen = next(
-            (name for name in schemas if set(REQUIRED.get(name, ())) - {"type"} <= set(body)),
-            schemas[0],
+    if len(schemas) > 1:  # a union body: the member that knows most of the keys sent
+        # (`{"model": ...}` without `input` is a model interaction missing its input, not an
+        # agent interaction with an unknown `model`)
+        chosen = max(
+            schemas,
+            key=lambda name: (
+                len(set(body) & set(OBJECTS.get(name, {}))),
+                set(REQUIRED.get(name, ())) - {"type"} <= set(body),
+            ),
         )
     for problem in _problems(body, chosen, ""):
         raise problem

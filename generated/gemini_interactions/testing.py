@@ -46,6 +46,7 @@ from ._fake_events import cite as cite
 if TYPE_CHECKING:  # the clients load with the first `client()`, so the fake imports no pydantic
     from .client import AsyncClient, Client
 from ._fake_events import thought as thought
+from ._fake_refusals import check_create
 from ._fake_schema import ROUTES
 from ._fake_wire import RefusalError, check_body, error_body
 
@@ -144,6 +145,7 @@ class FakeGemini:
         self._request_ids = itertools.count(0xFA4E0001)
         self._lock = threading.RLock()
         self._not_found_for = 0.0
+        self._real_mark = time.monotonic()
 
     # -- scripting ------------------------------------------------------------------------------
     def reply(
@@ -245,11 +247,14 @@ class FakeGemini:
         return self
 
     # -- ways in --------------------------------------------------------------------------------
-    def transport(self) -> Any:
-        """An httpx transport (sync and async) that answers from this fake."""
+    def transport(self, *, on_clock: bool = True) -> Any:
+        """An httpx transport (sync and async) that answers from this fake. Its clients are on
+        the fake's clock (they sleep with `sleep` or move it with `advance()`); a client that
+        sleeps in real time passes `on_clock=False` and sees background work progress in real
+        time, as every client of `serve()` does."""
         from ._fake_transport import FakeTransport
 
-        return FakeTransport(self)
+        return FakeTransport(self, on_clock=on_clock)
 
     def sleep(self, seconds: float) -> None:
         """What the fake's clients sleep with: the fake's clock moves on, no time passes (each
@@ -298,14 +303,28 @@ class FakeGemini:
         return serve(self)
 
     # -- answering ------------------------------------------------------------------------------
-    def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
+    def handle(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, *, on_clock: bool = False
+    ) -> FakeResponse:
         """Answer one request (what both ways in call); every answer carries its request id in
-        `x-goog-request-id`, as the API's do (W95)."""
+        `x-goog-request-id`, as the API's do (W95). A request from a client that is not on the
+        fake's clock (`on_clock=False`: over `serve()` or a bare `transport()`) first lets the
+        real time since the last such request pass on the fake clock, so such a client sees
+        background work progress in real time."""
+        if not on_clock:
+            self._follow_real_time()
         answer = self._handle(method, url, headers, body)
         with self._lock:
             request_id = f"{next(self._request_ids):016x}"
         answer.headers = {**answer.headers, _REQUEST_ID_HEADER: request_id}
         return answer
+
+    def _follow_real_time(self) -> None:
+        with self._lock:
+            mark = time.monotonic()
+            elapsed, self._real_mark = mark - self._real_mark, mark
+        if elapsed > 0:
+            self.advance(elapsed)
 
     def _handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
         parts = urlsplit(url)
@@ -414,8 +433,10 @@ class FakeGemini:
     # -- interactions ---------------------------------------------------------------------------
     def _stored(self, identifier: str) -> _Stored:
         stored = self.interactions.get(identifier)
-        if stored is None:
-            raise RefusalError(404, f"Interaction '{identifier}' was not found.")
+        if stored is None:  # a store=false interaction has the empty id and is never kept (W07)
+            raise RefusalError(
+                404, f"Interaction '{identifier}' was not found.", () if identifier else ("W07",)
+            )
         return stored
 
     def _create(
@@ -428,6 +449,7 @@ class FakeGemini:
         for rule, problem in violations(REQUEST_RULES.get(schema, ()), request):
             if rule.severity == "error":
                 raise RefusalError(400, f"{rule.error} ({problem})", rule.facts)
+        check_create(request)
         previous = request.get("previous_interaction_id")
         with self._lock:
             if previous is not None:
@@ -440,11 +462,22 @@ class FakeGemini:
             for tool in request.get("tools") or []
             if isinstance(tool, dict) and tool.get("type") == "function"
         }
-        steps = [  # tools are not inherited: a call to an undeclared function never comes (W20)
-            step
-            for step in answer.steps
-            if step.get("type") != "function_call" or step.get("name") in declared
+        steps = answer.steps
+        undeclared = [
+            str(step.get("name"))
+            for step in steps
+            if step.get("type") == "function_call" and step.get("name") not in declared
         ]
+        if undeclared:  # the model cannot call what this request does not declare (W20)
+            raise RefusalError(
+                400,
+                f"FakeGemini: the scripted function_call {', '.join(map(repr, undeclared))} "
+                f"names a function this request does not declare in 'tools' (it declares "
+                f"{sorted(name for name in declared if isinstance(name, str)) or 'none'}); tools "
+                "are not inherited through previous_interaction_id, so send them with the "
+                "request or script another answer.",
+                ("W20",),
+            )
         calls = any(step.get("type") == "function_call" for step in steps)
         status = answer.status or ("requires_action" if calls else "completed")
         final = {
@@ -523,7 +556,9 @@ class FakeGemini:
             stored = self._stored(identifier)
             self._settle(stored)
             if stored.interaction["status"] != "in_progress":
-                raise RefusalError(400, "Only an interaction in progress can be cancelled.")
+                raise RefusalError(
+                    400, "Only an interaction in progress can be cancelled.", ("W28",)
+                )
             stored.final = None
             stored.interaction = {**stored.interaction, "status": "cancelled"}
             current = dict(stored.interaction)
