@@ -29,6 +29,7 @@ from generator.overlay.engine import ActionResult, OverlayDocument, apply_overla
 from generator.render.format import format_files
 from generator.render.package import RenderInputs, render
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
+from generator.report.fake_fidelity import FIDELITY_FILE, render_fidelity
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
 
@@ -305,6 +306,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         report = overlay_report(inputs, patch, api)
         formatted = formatting.result()
     formatted[REPORT_FILE] = report
+    formatted[FIDELITY_FILE] = render_fidelity(read_facts(inputs), templates, inputs.facts.path)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
     return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))
