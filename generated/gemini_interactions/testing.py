@@ -11,11 +11,15 @@
 
 What it models (each from the facts the overlays cite): requests are checked as the API checks
 them (`_fake_wire`: unknown or camelCase keys, lists sent as objects, dead fields, the live request
-rules; every refusal names its facts in the error body); interactions are stored and can be read
-back, chained with `previous_interaction_id` (a function call is only answered when this request
-declares the function: tools are not inherited, W20), run in the background on a clock the test
-advances (`advance()`), cancel, and stream the event lifecycle of W87 with event ids a stream
-resumes after (`last_event_id`); `store: false` gives empty ids and no event ids (W86). A
+rules; `_fake_refusals`: the other live refusing facts, and the fake's fidelity list that
+`generated/FAKE.md` lays out; every refusal names its facts in the error body); interactions are
+stored and can be read back, chained with `previous_interaction_id` (a scripted function call is
+only answered when this request declares the function — tools are not inherited, W20 — and
+otherwise the request fails with a 400 naming `tools`, so a scripting mistake is loud), run in
+the background on a clock the test advances (`advance()`; clients of `serve()` see it follow real
+time, and a client re-reading an unfinished interaction on a clock nobody moves is told so),
+cancel, and stream the event lifecycle of W87 with event ids a stream resumes after
+(`last_event_id`); `store: false` gives empty ids and no event ids (W86). A
 completed background interaction delivers a signed Standard Webhooks event to `on_webhook`
 callbacks. Faults are queued: `fail()` (429 with `Retry-After`, 5xx), `cut_stream()`,
 `refuse_mid_stream()` (a bare JSON line, W77), `delay()`, `mutate()` (a body that breaks the
@@ -125,6 +129,8 @@ class _Stored:
     finish_at: float | None = None
     final: dict[str, Any] | None = None
     visible_at: float = 0.0
+    polled_at: float | None = None
+    """The fake time of the last read that found it unfinished."""
 
 
 class FakeGemini:
@@ -542,6 +548,10 @@ class FakeGemini:
                 raise RefusalError(404, f"Interaction '{identifier}' was not found.", ("W78",))
             self._settle(stored)
             current = dict(stored.interaction)
+            unfinished = stored.final is not None and query.get("alt") != "sse"
+            if unfinished and stored.polled_at == self.now:
+                raise RefusalError(400, _STALLED.format(identifier=identifier))
+            stored.polled_at = self.now if unfinished else None
         if query.get("alt") == "sse":
             if current["status"] == "in_progress":
                 raise RefusalError(409, "The interaction is still running; poll it instead.")
@@ -631,6 +641,15 @@ class FakeGemini:
             callback(dict(headers), body)
 
 
+_STALLED = (
+    "FakeGemini: interaction '{identifier}' is read again while it runs, but the fake's clock "
+    "has not moved since the last read, so it never finishes: this client waits on a clock "
+    "nobody moves. Use fake.client() or fake.async_client() (their waits move the fake's "
+    "clock), call fake.advance(seconds) between reads, or build the transport with "
+    "fake.transport(on_clock=False) so a client that sleeps in real time sees real time."
+)
+
+
 def _json(status: int, payload: Any) -> FakeResponse:
     return FakeResponse(
         status,
@@ -646,5 +665,7 @@ def _timestamp(seconds: float) -> str:
 def _echo(request: dict[str, Any]) -> _Answer:
     """The default answer: a deterministic text that quotes the input."""
     given = request.get("input")
+    if isinstance(given, list):  # legacy {role, content} turns are answered 200 and ignored (W103)
+        given = [item for item in given if not (isinstance(item, dict) and "role" in item)]
     words = given if isinstance(given, str) else json.dumps(given, sort_keys=True)[:200]
     return _Answer([text(f"Fake answer to: {words}")], None, None, 5.0)

@@ -239,6 +239,7 @@ def test_legacy_turns_are_accepted_and_ignored_as_on_the_wire() -> None:
     body = {"model": MODEL, "input": [{"role": "user", "content": [_text("hi")]}]}
     response = _raw(FakeGemini(), "POST", "/v1beta/interactions", body)
     assert response.status_code == 200, response.text
+    assert response.json()["steps"][0]["content"][0]["text"] == "Fake answer to: []"
 
 
 def test_reported_facts_do_not_make_the_fake_refuse() -> None:
@@ -430,3 +431,28 @@ def test_clients_on_the_fakes_clock_spend_no_real_time(gemini_fake: FakeGemini) 
     assert job.id
     assert client.interactions.wait(job.id).text() == "done"
     assert time.monotonic() - started < 5 and gemini_fake.now >= 3600
+
+
+def test_a_client_waiting_on_a_clock_nobody_moves_is_told_at_once() -> None:
+    # a hand-built client over the in-process transport sleeps in real time by default
+    fake = FakeGemini().reply("done", duration=60)
+    transport = gi.SyncTransport(httpx.Client(transport=fake.transport()))
+    with gi.Client(api_key="k", transport=transport) as client:
+        job = client.interactions.create(model=MODEL, input="x", background=True)
+        assert job.id and client.interactions.get(job.id).status == "in_progress"
+        started = time.monotonic()
+        with pytest.raises(gi.BadRequestError, match=r"fake\.client\(\).*fake\.advance"):
+            client.interactions.wait(job.id, poll_interval=0.01)
+    assert time.monotonic() - started < 1
+    fake.advance(60)  # moving the clock is the cure
+    assert fake.client().interactions.get(job.id).text() == "done"
+
+
+def test_reading_twice_with_the_clock_moved_in_between_is_fine(gemini_fake: FakeGemini) -> None:
+    gemini_fake.reply("done", duration=10)
+    client = gemini_fake.client()
+    job = client.interactions.create(model=MODEL, input="x", background=True)
+    assert job.id
+    for _ in range(3):
+        assert client.interactions.get(job.id).status == "in_progress"
+        gemini_fake.advance(1)
