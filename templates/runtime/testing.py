@@ -151,6 +151,7 @@ class FakeGemini:
         self._lock = threading.RLock()
         self._not_found_for = 0.0
         self._real_mark = time.monotonic()
+        self._caller = threading.local()  # whether the request being answered is on the clock
 
     # -- scripting ------------------------------------------------------------------------------
     def reply(
@@ -318,6 +319,7 @@ class FakeGemini:
         background work progress in real time."""
         if not on_clock:
             self._follow_real_time()
+        self._caller.on_clock = on_clock
         answer = self._handle(method, url, headers, body)
         with self._lock:
             request_id = f"{next(self._request_ids):016x}"
@@ -548,7 +550,8 @@ class FakeGemini:
             self._settle(stored)
             current = dict(stored.interaction)
             unfinished = stored.final is not None and query.get("alt") != "sse"
-            if unfinished and stored.polled_at == self.now:
+            on_clock = getattr(self._caller, "on_clock", True)
+            if unfinished and on_clock and stored.polled_at == self.now:
                 raise RefusalError(400, _STALLED.format(identifier=identifier))
             stored.polled_at = self.now if unfinished else None
         if query.get("alt") == "sse":
