@@ -23,7 +23,8 @@ cancel, and stream the event lifecycle of W87 with event ids a stream resumes af
 completed background interaction delivers a signed Standard Webhooks event to `on_webhook`
 callbacks. Faults are queued: `fail()` (429 with `Retry-After`, 5xx), `cut_stream()`,
 `refuse_mid_stream()` (a bare JSON line, W77), `delay()`, `mutate()` (a body that breaks the
-schema), `early_not_found()` (W78). `requests` records everything that arrived.
+schema), `early_not_found()` (W78), `refuse_stream_query()` (W94). `requests` records
+everything that arrived.
 
 This module imports only the standard library and httpx; `import gemini_interactions` does not
 load it.
@@ -151,6 +152,7 @@ class FakeGemini:
         self._request_ids = itertools.count(0xFA4E0001)
         self._lock = threading.RLock()
         self._not_found_for = 0.0
+        self._refuse_stream_query = False
         self._real_mark = time.monotonic()
         self._caller = threading.local()  # whether the request being answered is on the clock
 
@@ -239,6 +241,13 @@ class FakeGemini:
     def early_not_found(self, seconds: float = 3.0) -> FakeGemini:
         """A fresh background interaction answers 404 for `seconds` of fake time (W78)."""
         self._not_found_for = seconds
+        return self
+
+    def refuse_stream_query(self) -> FakeGemini:
+        """Refuse a `stream` query parameter on a plain read from now on, as a backend rollout
+        did for hours (W94, reported; without this the fake ignores it, as the API ignores
+        unknown query parameters, W09)."""
+        self._refuse_stream_query = True
         return self
 
     def advance(self, seconds: float) -> None:
@@ -537,7 +546,9 @@ class FakeGemini:
             )
 
     def _get(self, identifier: str, query: dict[str, str], fault: _Fault | None) -> FakeResponse:
-        if "stream" in query and query.get("alt") != "sse":
+        # unknown query parameters are ignored (W09, live); refusing `stream` was a rollout's
+        # fault (W94, reported), so the fake does it only when a test asks for it
+        if self._refuse_stream_query and "stream" in query and query.get("alt") != "sse":
             raise RefusalError(
                 400,
                 'Invalid JSON payload received. Unknown name "stream": Cannot bind query '

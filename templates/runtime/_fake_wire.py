@@ -3,9 +3,9 @@
 The checks follow the wire, not the spec: a key no field has is `400 Unknown parameter 'x'`
 (with `at 'parent'` when nested, and the snake_case name when a camelCase key was sent; facts
 W09, W10), an object where the API wants a list says so (W50), `response_mime_type` gets the
-API's own complaint (W46), a `stream` query parameter on a plain read is refused (W94), and a
-request rule the overlays mark as live (`rules.REQUEST_RULES`) refuses with its message. Every
-refusal carries the fact IDs it rests on, in the error body, so a test failure says why.
+API's own complaint (W46), and a request rule the overlays mark as live (`rules.REQUEST_RULES`)
+refuses with its message. Every refusal carries the fact IDs it rests on, in the error body, so a
+test failure says why. The other live refusals are `_fake_refusals`'.
 """
 
 from __future__ import annotations
