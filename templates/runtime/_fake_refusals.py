@@ -13,9 +13,9 @@ client).
 without its signature (W17), uppercase or unsupported modalities (W29, W52), Veo models (W52),
 legacy thinking-summary spellings (S1, W32), `minimal` thinking on gemini-3.7-flash (W33),
 Vertex-only knobs (W48), per-modality response-format limits (W51), media the Gemini models
-refuse (W53) and video `processing` outside a `user_input` step (W14, W37). Legacy
-`{role, content}` turns are not refused: the API answers them 200 and ignores them (W103), and so
-does the fake.
+refuse (W53: `gs://` URIs, inline video) and video `processing` outside a `user_input` step
+(W14, W37). Legacy `{role, content}` turns are not refused: the API answers them 200 and ignores
+them (W103), and so does the fake.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ ENFORCED: dict[str, str] = {
     "W50": "speech_config as an object, and a voice without a language (live request rule)",
     "W51": "image or audio response_format with delivery, audio response_format with mime_type",
     "W52": "response_modalities video on a Gemini model, and Veo models (404)",
-    "W53": "gs:// media URIs, inline video on gemini-3.6/3.7-flash, non-PDF documents",
+    "W53": "gs:// media URIs and inline video on gemini-3.6/3.7-flash (documents other than PDF "
+    "are accepted: Google's later bindings list Office and OpenDocument types, W92)",
     "W54": "file_search with google_search or url_context (live request rule)",
     "W56": "the antigravity agent without an environment (live request rule)",
 }
@@ -68,7 +69,7 @@ NOT_MODELLED: dict[str, str] = {
 _MODALITIES = ("text", "image", "audio", "video", "document")
 _SUMMARIES = ("auto", "none")
 _INLINE_VIDEO_REFUSED = ("gemini-3.6-flash", "gemini-3.7-flash")  # the models W53 was seen on
-_CONTENT_TYPES = ("text", "image", "audio", "video", "document")
+_MEDIA_TYPES = ("image", "audio", "video")
 _VERTEX = (
     "is not available on the Gemini API but it is available on the Gemini Enterprise Agent Platform"
 )
@@ -111,23 +112,15 @@ def _input_problems(body: Mapping[str, Any]) -> Iterator[RefusalError]:
     model = body.get("model")
     for path, item in _walk(given, "input"):
         kind = item.get("type")
-        if kind not in _CONTENT_TYPES or "agent" in body:
+        if kind not in _MEDIA_TYPES or "agent" in body:  # W53 was seen with Gemini models
             continue
         uri = item.get("uri")
-        if kind in ("image", "audio", "video") and isinstance(uri, str) and uri.startswith("gs://"):
+        if isinstance(uri, str) and uri.startswith("gs://"):
             yield RefusalError(400, f"Unsupported file uri: {uri} at '{path}.uri'.", ("W53",))
         if kind == "video" and item.get("data") and model in _INLINE_VIDEO_REFUSED:
             yield RefusalError(
                 400,
                 f"invalid_request: inline video data at '{path}.data' is not supported.",
-                ("W53",),
-            )
-        mime = item.get("mime_type")
-        if kind == "document" and mime is not None and mime != "application/pdf":
-            yield RefusalError(
-                400,
-                f"Unsupported MIME type '{mime}' at '{path}.mime_type': documents must be "
-                "application/pdf.",
                 ("W53",),
             )
 

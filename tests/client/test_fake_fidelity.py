@@ -456,3 +456,20 @@ def test_reading_twice_with_the_clock_moved_in_between_is_fine(gemini_fake: Fake
     for _ in range(3):
         assert client.interactions.get(job.id).status == "in_progress"
         gemini_fake.advance(1)
+
+
+def test_refusals_reach_only_as_far_as_their_evidence() -> None:
+    video = {"type": "video", "data": "AAAA", "mime_type": "video/mp4"}
+    sheet = {"type": "document", "uri": "https://d.test/a.xlsx", "mime_type": "text/csv"}
+    seen_on = _raw(FakeGemini(), "POST", "/v1beta/interactions", {"model": MODEL, "input": [video]})
+    assert seen_on.status_code == 400 and "W53" in seen_on.text
+    other = {"model": "gemini-3.5-flash", "input": [video]}
+    assert _raw(FakeGemini(), "POST", "/v1beta/interactions", other).status_code == 200
+    documents = {"model": MODEL, "input": [sheet]}  # later bindings list more types (W92)
+    assert _raw(FakeGemini(), "POST", "/v1beta/interactions", documents).status_code == 200
+    minimal = {
+        "model": "gemini-3.6-flash",
+        "input": "x",
+        "generation_config": {"thinking_level": "minimal"},
+    }
+    assert _raw(FakeGemini(), "POST", "/v1beta/interactions", minimal).status_code == 200
