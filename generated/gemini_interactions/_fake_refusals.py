@@ -34,7 +34,8 @@ ENFORCED: dict[str, str] = {
     "S6": "speech_config sent as an object (the wire check of lists)",
     "W07": "get, continue or resume with the empty id of a store=false interaction (404)",
     "W09": "camelCase body keys (Unknown parameter ... Did you mean ...)",
-    "W10": "unknown keys, values of the wrong JSON kind and missing required fields",
+    "W10": "unknown keys, values of the wrong JSON kind and missing required fields (enum "
+    "values only where a live fact saw them refused: W29, W32, W33)",
     "W14": "video processing in bare content input instead of a user_input step",
     "W15": "empty input: [] (Missing input.) or a user_input step without content",
     "W17": "a store=false replay of a function_call step without its signature",
@@ -48,7 +49,8 @@ ENFORCED: dict[str, str] = {
     "W47": "cached_content at any level",
     "W48": "safety_settings, labels, the retrieval tool, enable_bigquery_tool, video gcs_uri",
     "W50": "speech_config as an object, and a voice without a language (live request rule)",
-    "W51": "image or audio response_format with delivery, audio response_format with mime_type",
+    "W51": "image or audio response_format with delivery, audio response_format with mime_type "
+    "(an image mime_type other than jpeg is not refused: its message was never recorded)",
     "W52": "response_modalities video on a Gemini model, and Veo models (404)",
     "W53": "gs:// media URIs and inline video on gemini-3.6/3.7-flash (documents other than PDF "
     "are accepted: Google's later bindings list Office and OpenDocument types, W92)",
