@@ -33,6 +33,7 @@ from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
 from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
+from generator.report.fake_fidelity import FIDELITY_FILE, render_fidelity
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
 
@@ -357,6 +358,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         formatted = formatting.result()
     check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
+    formatted[FIDELITY_FILE] = render_fidelity(read_facts(inputs), templates, inputs.facts.path)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
     files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
     return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))

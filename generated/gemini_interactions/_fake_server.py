@@ -2,12 +2,16 @@
 """The fake as a real HTTP server on 127.0.0.1, for code that builds its own client.
 
 One thread serves each connection; answers are written as they are (a stream event by event,
-flushed), and a cut stream closes the socket without finishing the chunked body.
+flushed), and a cut stream closes the socket without finishing the chunked body. The listen
+backlog is deep enough for hundreds of clients connecting at once (the standard library's 5
+resets most of a burst), a client that leaves early is no error (no traceback is printed), and
+the port is closed when the `with` block ends.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .testing import FakeGemini
+    from .testing import FakeGemini, FakeResponse
 
 __all__ = ["serve"]
 
@@ -31,7 +35,15 @@ def _handler(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             url = f"http://{self.headers.get('host', '127.0.0.1')}{self.path}"
-            answer = fake.handle(self.command, url, dict(self.headers.items()), body)
+            answer = fake.handle(
+                self.command, url, dict(self.headers.items()), body, on_clock=False
+            )
+            try:
+                self._write(answer)
+            except (BrokenPipeError, ConnectionResetError):  # the client left early
+                self.close_connection = True
+
+        def _write(self, answer: FakeResponse) -> None:
             if answer.dropped:  # read, then close without a byte of answer
                 self.close_connection = True
                 return
@@ -57,12 +69,24 @@ def _handler(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that disconnects is not an error; anything else is printed as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextlib.contextmanager
 def serve(fake: FakeGemini) -> Iterator[str]:
     """Serve `fake` on a free port of 127.0.0.1; yields the base URL (`http://127.0.0.1:N/v1beta`)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="gemini-fake", daemon=True)
+    server = _Server(("127.0.0.1", 0), _handler(fake))
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="gemini-fake", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1beta"

@@ -4,9 +4,9 @@
 The checks follow the wire, not the spec: a key no field has is `400 Unknown parameter 'x'`
 (with `at 'parent'` when nested, and the snake_case name when a camelCase key was sent; facts
 W09, W10), an object where the API wants a list says so (W50), `response_mime_type` gets the
-API's own complaint (W46), a `stream` query parameter on a plain read is refused (W94), and a
-request rule the overlays mark as live (`rules.REQUEST_RULES`) refuses with its message. Every
-refusal carries the fact IDs it rests on, in the error body, so a test failure says why.
+API's own complaint (W46), and a request rule the overlays mark as live (`rules.REQUEST_RULES`)
+refuses with its message. Every refusal carries the fact IDs it rests on, in the error body, so a
+test failure says why. The other live refusals are `_fake_refusals`'.
 """
 
 from __future__ import annotations
@@ -103,8 +103,9 @@ def _problems(value: Any, definition: str, path: str) -> Iterator[RefusalError]:
                 yield from _problems(item, child, where)
             continue
         if kind == "array" and isinstance(item, dict):
+            facts = ("W50", "S6") if key == "speech_config" else ("W50",)
             yield RefusalError(
-                400, f"Invalid value at '{where}': expected an array, got object.", ("W50",)
+                400, f"Invalid value at '{where}': expected an array, got object.", facts
             )
             continue
         expected = _JSON_KINDS.get(kind)
@@ -138,12 +139,15 @@ def check_body(body: Any, schemas: tuple[str, ...]) -> tuple[str, Any]:
     for problem in _dead_fields(body):
         raise problem
     chosen = schemas[0] if schemas else ""
-    if len(schemas) > 1:  # a union body: the member whose distinguishing field was given
-        chosen = next(
-            (name for name in schemas if set(REQUIRED.get(name, ())) - {"type"} <= set(body)),
-            # else the member most of whose required fields were given (a W98 hop has a model
-            # but no input)
-            max(schemas, key=lambda name: len(set(REQUIRED.get(name, ())) & set(body))),
+    if len(schemas) > 1:  # a union body: the member that knows most of the keys sent
+        # (`{"model": ...}` without `input` is a model interaction missing its input, not an
+        # agent interaction with an unknown `model`)
+        chosen = max(
+            schemas,
+            key=lambda name: (
+                len(set(body) & set(OBJECTS.get(name, {}))),
+                set(REQUIRED.get(name, ())) - {"type"} <= set(body),
+            ),
         )
     for problem in _problems(body, chosen, ""):
         raise problem

@@ -4,6 +4,11 @@ Every fact has a status: `overlay` (some overlay action cites it in `x-facts`), 
 named module of the generated client enforces it) or `not-encoded` (with a reason). The checks
 here keep the catalogue and the overlays honest with each other: an overlay may only cite facts
 that exist, and a fact that claims `overlay` must be cited by at least one action.
+
+A live fact that says the API refuses a request carries `refuses: true` (and one whose words
+sound like a refusal but that is none, `refuses: false`): the fake API (`testing`) must enforce
+every such fact or list it as not modelled, with a reason; `refuses: true` on a fact that is not
+live is an error, since only live facts make the fake refuse.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class Fact:
     status: str
     module: str | None
     reason: str | None
+    refuses: bool | None = None
+    """True when the API refuses requests that break this fact (None: not said)."""
 
 
 def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
@@ -57,6 +64,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             "status",
             "module",
             "reason",
+            "refuses",
         }
         unknown = sorted(set(raw) - allowed)
         if unknown:
@@ -78,6 +86,14 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             raise BadInputError(f"{where}: a runtime fact names the `module` that enforces it.")
         if raw["status"] == "not-encoded" and not raw.get("reason"):
             raise BadInputError(f"{where}: a not-encoded fact says why in `reason`.")
+        refuses = raw.get("refuses")
+        if refuses is not None and not isinstance(refuses, bool):
+            raise BadInputError(f"{where}: `refuses` is true or false, got {refuses!r}.")
+        if refuses and raw["confidence"] != "live":
+            raise BadInputError(
+                f"{where}: `refuses: true` needs a live fact (confidence is "
+                f"{raw['confidence']}); only live facts make the fake refuse."
+            )
         if fact_id in facts:
             raise BadInputError(f"{where}: listed twice.")
         facts[fact_id] = Fact(
@@ -89,6 +105,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             status=raw["status"],
             module=raw.get("module"),
             reason=raw.get("reason"),
+            refuses=refuses,
         )
     return tuple(sorted(facts.values(), key=lambda fact: (fact.id[0], int(fact.id[1:]))))
 

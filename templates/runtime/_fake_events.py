@@ -11,6 +11,7 @@ and signatures, function-call arguments as `arguments_delta`), `interaction.comp
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -59,17 +60,24 @@ def thought(summary: str, *, signature: str = "c2lnbmF0dXJl") -> dict[str, Any]:
     }
 
 
+_CALL_NUMBERS = itertools.count(1)
+
+
 def function_call(
     name: str,
     arguments: dict[str, Any] | None = None,
     *,
     id: str | None = None,
-    signature: str | None = None,
+    signature: str | None = "c2lnbmF0dXJl",
 ) -> dict[str, Any]:
-    """A `function_call` step (the interaction then `requires_action`)."""
+    """A `function_call` step (the interaction then `requires_action`).
+
+    Every call gets its own id (`fc_<name>_<n>`), so two parallel calls of one function are told
+    apart by `call_id` as on the wire (W23); it carries a signature as the API's calls do (W17;
+    `signature=None` leaves it out)."""
     step: dict[str, Any] = {
         "type": "function_call",
-        "id": id or f"fc_{name}",
+        "id": id or f"fc_{name}_{next(_CALL_NUMBERS)}",
         "name": name,
         "arguments": arguments or {},
     }

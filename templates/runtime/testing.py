@@ -10,15 +10,20 @@
 
 What it models (each from the facts the overlays cite): requests are checked as the API checks
 them (`_fake_wire`: unknown or camelCase keys, lists sent as objects, dead fields, the live request
-rules; every refusal names its facts in the error body); interactions are stored and can be read
-back, chained with `previous_interaction_id` (a function call is only answered when this request
-declares the function: tools are not inherited, W20), run in the background on a clock the test
-advances (`advance()`), cancel, and stream the event lifecycle of W87 with event ids a stream
-resumes after (`last_event_id`); `store: false` gives empty ids and no event ids (W86). A
+rules; `_fake_refusals`: the other live refusing facts, and the fake's fidelity list that
+`generated/FAKE.md` lays out; every refusal names its facts in the error body); interactions are
+stored and can be read back, chained with `previous_interaction_id` (a scripted function call is
+only answered when this request declares the function — tools are not inherited, W20 — and
+otherwise the request fails with a 400 naming `tools`, so a scripting mistake is loud), run in
+the background on a clock the test advances (`advance()`; clients of `serve()` see it follow real
+time, and a client re-reading an unfinished interaction on a clock nobody moves is told so),
+cancel, and stream the event lifecycle of W87 with event ids a stream resumes after
+(`last_event_id`); `store: false` gives empty ids and no event ids (W86). A
 completed background interaction delivers a signed Standard Webhooks event to `on_webhook`
 callbacks. Faults are queued: `fail()` (429 with `Retry-After`, 5xx), `cut_stream()`,
 `refuse_mid_stream()` (a bare JSON line, W77), `delay()`, `mutate()` (a body that breaks the
-schema), `early_not_found()` (W78). `requests` records everything that arrived.
+schema), `early_not_found()` (W78), `refuse_stream_query()` (W94). `requests` records
+everything that arrived.
 
 Long answers come in hops (W98, `_fake_continuation`): `reply_in_hops()` scripts the hops,
 `limit_output()` cuts every answer by an output budget per hop. A hop ends `requires_continuation`
@@ -52,6 +57,7 @@ from ._fake_events import cite as cite
 if TYPE_CHECKING:  # the clients load with the first `client()`, so the fake imports no pydantic
     from .client import AsyncClient, Client
 from ._fake_events import thought as thought
+from ._fake_refusals import check_create
 from ._fake_schema import ROUTES
 from ._fake_wire import RefusalError, check_body, error_body
 
@@ -131,6 +137,8 @@ class _Stored:
     finish_at: float | None = None
     final: dict[str, Any] | None = None
     visible_at: float = 0.0
+    polled_at: float | None = None
+    """The fake time of the last read that found it unfinished."""
 
 
 class FakeGemini:
@@ -152,6 +160,9 @@ class FakeGemini:
         self._lock = threading.RLock()
         self._not_found_for = 0.0
         self.continuations = Continuations()
+        self._refuse_stream_query = False
+        self._real_mark = time.monotonic()
+        self._caller = threading.local()  # whether the request being answered is on the clock
 
     # -- scripting ------------------------------------------------------------------------------
     def reply(
@@ -264,6 +275,13 @@ class FakeGemini:
         self._not_found_for = seconds
         return self
 
+    def refuse_stream_query(self) -> FakeGemini:
+        """Refuse a `stream` query parameter on a plain read from now on, as a backend rollout
+        did for hours (W94, reported; without this the fake ignores it, as the API ignores
+        unknown query parameters, W09)."""
+        self._refuse_stream_query = True
+        return self
+
     def advance(self, seconds: float) -> None:
         """Move the fake clock: background interactions whose time has come complete."""
         with self._lock:
@@ -277,11 +295,14 @@ class FakeGemini:
         return self
 
     # -- ways in --------------------------------------------------------------------------------
-    def transport(self) -> Any:
-        """An httpx transport (sync and async) that answers from this fake."""
+    def transport(self, *, on_clock: bool = True) -> Any:
+        """An httpx transport (sync and async) that answers from this fake. Its clients are on
+        the fake's clock (they sleep with `sleep` or move it with `advance()`); a client that
+        sleeps in real time passes `on_clock=False` and sees background work progress in real
+        time, as every client of `serve()` does."""
         from ._fake_transport import FakeTransport
 
-        return FakeTransport(self)
+        return FakeTransport(self, on_clock=on_clock)
 
     def sleep(self, seconds: float) -> None:
         """What the fake's clients sleep with: the fake's clock moves on, no time passes (each
@@ -330,14 +351,29 @@ class FakeGemini:
         return serve(self)
 
     # -- answering ------------------------------------------------------------------------------
-    def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
+    def handle(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, *, on_clock: bool = False
+    ) -> FakeResponse:
         """Answer one request (what both ways in call); every answer carries its request id in
-        `x-goog-request-id`, as the API's do (W95)."""
+        `x-goog-request-id`, as the API's do (W95). A request from a client that is not on the
+        fake's clock (`on_clock=False`: over `serve()` or a bare `transport()`) first lets the
+        real time since the last such request pass on the fake clock, so such a client sees
+        background work progress in real time."""
+        if not on_clock:
+            self._follow_real_time()
+        self._caller.on_clock = on_clock
         answer = self._handle(method, url, headers, body)
         with self._lock:
             request_id = f"{next(self._request_ids):016x}"
         answer.headers = {**answer.headers, _REQUEST_ID_HEADER: request_id}
         return answer
+
+    def _follow_real_time(self) -> None:
+        with self._lock:
+            mark = time.monotonic()
+            elapsed, self._real_mark = mark - self._real_mark, mark
+        if elapsed > 0:
+            self.advance(elapsed)
 
     def _handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> FakeResponse:
         parts = urlsplit(url)
@@ -446,8 +482,10 @@ class FakeGemini:
     # -- interactions ---------------------------------------------------------------------------
     def _stored(self, identifier: str) -> _Stored:
         stored = self.interactions.get(identifier)
-        if stored is None:
-            raise RefusalError(404, f"Interaction '{identifier}' was not found.")
+        if stored is None:  # a store=false interaction has the empty id and is never kept (W07)
+            raise RefusalError(
+                404, f"Interaction '{identifier}' was not found.", () if identifier else ("W07",)
+            )
         return stored
 
     def _create(
@@ -464,6 +502,7 @@ class FakeGemini:
         for rule, problem in violations(REQUEST_RULES.get(schema, ()), request):
             if rule.severity == "error":
                 raise RefusalError(400, f"{rule.error} ({problem})", rule.facts)
+        check_create(request)
         previous = request.get("previous_interaction_id")
         with self._lock:
             if previous is not None:
@@ -486,11 +525,22 @@ class FakeGemini:
             for tool in request.get("tools") or []
             if isinstance(tool, dict) and tool.get("type") == "function"
         }
-        steps = [  # tools are not inherited: a call to an undeclared function never comes (W20)
-            step
-            for step in answer.steps
-            if step.get("type") != "function_call" or step.get("name") in declared
+        steps = answer.steps
+        undeclared = [
+            str(step.get("name"))
+            for step in steps
+            if step.get("type") == "function_call" and step.get("name") not in declared
         ]
+        if undeclared:  # the model cannot call what this request does not declare (W20)
+            raise RefusalError(
+                400,
+                f"FakeGemini: the scripted function_call {', '.join(map(repr, undeclared))} "
+                f"names a function this request does not declare in 'tools' (it declares "
+                f"{sorted(name for name in declared if isinstance(name, str)) or 'none'}); tools "
+                "are not inherited through previous_interaction_id, so send them with the "
+                "request or script another answer.",
+                ("W20",),
+            )
         calls = any(step.get("type") == "function_call" for step in steps)
         status = answer.status or ("requires_action" if calls else "completed")
         final = {
@@ -546,7 +596,9 @@ class FakeGemini:
             )
 
     def _get(self, identifier: str, query: dict[str, str], fault: _Fault | None) -> FakeResponse:
-        if "stream" in query and query.get("alt") != "sse":
+        # unknown query parameters are ignored (W09, live); refusing `stream` was a rollout's
+        # fault (W94, reported), so the fake does it only when a test asks for it
+        if self._refuse_stream_query and "stream" in query and query.get("alt") != "sse":
             raise RefusalError(
                 400,
                 'Invalid JSON payload received. Unknown name "stream": Cannot bind query '
@@ -559,6 +611,11 @@ class FakeGemini:
                 raise RefusalError(404, f"Interaction '{identifier}' was not found.", ("W78",))
             self._settle(stored)
             current = dict(stored.interaction)
+            unfinished = stored.final is not None and query.get("alt") != "sse"
+            on_clock = getattr(self._caller, "on_clock", True)
+            if unfinished and on_clock and stored.polled_at == self.now:
+                raise RefusalError(400, _STALLED.format(identifier=identifier))
+            stored.polled_at = self.now if unfinished else None
         if query.get("alt") == "sse":
             if current["status"] == "in_progress":
                 raise RefusalError(409, "The interaction is still running; poll it instead.")
@@ -573,7 +630,9 @@ class FakeGemini:
             stored = self._stored(identifier)
             self._settle(stored)
             if stored.interaction["status"] != "in_progress":
-                raise RefusalError(400, "Only an interaction in progress can be cancelled.")
+                raise RefusalError(
+                    400, "Only an interaction in progress can be cancelled.", ("W28",)
+                )
             stored.final = None
             stored.interaction = {**stored.interaction, "status": "cancelled"}
             current = dict(stored.interaction)
@@ -646,6 +705,15 @@ class FakeGemini:
             callback(dict(headers), body)
 
 
+_STALLED = (
+    "FakeGemini: interaction '{identifier}' is read again while it runs, but the fake's clock "
+    "has not moved since the last read, so it never finishes: this client waits on a clock "
+    "nobody moves. Use fake.client() or fake.async_client() (their waits move the fake's "
+    "clock), call fake.advance(seconds) between reads, or build the transport with "
+    "fake.transport(on_clock=False) so a client that sleeps in real time sees real time."
+)
+
+
 def _json(status: int, payload: Any) -> FakeResponse:
     return FakeResponse(
         status,
@@ -661,5 +729,7 @@ def _timestamp(seconds: float) -> str:
 def _echo(request: dict[str, Any]) -> _Answer:
     """The default answer: a deterministic text that quotes the input."""
     given = request.get("input")
+    if isinstance(given, list):  # legacy {role, content} turns are answered 200 and ignored (W103)
+        given = [item for item in given if not (isinstance(item, dict) and "role" in item)]
     words = given if isinstance(given, str) else json.dumps(given, sort_keys=True)[:200]
     return _Answer([text(f"Fake answer to: {words}")], None, None, 5.0)

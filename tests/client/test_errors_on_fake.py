@@ -155,12 +155,12 @@ def test_escape_hatches_reach_the_wire() -> None:
         input="hi",
         extra_headers={"x-trace": "t1"},
         extra_query={"debug": True},
-        extra_body={"labels": {"a": "1"}},
+        extra_body={"service_tier": "flex"},
         timeout=5.0,
     )
     sent = fake.requests[0]
     assert sent.headers["x-trace"] == "t1" and sent.query["debug"] == "true"
-    assert_json_exact(sent.body, {"model": MODEL, "input": "hi", "labels": {"a": "1"}})
+    assert_json_exact(sent.body, {"model": MODEL, "input": "hi", "service_tier": "flex"})
 
 
 def test_the_fake_refuses_what_the_api_refuses_and_the_client_raises_it_typed() -> None:
