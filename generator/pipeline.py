@@ -28,7 +28,14 @@ from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render.format import format_files
 from generator.render.package import RenderInputs, render
-from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
+from generator.report.facts import (
+    FACTS_FILE,
+    Fact,
+    check_citations,
+    check_contradictions,
+    citations,
+    parse_facts,
+)
 from generator.report.overlays import ReportInputs, render_report
 from generator.report.surface import describe_changes, ir_surface
 
@@ -212,6 +219,7 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
     """
     facts = read_facts(inputs)
     check_citations(facts, patch.actions)
+    check_contradictions(facts, patch.actions)
     other_actions: list[ActionResult] = []
     for overlay in inputs.other_overlay_files:
         document = parse_overlay(

@@ -134,8 +134,10 @@ class Rule:
             items = _lookup(body, name)
             if isinstance(items, list):
                 for index, item in enumerate(items):
-                    if isinstance(item, Mapping) and item.get(key) in refused_values:
-                        return f"`{name}[{index}].{key}` must not be {_json(item.get(key))}"
+                    value = _lookup(item, key) if isinstance(item, Mapping) else None
+                    # rule values are written as tuples; a JSON list compares as one
+                    if (tuple(value) if isinstance(value, list) else value) in refused_values:
+                        return f"`{name}[{index}].{key}` must not be {_json(value)}"
         return None
 
 

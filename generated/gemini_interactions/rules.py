@@ -169,6 +169,16 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {
             when=(Condition("store", equals=False),),
             forbid_present=("previous_interaction_id",),
         ),
+        Rule(
+            rule="function-tool-empty-required",
+            error=(
+                "A function tool whose parameters have an empty `required` list "
+                "has been rejected; leave `required` out instead."
+            ),
+            facts=("W81",),
+            confidence="reported",
+            forbid_items=("tools", "parameters.required", ((),)),
+        ),
     ),
 }
 """Rules per request schema."""

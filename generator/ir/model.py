@@ -236,6 +236,9 @@ class Operation:
     stream: StreamInfo | None = None
     resumes_streams: bool = False
     wait: WaitInfo | None = None
+    absent_grace: float = 0.0
+    """Seconds during which a 403/404 is retried (`x-absent-grace`): a resource the API has
+    just created may not be visible to every operation yet."""
     empty_body: bool = False
     """The operation's body is a JSON object with no fields: it always sends `{}`."""
     annotations: tuple[tuple[str, Any], ...] = ()

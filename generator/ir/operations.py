@@ -300,6 +300,15 @@ def _wait(operation: OperationNode) -> WaitInfo | None:
     )
 
 
+def _absent_grace(operation: OperationNode) -> float:
+    raw = operation.node.get("x-absent-grace")
+    if raw is None:
+        return 0.0
+    if not isinstance(raw, int | float) or isinstance(raw, bool) or raw <= 0:
+        raise BadInputError(f"spec {operation.where}: x-absent-grace is a positive number of seconds.")
+    return float(raw)
+
+
 def _operation(
     view: SpecView,
     operation: OperationNode,
@@ -347,6 +356,7 @@ def _operation(
         stream=_stream(view, operation, streaming, resume) if streaming else None,
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
+        absent_grace=_absent_grace(operation),
         empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,
         annotations=extensions_of(operation.node),
     )

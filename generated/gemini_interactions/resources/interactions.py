@@ -77,18 +77,18 @@ _STREAM_INTERACTIONS_CREATE = StreamSpec(
     body={"stream": True},
     resume_template="/{api_version}/interactions/{interactionsId}",
     resume_path_parameter="interactionsId",
-    resume_query={"alt": "sse", "stream": "true"},
+    resume_query={"alt": "sse"},
     resume_parameter="last_event_id",
 )
 
 _STREAM_INTERACTIONS_GET = StreamSpec(
     event_schema="InteractionSseStreamEvent",
     final_schema="Interaction",
-    query={"alt": "sse", "stream": "true"},
+    query={"alt": "sse"},
     body={},
     resume_template="/{api_version}/interactions/{interactionsId}",
     resume_path_parameter="interactionsId",
-    resume_query={"alt": "sse", "stream": "true"},
+    resume_query={"alt": "sse"},
     resume_parameter="last_event_id",
 )
 
@@ -356,6 +356,9 @@ class InteractionsResource:
         Args:
             id: Required. The name of the interaction to cancel.
 
+        A 403 or 404 answer is retried for 10 seconds: a resource created a moment ago may not be
+        visible to this operation yet.
+
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
         options = RequestOptions(
@@ -370,6 +373,7 @@ class InteractionsResource:
                     path_parameters=(PathParameter("interactionsId", id),),
                     body={},
                     response_schema="Interaction",
+                    absent_grace=10.0,
                 ),
                 options,
             ),
@@ -522,7 +526,8 @@ class InteractionsResource:
             previous_interaction_id: The ID of the previous interaction, if any.
             response_format: Enforces that the generated response is a JSON object that complies
             with the JSON schema specified in this field.
-            response_modalities: The requested modalities of the response (TEXT, IMAGE, AUDIO).
+            response_modalities: The requested modalities of the response, in lowercase (`text`,
+            `image`, `audio`, ...); uppercase spellings are rejected.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier for the interaction.
             store: Input only.
@@ -655,7 +660,9 @@ class InteractionsResource:
 
         Args:
             id: Required. The name of the interaction to retrieve.
-            include_input: If true, includes the input in the response.
+            include_input: Asks for the input to be echoed, but this was a no-op on the live API in
+            July 2026 (no `input` and no `generation_config` came back), so do not build on the
+            echo.
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
@@ -761,6 +768,9 @@ class AsyncInteractionsResource:
         Args:
             id: Required. The name of the interaction to cancel.
 
+        A 403 or 404 answer is retried for 10 seconds: a resource created a moment ago may not be
+        visible to this operation yet.
+
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
         options = RequestOptions(
@@ -775,6 +785,7 @@ class AsyncInteractionsResource:
                     path_parameters=(PathParameter("interactionsId", id),),
                     body={},
                     response_schema="Interaction",
+                    absent_grace=10.0,
                 ),
                 options,
             ),
@@ -927,7 +938,8 @@ class AsyncInteractionsResource:
             previous_interaction_id: The ID of the previous interaction, if any.
             response_format: Enforces that the generated response is a JSON object that complies
             with the JSON schema specified in this field.
-            response_modalities: The requested modalities of the response (TEXT, IMAGE, AUDIO).
+            response_modalities: The requested modalities of the response, in lowercase (`text`,
+            `image`, `audio`, ...); uppercase spellings are rejected.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier for the interaction.
             store: Input only.
@@ -1060,7 +1072,9 @@ class AsyncInteractionsResource:
 
         Args:
             id: Required. The name of the interaction to retrieve.
-            include_input: If true, includes the input in the response.
+            include_input: Asks for the input to be echoed, but this was a no-op on the live API in
+            July 2026 (no `input` and no `generation_config` came back), so do not build on the
+            echo.
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
