@@ -37,6 +37,8 @@ from generator.report.facts import (
     parse_facts,
 )
 from generator.report.overlays import ReportInputs, render_report
+from generator.report.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
+from generator.report.review import Review, review_of
 from generator.report.surface import describe_changes, ir_surface
 
 __all__ = [
@@ -85,6 +87,10 @@ class Inputs:
     """Where compiled templates may be kept between runs (build/template-cache/)."""
     passed_checks: PassedChecks | None = None
     """Overlay documents that validated on earlier runs (build/passed-checks/)."""
+    probe_log: OverlayFile | None = None
+    """`overlays/probe-log.yaml`, the results of `make probe`, when it exists."""
+    previous_manifest: bytes | None = None
+    """The manifest of the output this run would replace, for "since the last regeneration"."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,14 @@ def read_inputs(
         facts = OverlayFile(FACTS_FILE, facts_path.read_bytes())
     except OSError as error:
         raise BadInputError(f"{FACTS_FILE}: cannot read ({error.strerror}).") from None
+    probe_log_path = config.root / PROBE_LOG_FILE
+    probe_log = (
+        OverlayFile(PROBE_LOG_FILE, probe_log_path.read_bytes())
+        if probe_log_path.is_file()
+        else None
+    )
+    manifest_path = config.root / target.output / MANIFEST_FILE if target.output else None
+    previous = manifest_path.read_bytes() if manifest_path and manifest_path.is_file() else None
     others = tuple(
         overlay
         for name, other in sorted(config.targets.items())
@@ -180,6 +194,8 @@ def read_inputs(
         other_overlay_files=others,
         template_cache=config.root / "build" / "template-cache",
         passed_checks=PassedChecks(config.root / "build" / "passed-checks"),
+        probe_log=probe_log,
+        previous_manifest=previous,
     )
 
 
@@ -211,7 +227,20 @@ def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
 
 
-def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -> str:
+def review(inputs: Inputs, patch: PatchResult) -> Review:
+    """What changed since the output this run replaces (see `report/review.py`)."""
+    return review_of(
+        patch.overlays,
+        read_facts(inputs),
+        inputs.previous_manifest,
+        {overlay.path: sha256_hex(overlay.data) for overlay in inputs.overlay_files},
+        sha256_hex(inputs.facts.data),
+    )
+
+
+def overlay_report(
+    inputs: Inputs, patch: PatchResult, api: Api | None = None, since: Review | None = None
+) -> str:
     """Render the overlay report for one run, checking every citation on the way.
 
     "What changes for a client" compares the intermediate model built from the published spec
@@ -232,6 +261,11 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
             ActionResult(overlay.path, a.index, a.kind, a.target, a.description, a.extensions, ())
             for a in document.actions
         )
+    probe_log = (
+        parse_probe_log(parse_document(inputs.probe_log.data, inputs.probe_log.path))
+        if inputs.probe_log is not None
+        else {}
+    )
     upstream, _ = normalize_spec(patch.spec)
     patched_api = api or build_api(patch.patched, inputs.target.api_revision)
     changes = describe_changes(ir_surface(build_api(upstream, None)), ir_surface(patched_api))
@@ -247,6 +281,10 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
             rules=patched_api.rules,
+            probes=tuple(collect_probes(patch.overlays)),
+            probe_log=probe_log,
+            review=since or review(inputs, patch),
+            other_actions=tuple(other_actions),
         )
     )
 
@@ -265,7 +303,7 @@ def _header(inputs: Inputs) -> str:
     )
 
 
-def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> bytes:
+def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since: Review) -> bytes:
     manifest = {
         "generator": "interactions-codegen",
         "generator_version": inputs.generator_version,
@@ -286,6 +324,7 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
         "facts_sha256": sha256_hex(inputs.facts.data),
         "template_tree_sha256": _tree_hash(inputs.templates),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
+        "review": since.as_json(),
     }
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -310,9 +349,10 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     # functions of their inputs, so running them side by side changes nothing but the time
     with ThreadPoolExecutor(max_workers=1) as formatter:
         formatting = formatter.submit(format_files, rendered)
-        report = overlay_report(inputs, patch, api)
+        since = review(inputs, patch)
+        report = overlay_report(inputs, patch, api, since)
         formatted = formatting.result()
     formatted[REPORT_FILE] = report
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
-    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
+    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files, since)
     return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))

@@ -305,7 +305,9 @@ def _absent_grace(operation: OperationNode) -> float:
     if raw is None:
         return 0.0
     if not isinstance(raw, int | float) or isinstance(raw, bool) or raw <= 0:
-        raise BadInputError(f"spec {operation.where}: x-absent-grace is a positive number of seconds.")
+        raise BadInputError(
+            f"spec {operation.where}: x-absent-grace is a positive number of seconds."
+        )
     return float(raw)
 
 

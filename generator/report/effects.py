@@ -91,7 +91,9 @@ def _changed_keys(before: Any, after: Any, tokens: list[str]) -> Iterator[tuple[
                 or tokens[:1] == ["paths"] == tokens
                 or (tokens[:1] == ["paths"] and len(tokens) == 2)
             )
-            if whole or key in _KEY_EFFECTS or not (isinstance(old, dict) or isinstance(new, dict)):
+            both_maps = isinstance(old, dict) and isinstance(new, dict)
+            leaf = key in _KEY_EFFECTS and not (key == "properties" and both_maps)
+            if whole or leaf or not (isinstance(old, dict) or isinstance(new, dict)):
                 yield tokens, key
             else:
                 yield from _changed_keys(old or {}, new or {}, [*tokens, key])

@@ -64,6 +64,8 @@ class Fact:
     test: str | None = None
     """For a runtime fact: `tests/<file>.py::test_<name>`, the test that proves the behaviour."""
     contradicts: tuple[Contradiction, ...] = ()
+    no_client_effect: str | None = None
+    """Why the actions citing this fact change nothing a client sees, when that is so."""
 
 
 def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
@@ -86,6 +88,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             "reason",
             "test",
             "contradicts",
+            "no_client_effect",
         }
         unknown = sorted(set(raw) - allowed)
         if unknown:
@@ -127,6 +130,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             reason=raw.get("reason"),
             test=raw.get("test"),
             contradicts=_contradictions(raw.get("contradicts"), fact_id, where),
+            no_client_effect=raw.get("no_client_effect"),
         )
     for fact in facts.values():
         for contradiction in fact.contradicts:

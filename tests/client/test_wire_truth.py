@@ -13,6 +13,7 @@ import inspect
 import json
 import logging
 import warnings
+from typing import Any
 
 import gemini_interactions as gi
 import pytest
@@ -37,7 +38,9 @@ def test_a_number_or_boolean_function_result_parses_typed_and_is_sent(
     server.handler = lambda request: Reply(raw=json.dumps(body).encode())
     caplog.set_level(logging.WARNING, logger="gemini_interactions")
     interaction = client.interactions.get("int_1")
-    results = [step.result for step in interaction.steps or []]
+    results = [
+        step.result for step in interaction.steps or [] if isinstance(step, gi.FunctionResultStep)
+    ]
     assert results == [42, 2.5, True] and [type(r) for r in results] == [int, float, bool]
     assert not caplog.records, "a number result is no validation problem"
     assert all(not step.validation_problems for step in interaction.steps or [])
@@ -53,7 +56,7 @@ def test_a_hand_written_tool_with_an_empty_required_list_warns_and_is_sent(
 ) -> None:
     # W81 is reported, so the client warns (naming the tool) and sends the tool as written
     server.handler = lambda request: Reply(body=DONE)
-    tool = {
+    tool: Any = {  # a hand-written tool dict, as a user writes it
         "type": "function",
         "name": "now",
         "parameters": {"type": "object", "properties": {}, "required": []},
@@ -65,14 +68,9 @@ def test_a_hand_written_tool_with_an_empty_required_list_warns_and_is_sent(
     assert server.requests[0].json()["tools"] == [tool]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        client.interactions.create(
-            model="m", input="hi", tools=[{**tool, "parameters": {"type": "object"}}]
-        )
-        client.interactions.create(
-            model="m",
-            input="hi",
-            tools=[{**tool, "parameters": {"type": "object", "required": ["x"]}}],
-        )
+        for parameters in ({"type": "object"}, {"type": "object", "required": ["x"]}):
+            other: Any = {**tool, "parameters": parameters}
+            client.interactions.create(model="m", input="hi", tools=[other])
 
 
 def test_docstrings_say_what_the_wire_does() -> None:
@@ -99,7 +97,7 @@ def test_streamed_argument_fragments_join_into_the_calls_arguments(
     # with arguments {}, which the joined fragments replace
     from tests.client.test_wire_tolerant_streams import READERS, body_of, stream_reply
 
-    events: list[dict[str, object]] = [
+    events: list[dict[str, Any]] = [
         {
             "event_type": "interaction.created",
             "interaction": {"id": "v1_a", "status": "in_progress"},
@@ -125,7 +123,7 @@ def test_streamed_argument_fragments_join_into_the_calls_arguments(
             "interaction": {"id": "v1_a", "status": "requires_action"},
         },
     ]
-    server.handler = lambda request: stream_reply(body_of(events))  # type: ignore[arg-type]
+    server.handler = lambda request: stream_reply(body_of(events))
     _, final = READERS[mode](server)
     (call,) = final.steps
     assert isinstance(call, gi.FunctionCallStep)
