@@ -13,7 +13,7 @@ from generator.load.documents import JsonValue
 from generator.overlay.engine import ActionResult, Match, apply_overlays, parse_overlay
 from generator.report.effects import action_effects
 from generator.report.facts import Fact, parse_facts
-from generator.report.probe import parse_probe_log
+from generator.report.probe import Probe, ProbeOutcome, parse_probe_log, probe_log_run
 from generator.report.review import review_of
 
 
@@ -193,3 +193,15 @@ def test_removed_nodes_of_unknown_keys_have_no_effect() -> None:
         (Match("/components/schemas/Item/example", {}, None, removed=True),),
     )
     assert action_effects(removed) == []
+
+
+def test_a_logged_run_reads_back_as_each_probes_latest_result() -> None:
+    probe = Probe("overlays/x.yaml", 3, ("W01",), {"model": "m"}, False, "bad", rule="r")
+    run = probe_log_run(
+        [ProbeOutcome(probe, "rejected: 'bad'", "HTTP 400: bad", "pass")],
+        "2026-12-04T18:00:00Z",
+        "t",
+    )
+    assert run["results"][0]["probe"] == "overlays/x.yaml#3:r"
+    (record,) = parse_probe_log({"runs": [run]}).values()
+    assert (record.ran, record.model, record.verdict) == ("2026-12-04T18:00:00Z", "m", "pass")
