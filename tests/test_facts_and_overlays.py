@@ -182,6 +182,14 @@ def test_the_rule_vocabulary_is_checked() -> None:
         ({key: value for key, value in good.items() if key != "probe"}, "probe"),
         ({**good, "probe": {"request": {}}}, "probe"),
         ({**good, "require_in_items": {"field": "x"}}, "require_in_items"),
+        ({**good, "forbid_in_blocks": {"field": "input", "types": "image"}}, "forbid_in_blocks"),
+        (
+            {
+                **good,
+                "forbid_in_blocks": {"field": "i", "types": ["t"], "key": "k", "matches": "("},
+            },
+            "not a valid pattern",
+        ),
         ({**good, "when": [{"field": "store", "equals": False, "present": True}]}, "exactly one"),
     )
     for broken, message in cases:

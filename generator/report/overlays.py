@@ -440,6 +440,11 @@ def _requirement_text(rule: Rule) -> str:
     if "forbid_items" in effects:
         field, key, values = effects["forbid_items"]
         parts.append(f"no `{field}` item with {key} in {', '.join(str(v) for v in values)}")
+    if "forbid_in_blocks" in effects:
+        field, types, key, pattern = effects["forbid_in_blocks"]
+        parts.append(
+            f"no {'/'.join(types)} block under `{field}` with `{key}` matching `{pattern}`"
+        )
     if "require_in_items" in effects:
         field, when_present, require_present = effects["require_in_items"]
         parts.append(f"each `{field}` item with `{when_present}` has `{require_present}`")

@@ -77,8 +77,9 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         twin = next((k for k in added if new_actions[k]["target"] == entry.get("target")), None)
         if twin is not None:
             added.remove(twin)
+            was = f"was `{key}`; " if key != twin else ""
             lines.append(
-                f"action `{twin}` changed (was `{key}`; target `{entry.get('target')}`, facts "
+                f"action `{twin}` changed ({was}target `{entry.get('target')}`, facts "
                 f"{', '.join(new_actions[twin]['facts'])})"
             )
         else:

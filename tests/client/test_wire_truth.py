@@ -128,3 +128,33 @@ def test_streamed_argument_fragments_join_into_the_calls_arguments(
     (call,) = final.steps
     assert isinstance(call, gi.FunctionCallStep)
     assert call.arguments == {"city": "Paris", "days": 2} and "arguments_text" not in call.to_dict()
+
+
+def test_a_gs_media_uri_is_refused_before_sending_naming_the_block(
+    client: Client, server: LoopbackServer
+) -> None:
+    # W53 (live): gs:// URIs for image, audio and video input answered 400 Unsupported file uri
+    server.handler = lambda request: Reply(body=DONE)
+    step = gi.UserInputStep(
+        content=[
+            gi.TextContent(text="what is this?"),
+            gi.ImageContent(uri="gs://bucket/cat.png", mime_type="image/png"),
+        ]
+    )
+    with pytest.raises(gi.RequestRuleError, match="gs-media-uri") as raised:
+        client.interactions.create(model="m", input=[step])
+    assert "input[0].content[1].uri" in str(raised.value) and "W53" in str(raised.value)
+    with pytest.raises(gi.RequestRuleError, match="gs-media-uri"):
+        client.interactions.create(
+            model="m", input=[{"type": "video", "uri": "gs://b/v.mp4", "mime_type": "video/mp4"}]
+        )
+    assert server.requests == [], "nothing was sent"
+    # https URLs, Files API URIs and documents (W53 says nothing of them) are sent
+    client.interactions.create(
+        model="m",
+        input=[
+            {"type": "image", "uri": "https://example.com/cat.png", "mime_type": "image/png"},
+            {"type": "document", "uri": "gs://b/d.pdf", "mime_type": "application/pdf"},
+        ],
+    )
+    assert len(server.requests) == 1

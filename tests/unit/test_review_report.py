@@ -124,8 +124,7 @@ def test_since_lists_changed_actions_and_statuses_and_is_stable_when_nothing_cha
     facts = [_fact("W01", "overlay"), _fact("W02", "overlay")]
     changed = review_of([second], facts, manifest)
     assert changed.since == (
-        "action `overlays/t.yaml#0` changed (was `overlays/t.yaml#0`; target "
-        "`$.components.schemas.Item`, facts W01)",
+        "action `overlays/t.yaml#0` changed (target `$.components.schemas.Item`, facts W01)",
         "action `overlays/t.yaml#2` added (target `$.info`, facts W03)",
         "fact W02: not-encoded, live → overlay, live",
     )
