@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
@@ -91,6 +91,9 @@ class Inputs:
     """`overlays/probe-log.yaml`, the results of `make probe`, when it exists."""
     previous_manifest: bytes | None = None
     """The manifest of the output this run would replace, for "since the last regeneration"."""
+    other_specs: dict[str, bytes] = field(default_factory=dict)
+    """Other targets' pinned specs (path of their overlay folder → bytes) that the cache or a
+    mirror has, so the report can show what their actions change; never downloaded."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,12 @@ def read_inputs(
     )
     manifest_path = config.root / target.output / MANIFEST_FILE if target.output else None
     previous = manifest_path.read_bytes() if manifest_path and manifest_path.is_file() else None
+    other_specs = {}
+    for name, other in sorted(config.targets.items()):
+        if name != target.name and spec_file is None:
+            local = fetcher.local(config.snapshot(other.snapshot))
+            if local is not None:
+                other_specs[other.overlays] = local.data
     others = tuple(
         overlay
         for name, other in sorted(config.targets.items())
@@ -196,6 +205,7 @@ def read_inputs(
         passed_checks=PassedChecks(config.root / "build" / "passed-checks"),
         probe_log=probe_log,
         previous_manifest=previous,
+        other_specs=other_specs,
     )
 
 
@@ -249,7 +259,7 @@ def overlay_report(
     facts = read_facts(inputs)
     check_citations(facts, patch.actions)
     check_contradictions(facts, patch.actions)
-    other_actions: list[ActionResult] = []
+    other_documents: dict[str, list[OverlayDocument]] = {}
     for overlay in inputs.other_overlay_files:
         document = parse_overlay(
             parse_document(overlay.data, overlay.path),
@@ -257,10 +267,20 @@ def overlay_report(
             inputs.overlay_schemas,
             passed=inputs.passed_checks,
         )
-        other_actions.extend(
-            ActionResult(overlay.path, a.index, a.kind, a.target, a.description, a.extensions, ())
-            for a in document.actions
-        )
+        other_documents.setdefault(overlay.path.rsplit("/", 1)[0], []).append(document)
+    other_actions: list[ActionResult] = []
+    for folder, documents in other_documents.items():
+        spec = inputs.other_specs.get(folder)
+        if spec is not None:  # applied leniently: another target's drift never stops this run
+            _, results = apply_overlays(parse_document(spec, folder), documents, strict=False)
+            other_actions.extend(results)
+        else:
+            other_actions.extend(
+                ActionResult(d.source, a.index, a.kind, a.target, a.description, a.extensions, ())
+                for d in documents
+                for a in d.actions
+            )
+    check_contradictions(facts, [action for action in other_actions if action.matches])
     probe_log = (
         parse_probe_log(parse_document(inputs.probe_log.data, inputs.probe_log.path))
         if inputs.probe_log is not None

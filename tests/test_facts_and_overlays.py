@@ -216,7 +216,12 @@ def test_the_report_reads_as_a_reviewers_document() -> None:
     contradictions = text.split("## Contradictions")[1].split("## Since the last")[0]
     assert "| W53 (live, observed 2026-08-15) | W92 (spec-only" in contradictions
     assert "`50-bindings.yaml #5` resolves W53" in contradictions
-    assert "`overlays/launch/10-enums.yaml` #0" in text.split("## Other targets' encodings")[1]
+    launch = text.split("## Other targets' encodings")[1].split("## Appendix A")[0]
+    expected = (
+        "| `overlays/launch/10-enums.yaml` #0 | `$.components.schemas.ThinkingSummaries.enum` | "
+        "type: `ThinkingSummaries` `enum` removed |"
+    )
+    assert expected in launch, "the launch target's actions with their client effects"
     assert headings[-3:] == [
         "Appendix A: normalization",
         "Appendix B: facts of this revision that are not encoded",

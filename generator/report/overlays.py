@@ -346,17 +346,24 @@ def _other_targets(inputs: ReportInputs) -> list[str]:
         [
             f"`{action.source}` #{action.index}",
             f"`{action.target}`",
+            client_effect(action, facts)
+            if action.matches
+            else "not computed: that target's spec is not in the cache or a mirror",
             _first_sentence(action.description),
             ", ".join(fact_evidence(fact) for fact in _cited(action, facts)),
         ]
         for action in inputs.other_actions
     ]
     return [
-        "The actions of the other targets' overlays (they apply to other pinned specs, so their "
-        "diffs and client effects are in those targets' own reports: `interactions-codegen "
-        "report --target NAME`).",
+        "The actions of the other targets' overlays, applied to their own pinned specs: what "
+        "each changes for that target's client, why, and the facts behind it. Their diffs are "
+        "in those targets' own reports (`interactions-codegen report --target NAME`).",
         "",
-        *(_table(["action", "target", "why", "facts"], rows) if rows else ["None."]),
+        *(
+            _table(["action", "target", "client effect", "why", "facts"], rows)
+            if rows
+            else ["None."]
+        ),
     ]
 
 
