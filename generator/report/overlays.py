@@ -468,14 +468,15 @@ def _rules(inputs: ReportInputs) -> list[str]:
             "error" if rule.confidence == "live" else "warning",
             ", ".join(rule.facts),
             rule.confidence,
-            "yes" if rule.probe else "no",
+            "written" if rule.probe else "none",
         ]
         for schema, rules in inputs.rules.rules
         for rule in rules
     ]
     return [
         "Checked before a request is sent: `error` refuses it (`RequestRuleError`), `warning` "
-        "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse.",
+        "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse. "
+        "A written probe's last run is in the Corrections row of the action that adds the rule.",
         "",
         *_table(
             ["rule", "schema", "when", "requires", "severity", "facts", "confidence", "probe"],
