@@ -63,7 +63,7 @@ def test_request_dicts_with_the_new_keys_are_not_refused_locally() -> None:
             },
             {
                 "type": "audio",
-                "uri": "gs://b/a.mp3",
+                "uri": "https://example.com/a.mp3",
                 "processing": {"type": "static", "start_offset": "10s"},
             },
         ],

@@ -89,7 +89,7 @@ print(second.output_text)
     "Request dicts": """
 client.interactions.create(
     model="gemini-3.7-flash",
-    input=[{"type": "text", "text": "What is this?"}, {"type": "image", "uri": "gs://b/cat.png"}],
+    input=[{"type": "text", "text": "What's this?"}, {"type": "image", "uri": "https://b/c.png"}],
     tools=[{"type": "google_search"}],
 )
 """,

@@ -18,7 +18,10 @@ def main(client: Client) -> types.Interaction:
     tools: list[ToolParam] = [weather, {"type": "google_search"}]
     return client.interactions.create(
         model="gemini-3.7-flash",
-        input=[{"type": "text", "text": "hi"}, {"type": "image", "uri": "gs://b/cat.png"}],
+        input=[
+            {"type": "text", "text": "hi"},
+            {"type": "image", "uri": "https://b/c.png"},
+        ],
         tools=[*tools, types.UrlContext(), {"type": "tool_search", "execution": "client"}],
         generation_config={"temperature": 0.2, "max_output_tokens": 64, "thinking_level": "low"},
         response_format={"type": "text", "mime_type": "application/json", "schema": {}},
