@@ -404,8 +404,11 @@ def bindings_diff(
 def probe(context: click.Context, target: str | None) -> None:
     """Run every overlay's x-probe against the real API (needs GEMINI_API_KEY)."""
     import os
+    from datetime import UTC, datetime
 
-    from generator.report.probe import collect_probes, run_probes
+    import yaml
+
+    from generator.report.probe import PROBE_LOG_FILE, collect_probes, probe_log_run, run_probes
 
     state = _state(context)
     chosen = state.config.target(target)
@@ -424,6 +427,24 @@ def probe(context: click.Context, target: str | None) -> None:
             f"{outcome.verdict:7}  {facts:12}  {outcome.probe.source}#{outcome.probe.index}  "
             f"expected {outcome.expected}; observed {outcome.observed}"
         )
+    if key:  # only a run that sent something is logged: "never run" stays true otherwise
+        log_path = state.root / PROBE_LOG_FILE
+        log = yaml.safe_load(log_path.read_text(encoding="utf-8")) if log_path.is_file() else None
+        runs = list((log or {}).get("runs") or [])
+        ran = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        runs.append(probe_log_run(outcomes, ran, chosen.name))
+        header = "".join(
+            line + "\n"
+            for line in (
+                log_path.read_text(encoding="utf-8") if log_path.is_file() else ""
+            ).splitlines()
+            if line.startswith("#")
+        )
+        log_path.write_text(
+            header + yaml.safe_dump({"runs": runs}, sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
+        click.echo(f"logged this run in {PROBE_LOG_FILE}")
     failed = [outcome for outcome in outcomes if outcome.verdict in ("fail", "error")]
     if failed:
         raise CheckFailedError(f"{len(failed)} probe(s) did not observe what the overlays claim.")

@@ -14,7 +14,7 @@ import ast
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
@@ -32,9 +32,18 @@ from generator.render.format import format_files
 from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
 from generator.render.sync_twins import ASYNC_PREFIX, twin_name
-from generator.report.facts import FACTS_FILE, Fact, check_citations, citations, parse_facts
+from generator.report.facts import (
+    FACTS_FILE,
+    Fact,
+    check_citations,
+    check_contradictions,
+    citations,
+    parse_facts,
+)
 from generator.report.fake_fidelity import FIDELITY_FILE, render_fidelity
 from generator.report.overlays import ReportInputs, render_report
+from generator.report.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
+from generator.report.review import Review, review_of
 from generator.report.surface import describe_changes, ir_surface
 
 __all__ = [
@@ -83,6 +92,13 @@ class Inputs:
     """Where compiled templates may be kept between runs (build/template-cache/)."""
     passed_checks: PassedChecks | None = None
     """Overlay documents that validated on earlier runs (build/passed-checks/)."""
+    probe_log: OverlayFile | None = None
+    """`overlays/probe-log.yaml`, the results of `make probe`, when it exists."""
+    previous_manifest: bytes | None = None
+    """The manifest of the output this run would replace, for "since the last regeneration"."""
+    other_specs: dict[str, bytes] = field(default_factory=dict)
+    """Other targets' pinned specs (path of their overlay folder → bytes) that the cache or a
+    mirror has, so the report can show what their actions change; never downloaded."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,20 @@ def read_inputs(
         facts = OverlayFile(FACTS_FILE, facts_path.read_bytes())
     except OSError as error:
         raise BadInputError(f"{FACTS_FILE}: cannot read ({error.strerror}).") from None
+    probe_log_path = config.root / PROBE_LOG_FILE
+    probe_log = (
+        OverlayFile(PROBE_LOG_FILE, probe_log_path.read_bytes())
+        if probe_log_path.is_file()
+        else None
+    )
+    manifest_path = config.root / target.output / MANIFEST_FILE if target.output else None
+    previous = manifest_path.read_bytes() if manifest_path and manifest_path.is_file() else None
+    other_specs = {}
+    for name, other in sorted(config.targets.items()):
+        if name != target.name and spec_file is None:
+            local = fetcher.local(config.snapshot(other.snapshot))
+            if local is not None:
+                other_specs[other.overlays] = local.data
     others = tuple(
         overlay
         for name, other in sorted(config.targets.items())
@@ -178,6 +208,9 @@ def read_inputs(
         other_overlay_files=others,
         template_cache=config.root / "build" / "template-cache",
         passed_checks=PassedChecks(config.root / "build" / "passed-checks"),
+        probe_log=probe_log,
+        previous_manifest=previous,
+        other_specs=other_specs,
     )
 
 
@@ -209,7 +242,20 @@ def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
 
 
-def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -> str:
+def review(inputs: Inputs, patch: PatchResult) -> Review:
+    """What changed since the output this run replaces (see `report/review.py`)."""
+    return review_of(
+        patch.overlays,
+        read_facts(inputs),
+        inputs.previous_manifest,
+        {overlay.path: sha256_hex(overlay.data) for overlay in inputs.overlay_files},
+        sha256_hex(inputs.facts.data),
+    )
+
+
+def overlay_report(
+    inputs: Inputs, patch: PatchResult, api: Api | None = None, since: Review | None = None
+) -> str:
     """Render the overlay report for one run, checking every citation on the way.
 
     "What changes for a client" compares the intermediate model built from the published spec
@@ -217,7 +263,8 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
     """
     facts = read_facts(inputs)
     check_citations(facts, patch.actions)
-    other_actions: list[ActionResult] = []
+    check_contradictions(facts, patch.actions)
+    other_documents: dict[str, list[OverlayDocument]] = {}
     for overlay in inputs.other_overlay_files:
         document = parse_overlay(
             parse_document(overlay.data, overlay.path),
@@ -225,10 +272,25 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
             inputs.overlay_schemas,
             passed=inputs.passed_checks,
         )
-        other_actions.extend(
-            ActionResult(overlay.path, a.index, a.kind, a.target, a.description, a.extensions, ())
-            for a in document.actions
-        )
+        other_documents.setdefault(overlay.path.rsplit("/", 1)[0], []).append(document)
+    other_actions: list[ActionResult] = []
+    for folder, documents in other_documents.items():
+        spec = inputs.other_specs.get(folder)
+        if spec is not None:  # applied leniently: another target's drift never stops this run
+            _, results = apply_overlays(parse_document(spec, folder), documents, strict=False)
+            other_actions.extend(results)
+        else:
+            other_actions.extend(
+                ActionResult(d.source, a.index, a.kind, a.target, a.description, a.extensions, ())
+                for d in documents
+                for a in d.actions
+            )
+    check_contradictions(facts, [action for action in other_actions if action.matches])
+    probe_log = (
+        parse_probe_log(parse_document(inputs.probe_log.data, inputs.probe_log.path))
+        if inputs.probe_log is not None
+        else {}
+    )
     upstream, _ = normalize_spec(patch.spec)
     patched_api = api or build_api(patch.patched, inputs.target.api_revision)
     changes = describe_changes(ir_surface(build_api(upstream, None)), ir_surface(patched_api))
@@ -244,6 +306,10 @@ def overlay_report(inputs: Inputs, patch: PatchResult, api: Api | None = None) -
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
             rules=patched_api.rules,
+            probes=tuple(collect_probes(patch.overlays)),
+            probe_log=probe_log,
+            review=since or review(inputs, patch),
+            other_actions=tuple(other_actions),
         )
     )
 
@@ -262,7 +328,7 @@ def _header(inputs: Inputs) -> str:
     )
 
 
-def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> bytes:
+def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since: Review) -> bytes:
     manifest = {
         "generator": "interactions-codegen",
         "generator_version": inputs.generator_version,
@@ -283,6 +349,7 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes]) -> by
         "facts_sha256": sha256_hex(inputs.facts.data),
         "template_tree_sha256": _tree_hash(inputs.templates),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
+        "review": since.as_json(),
     }
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -354,11 +421,12 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     # functions of their inputs, so running them side by side changes nothing but the time
     with ThreadPoolExecutor(max_workers=1) as formatter:
         formatting = formatter.submit(format_files, rendered)
-        report = overlay_report(inputs, patch, api)
+        since = review(inputs, patch)
+        report = overlay_report(inputs, patch, api, since)
         formatted = formatting.result()
     check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
     formatted[FIDELITY_FILE] = render_fidelity(read_facts(inputs), templates, inputs.facts.path)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
-    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files)
+    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files, since)
     return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))

@@ -4,21 +4,34 @@
 - a fact is `overlay` exactly when some action (of any target) cites it;
 - every action cites known facts with a date and a revision;
 - each target's overlays apply strictly (no zero-match, no no-op) to the spec it is pinned to;
-- the patched, normalized current spec is valid OpenAPI 3.0 (the upstream one is not).
+- the patched, normalized current spec is valid OpenAPI 3.0 (the upstream one is not);
+- statuses hold against behaviour: a runtime fact names a test that exists and mentions it, an
+  overlay fact's actions change the generated client (or the catalogue says why not), and an
+  action whose premise another fact contradicts says how it resolves it.
 """
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 from functools import cache
 
 import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
+from generator.errors import BadInputError
 from generator.load.config import load_project_config
 from generator.load.fetch import Fetcher
 from generator.pipeline import PatchResult, patch_spec, read_facts, read_inputs
-from generator.report.facts import citations, parse_facts
+from generator.report.effects import action_effects
+from generator.report.facts import (
+    Fact,
+    check_contradictions,
+    citations,
+    parse_facts,
+    premise_conflicts,
+)
 from tests.conftest import PROJECT_ROOT, SHARED
 
 
@@ -169,6 +182,14 @@ def test_the_rule_vocabulary_is_checked() -> None:
         ({key: value for key, value in good.items() if key != "probe"}, "probe"),
         ({**good, "probe": {"request": {}}}, "probe"),
         ({**good, "require_in_items": {"field": "x"}}, "require_in_items"),
+        ({**good, "forbid_in_blocks": {"field": "input", "types": "image"}}, "forbid_in_blocks"),
+        (
+            {
+                **good,
+                "forbid_in_blocks": {"field": "i", "types": ["t"], "key": "k", "matches": "("},
+            },
+            "not a valid pattern",
+        ),
         ({**good, "when": [{"field": "store", "equals": False, "present": True}]}, "exactly one"),
     )
     for broken, message in cases:
@@ -179,7 +200,28 @@ def test_the_rule_vocabulary_is_checked() -> None:
 def test_the_report_reads_as_a_reviewers_document() -> None:
     text = (PROJECT_ROOT / "generated/OVERLAYS.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
-    assert headings[:4] == ["Summary", "Corrections", "What changes for a client", "Request rules"]
+    assert headings[:6] == [
+        "Summary",
+        "Corrections",
+        "Contradictions",
+        "Since the last regeneration",
+        "What changes for a client",
+        "Request rules",
+    ]
+    corrections = text.split("## Corrections")[1].split("## Contradictions")[0]
+    assert "| client effect |" in corrections and "parameter `stream` removed" in corrections
+    assert "W92 (spec-only, published 2026-11-12)" in corrections, "spec dates are not observed"
+    assert "observed 2026-11" not in corrections
+    assert "never run (model gemini-flash-lite-latest)" in corrections, "no probe has run here"
+    contradictions = text.split("## Contradictions")[1].split("## Since the last")[0]
+    assert "| W53 (live, observed 2026-08-15) | W92 (spec-only" in contradictions
+    assert "`50-bindings.yaml #5` resolves W53" in contradictions
+    launch = text.split("## Other targets' encodings")[1].split("## Appendix A")[0]
+    expected = (
+        "| `overlays/launch/10-enums.yaml` #0 | `$.components.schemas.ThinkingSummaries.enum` | "
+        "type: `ThinkingSummaries` `enum` removed |"
+    )
+    assert expected in launch, "the launch target's actions with their client effects"
     assert headings[-3:] == [
         "Appendix A: normalization",
         "Appendix B: facts of this revision that are not encoded",
@@ -194,3 +236,64 @@ def test_the_report_reads_as_a_reviewers_document() -> None:
     assert "deep-research-store" in text.split("## Request rules")[1].split("## Actions")[0]
     launch_only = text.split("## Appendix C")[1]
     assert "| S1 |" in launch_only and "| S1 |" not in text.split("## Appendix C")[0]
+
+
+def _catalogue() -> tuple[Fact, ...]:
+    return parse_facts(
+        __import__("yaml").safe_load((PROJECT_ROOT / "overlays/facts.yaml").read_text())
+    )
+
+
+def test_runtime_facts_name_a_test_that_exists_and_mentions_them() -> None:
+    # a runtime status is a claim about behaviour: the named test must exist and say which
+    # fact it proves, so deleting or renaming the proof fails here
+    runtime = [fact for fact in _catalogue() if fact.status == "runtime"]
+    assert runtime
+    for fact in runtime:
+        assert fact.test, fact.id
+        path, name = fact.test.split("::")
+        source = (PROJECT_ROOT / path).read_text(encoding="utf-8")
+        functions = {
+            node.name: ast.get_source_segment(source, node) or ""
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert name in functions, f"{fact.id}: {fact.test} does not exist"
+        assert re.search(rf"\b{fact.id}\b", functions[name]), (
+            f"{fact.test} never mentions {fact.id}"
+        )
+
+
+def test_overlay_facts_change_the_client_or_say_why_not() -> None:
+    actions = [*_patch("current").actions, *_patch("launch").actions]
+    with_effect = {
+        str(fact_id)
+        for action in actions
+        if action_effects(action)
+        for fact_id in action.extensions.get("x-facts") or []
+    }
+    for fact in _catalogue():
+        if fact.status == "overlay":
+            assert fact.id in with_effect or fact.no_client_effect, (
+                f"{fact.id}: no action citing it changes the generated client; encode it or "
+                "say why in `no_client_effect`"
+            )
+        else:
+            assert not fact.no_client_effect, f"{fact.id}: only overlay facts need the reason"
+
+
+def test_an_unresolved_contradiction_stops_the_run_naming_action_and_fact() -> None:
+    facts = _catalogue()
+    actions = _patch("current").actions
+    check_contradictions(facts, actions)  # the real overlays resolve what they meet
+    (met,) = [action for action in actions if premise_conflicts(facts, action)]
+    assert met.source.endswith("50-bindings.yaml") and "W53" in met.extensions["x-resolves"]
+    unresolved = dataclasses.replace(
+        met, extensions={k: v for k, v in met.extensions.items() if k != "x-resolves"}
+    )
+    with pytest.raises(BadInputError, match=r"50-bindings.yaml: action 5 .*contradicted by W53"):
+        check_contradictions(facts, [unresolved])
+    other = next(action for action in actions if action.source.endswith("00-transport.yaml"))
+    stray = dataclasses.replace(other, extensions={**other.extensions, "x-resolves": {"W53": "x"}})
+    with pytest.raises(BadInputError, match="no declared contradiction meets it"):
+        check_contradictions(facts, [stray])

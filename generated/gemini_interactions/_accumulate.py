@@ -9,8 +9,8 @@ the interaction as the non-streaming API would have returned it:
   base64 into the last block of the same kind, thought summaries append, signatures
   concatenate, `arguments_delta` fragments are buffered and parsed at `step.stop` (facts W74,
   W91: a call starts with `arguments: {}`; JSON cut off by an `incomplete` end is kept raw, as
-  `arguments_text`), a thought that starts bare fills from its `thought_summary` deltas (W90),
-  and other deltas merge their fields into the step;
+  `arguments_text`, and the call then has no `arguments`), a thought that starts bare fills
+  from its `thought_summary` deltas (W90), and other deltas merge their fields into the step;
 - a delta with no `step.start` opens a `model_output` step;
 - `interaction.created` / `status_update` / `completed` set the interaction's own fields; when
   `completed` omits `steps` or `usage`, they come from the accumulated steps, then
@@ -163,6 +163,9 @@ class InteractionAccumulator:
             _logger.warning(
                 "step %d: streamed function arguments are not valid JSON; kept raw", index
             )
+            # W91: the `arguments: {}` of step.start is not the call's arguments; leaving it
+            # would read like a call without arguments
+            step.pop("arguments", None)
             step["arguments_text"] = text
 
     def result(self) -> dict[str, Any]:

@@ -58,6 +58,8 @@ class Call:
     """Body fields that may hold a type to parse the answer into (structured output)."""
     omit: tuple[str, ...] = ()
     """Body fields checked like the others but not sent (a continuation hop's `input`, W98)."""
+    absent_grace: float = 0.0
+    """Seconds during which a 403/404 answer is retried (`x-absent-grace`, fact W78)."""
 
 
 @dataclass(frozen=True)
@@ -206,13 +208,20 @@ def _final_what(payload: Any) -> str:
 def _warn_empty_signatures(body: Mapping[str, Any]) -> None:
     """Log a warning for replayed steps whose signature is empty (fact W82).
 
-    Only replays warn: an answer's thought step normally carries `"signature": ""` (W89).
+    Thought steps never warn: a normal answer's thought carries `"signature": ""` (W89, live),
+    so every stateless replay of one would warn, while W82's failure is reported and was fixed
+    server-side. An empty signature on any other step (a `function_call` carries a real one
+    today, S8) still warns.
     """
     steps = body.get("input")
     if not isinstance(steps, list):
         return
     for index, step in enumerate(steps):
-        if isinstance(step, Mapping) and step.get("signature") == "":
+        if (
+            isinstance(step, Mapping)
+            and step.get("signature") == ""
+            and step.get("type") != "thought"
+        ):
             logger.warning(
                 "input[%d] (a %s step) is replayed with an empty signature; the API has rejected "
                 "the next turn in this case before",

@@ -44,6 +44,17 @@ __all__ = [
 _UNSET = object()
 
 
+def _blocks(value: Any, path: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    """Every mapping at or under `value` (through lists and mappings), with its path."""
+    if isinstance(value, Mapping):
+        yield path, value
+        for key, child in value.items():
+            yield from _blocks(child, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _blocks(child, f"{path}[{index}]")
+
+
 def _lookup(body: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted `path` of `body`, or None."""
     value: Any = body
@@ -96,6 +107,9 @@ class Rule:
     forbid: Mapping[str, Any] = field(default_factory=dict)
     forbid_present: tuple[str, ...] = ()
     forbid_items: tuple[str, str, tuple[Any, ...]] | None = None
+    forbid_in_blocks: tuple[str, tuple[str, ...], str, str] | None = None
+    """(field, block types, key, pattern): no block of those types anywhere under the field
+    may have a string `key` matching the pattern (`gs://` media URIs, fact W53)."""
 
     @property
     def severity(self) -> str:
@@ -134,8 +148,17 @@ class Rule:
             items = _lookup(body, name)
             if isinstance(items, list):
                 for index, item in enumerate(items):
-                    if isinstance(item, Mapping) and item.get(key) in refused_values:
-                        return f"`{name}[{index}].{key}` must not be {_json(item.get(key))}"
+                    value = _lookup(item, key) if isinstance(item, Mapping) else None
+                    # rule values are written as tuples; a JSON list compares as one
+                    if (tuple(value) if isinstance(value, list) else value) in refused_values:
+                        return f"`{name}[{index}].{key}` must not be {_json(value)}"
+        if self.forbid_in_blocks is not None:
+            name, types, key, pattern = self.forbid_in_blocks
+            for where, block in _blocks(_lookup(body, name), name):
+                value = block.get(key)
+                kind = block.get("type")
+                if kind in types and isinstance(value, str) and re.search(pattern, value):
+                    return f"`{where}.{key}` must not be {_json(value)}"
         return None
 
 

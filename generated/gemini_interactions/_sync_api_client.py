@@ -27,7 +27,7 @@ from ._api_client import (
 from ._client_base import ClientCore, RequestOptions
 from ._raw_response import RawResponse, take_raw_request
 from ._sync_transport import SyncTransport
-from ._sync_waiting import wait_until_done
+from ._sync_waiting import async_retry_while_absent, wait_until_done
 from ._uploads import UploadData, read_upload
 
 if TYPE_CHECKING:  # streams load on the first streaming call, httpx with the first request
@@ -51,7 +51,16 @@ class SyncAPIClient(_CallPreparation):
         `RawResponse` when the call came through `with_raw_response`."""
         raw = take_raw_request()
         request = self._prepare(call, options)
-        response = self._transport.send(request, self._core.policy_for(options))
+        policy = self._core.policy_for(options)
+        if call.absent_grace:
+            response = async_retry_while_absent(
+                lambda: self._transport.send(request, policy),
+                grace_period=call.absent_grace,
+                sleep=self._transport.sleep,
+                clock=self._transport.clock,
+            )
+        else:
+            response = self._transport.send(request, policy)
         if raw:
             return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)

@@ -74,6 +74,10 @@ class _Poll:
         early = self.clock() - self.started <= self.grace
         return early and isinstance(error, NotFoundError | PermissionDeniedError)
 
+    def remaining(self) -> float:
+        """Seconds left before `timeout`."""
+        return self.timeout - (self.clock() - self.started)
+
     def next_delay(self) -> float:
         remaining = self.timeout - (self.clock() - self.started)
         if remaining <= 0:

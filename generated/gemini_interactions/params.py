@@ -206,7 +206,8 @@ class AgentInteractionParam(TypedDict, total=False):
     """
 
     response_modalities: Sequence[str]
-    """The requested modalities of the response (TEXT, IMAGE, AUDIO).
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
 
     Deprecated.
     """
@@ -298,7 +299,9 @@ class AudioContentParam(TypedDict, total=False):
     type: Required[Literal["audio"]]
 
     uri: str
-    """The URI of the audio."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
 
 class AudioDataParam(TypedDict, total=False):
@@ -524,7 +527,10 @@ class DocumentContentParam(TypedDict, total=False):
     """
 
     mime_type: str
-    """The mime type of the document."""
+    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+    observed on the wire.
+    """
 
     processing: DocumentContentProcessingParam
     """How the model processes this document."""
@@ -1187,7 +1193,9 @@ class ImageContentParam(TypedDict, total=False):
     type: Required[Literal["image"]]
 
     uri: str
-    """The URI of the image."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
 
 class ImageResponseFormatParam(TypedDict, total=False):
@@ -2224,7 +2232,9 @@ class VideoContentParam(TypedDict, total=False):
     type: Required[Literal["video"]]
 
     uri: str
-    """The URI of the video."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
 
 class VideoResponseFormatParam(TypedDict, total=False):
@@ -2493,7 +2503,7 @@ EnvironmentVariableUpdateConfigInjectionLocationParam: TypeAlias = str | Sequenc
 FunctionResultSubContentParam: TypeAlias = ImageContentParam | TextContentParam
 
 FunctionResultStepResultParam: TypeAlias = (
-    Sequence[FunctionResultSubContentParam] | dict[str, Any] | str
+    Sequence[FunctionResultSubContentParam] | dict[str, Any] | str | float | bool
 )
 
 GenerationConfigToolChoiceParam: TypeAlias = ToolChoiceConfigParam | str

@@ -115,6 +115,16 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {
             when=(Condition("store", equals=False),),
             forbid_present=("previous_interaction_id",),
         ),
+        Rule(
+            rule="gs-media-uri",
+            error=(
+                "Unsupported file uri: gs:// URIs are not read by the Gemini API;"
+                " upload the file with the Files API or pass an https URL."
+            ),
+            facts=("W53",),
+            confidence="live",
+            forbid_in_blocks=("input", ("image", "audio", "video"), "uri", "^gs://"),
+        ),
     ),
     "ModelInteraction": (
         Rule(
@@ -168,6 +178,26 @@ REQUEST_RULES: dict[str, tuple[Rule, ...]] = {
             confidence="reported",
             when=(Condition("store", equals=False),),
             forbid_present=("previous_interaction_id",),
+        ),
+        Rule(
+            rule="function-tool-empty-required",
+            error=(
+                "A function tool whose parameters have an empty `required` list "
+                "has been rejected; leave `required` out instead."
+            ),
+            facts=("W81",),
+            confidence="reported",
+            forbid_items=("tools", "parameters.required", ((),)),
+        ),
+        Rule(
+            rule="gs-media-uri",
+            error=(
+                "Unsupported file uri: gs:// URIs are not read by the Gemini API;"
+                " upload the file with the Files API or pass an https URL."
+            ),
+            facts=("W53",),
+            confidence="live",
+            forbid_in_blocks=("input", ("image", "audio", "video"), "uri", "^gs://"),
         ),
     ),
 }

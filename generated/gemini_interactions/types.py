@@ -564,7 +564,9 @@ DocumentContentMimeType = Literal[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
 ]
-"""The mime type of the document.
+"""The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+observed on the wire.
 
 Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
 `application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
@@ -591,14 +593,18 @@ DocumentDeltaMimeType = Literal[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
 ]
-"""Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
+"""The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+observed on the wire.
+
+Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
 `application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
 `application/vnd.oasis.opendocument.spreadsheet`, `application/vnd.oasis.opendocument.text`,
 `application/vnd.openxmlformats-officedocument.presentationml.presentation`,
 `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
 `application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
-`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any
-string, so values added later pass through unchanged.
+`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any string,
+so values added later pass through unchanged.
 """
 
 
@@ -1353,7 +1359,8 @@ class AgentInteraction(ApiModel):
     """
 
     response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response (TEXT, IMAGE, AUDIO).
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
 
     Deprecated.
     """
@@ -1455,7 +1462,9 @@ class AudioContent(ApiModel):
     type: Literal["audio"] = "audio"
 
     uri: str | None = None
-    """The URI of the audio."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
     def data_bytes(self) -> bytes | None:
         """`data` decoded from base64."""
@@ -1902,7 +1911,10 @@ class DocumentContent(ApiModel):
     """
 
     mime_type: DocumentContentMimeType | str | None = None
-    """The mime type of the document."""
+    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+    observed on the wire.
+    """
 
     processing: "DocumentContentProcessing | None" = None
     """How the model processes this document."""
@@ -1929,6 +1941,10 @@ class DocumentDelta(ApiModel):
     """Base64 on the wire; `decode_base64` gives the bytes."""
 
     mime_type: DocumentDeltaMimeType | str | None = None
+    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+    observed on the wire.
+    """
 
     type: Literal["document"] = "document"
 
@@ -2317,7 +2333,7 @@ class FileSearchResultDelta(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    result: list[FileSearchResult]
+    result: list[FileSearchResult] | None = None
 
     signature: str | None = None
     """A signature hash for backend validation.
@@ -3088,7 +3104,9 @@ class ImageContent(ApiModel):
     type: Literal["image"] = "image"
 
     uri: str | None = None
-    """The URI of the image."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
     def data_bytes(self) -> bytes | None:
         """`data` decoded from base64."""
@@ -3230,7 +3248,8 @@ class Interaction(InteractionHelpers, ApiModel):
     """
 
     response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response (TEXT, IMAGE, AUDIO).
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
 
     Deprecated.
     """
@@ -3648,7 +3667,8 @@ class ModelInteraction(ApiModel):
     """
 
     response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response (TEXT, IMAGE, AUDIO).
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
 
     Deprecated.
     """
@@ -5521,7 +5541,9 @@ class VideoContent(ApiModel):
     type: Literal["video"] = "video"
 
     uri: str | None = None
-    """The URI of the video."""
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
 
     def data_bytes(self) -> bytes | None:
         """`data` decoded from base64."""
@@ -6300,7 +6322,9 @@ FunctionResultSubContent: TypeAlias = Annotated[
 FunctionResultDeltaResult: TypeAlias = Annotated[
     Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
     | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
+    | Annotated[str, Tag("str")]
+    | Annotated[Number, Tag("Number")]
+    | Annotated[StrictBool, Tag("StrictBool")],
     Discriminator(
         json_union(
             [
@@ -6311,19 +6335,23 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("Number", frozenset(("number",)), frozenset(())),
+                ("StrictBool", frozenset(("boolean",)), frozenset(())),
             ],
             "type",
             None,
         )
     ),
 ]
-"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str."""
+"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str, Number, StrictBool."""
 
 
 FunctionResultStepResult: TypeAlias = Annotated[
     Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
     | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
+    | Annotated[str, Tag("str")]
+    | Annotated[Number, Tag("Number")]
+    | Annotated[StrictBool, Tag("StrictBool")],
     Discriminator(
         json_union(
             [
@@ -6334,6 +6362,8 @@ FunctionResultStepResult: TypeAlias = Annotated[
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
+                ("Number", frozenset(("number",)), frozenset(())),
+                ("StrictBool", frozenset(("boolean",)), frozenset(())),
             ],
             "type",
             None,

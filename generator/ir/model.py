@@ -263,6 +263,9 @@ class Operation:
     wait: WaitInfo | None = None
     continuation: ContinuationInfo | None = None
     """Automatic continuation across hops (`x-continuation`), for a generating `create`."""
+    absent_grace: float = 0.0
+    """Seconds during which a 403/404 is retried (`x-absent-grace`): a resource the API has
+    just created may not be visible to every operation yet."""
     empty_body: bool = False
     """The operation's body is a JSON object with no fields: it always sends `{}`."""
     annotations: tuple[tuple[str, Any], ...] = ()

@@ -342,6 +342,15 @@ def _continuation(
             f"option of the same name."
         )
     return ContinuationInfo(**{key: str(raw[key]) for key in _CONTINUATION_KEYS})
+def _absent_grace(operation: OperationNode) -> float:
+    raw = operation.node.get("x-absent-grace")
+    if raw is None:
+        return 0.0
+    if not isinstance(raw, int | float) or isinstance(raw, bool) or raw <= 0:
+        raise BadInputError(
+            f"spec {operation.where}: x-absent-grace is a positive number of seconds."
+        )
+    return float(raw)
 
 
 def _operation(
@@ -398,6 +407,7 @@ def _operation(
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
         continuation=continuation,
+        absent_grace=_absent_grace(operation),
         empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,
         annotations=extensions_of(operation.node),
     )

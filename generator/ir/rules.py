@@ -24,7 +24,9 @@ _EFFECTS = (
     "forbid",
     "forbid_present",
     "forbid_items",
+    "forbid_in_blocks",
 )
+_BLOCK_KEYS = {"field", "types", "key", "matches"}
 _RULE_KEYS = {"rule", "when", "error", "facts", "confidence", "probe", *_EFFECTS}
 _CONDITION_KEYS = {"field", "matches", "present", "contains", "equals"}
 _CONFIDENCES = ("live", "spec-only", "modeled", "conflict", "reported")
@@ -108,6 +110,28 @@ def _effects(raw: dict[str, Any], where: str) -> tuple[tuple[str, Any], ...]:
         if not isinstance(items, dict) or set(items) != {"field", "key", "values"}:
             raise BadInputError(f"{where}: `forbid_items` is {{field, key, values}}.")
         effects.append(("forbid_items", (items["field"], items["key"], tuple(items["values"]))))
+    if "forbid_in_blocks" in raw:
+        blocks = raw["forbid_in_blocks"]
+        if (
+            not isinstance(blocks, dict)
+            or set(blocks) != _BLOCK_KEYS
+            or not isinstance(blocks["types"], list)
+            or not all(isinstance(kind, str) for kind in blocks["types"])
+            or not all(isinstance(blocks[key], str) for key in ("field", "key", "matches"))
+        ):
+            raise BadInputError(
+                f"{where}: `forbid_in_blocks` is {{field, types: [...], key, matches}}."
+            )
+        try:
+            re.compile(blocks["matches"])
+        except re.error as error:
+            raise BadInputError(f"{where}: `matches` is not a valid pattern: {error}.") from None
+        effects.append(
+            (
+                "forbid_in_blocks",
+                (blocks["field"], tuple(blocks["types"]), blocks["key"], blocks["matches"]),
+            )
+        )
     return tuple(effects)
 
 

@@ -37,6 +37,7 @@ PROJECT_EXTENSIONS = (
     "x-observed-no-op",
     "x-streaming",
     "x-wait",
+    "x-absent-grace",
     "x-upload",
     "x-continuation",
 )

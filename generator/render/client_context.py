@@ -52,6 +52,12 @@ def _method_docstring(operation: Operation) -> str:
     if documented:
         lines += ["", "Args:"]
         lines += [f"    {name}: {text}" for name, text in documented]
+    if operation.absent_grace:
+        lines += [
+            "",
+            f"A 403 or 404 answer is retried for {operation.absent_grace:g} seconds: a resource "
+            "created a moment ago may not be visible to this operation yet.",
+        ]
     lines += ["", f"`{operation.http_method} {operation.path}` ({operation.operation_id})."]
     return docstring("\n".join(lines), "        ")
 
@@ -206,6 +212,7 @@ def _call(operation: Operation) -> dict[str, Any]:
         ),
         # a POST that can stream (`x-streaming`) generates: its plain answer can take minutes
         "generates": operation.stream is not None and operation.http_method == "POST",
+        "absent_grace": py_literal(operation.absent_grace) if operation.absent_grace else None,
     }
 
 

@@ -4,6 +4,12 @@ The report is rendered from what actually happened in the run — each action's 
 Pointers and before/after values, the normalization steps, the surface differences with and
 without overlays — plus the facts catalogue, so it cannot drift from the overlays it describes.
 A reviewer reads its diff in a pull request to see what changed on the wire.
+
+The four views a reviewer approves from: per correction, its client effect (`report/effects`)
+apart from its reason, each cited fact with its own confidence and date, and the probe's last
+logged run (or "never run", or why there is no probe); the contradictions between facts that
+overlays meet and how each is resolved; what changed since the last regeneration
+(`report/review`); and the other targets' encodings.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from generator.ir.model import Condition, RequestRules, Rule
 from generator.load.documents import JsonValue, escape_token
 from generator.normalize.rewrites import NormalizationReport
 from generator.overlay.engine import ActionResult
-from generator.report.facts import Fact, citations
+from generator.report.effects import action_effects
+from generator.report.facts import Fact, citations, contradictions_of, premise_conflicts
+from generator.report.probe import Probe, ProbeRecord
+from generator.report.review import Review
 
 __all__ = ["ReportInputs", "render_report", "structural_changes"]
 
@@ -39,6 +48,13 @@ class ReportInputs:
     all_citations: dict[str, list[str]]
     rules: RequestRules
     """Every request rule (`x-requires`) of the patched spec, with its schema."""
+    probes: tuple[Probe, ...] = ()
+    """Every probe of this target's overlays (an action's `x-probe`, a rule's `probe`)."""
+    probe_log: dict[str, ProbeRecord] | None = None
+    """The latest logged result of each probe (`overlays/probe-log.yaml`), by `Probe.key`."""
+    review: Review | None = None
+    other_actions: tuple[ActionResult, ...] = ()
+    """The other targets' actions (without matches: they apply to other specs)."""
 
 
 def _json(value: JsonValue) -> str:
@@ -167,37 +183,186 @@ def _first_sentence(text: str | None) -> str:
     return words if end == -1 else words[: end + 1]
 
 
+_SPEC_CONFIDENCE = ("spec-only",)
+
+
+def fact_date(fact: Fact) -> str:
+    """A fact's date, saying what happened then; a spec or bindings date is never "observed"."""
+    if fact.confidence == "live":
+        return f"observed {fact.observed}"
+    if fact.confidence in _SPEC_CONFIDENCE:
+        return f"published {fact.observed}"
+    return f"{fact.confidence} {fact.observed}"
+
+
+def fact_evidence(fact: Fact) -> str:
+    """One fact with its own confidence and date."""
+    if fact.confidence in ("live", *_SPEC_CONFIDENCE):
+        return f"{fact.id} ({fact.confidence}, {fact_date(fact)})"
+    return f"{fact.id} ({fact_date(fact)})"
+
+
+def _cited(action: ActionResult, facts: dict[str, Fact]) -> list[Fact]:
+    return [facts[str(f)] for f in action.extensions.get("x-facts") or [] if str(f) in facts]
+
+
+def client_effect(action: ActionResult, facts: dict[str, Fact]) -> str:
+    """What the action changes in client terms, grouped by kind, or "none" with the reason."""
+    effects = action_effects(action)
+    if not effects:
+        reasons = [
+            f"{f.id}: {f.no_client_effect}" for f in _cited(action, facts) if f.no_client_effect
+        ]
+        return "none" + (f" ({'; '.join(reasons)})" if reasons else " by itself")
+    grouped: dict[str, list[str]] = {}
+    for kind, where in effects:
+        grouped.setdefault(kind, []).append(where)
+    return "; ".join(f"{kind}: {', '.join(places)}" for kind, places in grouped.items())
+
+
+def _probe_status(action: ActionResult, inputs: ReportInputs, facts: dict[str, Fact]) -> str:
+    """The last logged run of each of the action's probes, or why it has none."""
+    probes = [p for p in inputs.probes if (p.source, p.index) == (action.source, action.index)]
+    if not probes:
+        declared = action.extensions.get("x-no-probe")
+        if isinstance(declared, str):
+            return f"no probe: {declared}"
+        if action.extensions.get("x-confidence") == "spec-only":
+            return "no probe: spec-only (from Google's spec or bindings, not the wire)"
+        cited = _cited(action, facts)
+        if cited and all(f.confidence == "modeled" for f in cited):
+            return "no probe: the fact is modeled and was not reproduced natively"
+        return "no probe written"
+    log = inputs.probe_log or {}
+    parts = []
+    for probe in probes:
+        name = f"`{probe.rule}`: " if probe.rule else ""
+        record = log.get(probe.key)
+        if record is None:
+            parts.append(f"{name}never run (model {probe.model})")
+        else:
+            parts.append(f"{name}{record.verdict} on {record.ran}, model {record.model}")
+    return "; ".join(parts)
+
+
 def _corrections(inputs: ReportInputs) -> list[str]:
     facts = {fact.id: fact for fact in inputs.facts}
     rows = []
     for action in inputs.actions:
-        cited = ", ".join(str(fact) for fact in action.extensions.get("x-facts") or [])
-        probed = action.extensions.get("x-probe") is not None or any(
-            isinstance(rule, dict) and rule.get("probe")
-            for match in action.matches
-            for rule in (
-                match.after.get("x-requires") or [] if isinstance(match.after, dict) else []
-            )
-        )
         rows.append(
             [
                 f"[{action.source.rsplit('/', 1)[-1]} #{action.index}](#{_anchor(action)})",
                 f"`{action.target}`",
+                client_effect(action, facts),
                 _first_sentence(action.description),
-                cited,
+                ", ".join(fact_evidence(fact) for fact in _cited(action, facts)),
                 _confidence(action, facts),
-                str(action.extensions.get("x-observed", "—")),
-                "yes" if probed else "no",
+                _probe_status(action, inputs, facts),
             ]
         )
     return [
-        "One row per overlay action: what it corrects, the facts behind it, how sure we are (the "
-        "action's `x-confidence`, else the weakest of its facts), when it was observed, and "
-        "whether `make probe` checks it. The full diffs are under Actions.",
+        "One row per overlay action: what it changes for a client (a signature, a type, a rule, "
+        'a behaviour or a docstring; "none" says why), why (the first sentence of its '
+        "description), the facts behind it each with its own confidence and date (a live fact "
+        "was observed on that date; a spec-only one was published then), how sure the action is "
+        "(its `x-confidence`, else the weakest of its facts), and the last logged `make probe` "
+        "run of each of its probes (`overlays/probe-log.yaml`), or why it has none. The full "
+        "diffs are under Actions.",
         "",
         *_table(
-            ["correction", "target", "what changes", "facts", "confidence", "observed", "probe"],
+            ["correction", "target", "client effect", "why", "facts", "confidence", "probe"],
             rows,
+        ),
+    ]
+
+
+def _contradictions(inputs: ReportInputs) -> list[str]:
+    facts = {fact.id: fact for fact in inputs.facts}
+    rows = []
+    for contradiction in contradictions_of(inputs.facts):
+        meeting = [
+            (action, other)
+            for action in inputs.actions
+            for found, other in premise_conflicts(inputs.facts, action)
+            if found == contradiction
+        ]
+        resolutions = [
+            f"`{action.source.rsplit('/', 1)[-1]} #{action.index}` resolves {other}: "
+            + " ".join(str((action.extensions.get("x-resolves") or {}).get(other, "—")).split())
+            for action, other in meeting
+        ]
+        rows.append(
+            [
+                fact_evidence(facts[contradiction.fact]),
+                fact_evidence(facts[contradiction.other]),
+                contradiction.about,
+                ", ".join(f"`{name}`" for name in contradiction.schemas),
+                "; ".join(resolutions) or "no action of this target meets it",
+            ]
+        )
+    conflicted = [
+        [
+            fact_evidence(fact),
+            fact.statement,
+            ", ".join(inputs.all_citations.get(fact.id) or []) or fact.status,
+        ]
+        for fact in inputs.facts
+        if fact.confidence == "conflict"
+    ]
+    return [
+        "Facts that disagree with each other (`contradicts` in `overlays/facts.yaml`, scoped to "
+        "the schemas where they meet). An action that cites one of them and changes one of "
+        "those schemas must say in `x-resolves` how it settles the other; the run stops "
+        "otherwise.",
+        "",
+        *(
+            _table(["fact", "contradicted by", "about", "schemas", "resolution"], rows)
+            if rows
+            else ["None declared."]
+        ),
+        "",
+        "Facts whose own sources conflict (confidence `conflict`; the statement says which one "
+        "we follow). Rules resting on them only warn.",
+        "",
+        *(_table(["fact", "statement", "cited by"], conflicted) if conflicted else ["None."]),
+    ]
+
+
+def _since(inputs: ReportInputs) -> list[str]:
+    review = inputs.review
+    if review is None:
+        return ["Not computed for this report."]
+    lines = [f"Compared with {review.baseline}.", ""]
+    if review.since:
+        lines += [f"- {line}" for line in review.since]
+    else:
+        lines.append("No overlay action and no fact status or confidence changed.")
+    return lines
+
+
+def _other_targets(inputs: ReportInputs) -> list[str]:
+    facts = {fact.id: fact for fact in inputs.facts}
+    rows = [
+        [
+            f"`{action.source}` #{action.index}",
+            f"`{action.target}`",
+            client_effect(action, facts)
+            if action.matches
+            else "not computed: that target's spec is not in the cache or a mirror",
+            _first_sentence(action.description),
+            ", ".join(fact_evidence(fact) for fact in _cited(action, facts)),
+        ]
+        for action in inputs.other_actions
+    ]
+    return [
+        "The actions of the other targets' overlays, applied to their own pinned specs: what "
+        "each changes for that target's client, why, and the facts behind it. Their diffs are "
+        "in those targets' own reports (`interactions-codegen report --target NAME`).",
+        "",
+        *(
+            _table(["action", "target", "client effect", "why", "facts"], rows)
+            if rows
+            else ["None."]
         ),
     ]
 
@@ -215,7 +380,9 @@ def _actions(inputs: ReportInputs) -> list[str]:
                 "",
                 (action.description or "").strip(),
                 "",
-                f"Facts: {facts or '—'} · observed {action.extensions.get('x-observed', '—')} · "
+                f"Facts: {facts or '—'} · "
+                f"{'published' if action.extensions.get('x-confidence') else 'observed'} "
+                f"{action.extensions.get('x-observed', '—')} · "
                 f"revision {action.extensions.get('x-revision', '—')} · "
                 f"{len(action.matches)} node(s) · {_evidence(action)}",
                 "",
@@ -240,23 +407,21 @@ def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -
             elsewhere = [] if actions else inputs.all_citations.get(fact.id) or []
             where = ", ".join(f"`{a}`" for a in actions or elsewhere) or "—"
         elif fact.status == "runtime":
-            where = f"`{fact.module}`"
+            where = f"`{fact.module}`, proved by `{fact.test}`"
         else:
             where = fact.reason or ""
         rows.append(
             [
                 fact.id,
                 fact.statement,
-                fact.observed,
+                fact_date(fact),
                 fact.revision,
                 fact.confidence,
                 fact.status,
                 where,
             ]
         )
-    return _table(
-        ["fact", "statement", "observed", "revision", "confidence", "status", "where"], rows
-    )
+    return _table(["fact", "statement", "date", "revision", "confidence", "status", "where"], rows)
 
 
 def _condition_text(condition: Condition) -> str:
@@ -282,6 +447,11 @@ def _requirement_text(rule: Rule) -> str:
     if "forbid_items" in effects:
         field, key, values = effects["forbid_items"]
         parts.append(f"no `{field}` item with {key} in {', '.join(str(v) for v in values)}")
+    if "forbid_in_blocks" in effects:
+        field, types, key, pattern = effects["forbid_in_blocks"]
+        parts.append(
+            f"no {'/'.join(types)} block under `{field}` with `{key}` matching `{pattern}`"
+        )
     if "require_in_items" in effects:
         field, when_present, require_present = effects["require_in_items"]
         parts.append(f"each `{field}` item with `{when_present}` has `{require_present}`")
@@ -298,14 +468,15 @@ def _rules(inputs: ReportInputs) -> list[str]:
             "error" if rule.confidence == "live" else "warning",
             ", ".join(rule.facts),
             rule.confidence,
-            "yes" if rule.probe else "no",
+            "written" if rule.probe else "none",
         ]
         for schema, rules in inputs.rules.rules
         for rule in rules
     ]
     return [
         "Checked before a request is sent: `error` refuses it (`RequestRuleError`), `warning` "
-        "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse.",
+        "warns (`RequestRuleWarning`) and sends it. Only rules whose facts are all live refuse. "
+        "A written probe's last run is in the Corrections row of the action that adds the rule.",
         "",
         *_table(
             ["rule", "schema", "when", "requires", "severity", "facts", "confidence", "probe"],
@@ -338,6 +509,14 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         *_corrections(inputs),
         "",
+        "## Contradictions",
+        "",
+        *_contradictions(inputs),
+        "",
+        "## Since the last regeneration",
+        "",
+        *_since(inputs),
+        "",
         "## What changes for a client",
         "",
         "Differences between the API surface built from the upstream spec and the one built with "
@@ -352,6 +531,10 @@ def render_report(inputs: ReportInputs) -> str:
         "## Facts this target encodes",
         "",
         *_facts(inputs, ("overlay", "runtime"), this_target=True),
+        "",
+        "## Other targets' encodings",
+        "",
+        *_other_targets(inputs),
         "",
         "## Appendix A: normalization",
         "",

@@ -17,6 +17,10 @@ sends `then` to a path under that interaction and checks `expect` against the se
 `run_probes` sends each probe with the caller's API key and compares the observed status and
 message with the expectation. Without a key nothing is sent and every probe is reported as
 skipped — a probe never reports a pass it did not observe.
+
+`make probe` with a key appends its run to `overlays/probe-log.yaml` (`probe_log_run`); the
+report reads the latest result of each probe from there (`parse_probe_log`), and says "never
+run" for a probe the log does not have.
 """
 
 from __future__ import annotations
@@ -30,7 +34,20 @@ import httpx
 from generator.errors import BadInputError
 from generator.overlay.engine import OverlayDocument
 
-__all__ = ["DEFAULT_BASE_URL", "FollowUp", "Probe", "ProbeOutcome", "collect_probes", "run_probes"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "PROBE_LOG_FILE",
+    "FollowUp",
+    "Probe",
+    "ProbeOutcome",
+    "ProbeRecord",
+    "collect_probes",
+    "parse_probe_log",
+    "probe_log_run",
+    "run_probes",
+]
+
+PROBE_LOG_FILE = "overlays/probe-log.yaml"
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 
@@ -59,6 +76,18 @@ class Probe:
     accepted: bool
     fragment: str
     then: FollowUp | None = None
+    rule: str | None = None
+    """The request rule (`x-requires`) whose probe this is; None for an action's `x-probe`."""
+
+    @property
+    def key(self) -> str:
+        """`file#index`, plus `:rule` for a rule's probe: how the log and the report name it."""
+        return f"{self.source}#{self.index}" + (f":{self.rule}" if self.rule else "")
+
+    @property
+    def model(self) -> str:
+        """The model or agent the probe asks."""
+        return str(self.request.get("model") or self.request.get("agent") or "?")
 
 
 @dataclass(frozen=True)
@@ -71,7 +100,14 @@ class ProbeOutcome:
     verdict: str
 
 
-def _probe(raw: Any, where: str, source: str, index: int, facts: tuple[str, ...]) -> Probe:
+def _probe(
+    raw: Any,
+    where: str,
+    source: str,
+    index: int,
+    facts: tuple[str, ...],
+    rule: str | None = None,
+) -> Probe:
     if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
         raise BadInputError(f"{where} needs a `request` object.")
     expect = raw.get("expect")
@@ -81,9 +117,8 @@ def _probe(raw: Any, where: str, source: str, index: int, facts: tuple[str, ...]
         accepted, fragment = False, expect["rejected"]
     else:
         raise BadInputError(f"{where}: expect is {{accepted: true}} or {{rejected: TEXT}}.")
-    return Probe(
-        source, index, facts, raw["request"], accepted, fragment, _follow_up(raw.get("then"), where)
-    )
+    then = _follow_up(raw.get("then"), where)
+    return Probe(source, index, facts, raw["request"], accepted, fragment, then, rule)
 
 
 def _follow_up(raw: Any, where: str) -> FollowUp | None:
@@ -131,6 +166,7 @@ def collect_probes(overlays: Sequence[OverlayDocument]) -> list[Probe]:
                         overlay.source,
                         action.index,
                         rule_facts,
+                        name,
                     )
                 )
     return probes
@@ -194,3 +230,60 @@ def run_probes(
             )
         outcomes.append(ProbeOutcome(probe, _expected(probe), observed, verdict))
     return outcomes
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """The latest logged result of one probe."""
+
+    ran: str
+    model: str
+    verdict: str
+    observed: str
+
+
+def probe_log_run(outcomes: Sequence[ProbeOutcome], ran: str, target: str) -> dict[str, Any]:
+    """One run of `make probe`, as `overlays/probe-log.yaml` keeps it."""
+    return {
+        "ran": ran,
+        "target": target,
+        "results": [
+            {
+                "probe": outcome.probe.key,
+                "facts": list(outcome.probe.facts),
+                "model": outcome.probe.model,
+                "verdict": outcome.verdict,
+                "observed": outcome.observed,
+            }
+            for outcome in outcomes
+        ],
+    }
+
+
+def parse_probe_log(data: Any, source: str = PROBE_LOG_FILE) -> dict[str, ProbeRecord]:
+    """The latest non-skipped result of each probe (by `Probe.key`) in the log."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
+        raise BadInputError(f"{source}: expected a mapping with a `runs` list.")
+    latest: dict[str, ProbeRecord] = {}
+    for number, run in enumerate(data["runs"]):
+        where = f"{source}: runs[{number}]"
+        if not isinstance(run, dict) or not isinstance(run.get("ran"), str):
+            raise BadInputError(f"{where}: a run has `ran` (a timestamp) and `results`.")
+        results = run.get("results")
+        if not isinstance(results, list):
+            raise BadInputError(f"{where}: `results` is a list.")
+        for result in results:
+            if not isinstance(result, dict) or not all(
+                isinstance(result.get(key), str) for key in ("probe", "model", "verdict")
+            ):
+                raise BadInputError(f"{where}: each result has `probe`, `model` and `verdict`.")
+            if result["verdict"] == "skipped":
+                continue
+            record = ProbeRecord(
+                run["ran"], result["model"], result["verdict"], str(result.get("observed", ""))
+            )
+            if result["probe"] not in latest or latest[result["probe"]].ran <= record.ran:
+                latest[result["probe"]] = record
+    return latest

@@ -26,7 +26,7 @@ from ._api_client import (
     _wire_parser,
 )
 from ._async_transport import AsyncTransport
-from ._async_waiting import async_wait_until_done
+from ._async_waiting import async_retry_while_absent, async_wait_until_done
 from ._client_base import ClientCore, RequestOptions
 from ._raw_response import RawResponse, take_raw_request
 from ._uploads import UploadData, read_upload
@@ -52,7 +52,16 @@ class AsyncAPIClient(_CallPreparation):
         `RawResponse` when the call came through `with_raw_response`."""
         raw = take_raw_request()
         request = self._prepare(call, options)
-        response = await self._transport.send(request, self._core.policy_for(options))
+        policy = self._core.policy_for(options)
+        if call.absent_grace:
+            response = await async_retry_while_absent(
+                lambda: self._transport.send(request, policy),
+                grace_period=call.absent_grace,
+                sleep=self._transport.sleep,
+                clock=self._transport.clock,
+            )
+        else:
+            response = await self._transport.send(request, policy)
         if raw:
             return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)

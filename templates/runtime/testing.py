@@ -628,6 +628,8 @@ class FakeGemini:
     def _cancel(self, identifier: str) -> FakeResponse:
         with self._lock:
             stored = self._stored(identifier)
+            if self.now < stored.visible_at:  # cancel too has answered 404 early (W78)
+                raise RefusalError(404, "Method not found.", ("W78",))
             self._settle(stored)
             if stored.interaction["status"] != "in_progress":
                 raise RefusalError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -450,3 +451,43 @@ def test_pin_spec_refuses_a_bad_date_or_url(
         )
         assert code == 2 and message in err, err
     assert (scratch_project / "spec/lock.yaml").read_bytes() == before
+def test_probe_with_a_key_logs_its_run_and_the_report_shows_it(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+    import yaml
+
+    from generator.report import probe as probe_module
+
+    real_run = probe_module.run_probes
+
+    def answering(probes: Any, key: Any, revision: Any, **_: Any) -> Any:
+        # a stand-in API that answers each probe as its fact predicts: nothing leaves the machine
+        expected = iter(
+            [
+                httpx.Response(200, json={"id": "v1_x"})
+                if p.accepted
+                else httpx.Response(400, text=f"error: {p.fragment}")
+                for p in probes
+                for _ in range(2 if p.then else 1)
+            ]
+        )
+        return real_run(probes, key, revision, send=lambda *args: next(expected))
+
+    monkeypatch.setattr(probe_module, "run_probes", answering)
+    monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+    log_path = scratch_project / "overlays/probe-log.yaml"
+    assert yaml.safe_load(log_path.read_text())["runs"] == []
+    code, out, _ = run(scratch_project, "probe", capsys=capsys)
+    assert code == 0 and "logged this run in overlays/probe-log.yaml" in out
+    text = log_path.read_text()
+    assert text.startswith("# Results of `make probe`"), "the file's comments are kept"
+    (logged,) = yaml.safe_load(text)["runs"]
+    assert logged["target"] == "current" and logged["results"]
+    assert {result["verdict"] for result in logged["results"]} == {"pass"}
+    code, report, _ = run(scratch_project, "report", capsys=capsys)
+    row = next(
+        line for line in report.splitlines() if "(#overlays-current-40-requests-yaml-11)" in line
+    )
+    assert f"`function-tool-empty-required`: pass on {logged['ran']}, model " in row
+    assert "never run" not in report.split("## Corrections")[1].split("## Contradictions")[0]

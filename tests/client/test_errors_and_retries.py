@@ -77,6 +77,7 @@ def test_backoff_is_capped_jittered_and_bounded() -> None:
 
 
 def test_retry_after_seconds_and_http_date_are_honoured() -> None:
+    # W11: Retry-After as seconds or an HTTP date (a past date waits 0)
     later = datetime.now(UTC) + timedelta(seconds=20)
     http, _ = scripted(
         httpx.Response(429, headers={"retry-after": "7"}, json=ERROR_BODY),
@@ -151,6 +152,7 @@ def test_own_http_client_is_used_and_not_closed(server: LoopbackServer) -> None:
     ],
 )
 def test_base_url_forms_give_the_same_request_urls(base: str, server: LoopbackServer) -> None:
+    # W84: base URLs are joined with slash normalization
     server.handler = lambda request: Reply(
         body=INTERACTION, headers={"x-goog-upload-url": f"{server.url}/session"}
     )
@@ -165,6 +167,7 @@ def test_base_url_forms_give_the_same_request_urls(base: str, server: LoopbackSe
 def test_dot_segment_and_empty_ids_are_refused_locally(
     client: Client, server: LoopbackServer
 ) -> None:
+    # W13: an id is one percent-encoded path segment; empty and dot segments are refused
     for bad in ("", ".", "..", "%2e%2E"):
         with pytest.raises(ValueError, match="path segment"):
             client.interactions.get(bad)

@@ -191,6 +191,8 @@ def test_only_live_facts_can_make_the_fake_refuse() -> None:
 
 @pytest.mark.parametrize("fact", sorted(EXAMPLES))
 def test_each_enforced_fact_is_refused_with_its_id(fact: str) -> None:
+    # one example per fact the fake enforces, among them the runtime facts W10, W14, W28, W33,
+    # W37 and W52 (overlays/facts.yaml names this test as their proof)
     assert set(EXAMPLES) == set(ENFORCED), "one example per enforced fact"
     response = EXAMPLES[fact](FakeGemini())
     assert 400 <= response.status_code < 500, response.text
@@ -211,9 +213,17 @@ def test_the_users_green_tests_that_hid_production_400s_now_fail(gemini_fake: Fa
         client.interactions.create(model=MODEL, input="x", response_modalities=["IMAGE"])
     assert "W29" in str(upper.value.body)
     gcs: list[Any] = [{"type": "image", "uri": "gs://bucket/cat.png", "mime_type": "image/png"}]
-    with pytest.raises(gi.BadRequestError, match="Unsupported file uri") as bucket:
+    # the client itself refuses a gs:// media URI before sending (rule gs-media-uri, W53) ...
+    with pytest.raises(gi.RequestRuleError, match="Unsupported file uri") as local:
         client.interactions.create(model=MODEL, input=gcs)
-    assert "W53" in str(bucket.value.body)
+    assert "W53" in str(local.value)
+    # ... and a request that gets past it (another client, a raw call) is refused by the fake
+    raw = httpx.Client(transport=gemini_fake.transport(), base_url="https://fake")
+    answer = raw.post(
+        "/v1beta/interactions", json={"model": MODEL, "input": gcs}, headers={"x-goog-api-key": "k"}
+    )
+    assert answer.status_code == 400 and "Unsupported file uri" in answer.text
+    assert "W53" in answer.text
 
 
 def test_a_stateless_replay_of_what_the_fake_answered_is_accepted(gemini_fake: FakeGemini) -> None:

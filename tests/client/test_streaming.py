@@ -90,6 +90,7 @@ def test_the_lf_fast_path_agrees_with_line_by_line_decoding(seed: int) -> None:
 
 
 def test_done_sentinel_and_bare_json_lines() -> None:
+    # W87: the stream ends with data [DONE]
     items = decode_all([b'data: {"x":1}\n\n{"error": {"message": "refused"}}\ndata: [DONE]\n\n'])
     assert items == [
         ServerSentEvent('{"x":1}'),
@@ -162,6 +163,7 @@ def test_a_clean_close_before_completion_resumes_or_completes_from_status(
 
 
 def test_a_bare_json_line_is_a_typed_stream_error(client: Client, server: LoopbackServer) -> None:
+    # W77: a refusal as a bare JSON line in a stream
     refusal = {"error": {"code": 400, "message": "Request blocked due to safety violations"}}
     body = b"".join(EVENTS[:3]) + json.dumps(refusal).encode() + b"\n"
     server.handler = lambda request: stream_reply(body)
@@ -189,10 +191,11 @@ def test_get_stream_and_explicit_resume(client: Client, server: LoopbackServer) 
     server.handler = lambda request: stream_reply(b"".join(EVENTS[10000:]))
     events = list(client.interactions.get(INTERACTION_ID, stream=True))
     assert events[-1].event_id == "evt_010046"
-    assert server.requests[0].query == {"alt": ["sse"], "stream": ["true"]}
+    # W03/W94: alt=sse alone selects SSE; a `stream` query parameter on this GET once failed
+    assert server.requests[0].query == {"alt": ["sse"]}
     resumed = client.interactions.resume(INTERACTION_ID, last_event_id="evt_009999")
     assert next(event.event_id for event in resumed) == "evt_010000"
-    assert server.requests[1].query["last_event_id"] == ["evt_009999"]
+    assert server.requests[1].query == {"alt": ["sse"], "last_event_id": ["evt_009999"]}
 
 
 def test_breaking_out_closes_the_stream(client: Client, server: LoopbackServer) -> None:

@@ -66,3 +66,41 @@ def test_a_cancelled_run_ends_the_wait() -> None:
     assert job.id
     client.interactions.cancel(job.id)
     assert client.interactions.wait(job.id).status == "cancelled"
+
+
+def test_cancel_right_after_a_background_create_rides_out_the_early_not_found() -> None:
+    # W78: cancel has answered 404 for a while after a background create; the call is retried
+    # for its grace period (10 s, `x-absent-grace`) instead of failing on an existing interaction
+    fake = FakeGemini().early_not_found(seconds=4).reply("slow", duration=600)
+    client = fake.client()
+    job = client.interactions.create(model=MODEL, input="x", background=True)
+    assert job.id
+    assert client.interactions.cancel(job.id).status == "cancelled"
+    assert fake.sleeps and 4 <= fake.now <= 10
+    cancels = [r for r in fake.requests if r.path.endswith("/cancel")]
+    assert len(cancels) > 1, "the early 404 was retried"
+
+
+def test_cancel_raises_the_not_found_once_the_grace_period_is_over() -> None:
+    fake = FakeGemini().early_not_found(seconds=30).reply("slow", duration=600)
+    client = fake.client()
+    job = client.interactions.create(model=MODEL, input="x", background=True)
+    assert job.id
+    with pytest.raises(gi.NotFoundError, match="Method not found"):
+        client.interactions.cancel(job.id)
+    assert fake.now <= 10
+
+
+def test_async_cancel_rides_out_the_early_not_found_too() -> None:
+    import asyncio
+
+    fake = FakeGemini().early_not_found(seconds=2).reply("slow", duration=600)
+
+    async def run() -> str | None:
+        async with fake.async_client() as client:
+            job = await client.interactions.create(model=MODEL, input="x", background=True)
+            assert job.id
+            return (await client.interactions.cancel(job.id)).status
+
+    assert asyncio.run(run()) == "cancelled"
+    assert 2 <= fake.now <= 10

@@ -39,6 +39,7 @@ def hmac_headers(
 
 
 def test_a_valid_hmac_delivery_verifies_and_unwraps() -> None:
+    # W79: Standard Webhooks HMAC v1 signatures
     event = webhooks.unwrap(BODY, hmac_headers(BODY), SECRET, now=NOW + 10)
     assert isinstance(event, webhooks.InteractionEvent)
     assert event.type == "interaction.completed" and event.interaction_id == "v1_done"
@@ -133,6 +134,7 @@ def test_ed25519_keys_come_from_a_jwks_url_and_are_cached(server: LoopbackServer
 
 
 def test_events_are_an_open_union() -> None:
+    # W80: webhook event names are an open set
     assert isinstance(webhooks.parse_event(b'{"type": "batch.succeeded"}'), webhooks.BatchEvent)
     assert isinstance(webhooks.parse_event({"type": "video.generated"}), webhooks.VideoEvent)
     unknown = webhooks.parse_event({"type": "agent.reflected", "data": {"x": 1}, "extra": True})

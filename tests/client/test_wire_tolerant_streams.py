@@ -338,7 +338,8 @@ def test_schema_breaking_events_are_delivered_and_logged_once(
     for event, sent in zip(received, events, strict=True):
         assert_json_exact(event.to_dict(), sent, "kept exactly as it came")
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 4, [r.getMessage() for r in warnings]  # one per broken event
+    # one per broken event; the file-search delta without `result` is the live shape (W62)
+    assert len(warnings) == 3, [r.getMessage() for r in warnings]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -365,6 +366,7 @@ def test_arguments_cut_off_by_an_incomplete_interaction_are_kept_raw(
     (call,) = final.steps
     assert isinstance(call, gi.FunctionCallStep)
     assert call.to_dict()["arguments_text"] == '{"city": "Par'  # W91: kept raw, never fatal
+    assert call.arguments is None, "a cut-off call must not read like a call without arguments"
 
 
 # 5. Dropping a stream closes its connection ---------------------------------------------------

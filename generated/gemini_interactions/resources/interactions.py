@@ -86,18 +86,18 @@ _STREAM_INTERACTIONS_CREATE = StreamSpec(
     body={"stream": True},
     resume_template="/{api_version}/interactions/{interactionsId}",
     resume_path_parameter="interactionsId",
-    resume_query={"alt": "sse", "stream": "true"},
+    resume_query={"alt": "sse"},
     resume_parameter="last_event_id",
 )
 
 _STREAM_INTERACTIONS_GET = StreamSpec(
     event_schema="InteractionSseStreamEvent",
     final_schema="Interaction",
-    query={"alt": "sse", "stream": "true"},
+    query={"alt": "sse"},
     body={},
     resume_template="/{api_version}/interactions/{interactionsId}",
     resume_path_parameter="interactionsId",
-    resume_query={"alt": "sse", "stream": "true"},
+    resume_query={"alt": "sse"},
     resume_parameter="last_event_id",
 )
 
@@ -375,6 +375,9 @@ class InteractionsResource:
         Args:
             id: Required. The name of the interaction to cancel.
 
+        A 403 or 404 answer is retried for 10 seconds: a resource created a moment ago may not be
+        visible to this operation yet.
+
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
         options = RequestOptions(
@@ -389,6 +392,7 @@ class InteractionsResource:
                     path_parameters=(PathParameter("interactionsId", id),),
                     body={},
                     response_schema="Interaction",
+                    absent_grace=10.0,
                 ),
                 options,
             ),
@@ -708,7 +712,8 @@ class InteractionsResource:
             previous_interaction_id: The ID of the previous interaction, if any.
             response_format: Enforces that the generated response is a JSON object that complies
             with the JSON schema specified in this field.
-            response_modalities: The requested modalities of the response (TEXT, IMAGE, AUDIO).
+            response_modalities: The requested modalities of the response, in lowercase (`text`,
+            `image`, `audio`, ...); uppercase spellings are rejected.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier for the interaction.
             store: Input only.
@@ -861,7 +866,9 @@ class InteractionsResource:
 
         Args:
             id: Required. The name of the interaction to retrieve.
-            include_input: If true, includes the input in the response.
+            include_input: Asks for the input to be echoed, but this was a no-op on the live API in
+            July 2026 (no `input` and no `generation_config` came back), so do not build on the
+            echo.
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
@@ -967,6 +974,9 @@ class AsyncInteractionsResource:
         Args:
             id: Required. The name of the interaction to cancel.
 
+        A 403 or 404 answer is retried for 10 seconds: a resource created a moment ago may not be
+        visible to this operation yet.
+
         `POST /{api_version}/interactions/{interactionsId}/cancel` (cancelInteractionById).
         """
         options = RequestOptions(
@@ -981,6 +991,7 @@ class AsyncInteractionsResource:
                     path_parameters=(PathParameter("interactionsId", id),),
                     body={},
                     response_schema="Interaction",
+                    absent_grace=10.0,
                 ),
                 options,
             ),
@@ -1300,7 +1311,8 @@ class AsyncInteractionsResource:
             previous_interaction_id: The ID of the previous interaction, if any.
             response_format: Enforces that the generated response is a JSON object that complies
             with the JSON schema specified in this field.
-            response_modalities: The requested modalities of the response (TEXT, IMAGE, AUDIO).
+            response_modalities: The requested modalities of the response, in lowercase (`text`,
+            `image`, `audio`, ...); uppercase spellings are rejected.
             safety_settings: Safety settings for the interaction.
             service_tier: The service tier for the interaction.
             store: Input only.
@@ -1453,7 +1465,9 @@ class AsyncInteractionsResource:
 
         Args:
             id: Required. The name of the interaction to retrieve.
-            include_input: If true, includes the input in the response.
+            include_input: Asks for the input to be echoed, but this was a no-op on the live API in
+            July 2026 (no `input` and no `generation_config` came back), so do not build on the
+            echo.
 
         `GET /{api_version}/interactions/{interactionsId}` (getInteractionById).
         """
