@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 __all__ = [
     "API_KEY_ENV",
     "DEFAULT_BASE_URL",
+    "DEFAULT_POOL",
     "LOG_ENV",
     "ClientCore",
     "PathParameter",
