@@ -69,8 +69,8 @@ class AsyncAPIClient(_CallPreparation):
         `with_raw_response`: the `RawResponse` whose `parse()` is the stream)."""
         raw = take_raw_request()
         policy = self._core.policy_for(options)
-        deadline = _deadline(options, self._transport.clock)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
+        deadline = _deadline(options, self._transport.clock)
         response = await self._transport.send(request, policy, stream=True, deadline=deadline)
         follow_up = _follow_up_options(options)
 
