@@ -1,0 +1,154 @@
+"""A client shared by threads, by many concurrent calls, and across `os.fork()`.
+
+- 32 threads making their first call at once create one connection pool, and `close()`
+  closes it (no pool is left open);
+- the default pool holds 1,000 concurrent calls (the old 100 failed most of 500 creates);
+- a child process forked after the parent used the client gets its own connections: the
+  fork test runs a real `os.fork()` against a 127.0.0.1 server that answers each request
+  with the port of the connection it came on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+from gemini_interactions import Client
+
+from tests.client.conftest import API_KEY
+from tests.client.loopback import LoopbackServer, Reply
+
+
+def test_threads_sharing_a_new_client_create_one_pool_and_close_it(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[httpx.Client] = []
+
+    class CountedClient(httpx.Client):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            made.append(self)
+
+    monkeypatch.setattr(httpx, "Client", CountedClient)
+    server.handler = lambda request: Reply(body={"id": "x", "status": "completed"})
+    client = Client(api_key=API_KEY, base_url=server.url, max_retries=0)
+    start = threading.Barrier(32)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        start.wait()
+        try:
+            client.interactions.get("x")
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert failures == []
+    assert len(made) == 1, f"{len(made)} connection pools for one client"
+    client.close()
+    assert made[0].is_closed
+
+
+def test_the_default_pool_holds_many_more_concurrent_calls_than_100(
+    server: LoopbackServer,
+) -> None:
+    """150 calls at once against a server that takes 0.3 s: with the old pool of 100, the
+    last 50 waited 0.3 s for a connection and hit a 0.2 s pool timeout."""
+
+    def slow(request: Any) -> Reply:
+        time.sleep(0.3)
+        return Reply(body={"id": "x", "status": "completed"})
+
+    server.handler = slow
+    client = Client(api_key=API_KEY, base_url=server.url, max_retries=0)
+    timeout = httpx.Timeout(5.0, pool=0.2)
+    start = threading.Barrier(150)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        start.wait()
+        try:
+            client.interactions.get("x", timeout=timeout)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(150)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    client.close()
+    assert failures == [], f"{len(failures)} of 150 calls failed: {failures[:1]}"
+
+
+class _PortEcho(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_GET(self) -> None:
+        body = json.dumps({"id": f"port-{self.client_address[1]}", "status": "completed"})
+        payload = body.encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture
+def port_echo() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PortEcho)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="this platform has no os.fork()")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_never_shares_the_parents_connections(port_echo: str) -> None:
+    client = Client(api_key=API_KEY, base_url=port_echo, max_retries=0)
+    parent_port = client.interactions.get("x").id
+    assert client.interactions.get("x").id == parent_port, "the parent keeps its connection"
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report the port its call came from, then leave at once
+        code = 1
+        try:
+            os.close(reader)
+            os.write(writer, client.interactions.get("x").id.encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    try:
+        ready, _, _ = select.select([reader], [], [], 10.0)
+        child_port = os.read(reader, 100).decode() if ready else "(no answer in 10 s)"
+    finally:
+        os.close(reader)
+        for _ in range(100):  # reap the child, bounded
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.01)
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+    assert child_port.startswith("port-") and child_port != parent_port
+    assert client.interactions.get("x").id == parent_port, "the parent's connection is intact"
+    client.close()
