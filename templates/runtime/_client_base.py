@@ -4,7 +4,8 @@
   base URL is joined with slash normalization (a base that already ends in `/v1beta` works the
   same as one that does not, fact W84), path parameters are percent-encoded as single segments
   (and empty or dot-segment ids are refused, W13), the key goes only in the `x-goog-api-key`
-  header, and the `Api-Revision` header is added except on exempt paths.
+  header, and the `Api-Revision` header is added except on exempt paths. The key goes to the
+  configured origin only (`same_origin`; redirects are never followed, see the transports).
 - `SyncTransport` / `AsyncTransport` (`_sync_transport`, `_async_transport`, one source) send a
   request, retry it according to a `RetryPolicy`
   (sleeping through an injectable function, so tests use a fake clock), and turn error answers
