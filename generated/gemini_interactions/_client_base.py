@@ -518,6 +518,12 @@ def _transport_error(
 
 def _status_failure(request: httpx.Request, response: httpx.Response, policy: RetryPolicy) -> Any:
     error = status_error(response)
+    if 300 <= response.status_code < 400:
+        where = _public_url(response.headers.get("location", "(no location)"))[:200]
+        error.args = (
+            f"{error.args[0]}; redirect to {where} not followed: the key goes to the configured "
+            f"base_url only (set base_url to the new address if you trust it)",
+        )
     if (
         response.status_code >= 500
         and policy.unsafe_to_retry(request.method)
