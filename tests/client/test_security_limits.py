@@ -6,6 +6,7 @@ for a call's total deadline) and stops reading early: the bomb tests watch the p
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import socket
@@ -20,7 +21,7 @@ from functools import cache
 import gemini_interactions as gi
 import httpx
 import pytest
-from gemini_interactions import Client, ResponseLimits
+from gemini_interactions import AsyncClient, Client, ResponseLimits
 from gemini_interactions._sse import EventTooLargeError, SSEDecoder
 
 from tests.client.conftest import API_KEY
@@ -199,7 +200,8 @@ class DribbleServer:
         self._head, self._drip = head, drip
         self._stop = threading.Event()
         self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
 
     @property
     def url(self) -> str:
@@ -229,6 +231,7 @@ class DribbleServer:
 
     def close(self) -> None:
         self._stop.set()
+        self._thread.join(1.0)
         self._socket.close()
 
 
@@ -312,3 +315,29 @@ def test_a_streams_resume_requests_keep_its_timeout_and_extra_headers(
     assert first.headers["x-trace"] == resume.headers["x-trace"] == "t-1"
     assert 19 < timeouts[0]["read"] <= 20.0 and 0 < timeouts[1]["read"] <= timeouts[0]["read"]
     http.close()
+
+
+def test_the_async_client_has_the_same_limits_and_deadlines(
+    server: LoopbackServer, keep_alive_stream: DribbleServer
+) -> None:
+    server.handler = lambda request: Reply(raw=gzip_bomb(), headers={"content-encoding": "gzip"})
+
+    async def scenario() -> None:
+        async with AsyncClient(
+            api_key=API_KEY, base_url=server.url, max_retries=0, limits=SMALL
+        ) as client:
+            with pytest.raises(gi.ResponseLimitError, match="max_body_bytes"):
+                await client.interactions.get("x")
+        async with AsyncClient(
+            api_key=API_KEY, base_url=keep_alive_stream.url, max_retries=0
+        ) as client:
+            stream = await client.interactions.create(
+                model="m", input="hi", stream=True, timeout=0.3
+            )
+            with pytest.raises(gi.APITimeoutError):
+                async for _ in stream:
+                    pass
+
+    started = time.monotonic()
+    asyncio.run(scenario())
+    assert time.monotonic() - started < 3.0
