@@ -64,17 +64,29 @@ def test_threads_sharing_a_new_client_create_one_pool_and_close_it(
 def test_the_default_pool_holds_many_more_concurrent_calls_than_100(
     server: LoopbackServer,
 ) -> None:
-    """150 calls at once against a server that takes 0.3 s: with the old pool of 100, the
-    last 50 waited 0.3 s for a connection and hit a 0.2 s pool timeout."""
+    """150 calls at once; the server answers only once all 150 are in flight (or after 2 s).
+    With httpx's pool of 100, 50 calls never got a connection and failed after a 1 s pool
+    timeout (the issue's 500 creates with `timeout=2` against a 0.5 s server lost 334)."""
+    calls = 150
+    arrived = [0]
+    lock = threading.Lock()
+    everyone = threading.Event()
 
-    def slow(request: Any) -> Reply:
-        time.sleep(0.3)
+    def gather(request: Any) -> Reply:
+        if request.path.endswith("/warm-up"):
+            return Reply(body={"id": "warm-up", "status": "completed"})
+        with lock:
+            arrived[0] += 1
+            if arrived[0] >= calls:
+                everyone.set()
+        everyone.wait(2.0)
         return Reply(body={"id": "x", "status": "completed"})
 
-    server.handler = slow
+    server.handler = gather
     client = Client(api_key=API_KEY, base_url=server.url, max_retries=0)
-    timeout = httpx.Timeout(5.0, pool=0.2)
-    start = threading.Barrier(150)
+    client.interactions.get("warm-up")  # the pool exists before the threads share it
+    timeout = httpx.Timeout(10.0, pool=1.0)
+    start = threading.Barrier(calls)
     failures: list[BaseException] = []
 
     def work() -> None:
@@ -84,13 +96,14 @@ def test_the_default_pool_holds_many_more_concurrent_calls_than_100(
         except BaseException as error:
             failures.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(150)]
+    threads = [threading.Thread(target=work) for _ in range(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(20)
     client.close()
-    assert failures == [], f"{len(failures)} of 150 calls failed: {failures[:1]}"
+    assert failures == [], f"{len(failures)} of {calls} calls failed: {failures[:1]}"
+    assert everyone.is_set(), "the calls were not all in flight at once"
 
 
 class _PortEcho(BaseHTTPRequestHandler):
