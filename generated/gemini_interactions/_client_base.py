@@ -114,7 +114,12 @@ def __getattr__(name: str) -> Any:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call options: extra headers, query parameters and body fields, timeout, retries."""
+    """Per-call options: extra headers, query parameters and body fields, timeout, retries.
+
+    A number as `timeout` limits each phase of the call and is also its total deadline (retries,
+    a slowly sent body, a stream's events and resumes included); an `httpx.Timeout` limits
+    the phases only.
+    """
 
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None

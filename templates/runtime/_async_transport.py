@@ -67,7 +67,15 @@ class AsyncTransport:
     def http(self) -> httpx.AsyncClient:
         """The HTTP client: the one given, or one made (and owned) on the first request."""
         http = self._http
-        if http is not None and (self._forks == _fork_count() or not self._owns_client):
+        if http is not None and self._forks == _fork_count():
+            return http
+        if http is not None and not self._owns_client:
+            self._forks = _fork_count()
+            logger.warning(
+                "this process was forked after its http_client was created: the client's "
+                "connections may be shared with the parent process; create the http_client "
+                "after forking (a client this package creates itself starts fresh)"
+            )
             return http
         with self._lock:
             if self._http is None or (self._owns_client and self._forks != _fork_count()):

@@ -9,6 +9,7 @@ message a server echoed it into.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 import pickle
 from collections.abc import Iterator
@@ -177,13 +178,8 @@ def test_dot_ids_are_refused_as_request_validation_errors(client: Client, bad_id
 def test_a_socks_proxy_without_socksio_is_a_clear_client_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pytest.importorskip("httpx")
-    try:
-        import socksio  # noqa: F401
-
+    if importlib.util.find_spec("socksio") is not None:
         pytest.skip("socksio is installed: the proxy works")
-    except ImportError:
-        pass
     monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1")
     client = Client(api_key=API_KEY, max_retries=0)
     with client, pytest.raises(gi.GeminiError, match=r"httpx\[socks\]"):

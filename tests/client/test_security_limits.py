@@ -15,7 +15,7 @@ import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 import gemini_interactions as gi
@@ -285,7 +285,7 @@ COMPLETED = {
 }
 
 
-def frames(*events: dict[str, object]) -> bytes:
+def frames(*events: Mapping[str, object]) -> bytes:
     return b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
 
 

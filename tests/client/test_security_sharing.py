@@ -165,3 +165,22 @@ def test_a_forked_child_never_shares_the_parents_connections(port_echo: str) -> 
     assert child_port.startswith("port-") and child_port != parent_port
     assert client.interactions.get("x").id == parent_port, "the parent's connection is intact"
     client.close()
+
+
+def test_a_client_brought_from_before_a_fork_is_kept_with_a_warning(
+    port_echo: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from gemini_interactions import _client_base
+
+    http = httpx.Client()
+    client = Client(api_key=API_KEY, base_url=port_echo, http_client=http, max_retries=0)
+    client.interactions.get("x")
+    monkeypatch.setattr(_client_base, "_FORKS", [_client_base._FORKS[0] + 1])  # as in a child
+    with caplog.at_level("WARNING", logger="gemini_interactions"):
+        client.interactions.get("x")
+        client.interactions.get("x")
+    warnings = [r for r in caplog.records if "forked after its http_client" in r.message]
+    assert len(warnings) == 1, "the caller's client is theirs: kept, with one warning"
+    assert client._transport.http is http
+    client.close()
+    http.close()
