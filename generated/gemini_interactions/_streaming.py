@@ -44,7 +44,7 @@ from ._accumulate import InteractionAccumulator, recovery_events
 from ._errors import (
     StreamError,
 )
-from ._limits import MAX_JSON_DEPTH, Deadline
+from ._limits import NESTING_PROBLEM, Deadline
 from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
 from ._waiting import TERMINAL_STATUSES
@@ -198,11 +198,7 @@ def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
             batch.failure = (f"an event's data is not JSON: {item.data[:200]}", None)
             break
         except RecursionError:
-            batch.failure = (
-                f"an event's data is JSON nested deeper than the parser accepts "
-                f"(MAX_JSON_DEPTH={MAX_JSON_DEPTH})",
-                None,
-            )
+            batch.failure = (f"an event's data {NESTING_PROBLEM}", None)
             break
     return batch
 

@@ -3,8 +3,9 @@
 - `ResponseLimits` (a client option, `Client(limits=...)`): the largest decompressed body
   (`max_body_bytes`, 128 MiB), the largest server-sent event, comment lines included
   (`max_event_bytes`, 64 MiB) — both far above the largest legitimate interactions (a few MB) —
-  and the JSON nesting the parsers accept (`MAX_JSON_DEPTH`: deeper JSON is refused by
-  pydantic's parser, and the standard library's recursion limit guards the rest).
+  and the JSON nesting the parsers accept (`json_nesting`: pydantic validates 200 levels, deeper
+  parts are kept as received; JSON nested past Python's recursion limit, about 1,000 levels,
+  is refused).
 - `BodyDecoder`: turns the raw bytes of a response into its content, inflating `gzip` and
   `deflate` in pieces of at most 64 KiB, so a compression bomb stops at the limit instead of
   being inflated in full; other encodings go through httpx's decoders. An encoding that does
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "MAX_JSON_DEPTH",
+    "NESTING_PROBLEM",
     "BodyDecoder",
     "Deadline",
     "ResponseLimits",
@@ -37,8 +38,11 @@ __all__ = [
     "request_of",
 ]
 
-MAX_JSON_DEPTH = 200
-"""JSON nested deeper than this is refused (pydantic's JSON parser stops there)."""
+NESTING_PROBLEM = (
+    "is JSON nested too deeply to parse (limit json_nesting: deeper than Python's recursion "
+    "limit, about 1,000 levels)"
+)
+"""How an error names JSON nested past what the parsers can read."""
 
 _PIECE = 64 * 1024
 
@@ -84,8 +88,8 @@ def _too_large(
 def nesting_error(request: httpx.Request | None, what: str) -> ResponseLimitError:
     """The error for JSON nested deeper than the parsers accept."""
     return ResponseLimitError(
-        f"{what} is JSON nested deeper than the parser accepts (MAX_JSON_DEPTH={MAX_JSON_DEPTH})",
-        limit="MAX_JSON_DEPTH",
+        f"{what} {NESTING_PROBLEM}",
+        limit="json_nesting",
         **_where(request),
     )
 
