@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -293,7 +294,10 @@ def overlay_report(
     )
     upstream, _ = normalize_spec(patch.spec)
     patched_api = api or build_api(patch.patched, inputs.target.api_revision)
-    changes = describe_changes(ir_surface(build_api(upstream, None)), ir_surface(patched_api))
+    runtime_names = runtime_bound_names(inputs.templates)
+    changes = describe_changes(
+        ir_surface(build_api(upstream, None, None, runtime_names)), ir_surface(patched_api)
+    )
     return render_report(
         ReportInputs(
             target=inputs.target.name,
@@ -354,6 +358,34 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
+    """The capitalized names the runtime modules bind at their top level (classes, constants,
+    imports), read from their source: a schema's class must not take one, since the rendered
+    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...)."""
+    names: set[str] = set()
+    for path, data in sorted(templates.items()):
+        if not (path.startswith("runtime/") and path.endswith(".py")):
+            continue
+        try:
+            tree = ast.parse(data.decode("utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError) as error:
+            raise BadInputError(f"{TEMPLATES_DIR}/{path}: not valid Python ({error}).") from None
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            elif isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and not node.level
+            ):
+                # a relative import names a runtime module (bound where it is defined) or a
+                # generated one (`.types`: the spec's own names), so only absolute ones count
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return frozenset(name for name in names if name[:1].isupper())
+
+
 def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
     """The public members each mixin class of the target gives its model, read from the runtime
     source: `{model class: names}`; a field may not take one (`text` on `Interaction`)."""
@@ -392,7 +424,12 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
 def generate_files(inputs: Inputs) -> GenerationResult:
     """Run every pure step and return the complete output file map."""
     patch = patch_spec(inputs)
-    api = build_api(patch.patched, inputs.target.api_revision, mixin_members(inputs))
+    api = build_api(
+        patch.patched,
+        inputs.target.api_revision,
+        mixin_members(inputs),
+        runtime_bound_names(inputs.templates),
+    )
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:

@@ -15,6 +15,11 @@ the Gemini API needs:
   tells the caller, which resumes the stream like any other drop;
 - a line that is a bare JSON object or array, with no field name (a refusal sent after HTTP
   200, fact W77), is reported as its own item so the caller can surface it instead of skipping it.
+
+The event being assembled (its lines, comments included) is limited to `max_event_bytes`: past it
+`EventTooLargeError` is raised, so an endless line or a flood of comment lines cannot grow the
+buffer without bound. Each byte is scanned for line ends once: a large event arriving in many
+small chunks costs time linear in its size.
 """
 
 from __future__ import annotations
@@ -22,7 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DONE", "BareJsonLine", "SSEDecoder", "ServerSentEvent"]
+__all__ = ["DONE", "BareJsonLine", "EventTooLargeError", "SSEDecoder", "ServerSentEvent"]
+
+
+class EventTooLargeError(Exception):
+    """The event being assembled passed the decoder's `max_event_bytes`."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,10 @@ DONE = ServerSentEvent(data="[DONE]")
 class SSEDecoder:
     """Feed bytes with `feed()`, call `flush()` at the end; both yield complete items."""
 
-    def __init__(self) -> None:
-        self._buffer = b""
+    def __init__(self, max_event_bytes: int | None = None) -> None:
+        self._buffer = bytearray()
+        self._max = max_event_bytes
+        self._data_size = 0
         self._data: list[str] = []
         self._event: str | None = None
         self._id: str | None = None
@@ -63,17 +74,37 @@ class SSEDecoder:
         if self._pending_cr and chunk.startswith(b"\n"):
             chunk = chunk[1:]
         self._pending_cr = False
-        buffer = self._buffer + chunk if self._buffer else chunk
-        if b"\r" not in buffer and not self._data and self._event is None:
+        start = len(self._buffer)
+        # the buffer never holds a CR between calls (lines with one are consumed), so the chunk
+        # alone says which path applies, and only the new bytes need scanning
+        blocks = b"\r" not in chunk and not self._data and self._event is None
+        if start:
+            self._buffer += chunk
+            if blocks:
+                complete = b"\n" in chunk and self._buffer.find(b"\n\n", start - 1) != -1
+            else:
+                complete = b"\n" in chunk or b"\r" in chunk
+            if not complete:
+                self._check_size()
+                return
+            buffer = bytes(self._buffer)
+        else:
+            buffer = chunk
+        if blocks:
             yield from self._feed_blocks(buffer)
-            return
-        yield from self._feed_lines(buffer)
+        else:
+            yield from self._feed_lines(buffer)
+        self._check_size()
+
+    def _check_size(self) -> None:
+        if self._max is not None and len(self._buffer) + self._data_size > self._max:
+            raise EventTooLargeError(self._max)
 
     def _feed_blocks(self, buffer: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
         """The common case, LF line ends only: split whole events at once, lines only when an
         event has more than one `data:` line or other fields."""
         blocks = buffer.split(b"\n\n")
-        self._buffer = blocks.pop()  # the unterminated rest, decoded when it completes
+        self._buffer = bytearray(blocks.pop())  # the unterminated rest, decoded when it completes
         for block in blocks:
             event = None
             data_line = block
@@ -111,21 +142,22 @@ class SSEDecoder:
             item = self._line(line)
             if item is not None:
                 yield item
-        self._buffer = buffer[position:]
+        self._buffer = bytearray(buffer[position:])
 
     def flush(self) -> Iterator[ServerSentEvent | BareJsonLine]:
         """End of the body: an unterminated event is discarded (a bare `[DONE]` still counts)."""
         if self._buffer:
-            yield from self._feed_lines(self._buffer)  # complete lines left by the block path
+            yield from self._feed_lines(bytes(self._buffer))  # complete lines left by blocks
         if self._buffer:
             line = self._buffer.decode("utf-8", errors="replace")
-            self._buffer = b""
+            self._buffer = bytearray()
             item = self._line(line)
             if item is not None:
                 yield item
         if self._data:
             pending = "\n".join(self._data)
             self._data = []
+            self._data_size = 0
             self._event = None
             if pending.strip() == "[DONE]":
                 yield DONE
@@ -143,6 +175,7 @@ class SSEDecoder:
         value = value.removeprefix(" ")
         if name == "data":
             self._data.append(value)
+            self._data_size += len(value)
         elif name == "event":
             self._event = value
         elif name == "id":
@@ -159,6 +192,7 @@ class SSEDecoder:
         data = "\n".join(self._data)
         event = ServerSentEvent(data=data, event=self._event, id=self._id, retry=self._retry)
         self._data = []
+        self._data_size = 0
         self._event = None
         return DONE if data.strip() == "[DONE]" else event
 

@@ -13,7 +13,9 @@ from ._api_client import (
     Call,
     StreamSpec,
     _CallPreparation,
+    _deadline,
     _event_what,
+    _follow_up_options,
     _json_object,
     _path_value,
     _resume_call,
@@ -52,15 +54,16 @@ class SyncAPIClient(_CallPreparation):
         raw = take_raw_request()
         request = self._prepare(call, options)
         policy = self._core.policy_for(options)
+        deadline = _deadline(options, self._transport.clock)
         if call.absent_grace:
             response = async_retry_while_absent(
-                lambda: self._transport.send(request, policy),
+                lambda: self._transport.send(request, policy, deadline=deadline),
                 grace_period=call.absent_grace,
                 sleep=self._transport.sleep,
                 clock=self._transport.clock,
             )
         else:
-            response = self._transport.send(request, policy)
+            response = self._transport.send(request, policy, deadline=deadline)
         if raw:
             return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)
@@ -73,17 +76,19 @@ class SyncAPIClient(_CallPreparation):
         raw = take_raw_request()
         policy = self._core.policy_for(options)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
-        response = self._transport.send(request, policy, stream=True)
+        deadline = _deadline(options, self._transport.clock)
+        response = self._transport.send(request, policy, stream=True, deadline=deadline)
+        follow_up = _follow_up_options(options)
 
         def fetch_status(interaction_id: str) -> dict[str, Any]:
-            status = self._prepare(_status_call(spec, interaction_id), None)
-            return _json_object(self._transport.send(status, policy))
+            status = self._prepare(_status_call(spec, interaction_id), follow_up)
+            return _json_object(self._transport.send(status, policy, deadline=deadline))
 
         def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
             resume = self._prepare(
-                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
+                _resume_call(spec, interaction_id, last_event_id), follow_up, streaming=True
             )
-            return self._transport.send(resume, policy, stream=True)
+            return self._transport.send(resume, policy, stream=True, deadline=deadline)
 
         from ._sync_streaming import Stream
 
@@ -97,6 +102,8 @@ class SyncAPIClient(_CallPreparation):
             interaction_id=_path_value(call, spec.resume_path_parameter),
             sleep=self._transport.sleep,
             clock=self._transport.clock,
+            deadline=deadline,
+            max_event_bytes=self._transport.limits.max_event_bytes,
         )
         return RawResponse(response, lambda: stream) if raw else stream
 
@@ -124,10 +131,11 @@ class SyncAPIClient(_CallPreparation):
         payload, kind = read_upload(data, content_type, start.template)
         request = _start_request(self, start, len(payload), kind, options)
         policy = self._core.policy_for(options)
+        deadline = _deadline(options, self._transport.clock)
         session = _UploadSession.from_response(
-            self._core, request, self._transport.send(request, policy)
+            self._core, request, self._transport.send(request, policy, deadline=deadline)
         )
-        response = self._transport.send(session.finish(payload), policy)
+        response = self._transport.send(session.finish(payload), policy, deadline=deadline)
         return _json_object(response) if response.content.strip() else None
 
     def close(self) -> None:

@@ -17,8 +17,9 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from ._limits import BodyDecoder, Deadline, event_too_large, request_of
 from ._retry import ResumePolicy
-from ._sse import SSEDecoder
+from ._sse import EventTooLargeError, SSEDecoder
 from ._streaming import (
     _ENDED_INSIDE_AN_EVENT,
     _Batch,
@@ -42,16 +43,28 @@ _FinalT = TypeVar("_FinalT")
 _DEFAULT_POLICY = ResumePolicy()
 
 
-def _sync_read(response: httpx.Response, state: _StreamState) -> Generator[_Batch, None, None]:
-    decoder = SSEDecoder()
+def _sync_read(response: httpx.Response, connection: _Connection) -> Generator[_Batch, None, None]:
+    limit = connection.max_event_bytes
+    decoder = SSEDecoder(limit)
+    deadline = connection.deadline
+    body = BodyDecoder(response, limit if limit is not None else 1 << 62, what="a streamed answer")
     try:
         if _is_json(response):
-            raise _json_answer(response.read())
-        for chunk in response.iter_bytes():
-            yield _batch(decoder.feed(chunk))
+            content = b"".join([piece for raw in response.iter_raw() for piece in body.feed(raw)])
+            raise _json_answer(content)
+        for raw in response.iter_raw():
+            if deadline is not None:
+                deadline.check(response.request)
+            if body.plain:
+                yield _batch(decoder.feed(raw))
+            else:
+                for chunk in body.feed(raw):
+                    yield _batch(decoder.feed(chunk))
         yield _batch(decoder.flush())
         if decoder.discarded_partial_event:
             raise _EndedInsideAnEventError
+    except EventTooLargeError:
+        raise event_too_large(request_of(response), limit or 0) from None
     finally:
         response.close()
 
@@ -70,7 +83,7 @@ def _sync_events(
         reason = "the connection closed"
         response, connection.response = connection.response, None
         if response is not None:
-            reader = _sync_read(response, state)
+            reader = _sync_read(response, connection)
             try:
                 for batch in reader:
                     for payload in batch:
@@ -104,6 +117,9 @@ def _sync_events(
         if refusal is not None:
             raise refusal
         assert state.interaction_id is not None
+        deadline = connection.deadline
+        if deadline is not None and connection.request is not None:
+            deadline.check(connection.request)
         if attempt >= connection.policy.max_attempts:
             for payload in _sync_fallback(connection, fetch_status, reason):
                 yield payload
@@ -156,9 +172,21 @@ class Stream(Generic[_EventT, _FinalT]):
         interaction_id: str | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        deadline: Deadline | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         self._state = _StreamState(interaction_id)
-        self._connection = _Connection(response, self._state, parse_event, policy, clock, clock())
+        self._connection = _Connection(
+            response,
+            self._state,
+            parse_event,
+            policy,
+            clock,
+            clock(),
+            deadline,
+            max_event_bytes,
+            request_of(response),
+        )
         self._parse_final = parse_final
         self._iterator = _sync_events(
             self._connection, fetch_status, reconnect, sleep or time.sleep

@@ -15,8 +15,18 @@ Two signing schemes reach a webhook endpoint (fact W79):
 
 Verification always runs on the raw request body: a body that was parsed and re-serialized is
 different bytes and fails. Timestamps outside `tolerance` seconds (default 300) fail too, which
-stops replays. Every failure raises `WebhookVerificationError` saying which check failed; no
-message contains the secret.
+bounds how old a replayed delivery can be but does not stop a replay inside that window: for
+that, pass `replay_store=` — something that remembers each verified `webhook-id` for a while
+and says whether it was seen before (`MemoryReplayStore` for one process; several processes or
+hosts need a shared store, e.g. Redis `SET key 1 NX EX ttl`). Only deliveries whose signature
+verified are recorded, so forged requests cannot fill the store.
+
+Verification fails closed: a missing, empty or undecodable secret (`""`, `"whsec_"`), any odd
+header (a timestamp that is not a plain number, text that is not ASCII, too many signatures) or
+body raises `WebhookVerificationError` saying which check failed — never another exception —
+and no message contains the secret. A `JwksCache` refetches the keys after a failed `v1a` check
+at most once per `min_refresh` seconds (default 60), so unauthenticated requests cannot drive
+outbound fetches.
 
 `unwrap()` verifies and returns the event as an open union: interaction, batch and video events
 are typed, any other event name is kept whole as `UnknownWebhookEvent` (event names are an
@@ -30,9 +40,12 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -44,6 +57,8 @@ __all__ = [
     "InteractionEvent",
     "JwksCache",
     "Keys",
+    "MemoryReplayStore",
+    "ReplayStore",
     "UnknownWebhookEvent",
     "VideoEvent",
     "WebhookEvent",
@@ -63,23 +78,74 @@ class WebhookVerificationError(GeminiError):
     """A delivery failed verification; the message says which check failed."""
 
 
+class ReplayStore(Protocol):
+    """Remembers verified deliveries: what `verify(..., replay_store=...)` needs from the caller."""
+
+    def first_seen(self, message_id: str, ttl: float) -> bool:
+        """Record `message_id` for `ttl` seconds; True if it was not already recorded.
+
+        Must be atomic (check and record in one step) and shared by every process that
+        verifies deliveries for the same endpoint.
+        """
+        ...
+
+
+class MemoryReplayStore:
+    """A `ReplayStore` in this process's memory: thread-safe, entries expire after their ttl,
+    at most `max_entries` kept (the oldest are forgotten first)."""
+
+    def __init__(
+        self, *, max_entries: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._max = max_entries
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def first_seen(self, message_id: str, ttl: float) -> bool:
+        """Record `message_id` for `ttl` seconds; True if it was not already recorded."""
+        now = self._clock()
+        with self._lock:
+            while self._seen:  # drop expired entries, oldest first
+                oldest, expires = next(iter(self._seen.items()))
+                if expires > now and len(self._seen) < self._max:
+                    break
+                del self._seen[oldest]
+            seen_until = self._seen.get(message_id)
+            if seen_until is not None and seen_until > now:
+                return False
+            self._seen[message_id] = now + ttl
+            self._seen.move_to_end(message_id)
+            return True
+
+
 class JwksCache:
-    """The signing keys from a JWKS URL, fetched on first use and refreshed after `ttl` seconds."""
+    """The signing keys from a JWKS URL, fetched on first use and refreshed after `ttl` seconds.
+
+    After a failed check the keys are refetched (they may have rotated), but at most once per
+    `min_refresh` seconds.
+    """
 
     def __init__(
         self,
         url: str = DEFAULT_JWKS_URL,
         *,
         ttl: float = 3600.0,
+        min_refresh: float = 60.0,
         http_client: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
         self.ttl = ttl
+        self.min_refresh = min_refresh
         self._http = http_client
         self._clock = clock
         self._keys: list[Mapping[str, Any]] | None = None
         self._fetched_at = 0.0
+
+    def may_refresh(self) -> bool:
+        """True when the keys were fetched longer than `min_refresh` seconds ago."""
+        return self._keys is None or self._clock() - self._fetched_at >= self.min_refresh
 
     def keys(self, *, refresh: bool = False) -> list[Mapping[str, Any]]:
         """The current keys, fetching them when missing, stale or `refresh` is asked for."""
@@ -111,11 +177,30 @@ def _key_list(keys: Keys) -> list[Mapping[str, Any]]:
     return [key for key in keys if isinstance(key, Mapping)]
 
 
+_MAX_SIGNATURES = 16
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_MALFORMED = (ValueError, TypeError, OverflowError, UnicodeError, RecursionError, AttributeError)
+
+
 def _header(headers: Mapping[str, str], name: str) -> str:
     for key, value in headers.items():
-        if key.lower() == name:
+        if isinstance(key, str) and key.lower() == name:
+            if not isinstance(value, str) or not value.isascii():
+                raise WebhookVerificationError(f"header {name} is not ASCII text")
             return value
     raise WebhookVerificationError(f"missing header {name}")
+
+
+def _hmac_key(secret: str) -> bytes:
+    if not isinstance(secret, str) or not secret.strip().removeprefix("whsec_"):
+        raise WebhookVerificationError(
+            "the webhook secret is empty: pass the whsec_... secret the webhook was created with "
+            "(an empty secret would accept forged deliveries)"
+        )
+    key = _b64decode(secret.strip().removeprefix("whsec_"))
+    if not key:
+        raise WebhookVerificationError("the webhook secret decodes to no bytes")
+    return key
 
 
 def _b64decode(value: str) -> bytes:
@@ -139,7 +224,7 @@ def _decodable(signatures: list[str]) -> list[bytes]:
 
 
 def _hmac_ok(secret: str, message: bytes, signatures: list[str]) -> bool:
-    key = _b64decode(secret.removeprefix("whsec_"))
+    key = _hmac_key(secret)
     expected = hmac.new(key, message, hashlib.sha256).digest()
     return any(hmac.compare_digest(expected, signature) for signature in _decodable(signatures))
 
@@ -161,7 +246,10 @@ def _ed25519_ok(
         if not candidates:
             raise WebhookVerificationError(f"unknown key id {key_id!r}")
     for key in candidates:
-        public = Ed25519PublicKey.from_public_bytes(_b64decode(str(key.get("x", ""))))
+        try:
+            public = Ed25519PublicKey.from_public_bytes(_b64decode(str(key.get("x", ""))))
+        except (ValueError, WebhookVerificationError):  # a malformed key matches nothing
+            continue
         for signature in _decodable(signatures):
             try:
                 public.verify(signature, message)
@@ -178,21 +266,45 @@ def verify(
     *,
     tolerance: float = 300.0,
     now: float | None = None,
+    replay_store: ReplayStore | None = None,
 ) -> None:
     """Check a delivery's signature and timestamp; raise `WebhookVerificationError` if it fails.
 
     `secret_or_keys` is the project webhook's `whsec_` secret (for `v1` signatures), or the
-    signing keys / a `JwksCache` (for `v1a` signatures of per-request webhooks).
+    signing keys / a `JwksCache` (for `v1a` signatures of per-request webhooks). With a
+    `replay_store`, a delivery whose `webhook-id` was already verified within twice the
+    tolerance is refused as a replay (see the module docstring for what the store must do).
     """
+    try:
+        message_id = _verify_signature(payload, headers, secret_or_keys, tolerance, now)
+    except _MALFORMED as error:
+        raise WebhookVerificationError(
+            f"malformed delivery ({type(error).__name__}): it is not a valid signed delivery"
+        ) from None
+    if replay_store is not None and not replay_store.first_seen(message_id, 2 * tolerance):
+        raise WebhookVerificationError(f"replayed delivery: webhook-id {message_id!r} was seen")
+
+
+def _verify_signature(
+    payload: bytes,
+    headers: Mapping[str, str],
+    secret_or_keys: str | Keys | JwksCache,
+    tolerance: float,
+    now: float | None,
+) -> str:
+    """The checks of `verify`; returns the verified `webhook-id`."""
     if not isinstance(payload, bytes | bytearray):
         raise WebhookVerificationError("verify the raw request body (bytes), not parsed JSON")
+    if isinstance(secret_or_keys, str):
+        _hmac_key(secret_or_keys)  # an empty secret fails before anything else is looked at
     message_id = _header(headers, "webhook-id")
     timestamp_text = _header(headers, "webhook-timestamp")
     signature_header = _header(headers, "webhook-signature")
-    try:
-        timestamp = int(timestamp_text)
-    except ValueError:
-        raise WebhookVerificationError("webhook-timestamp is not a number") from None
+    if not message_id:
+        raise WebhookVerificationError("webhook-id is empty")
+    if not _TIMESTAMP.fullmatch(timestamp_text):
+        raise WebhookVerificationError("webhook-timestamp is not a number")
+    timestamp = int(timestamp_text)
     current = time.time() if now is None else now
     if abs(current - timestamp) > tolerance:
         raise WebhookVerificationError(
@@ -200,29 +312,51 @@ def verify(
         )
     message = f"{message_id}.{timestamp_text}.".encode() + bytes(payload)
     by_version: dict[str, list[str]] = {}
-    for entry in signature_header.split():
+    entries = signature_header.split()
+    if len(entries) > _MAX_SIGNATURES:
+        raise WebhookVerificationError(
+            f"webhook-signature holds {len(entries)} signatures (at most {_MAX_SIGNATURES})"
+        )
+    for entry in entries:
         version, _, value = entry.partition(",")
         by_version.setdefault(version, []).append(value)
     if isinstance(secret_or_keys, str):
         if not by_version.get("v1"):
             raise WebhookVerificationError("no v1 signature in webhook-signature")
         if _hmac_ok(secret_or_keys, message, by_version["v1"]):
-            return
+            return message_id
         raise WebhookVerificationError("no matching signature")
     if not by_version.get("v1a"):
         raise WebhookVerificationError("no v1a signature in webhook-signature")
     key_id = next(
-        (value for key, value in headers.items() if key.lower() == "webhook-key-id"), None
+        (value for key, value in headers.items() if str(key).lower() == "webhook-key-id"), None
     )
+    if key_id is not None and not isinstance(key_id, str):
+        raise WebhookVerificationError("header webhook-key-id is not text")
     if isinstance(secret_or_keys, JwksCache):
-        if _ed25519_ok(secret_or_keys.keys(), key_id, message, by_version["v1a"]):
-            return
+        keys = secret_or_keys.keys()
+        if _ed25519_matches(keys, key_id, message, by_version["v1a"]):
+            return message_id
+        if not secret_or_keys.may_refresh():
+            raise WebhookVerificationError("no matching signature")
         keys = secret_or_keys.keys(refresh=True)  # the keys may have rotated since they were cached
     else:
         keys = _key_list(secret_or_keys)
     if _ed25519_ok(keys, key_id, message, by_version["v1a"]):
-        return
+        return message_id
     raise WebhookVerificationError("no matching signature")
+
+
+def _ed25519_matches(
+    keys: list[Mapping[str, Any]], key_id: str | None, message: bytes, signatures: list[str]
+) -> bool:
+    """`_ed25519_ok`, with an unknown key id counting as no match (the keys may be stale)."""
+    try:
+        return _ed25519_ok(keys, key_id, message, signatures)
+    except WebhookVerificationError as error:
+        if str(error).startswith("unknown key id"):
+            return False
+        raise
 
 
 class WebhookEvent:
@@ -272,7 +406,10 @@ class UnknownWebhookEvent(WebhookEvent):
 
 def parse_event(payload: bytes | str | Mapping[str, Any]) -> WebhookEvent:
     """The typed event for a (verified) delivery body."""
-    raw = payload if isinstance(payload, Mapping) else json.loads(payload)
+    try:
+        raw = payload if isinstance(payload, Mapping) else json.loads(payload)
+    except (ValueError, TypeError, RecursionError):
+        raise WebhookVerificationError("the delivery body is not JSON") from None
     if not isinstance(raw, Mapping):
         raise WebhookVerificationError("the delivery body is not a JSON object")
     name = str(raw.get("type") or raw.get("event_type") or "")
@@ -288,7 +425,10 @@ def unwrap(
     *,
     tolerance: float = 300.0,
     now: float | None = None,
+    replay_store: ReplayStore | None = None,
 ) -> WebhookEvent:
     """`verify()` the delivery, then return it as a typed event."""
-    verify(payload, headers, secret_or_keys, tolerance=tolerance, now=now)
+    verify(
+        payload, headers, secret_or_keys, tolerance=tolerance, now=now, replay_store=replay_store
+    )
     return parse_event(payload)

@@ -20,10 +20,12 @@ def build_api(
     spec: JsonValue,
     api_revision: str | None,
     model_helpers: Mapping[str, frozenset[str]] | None = None,
+    runtime_names: frozenset[str] = frozenset(),
 ) -> Api:
     """Types, operations and request rules of `spec`, checked against the target's revision.
 
-    `model_helpers` names the methods a model class gets from its mixin (by class name), which
+    `runtime_names` are the class-like names the runtime modules bind, which no schema's class
+    may take (`pipeline.runtime_bound_names`). `model_helpers` names the methods a model class gets from its mixin (by class name), which
     no field of that model may take (see `naming.py`).
     """
     view = SpecView(spec)
@@ -34,7 +36,7 @@ def build_api(
             f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
             f"{api_revision!r} (codegen.yaml); make them agree."
         )
-    types = build_types(view, model_helpers or {})
+    types = build_types(view, model_helpers or {}, runtime_names)
     return Api(
         title=str(view.info.get("title", "")),
         spec_version=str(view.info.get("version", "")),

@@ -128,11 +128,11 @@ RESERVED_CLASS_NAMES = frozenset(
         *("TERMINAL_STATUSES", "ThreadingHTTPServer", "UNIONS", "UnknownVariant"),
         *("UnprocessableEntityError", "UploadData", "WIRE_CONTEXT", "WaitTimeoutError"),
         *("Ed25519PublicKey", "FakeTransport", "InvalidSignature", "REQUEST_RULES"),
-        *("BoundTool", "CONTENT_TYPES", "ParsedInteraction", "ContinuationSpec"),
-        *("ContinuationWarning", "Continuations", "ContinuationError"),
     }
 )
-"""Names the generated modules bind themselves; no schema's class may take one."""
+"""Names the generated modules bind themselves; no schema's class may take one. The names the
+runtime modules bind are added from their source on every run (`pipeline.runtime_bound_names`),
+so a new runtime class needs no entry here."""
 
 CLIENT_MEMBERS = frozenset(
     {
@@ -172,14 +172,15 @@ def safe_identifier(name: str) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
-def class_name(schema_name: str) -> str:
+def class_name(schema_name: str, reserved: frozenset[str] = RESERVED_CLASS_NAMES) -> str:
     """The class for a component schema: its own name when that is an identifier, with a
-    trailing underscore when the generated code already uses that name (`Literal_`)."""
+    trailing underscore when the generated code already uses that name (`Literal_`): one of
+    `reserved`, which adds the names the runtime modules bind to `RESERVED_CLASS_NAMES`."""
     if _IDENTIFIER.match(schema_name) and not keyword.iskeyword(schema_name):
         name = schema_name[0].upper() + schema_name[1:]
     else:
         name = pascal_case(schema_name) or "Schema"
-    return f"{name}_" if name in RESERVED_CLASS_NAMES else name
+    return f"{name}_" if name in reserved else name
 
 
 def member_name(name: str, taken: frozenset[str]) -> str:

@@ -342,6 +342,8 @@ def _continuation(
             f"option of the same name."
         )
     return ContinuationInfo(**{key: str(raw[key]) for key in _CONTINUATION_KEYS})
+
+
 def _absent_grace(operation: OperationNode) -> float:
     raw = operation.node.get("x-absent-grace")
     if raw is None:

@@ -51,14 +51,20 @@ _JSON_KINDS = {"string": "string", "integer": "integer", "number": "number", "bo
 class SchemaBuilder:
     """The state of one build: names taken, definitions made, each definition's JSON kinds."""
 
-    def __init__(self, view: SpecView, helpers: Mapping[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        view: SpecView,
+        helpers: Mapping[str, frozenset[str]] | None = None,
+        runtime_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.view = view
         self.helpers: Mapping[str, frozenset[str]] = helpers or {}
         """Methods each model class gets from its mixin, which its fields must not take."""
-        self.taken: set[str] = set(RESERVED_CLASS_NAMES)
+        reserved = RESERVED_CLASS_NAMES | runtime_names
+        self.taken: set[str] = set(reserved)
         self.class_of: dict[str, str] = {}
         for name in sorted(view.schemas):
-            python = class_name(name)
+            python = class_name(name, reserved)
             if python in self.taken:
                 raise BadInputError(f"spec: schemas map to the same class name {python!r}.")
             self.taken.add(python)
@@ -262,9 +268,14 @@ def _is_model(schema: Any) -> bool:
     )
 
 
-def build_types(view: SpecView, helpers: Mapping[str, frozenset[str]] | None = None) -> TypeModel:
-    """Build every enum, model, union and alias of a normalized spec."""
-    builder = SchemaBuilder(view, helpers)
+def build_types(
+    view: SpecView,
+    helpers: Mapping[str, frozenset[str]] | None = None,
+    runtime_names: frozenset[str] = frozenset(),
+) -> TypeModel:
+    """Build every enum, model, union and alias of a normalized spec; no class takes a name in
+    `runtime_names` (what the runtime modules bind)."""
+    builder = SchemaBuilder(view, helpers, runtime_names)
     for name in sorted(view.schemas):
         builder.build_component(name)
     return TypeModel(

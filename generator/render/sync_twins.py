@@ -43,6 +43,7 @@ _NAMES = {
     "__anext__": "__next__",
     "aclose": "close",
     "aiter_bytes": "iter_bytes",
+    "aiter_raw": "iter_raw",
     "aread": "read",
     "_asyncio_sleep": "time.sleep",
     "async_wait_until_done": "wait_until_done",

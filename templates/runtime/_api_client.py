@@ -29,6 +29,7 @@ from ._client_base import (
     logger,
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
+from ._limits import Deadline, nesting_error
 from ._request_checks import explain, given_models, unknown_fields
 from ._retry import ResumePolicy
 from ._structured import attach, is_output_type, target_of, to_wire
@@ -167,7 +168,11 @@ def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
 
     try:
         return parse_wire_json(_adapter(package, schema), annotation, content, what)
+    except RecursionError:
+        raise nesting_error(response.request, what) from None
     except ValueError as error:  # json.loads: not JSON at all
+        if "recursion limit" in str(error):  # pydantic's parser refuses deep nesting
+            raise nesting_error(response.request, what) from None
         raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
 
 
@@ -175,6 +180,8 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     """A successful answer's JSON object, or `APIResponseValidationError`."""
     try:
         body = json.loads(response.content)
+    except RecursionError:
+        raise nesting_error(response.request, "the answer") from None
     except ValueError as error:
         raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
     if not isinstance(body, dict):
@@ -193,6 +200,22 @@ def _wire_parser(package: str, schema: str, what: Callable[[Any], str]) -> Calla
         return parse_wire(adapter, annotation, payload, what(payload))
 
     return parse
+
+
+def _deadline(options: RequestOptions | None, clock: Callable[[], float]) -> Deadline | None:
+    """The total deadline of a call whose `timeout=` is a number (see `_limits.Deadline`)."""
+    timeout = options.timeout if options is not None else None
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        return Deadline(clock() + timeout, float(timeout), clock)
+    return None
+
+
+def _follow_up_options(options: RequestOptions | None) -> RequestOptions | None:
+    """The options a stream's own follow-up requests (resumes, status reads) keep: the call's
+    extra headers and timeout (query and body fields belong to the first request only)."""
+    if options is None:
+        return None
+    return RequestOptions(extra_headers=options.extra_headers, timeout=options.timeout)
 
 
 def _event_what(payload: Any) -> str:
@@ -374,15 +397,26 @@ class _UploadSession:
     def from_response(
         cls, core: ClientCore, request: httpx.Request, response: httpx.Response
     ) -> _UploadSession:
+        import httpx
+
         url = response.headers.get("x-goog-upload-url")
         if not url:
             raise GeminiError(
                 f"the upload session answer carried no X-Goog-Upload-URL header "
-                f"({request.method} {request.url})"
+                f"({request.method} {request.url.copy_with(username=None, password=None)})"
             )
-        return cls(core, url, request.extensions.get("timeout"))
+        try:
+            absolute = str(request.url.join(url))
+        except httpx.InvalidURL:
+            raise GeminiError(f"the upload session URL is not a URL: {url[:200]!r}") from None
+        if httpx.URL(absolute).scheme not in ("http", "https"):
+            raise GeminiError(f"the upload session URL is not http(s): {url[:200]!r}")
+        return cls(core, absolute, request.extensions.get("timeout"))
 
     def finish(self, payload: bytes) -> httpx.Request:
+        """The request that sends `payload`. The key goes with it only when the session URL is
+        on the configured origin (same scheme, host and port): an upload URL is a capability of
+        its own, and another origin never gets the key."""
         import httpx
 
         headers = {
@@ -390,8 +424,11 @@ class _UploadSession:
             "x-goog-upload-command": "upload, finalize",
             "x-goog-upload-offset": "0",
             "content-type": "application/octet-stream",
-            **self.core.auth_headers(),
         }
+        if self.core.same_origin(self.url):
+            headers.update(self.core.auth_headers())
+        else:
+            logger.debug("the upload session URL is on another origin: sent without the key")
         extensions = {"timeout": self.timeout} if self.timeout else {}
         return httpx.Request(
             "POST", self.url, headers=headers, content=payload, extensions=extensions

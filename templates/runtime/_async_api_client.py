@@ -14,7 +14,9 @@ from ._api_client import (
     Call,
     StreamSpec,
     _CallPreparation,
+    _deadline,
     _event_what,
+    _follow_up_options,
     _json_object,
     _path_value,
     _resume_call,
@@ -53,15 +55,16 @@ class AsyncAPIClient(_CallPreparation):
         raw = take_raw_request()
         request = self._prepare(call, options)
         policy = self._core.policy_for(options)
+        deadline = _deadline(options, self._transport.clock)
         if call.absent_grace:
             response = await async_retry_while_absent(
-                lambda: self._transport.send(request, policy),
+                lambda: self._transport.send(request, policy, deadline=deadline),
                 grace_period=call.absent_grace,
                 sleep=self._transport.sleep,
                 clock=self._transport.clock,
             )
         else:
-            response = await self._transport.send(request, policy)
+            response = await self._transport.send(request, policy, deadline=deadline)
         if raw:
             return RawResponse(response, lambda: self._parse(call, response))
         return self._parse(call, response)
@@ -74,17 +77,19 @@ class AsyncAPIClient(_CallPreparation):
         raw = take_raw_request()
         policy = self._core.policy_for(options)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
-        response = await self._transport.send(request, policy, stream=True)
+        deadline = _deadline(options, self._transport.clock)
+        response = await self._transport.send(request, policy, stream=True, deadline=deadline)
+        follow_up = _follow_up_options(options)
 
         async def fetch_status(interaction_id: str) -> dict[str, Any]:
-            status = self._prepare(_status_call(spec, interaction_id), None)
-            return _json_object(await self._transport.send(status, policy))
+            status = self._prepare(_status_call(spec, interaction_id), follow_up)
+            return _json_object(await self._transport.send(status, policy, deadline=deadline))
 
         async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
             resume = self._prepare(
-                _resume_call(spec, interaction_id, last_event_id), None, streaming=True
+                _resume_call(spec, interaction_id, last_event_id), follow_up, streaming=True
             )
-            return await self._transport.send(resume, policy, stream=True)
+            return await self._transport.send(resume, policy, stream=True, deadline=deadline)
 
         from ._async_streaming import AsyncStream
 
@@ -98,6 +103,8 @@ class AsyncAPIClient(_CallPreparation):
             interaction_id=_path_value(call, spec.resume_path_parameter),
             sleep=self._transport.sleep,
             clock=self._transport.clock,
+            deadline=deadline,
+            max_event_bytes=self._transport.limits.max_event_bytes,
         )
         return RawResponse(response, lambda: stream) if raw else stream
 
@@ -127,10 +134,11 @@ class AsyncAPIClient(_CallPreparation):
         payload, kind = read_upload(data, content_type, start.template)
         request = _start_request(self, start, len(payload), kind, options)
         policy = self._core.policy_for(options)
+        deadline = _deadline(options, self._transport.clock)
         session = _UploadSession.from_response(
-            self._core, request, await self._transport.send(request, policy)
+            self._core, request, await self._transport.send(request, policy, deadline=deadline)
         )
-        response = await self._transport.send(session.finish(payload), policy)
+        response = await self._transport.send(session.finish(payload), policy, deadline=deadline)
         return _json_object(response) if response.content.strip() else None
 
     async def close(self) -> None:

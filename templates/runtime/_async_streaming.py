@@ -20,8 +20,9 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from ._limits import BodyDecoder, Deadline, event_too_large, request_of
 from ._retry import ResumePolicy
-from ._sse import SSEDecoder
+from ._sse import EventTooLargeError, SSEDecoder
 from ._streaming import (
     _ENDED_INSIDE_AN_EVENT,
     _Batch,
@@ -46,17 +47,31 @@ _DEFAULT_POLICY = ResumePolicy()
 
 
 async def _async_read(
-    response: httpx.Response, state: _StreamState
+    response: httpx.Response, connection: _Connection
 ) -> AsyncGenerator[_Batch, None]:
-    decoder = SSEDecoder()
+    limit = connection.max_event_bytes
+    decoder = SSEDecoder(limit)
+    deadline = connection.deadline
+    body = BodyDecoder(response, limit if limit is not None else 1 << 62, what="a streamed answer")
     try:
         if _is_json(response):
-            raise _json_answer(await response.aread())
-        async for chunk in response.aiter_bytes():
-            yield _batch(decoder.feed(chunk))
+            content = b"".join(
+                [piece async for raw in response.aiter_raw() for piece in body.feed(raw)]
+            )
+            raise _json_answer(content)
+        async for raw in response.aiter_raw():
+            if deadline is not None:
+                deadline.check(response.request)
+            if body.plain:
+                yield _batch(decoder.feed(raw))
+            else:
+                for chunk in body.feed(raw):
+                    yield _batch(decoder.feed(chunk))
         yield _batch(decoder.flush())
         if decoder.discarded_partial_event:
             raise _EndedInsideAnEventError
+    except EventTooLargeError:
+        raise event_too_large(request_of(response), limit or 0) from None
     finally:
         await response.aclose()
 
@@ -75,7 +90,7 @@ async def _async_events(
         reason = "the connection closed"
         response, connection.response = connection.response, None
         if response is not None:
-            reader = _async_read(response, state)
+            reader = _async_read(response, connection)
             try:
                 async for batch in reader:
                     for payload in batch:
@@ -109,6 +124,9 @@ async def _async_events(
         if refusal is not None:
             raise refusal
         assert state.interaction_id is not None
+        deadline = connection.deadline
+        if deadline is not None and connection.request is not None:
+            deadline.check(connection.request)
         if attempt >= connection.policy.max_attempts:
             async for payload in _async_fallback(connection, fetch_status, reason):
                 yield payload
@@ -161,9 +179,21 @@ class AsyncStream(Generic[_EventT, _FinalT]):
         interaction_id: str | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        deadline: Deadline | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         self._state = _StreamState(interaction_id)
-        self._connection = _Connection(response, self._state, parse_event, policy, clock, clock())
+        self._connection = _Connection(
+            response,
+            self._state,
+            parse_event,
+            policy,
+            clock,
+            clock(),
+            deadline,
+            max_event_bytes,
+            request_of(response),
+        )
         self._parse_final = parse_final
         self._iterator = _async_events(
             self._connection, fetch_status, reconnect, sleep or _asyncio_sleep

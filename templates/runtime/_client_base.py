@@ -4,7 +4,8 @@
   base URL is joined with slash normalization (a base that already ends in `/v1beta` works the
   same as one that does not, fact W84), path parameters are percent-encoded as single segments
   (and empty or dot-segment ids are refused, W13), the key goes only in the `x-goog-api-key`
-  header, and the `Api-Revision` header is added except on exempt paths.
+  header, and the `Api-Revision` header is added except on exempt paths. The key goes to the
+  configured origin only (`same_origin`; redirects are never followed, see the transports).
 - `SyncTransport` / `AsyncTransport` (`_sync_transport`, `_async_transport`, one source) send a
   request, retry it according to a `RetryPolicy`
   (sleeping through an injectable function, so tests use a fake clock), and turn error answers
@@ -31,7 +32,14 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ._errors import APIConnectionError, APITimeoutError, GeminiError, status_error
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    GeminiError,
+    RequestValidationError,
+    _public_url,
+    status_error,
+)
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:  # httpx loads with the first request
@@ -41,6 +49,7 @@ __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
+    "DEFAULT_POOL",
     "LOG_ENV",
     "ClientCore",
     "PathParameter",
@@ -118,7 +127,12 @@ def __getattr__(name: str) -> Any:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call options: extra headers, query parameters and body fields, timeout, retries."""
+    """Per-call options: extra headers, query parameters and body fields, timeout, retries.
+
+    A number as `timeout` limits each phase of the call and is also its total deadline (retries,
+    a slowly sent body, a stream's events and resumes included); an `httpx.Timeout` limits
+    the phases only.
+    """
 
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
@@ -176,12 +190,28 @@ def _check_key(key: str, source: str) -> None:
 def _segment(parameter: PathParameter) -> str:
     value = str(parameter.value)
     if not value or _DOT_SEGMENT.match(value):
-        raise ValueError(f"{parameter.name} {value!r} is not a usable path segment")
+        raise RequestValidationError(
+            f"{parameter.name} {value!r} is not a usable path segment (an id cannot be empty, "
+            f"'.' or '..')",
+            path=parameter.name,
+        )
     if parameter.allow_reserved:
         if any(_DOT_SEGMENT.match(part) for part in value.split("/")):
-            raise ValueError(f"{parameter.name} {value!r} contains a dot segment")
+            raise RequestValidationError(
+                f"{parameter.name} {value!r} contains a dot segment", path=parameter.name
+            )
         return quote(value, safe="/")
     return quote(value, safe="")
+
+
+def _port(parts: Any) -> int | None:
+    try:
+        port: int | None = parts.port
+    except ValueError:  # not a number
+        return -1
+    if port is None:
+        return {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return port
 
 
 class ClientCore:
@@ -251,13 +281,24 @@ class ClientCore:
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"{type(self).__name__}(base_url={_public_url(self.base_url)!r}, "
+            f"api_version={self.api_version!r}, "
             f"api_revision={self.api_revision!r}, api_key='***')"
         )
 
     def auth_headers(self) -> dict[str, str]:
         """The authentication header: the key travels nowhere else."""
         return {"x-goog-api-key": self._api_key}
+
+    def same_origin(self, url: str) -> bool:
+        """True when `url` has the configured base URL's scheme, host and port (the only
+        place the key may go)."""
+        theirs, ours = urlsplit(url), urlsplit(self.base_url)
+        return (theirs.scheme.lower(), theirs.hostname, _port(theirs)) == (
+            ours.scheme.lower(),
+            ours.hostname,
+            _port(ours),
+        )
 
     def url_for(self, template: str, path_parameters: tuple[PathParameter, ...] = ()) -> str:
         """The full URL of a path template such as `/{api_version}/interactions/{id}`."""
@@ -345,7 +386,53 @@ async def _asyncio_sleep(seconds: float) -> None:
 
 
 def _redacted(request: httpx.Request) -> str:
-    return f"{request.method} {request.url}"
+    return f"{request.method} {_public_url(str(request.url))}"
+
+
+DEFAULT_POOL = {"max_connections": 1000, "max_keepalive_connections": 100}
+"""The connection pool of a client this package makes: 1,000 concurrent calls, 100 kept alive
+(as the Stainless SDKs); bring an `httpx.Client(limits=...)` for other sizes."""
+
+
+def _new_pool_limits() -> httpx.Limits:
+    import httpx
+
+    return httpx.Limits(**DEFAULT_POOL)
+
+
+def _proxy_failure(error: ImportError) -> GeminiError:
+    """The error for an HTTP client that cannot be made (a SOCKS proxy without `socksio`)."""
+    return GeminiError(
+        f"cannot create the HTTP client: {error} (a SOCKS proxy from ALL_PROXY / HTTPS_PROXY "
+        f"needs `pip install httpx[socks]`; or pass http_client=httpx.Client(trust_env=False))"
+    )
+
+
+_FORKS = [0]
+
+
+def _count_fork() -> None:
+    _FORKS[0] += 1
+
+
+if hasattr(os, "register_at_fork"):  # POSIX: a child process starts with fresh connections
+    os.register_at_fork(after_in_child=_count_fork)
+
+
+def _fork_count() -> int:
+    """How many times this process is a forked child (changes in the child after a fork)."""
+    return _FORKS[0]
+
+
+def _capped_timeout(request: httpx.Request, left: float) -> dict[str, float | None]:
+    """`request`'s timeouts, none longer than `left` seconds (a call's remaining time); a phase
+    at most 10 ms longer is left as it is (a call's first attempt keeps its own `timeout=`)."""
+    current = request.extensions.get("timeout") or {}
+    capped: dict[str, float | None] = {}
+    for phase in ("connect", "read", "write", "pool"):
+        value = current.get(phase)
+        capped[phase] = left if value is None or value > left + 0.01 else value
+    return capped
 
 
 def _never_sent(error: Exception) -> bool:
@@ -451,6 +538,12 @@ def _transport_error(
 
 def _status_failure(request: httpx.Request, response: httpx.Response, policy: RetryPolicy) -> Any:
     error = status_error(response)
+    if 300 <= response.status_code < 400:
+        where = _public_url(response.headers.get("location", "(no location)"))[:200]
+        error.args = (
+            f"{error.args[0]}; redirect to {where} not followed: the key goes to the configured "
+            f"base_url only (set base_url to the new address if you trust it)",
+        )
     if (
         response.status_code >= 500
         and policy.unsafe_to_retry(request.method)

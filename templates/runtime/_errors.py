@@ -16,7 +16,8 @@
     ├── RequestValidationError      an argument refused before sending (also a ValueError and a
     │                               TypeError): names the parameter path
     ├── RequestRuleError            a request breaks a rule the API enforces (live facts)
-    └── StreamError               a stream ended badly (see the streaming module)
+    ├── StreamError               a stream ended badly (see the streaming module)
+    └── ResponseLimitError        an answer broke a size limit or could not be decoded
 
 A successful answer whose JSON breaks the schema is not an error: it is parsed with the
 fallback of `_tolerant` (nothing lost, `validation_problems` says what did not fit).
@@ -24,7 +25,11 @@ fallback of `_tolerant` (nothing lost, `validation_problems` says what did not f
 Status errors carry the status, the parsed error body (`message`, `code`, `status`), the
 request id from `x-goog-request-id` — the header the API sends (fact W11; Google's SDK reads
 `x-request-id` and always gets nothing, W95) — and the request's method and URL. The API key
-travels only in a header, so no message or attribute ever contains it.
+travels only in a header, so no message or attribute ever contains it: a server that echoes it
+back gets it replaced by `***`, and a `user:password@` part of the URL is left out of messages.
+
+Every error pickles and copies (`pickle`, `copy.copy`); the `response` (and with it the request
+and its headers, the key among them) is left out of the pickled or copied state.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseLimitError",
     "StreamError",
     "UnprocessableEntityError",
     "status_error",
@@ -63,11 +69,39 @@ class GeminiError(Exception):
     """True when a non-idempotent request failed after it may have reached the server: the work
     it asked for (a billed generation, a background run) may have started; check before retrying."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling `__init__` (whose arguments differ per class); the response
+        # holds the request's headers (the key), so it is not part of the state.
+        state = {key: None if key == "response" else value for key, value in vars(self).items()}
+        return (_rebuild, (type(self), self.args), state)
+
+
+def _rebuild(cls: type[GeminiError], args: tuple[Any, ...]) -> GeminiError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def _public_url(url: str) -> str:
+    """`url` without a `user:password@` part (it may hold a credential)."""
+    scheme, separator, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if not separator or "@" not in host:
+        return url
+    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
+
+
+def _redact(text: str, response: httpx.Response) -> str:
+    """`text` with the request's API key (if a server echoed it back) replaced by `***`."""
+    secret: str = response.request.headers.get("x-goog-api-key", "")
+    return text.replace(secret, "***") if secret and secret in text else text
+
 
 class APIConnectionError(GeminiError):
     """The request could not be sent or no response arrived."""
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
+        url = _public_url(url)
         super().__init__(f"{message} ({method} {url})")
         self.method = method
         self.url = url
@@ -87,7 +121,7 @@ class APIResponseValidationError(GeminiError):
         self.content_type: str | None = response.headers.get("content-type")
         self.body_start: bytes = response.content[:200]
         self.method = request.method
-        self.url = str(request.url)
+        self.url = _public_url(str(request.url))
         self.request_id: str | None = response.headers.get("x-goog-request-id")
         request_id = f", request id {self.request_id}" if self.request_id else ""
         super().__init__(
@@ -106,14 +140,15 @@ class APIStatusError(GeminiError):
         request = response.request
         self.status_code = response.status_code
         self.response = response
-        self.body = body
+        self.body = _redacted_body(body, response)
         self.method = request.method
-        self.url = str(request.url)
+        self.url = _public_url(str(request.url))
         self.request_id: str | None = response.headers.get("x-goog-request-id")
         error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
         text = response.text if body is None else ""
-        self.message: str = str(error.get("message") or text[:200] or response.reason_phrase)
+        message = str(error.get("message") or text[:200] or response.reason_phrase)
+        self.message: str = _redact(message, response)
         self.code: Any = error.get("code")
         self.status: str | None = error.get("status")
         request_id = f", request id {self.request_id}" if self.request_id else ""
@@ -121,6 +156,15 @@ class APIStatusError(GeminiError):
             f"{self.status_code} {response.reason_phrase}: {self.message} "
             f"({self.method} {self.url}{request_id})"
         )
+
+
+def _redacted_body(body: Any, response: httpx.Response) -> Any:
+    """An error body with an echoed API key replaced by `***` (parsed bodies are small)."""
+    if body is None:
+        return None
+    text = json.dumps(body)
+    redacted = _redact(text, response)
+    return body if redacted is text else json.loads(redacted)
 
 
 class BadRequestError(APIStatusError):
@@ -178,6 +222,19 @@ class StreamError(GeminiError):
         self.events_received = events_received
 
 
+class ResponseLimitError(GeminiError):
+    """An answer broke one of the client's limits (decompressed size, event size, JSON nesting)
+    or its compressed body could not be decoded; `limit` names the limit (None for a body that
+    does not decode). Nothing of the rest of the body is read."""
+
+    def __init__(self, message: str, *, limit: str | None, method: str, url: str) -> None:
+        url = _public_url(url)
+        super().__init__(f"{message} ({method} {url})")
+        self.limit = limit
+        self.method = method
+        self.url = url
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -193,7 +250,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
     """The typed error for an error response (its body must already be read)."""
     try:
         body: Any = json.loads(response.content) if response.content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
         body = None
     cls = _BY_STATUS.get(response.status_code)
     if cls is None:

@@ -20,6 +20,11 @@ resumed, and a drop raises `StreamError` saying so. A server that replays a stre
 (no event ids to resume after) is de-duplicated by position. A 403/404 within `grace_period`
 seconds of the start is the API not having caught up yet (fact W78).
 
+A stream obeys the client's limits (`_limits`): an event larger than `max_event_bytes` raises
+`ResponseLimitError` (no resume: the same event would come again), and a call given a numeric
+`timeout=` raises `APITimeoutError` once the whole stream, resumes included, runs past it — a
+server sending only keep-alives cannot hold it open forever.
+
 An `error` event is delivered and then raised as `StreamError`; so is a bare JSON line (fact
 W77). An event that breaks its schema is delivered anyway (see `_tolerant`). `final()` returns the
 complete interaction. A stream closes its connection when iteration ends, on `break` (via
@@ -38,6 +43,7 @@ from ._accumulate import InteractionAccumulator, recovery_events
 from ._errors import (
     StreamError,
 )
+from ._limits import NESTING_PROBLEM, Deadline
 from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
 from ._waiting import TERMINAL_STATUSES
@@ -182,7 +188,7 @@ def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
         if isinstance(item, BareJsonLine):
             try:
                 body = json.loads(item.text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 body = item.text
             message = f"the stream carried a bare JSON line instead of an event: {item.text[:200]}"
             batch.failure = (message, body)
@@ -193,6 +199,9 @@ def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
             batch.append(json.loads(item.data))
         except ValueError:
             batch.failure = (f"an event's data is not JSON: {item.data[:200]}", None)
+            break
+        except RecursionError:
+            batch.failure = (f"an event's data {NESTING_PROBLEM}", None)
             break
     return batch
 
@@ -207,6 +216,11 @@ class _Connection:
     policy: ResumePolicy
     clock: Callable[[], float]
     started: float
+    deadline: Deadline | None = None
+    """The call's total deadline (a numeric `timeout=`): resumes included."""
+    max_event_bytes: int | None = None
+    request: httpx.Request | None = None
+    """The first request, named by errors about the stream as a whole."""
 
     def within_grace(self) -> bool:
         return bool(self.clock() - self.started <= self.policy.grace_period)

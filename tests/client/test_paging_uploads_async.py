@@ -71,7 +71,7 @@ def upload_session(server: LoopbackServer) -> None:
     server.handler = handler
 
 
-@pytest.mark.parametrize("kind", ["bytes", "path", "str-path", "file"])
+@pytest.mark.parametrize("kind", ["bytes", "path", "file"])
 def test_upload_from_bytes_paths_and_files(
     kind: str, client: Client, server: LoopbackServer, tmp_path: Path
 ) -> None:
@@ -82,7 +82,6 @@ def test_upload_from_bytes_paths_and_files(
     data: object = {
         "bytes": content,
         "path": source,
-        "str-path": str(source),
         "file": io.BytesIO(content),
     }[kind]
     result = client.environments.files.upload("env-1", "src/main.py", data, overwrite=True)  # type: ignore[arg-type]

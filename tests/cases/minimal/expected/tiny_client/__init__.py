@@ -26,9 +26,11 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseLimitError,
     StreamError,
     UnprocessableEntityError,
 )
+from ._limits import ResponseLimits
 from ._retry import ResumePolicy, RetryPolicy
 from ._structured import StructuredOutputError
 from ._sync_pagination import SyncPager
@@ -105,6 +107,8 @@ __all__ = [
     "RequestRuleError",
     "RequestRuleWarning",
     "RequestValidationError",
+    "ResponseLimitError",
+    "ResponseLimits",
     "ResumePolicy",
     "RetryPolicy",
     "Stream",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ._async_api_client import AsyncAPIClient
 from ._async_transport import AsyncTransport
 from ._client_base import ClientCore
+from ._limits import ResponseLimits
 from ._retry import RetryPolicy
 from ._sync_api_client import SyncAPIClient
 from ._sync_transport import SyncTransport
@@ -50,6 +51,10 @@ class _Settings(NamedTuple):
     max_retries: int | None
     retry_policy: RetryPolicy | None
     default_headers: Mapping[str, str] | None
+
+    def __repr__(self) -> str:
+        shown = self._replace(api_key=None if self.api_key is None else "***")
+        return "_Settings" + repr(tuple(shown))
 
     def changed(
         self,
@@ -131,7 +136,10 @@ class Client(SyncAPIClient):
     (`max_retries=0` disables them; `RetryPolicy(retry_non_idempotent=True)` also retries a
     `create` that may already have started). `timeout=None` uses a default per kind of call:
     10 s to connect, 60 s reads for ordinary calls, 600 s for a generating `create`, 300 s of
-    silence between stream events. Use as a context manager, or call `close()`.
+    silence between stream events; a number given as one call's `timeout=` also bounds that
+    whole call (retries and stream resumes included). `limits=ResponseLimits(...)` bounds what a
+    server may send (decompressed body and event sizes). Redirects are not followed: the key
+    goes to the configured origin only. Use as a context manager, or call `close()`.
     """
 
     def __init__(
@@ -147,6 +155,7 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: SyncTransport | None = None,
+        limits: ResponseLimits | None = None,
     ) -> None:
         self._settings = _Settings(
             api_key,
@@ -159,7 +168,10 @@ class Client(SyncAPIClient):
             default_headers,
         )
         core = _core(*self._settings)
-        super().__init__(core, transport or SyncTransport(http_client), _PACKAGE)
+        transport = transport or SyncTransport(http_client)
+        if limits is not None:
+            transport.limits = limits
+        super().__init__(core, transport, _PACKAGE)
 
     def with_options(
         self,
@@ -223,6 +235,7 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: AsyncTransport | None = None,
+        limits: ResponseLimits | None = None,
     ) -> None:
         self._settings = _Settings(
             api_key,
@@ -235,7 +248,10 @@ class AsyncClient(AsyncAPIClient):
             default_headers,
         )
         core = _core(*self._settings)
-        super().__init__(core, transport or AsyncTransport(http_client), _PACKAGE)
+        transport = transport or AsyncTransport(http_client)
+        if limits is not None:
+            transport.limits = limits
+        super().__init__(core, transport, _PACKAGE)
 
     def with_options(
         self,
