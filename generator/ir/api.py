@@ -25,8 +25,9 @@ def build_api(
     """Types, operations and request rules of `spec`, checked against the target's revision.
 
     `runtime_names` are the class-like names the runtime modules bind, which no schema's class
-    may take (`pipeline.runtime_bound_names`). `model_helpers` names the methods a model class gets from its mixin (by class name), which
-    no field of that model may take (see `naming.py`).
+    may take (`pipeline.runtime_bound_names`). `model_helpers` names the methods a model class
+    gets from its mixin (by class name), which no field of that model may take (see
+    `naming.py`).
     """
     view = SpecView(spec)
     raw_revision = view.extension.get("x-api-revision")

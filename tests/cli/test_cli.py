@@ -451,6 +451,8 @@ def test_pin_spec_refuses_a_bad_date_or_url(
         )
         assert code == 2 and message in err, err
     assert (scratch_project / "spec/lock.yaml").read_bytes() == before
+
+
 def test_probe_with_a_key_logs_its_run_and_the_report_shows_it(
     scratch_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,8 +84,9 @@ def test_spec_names_that_the_generated_code_uses_get_a_trailing_underscore() -> 
 
 def test_reserved_lists_cover_what_the_committed_package_binds() -> None:
     """Every capitalized name a generated module imports (other than from `types`/`params`) is
-    in RESERVED_CLASS_NAMES or bound by a runtime module (read from its source each run), and every public attribute of the client is in CLIENT_MEMBERS, so
-    the lists cannot fall behind the runtime silently."""
+    in RESERVED_CLASS_NAMES or bound by a runtime module (read from its source each run), and
+    every public attribute of the client is in CLIENT_MEMBERS, so the lists cannot fall behind
+    the runtime silently."""
     import ast
 
     from tests.conftest import GENERATED
