@@ -3187,8 +3187,11 @@ class Interaction(InteractionHelpers, ApiModel):
     generation_config: GenerationConfig | None = None
     """Input only. Configuration parameters for the model interaction."""
 
-    id: str
-    """Required. Output only. A unique identifier for the interaction completion."""
+    id: str = ""
+    """Required. Output only. A unique identifier for the interaction completion.
+
+    Reads '' when the wire omits it; the key stays absent when the object is serialized again.
+    """
 
     input: "InteractionsInput | None" = None
 

@@ -38,6 +38,7 @@ PROJECT_EXTENSIONS = (
     "x-streaming",
     "x-wait",
     "x-upload",
+    "x-absent-default",
 )
 """The overlays' `x-` annotations that change what a client does (see overlays/README.md)."""
 
