@@ -3211,7 +3211,9 @@ class Interaction(InteractionHelpers, ApiModel):
     """Always `interaction`."""
 
     output_text: str | None = None
-    """The concatenated text output of the interaction, when there is any."""
+    """The text of the answer, when the API sends it (not every response does); `text()` derives it
+    from the steps otherwise.
+    """
 
     previous_interaction_id: str | None = None
     """The ID of the previous interaction, if any."""
