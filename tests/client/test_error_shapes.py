@@ -113,4 +113,3 @@ def test_an_sse_error_event_raises_a_stream_error_with_message_and_code(
     )
     assert text in str(stream_error) and stream_error.body == error
     assert len(server.requests) == 1, "an error the API reported is not resumed"
-
