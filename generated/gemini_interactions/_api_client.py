@@ -30,7 +30,7 @@ from ._client_base import (
     logger,
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
-from ._request_checks import explain, given_models, unknown_fields
+from ._request_checks import explain, given_models, unknown_fields, without_nulls
 from ._retry import ResumePolicy
 from ._structured import attach, is_output_type, target_of, to_wire
 
@@ -229,6 +229,7 @@ def _validate_body(
     (for the member the given fields point at), a value of the wrong shape, or a key that no
     field has (with the closest known name).
     """
+    body = without_nulls(body)
     candidates = [
         name for name, required in schemas if all(body.get(k) is not None for k in required)
     ]
@@ -248,7 +249,7 @@ def _validate_body(
         if unknown:
             problems = tuple(problem for _, problem in unknown)
             raise RequestValidationError(
-                "; ".join(problems) + ". To send a field this client does not know yet, use the "
+                "; ".join(problems) + ". To send such a key as written anyway, use the "
                 "model's with_extra(...) or the call's extra_body.",
                 path=unknown[0][0],
                 problems=problems,
