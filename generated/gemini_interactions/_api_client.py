@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from . import _builtin_continuation
 from ._client_base import (
     ClientCore,
     PathParameter,
@@ -30,7 +31,13 @@ from ._client_base import (
     logger,
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
-from ._request_checks import explain, given_models, unknown_fields, without_nulls
+from ._request_checks import (
+    explain,
+    given_models,
+    unknown_fields,
+    untagged_objects,
+    without_nulls,
+)
 from ._retry import ResumePolicy
 from ._structured import attach, is_output_type, target_of, to_wire
 
@@ -245,7 +252,14 @@ def _validate_body(
         except ValueError as error:  # pydantic's ValidationError (pydantic loads lazily)
             first_error = first_error or explain(error, name, body)
             continue
-        unknown = unknown_fields(model, given_models(body))
+        given = given_models(body)
+        untagged = untagged_objects(model, given)  # W103, W104: no kind has that shape
+        if untagged:
+            problems = tuple(problem for _, problem in untagged)
+            raise RequestValidationError(
+                "; ".join(problems), path=untagged[0][0], problems=problems
+            )
+        unknown = unknown_fields(model, given)
         if unknown:
             problems = tuple(problem for _, problem in unknown)
             raise RequestValidationError(
@@ -311,6 +325,7 @@ class _CallPreparation:
                 body = model.to_dict()
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)
+                _builtin_continuation.check(schema, body)  # W105
                 _warn_empty_signatures(body)
             else:
                 body = given

@@ -40,7 +40,7 @@ from pydantic import (
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 from ._errors import RequestValidationError
-from ._request_checks import explain, not_a_field
+from ._request_checks import explain, given_models, not_a_field, untagged_objects
 
 __all__ = [
     "WIRE_CONTEXT",
@@ -79,6 +79,8 @@ class ApiModel(BaseModel):
             super().__init__(**data)
         except ValidationError as error:
             raise explain(error, type(self).__name__, data) from None
+        if not self._open_variant:
+            _refuse_untagged(self, data)
         if self._wire_constants:
             self.__pydantic_fields_set__.update(self._wire_constants)
 
@@ -140,6 +142,15 @@ def _refuse_unknown_keywords(model: type[BaseModel], data: Mapping[str, Any]) ->
         path=unknown[0],
         problems=problems,
     )
+
+
+def _refuse_untagged(model: ApiModel, data: Mapping[str, Any]) -> None:
+    """Refuse untyped objects given where only typed kinds fit (W103, W104): a model built by
+    hand from such dicts would otherwise send them as an unknown kind."""
+    found = untagged_objects(model, given_models(data))
+    if found:
+        problems = tuple(problem for _, problem in found)
+        raise RequestValidationError("; ".join(problems), path=found[0][0], problems=problems)
 
 
 class UnknownVariant(ApiModel):

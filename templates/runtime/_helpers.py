@@ -51,6 +51,12 @@ class InteractionHelpers:
 
     output_text: Any
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Note an interaction with built-in tool calls, to warn before continuing it (W105)."""
+        from ._builtin_continuation import note
+
+        note(getattr(self, "id", None), self._items())
+
     def _items(self) -> Any:
         """The steps, or the launch era's `outputs` (the same blocks before steps existed)."""
         steps = getattr(self, "steps", None)

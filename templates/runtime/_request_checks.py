@@ -1,5 +1,9 @@
 """Checking what a caller asks for before it is sent: errors that name the parameter.
 
+- `untagged_objects(value, given)`: objects the caller wrote where only tagged kinds fit (a
+  step, a content block) but that carry no `type` at all: legacy `{role, content}` turns
+  (W103), a raw JSON list as a function result (W104). No kind of the current schema has that
+  shape, so they are refused as malformed rather than sent as an unknown kind.
 - `explain(error, schema)`: a pydantic `ValidationError` of a request as a
   `RequestValidationError` whose message names each parameter path (`generation_config.
   temperature`) and what was expected, instead of pydantic's model-internal text.
@@ -28,6 +32,7 @@ __all__ = [
     "not_a_field",
     "path_text",
     "unknown_fields",
+    "untagged_objects",
     "wire_names",
     "without_nulls",
 ]
@@ -85,8 +90,6 @@ def explain(error: Any, schema: str, root: Any = None) -> RequestValidationError
         )
         if detail["type"] == "missing":
             what = "is required"
-        elif detail["type"] == "union_tag_not_found":
-            what = _kinds_that_do_not_fit(detail["input"])
         elif callable(detail["input"]) and not isinstance(detail["input"], type | dict):
             name = getattr(detail["input"], "__name__", "the function")
             what = (
@@ -94,6 +97,8 @@ def explain(error: Any, schema: str, root: Any = None) -> RequestValidationError
                 f"pass function_tool({name}), or give {name} to Conversation(tools=[...]) or "
                 f"run_tools([...]), which declare it and run its calls"
             )
+        elif detail["type"] == "union_tag_not_found":
+            what = _kinds_that_do_not_fit(detail["input"], location)
         else:
             what = f"{detail['msg'][0].lower()}{detail['msg'][1:]} (got {_shown(detail['input'])})"
         messages = by_path.setdefault(location, [])
@@ -109,8 +114,26 @@ def explain(error: Any, schema: str, root: Any = None) -> RequestValidationError
     )
 
 
-def _kinds_that_do_not_fit(value: Any) -> str:
-    """Why no member of a union takes `value`: a list mixing kinds, or a list's item alone."""
+def _is_result_item(where: str) -> bool:
+    """Whether `where` is an item of a function result list (`input[0].result[1]`)."""
+    return where.startswith("result[") or ".result[" in where
+
+
+_TYPED_RESULT = (
+    'a list result holds typed blocks such as {"type": "text", "text": ...}; send '
+    "other JSON as an object or as a string (json.dumps)"
+)
+
+
+def _kinds_that_do_not_fit(value: Any, where: str) -> str:
+    """Why no member of a union takes `value`: a list mixing kinds, a list's item alone, or a
+    value of a JSON kind the union does not hold."""
+    if _is_result_item(where):
+        return f"an untyped item of a function result list (got {_shown(value)}, W104): " + (
+            _TYPED_RESULT
+        )
+    if not isinstance(value, Mapping | list | tuple) and not hasattr(value, "__pydantic_fields__"):
+        return f"{_shown(value)} is none of the kinds this field takes"
 
     def kind(item: Any) -> str:
         tag = item.get("type") if isinstance(item, Mapping) else getattr(item, "type", None)
@@ -240,4 +263,48 @@ def unknown_fields(value: Any, given: set[int], path: str = "") -> list[tuple[st
     elif isinstance(value, Mapping):
         for key, item in value.items():
             problems.extend(unknown_fields(item, given, f"{path}.{key}" if path else str(key)))
+    return problems
+
+
+def _untagged_problem(value: Any, where: str) -> str:
+    keys = sorted((value.__pydantic_extra__ or {}).keys())
+    if "role" in keys and "content" in keys:
+        return (
+            f"`{where}` is a legacy {{role, content}} turn, which the current API answers 200 "
+            f'and ignores (W103); write it as a step: {{"type": "user_input", '
+            f'"content": [{{"type": "text", "text": ...}}]}} (model turns as '
+            f'"model_output"), or pass a plain string as `input`'
+        )
+    if _is_result_item(where):
+        return (
+            f"`{where}` is an untyped item of a function result list, which the API refuses "
+            f"(\"The 'type' parameter is required\", W104): " + _TYPED_RESULT
+        )
+    shown = ", ".join(f"`{key}`" for key in keys[:5]) or "no keys"
+    return f"`{where}` has no `type`, but only typed kinds fit here (got an object with {shown})"
+
+
+def untagged_objects(value: Any, given: set[int], path: str = "") -> list[tuple[str, str]]:
+    """(path, problem) for each object without a `type` that the caller wrote where only
+    tagged kinds fit (see the module docstring); models the caller passed are not searched."""
+    problems: list[tuple[str, str]] = []
+    if hasattr(value, "__pydantic_fields__"):
+        if id(value) in given:
+            return problems
+        if getattr(type(value), "_open_variant", False):
+            if getattr(value, "type", None) is None and getattr(value, "event_type", None) is None:
+                problems.append((path, _untagged_problem(value, path or "the value")))
+            return problems
+        for name in value.model_fields_set:
+            field = type(value).model_fields.get(name)
+            if field is None or field.exclude:
+                continue
+            inner = f"{path}.{field.alias or name}" if path else (field.alias or name)
+            problems.extend(untagged_objects(getattr(value, name), given, inner))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            problems.extend(untagged_objects(item, given, f"{path}[{index}]"))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            problems.extend(untagged_objects(item, given, f"{path}.{key}" if path else str(key)))
     return problems

@@ -84,7 +84,8 @@ def test_history_replayed_as_store_false_input_arrives_byte_for_byte(
     first = client.interactions.create(model=MODEL, input="Hi", store=False)
     assert first.validation_problems == ()
     history = HISTORY_FORMS[form](first.steps)
-    client.interactions.create(model=MODEL, input=[*history, copy.deepcopy(NEXT_TURN)], store=False)
+    replayed: Any = [*history, copy.deepcopy(NEXT_TURN)]
+    client.interactions.create(model=MODEL, input=replayed, store=False)
     sent = server.requests[-1].json()["input"]
     assert sent == [*PREVIOUS_STEPS, NEXT_TURN]
 
@@ -94,12 +95,9 @@ def test_an_unknown_nested_field_is_forwarded_and_the_apis_refusal_surfaces() ->
     # refused locally, so the server's 400 names it
     fake = FakeGemini()
     client = fake.client()
+    config: Any = {"temperature": 0.2, "diarization": True}
     with pytest.raises(gi.BadRequestError, match="diarization") as raised:
-        client.interactions.create(
-            model=MODEL,
-            input="hi",
-            generation_config={"temperature": 0.2, "diarization": True},  # type: ignore[typeddict-unknown-key]
-        )
+        client.interactions.create(model=MODEL, input="hi", generation_config=config)
     assert raised.value.status_code == 400
     sent = fake.requests[-1].body["generation_config"]
     assert sent == {"temperature": 0.2, "diarization": True}
@@ -117,10 +115,10 @@ def test_an_unknown_nested_field_is_forwarded_and_the_apis_refusal_surfaces() ->
     ids=["misspelt", "camel-case", "one-letter-more"],
 )
 def test_a_likely_typo_is_refused_locally_naming_the_field_it_meant(
-    client: Client, server: LoopbackServer, config: dict[str, Any], path: str, meant: str
+    client: Client, server: LoopbackServer, config: Any, path: str, meant: str
 ) -> None:
     with pytest.raises(gi.RequestValidationError, match=f"did you mean `{meant}`") as raised:
-        client.interactions.create(model=MODEL, input="hi", generation_config=config)  # type: ignore[arg-type]
+        client.interactions.create(model=MODEL, input="hi", generation_config=config)
     assert raised.value.path == path
     with pytest.raises(gi.RequestValidationError, match=f"did you mean `{meant}`"):
         gi.GenerationConfig(**config)
@@ -177,6 +175,6 @@ def test_a_malformed_known_variant_is_refused_locally_and_never_sent(
 def test_unknown_kinds_still_mix_with_known_ones(client: Client, server: LoopbackServer) -> None:
     # an item whose type no member knows is an unknown variant of the list it is in
     server.handler = lambda request: Reply(body={"id": "int_1", "status": "completed"})
-    history = [USER_INPUT, {"type": "hologram_step", "x": 1}]
-    client.interactions.create(model=MODEL, input=copy.deepcopy(history))  # type: ignore[list-item]
+    history: Any = [USER_INPUT, {"type": "hologram_step", "x": 1}]
+    client.interactions.create(model=MODEL, input=copy.deepcopy(history))
     assert server.requests[-1].json()["input"] == history
