@@ -67,6 +67,7 @@ __all__ = [
     "ComputerUseEnvironment",
     "Content",
     "CreateEnvironmentRequest",
+    "CreateEnvironmentRequestMode",
     "CreateEnvironmentRequestNetwork",
     "CreateVoiceRequest",
     "CreateWebhookRequest",
@@ -96,6 +97,7 @@ __all__ = [
     "EnvironmentConfigNetwork",
     "EnvironmentFile",
     "EnvironmentFileType",
+    "EnvironmentMode",
     "EnvironmentNetwork",
     "EnvironmentNetworkEgressAllowlist",
     "EnvironmentNetworkEgressAllowlistAllowlist",
@@ -208,6 +210,7 @@ __all__ = [
     "ModelInteractionEnvironment",
     "ModelInteractionResponseFormat",
     "ModelInteractionStatus",
+    "ModelInteractionToolConfig",
     "ModelOption",
     "ModelOutputStep",
     "OAuth2Config",
@@ -527,6 +530,14 @@ through unchanged.
 """
 
 
+CreateEnvironmentRequestMode = Literal["on_demand", "self_hosted"]
+"""The compute lifecycle of the environment.
+
+Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
+through unchanged.
+"""
+
+
 CredentialStatus = Literal["active", "revoked"]
 """Output only. Current status of the credential.
 
@@ -615,6 +626,14 @@ EnvironmentFileType = Literal["file", "directory"]
 
 Known values: `file`, `directory`. Fields accept any string, so values added later pass through
 unchanged.
+"""
+
+
+EnvironmentMode = Literal["on_demand", "self_hosted"]
+"""The compute lifecycle of the environment.
+
+Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
+through unchanged.
 """
 
 
@@ -1791,17 +1810,26 @@ class ComputerUse(ApiModel):
 class CreateEnvironmentRequest(ApiModel):
     """Request for `CreateEnvironment`."""
 
+    custom_config: dict[str, Any] | None = None
+    """Any JSON configuration passed through to a self-hosted environment's poller."""
+
     from_environment: str | None = None
     """Optional. The source environment to copy/fork from.
     Format: `environments/{environment_id}` or `{environment_id}`.
     When specified, `sources` and `env` must be empty.
     """
 
+    mode: CreateEnvironmentRequestMode | str | None = None
+    """The compute lifecycle of the environment."""
+
     network: "CreateEnvironmentRequestNetwork | None" = None
     """Network configuration for the environment."""
 
     sources: "list[Source] | None" = None
     """Sources to be mounted into the environment."""
+
+    system_instruction: str | None = None
+    """A system instruction applied to the interactions that run in this environment."""
 
 
 class CreateVoiceRequest(ApiModel):
@@ -2005,6 +2033,16 @@ class Environment(ApiModel):
     (YYYY-MM-DDThh:mm:ssZ).
     """
 
+    custom_config: dict[str, Any] | None = None
+    """Output only. The JSON configuration passed through to a self-hosted environment, when one was
+    given.
+    """
+
+    environment_key: str | None = None
+    """Output only. The secret a self-hosted environment's poller authenticates with; returned only
+    in the answer that created the environment.
+    """
+
     file_count: Int64String | None = None
     """Output only. The number of files in the environment, output only.
 
@@ -2018,6 +2056,9 @@ class Environment(ApiModel):
     """Output only. The time at which the environment was last accessed in ISO 8601 format
     (YYYY-MM-DDThh:mm:ssZ).
     """
+
+    mode: EnvironmentMode | str | None = None
+    """The compute lifecycle of the environment."""
 
     network: "EnvironmentNetwork | None" = None
     """Network configuration for the environment."""
@@ -3672,6 +3713,9 @@ class ModelInteraction(ApiModel):
     Inheritance through `previous_interaction_id` is contested: resend it every turn.
     """
 
+    tool_config: "ModelInteractionToolConfig | None" = None
+    """How the model uses the declared tools."""
+
     tools: "list[Tool] | None" = None
     """A list of tool declarations the model may call during interaction.
 
@@ -3691,6 +3735,15 @@ class ModelInteraction(ApiModel):
     def continuation_token_bytes(self) -> bytes | None:
         """`continuation_token` decoded from base64."""
         return decode_base64(self.continuation_token)
+
+
+class ModelInteractionToolConfig(ApiModel):
+    """How the model uses the declared tools."""
+
+    include_server_side_tool_invocations: StrictBool | None = None
+    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
+    for it when `google_search` was mixed with function tools.
+    """
 
 
 class ModelOutputStep(ApiModel):
@@ -3930,6 +3983,9 @@ class PromptedVoice(ApiModel):
     Required in `CreateVoice` when `type` is `"prompted"`. Returned in
     `CreateVoice`, `GetVoice`, and `ListVoices` responses for prompted voices.
     """
+
+    base_voice: str | None = None
+    """A stored voice (its id or key) that the prompt adapts, instead of starting from nothing."""
 
     input: str
     """Required. The natural-language prompt describing the desired voice, e.g.
@@ -4244,6 +4300,11 @@ class SmartTranscriptionMode(ApiModel):
     """Configuration for smart transcription mode."""
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    source_text: str | None = None
+    """Text to edit or rewrite by voice instructions; the model then outputs the finished
+    replacement text.
+    """
 
     type: Literal["smart"] = "smart"
 
@@ -5412,6 +5473,9 @@ class Usage(ApiModel):
     grounding_tool_count: list[GroundingToolCount] | None = None
     """Grounding tool count."""
 
+    initial_input_tokens: StrictInt | None = None
+    """The input tokens of the first turn of this interaction."""
+
     input_tokens_by_modality: list[ModalityTokens] | None = None
     """A breakdown of input token usage by modality."""
 
@@ -6276,12 +6340,20 @@ Accepts either a single location (e.g. "header") or an array of locations.
 FunctionResultSubContent: TypeAlias = Annotated[
     Annotated[ImageContent, Tag("image")]
     | Annotated[TextContent, Tag("text")]
+    | Annotated[AudioContent, Tag("audio")]
+    | Annotated[DocumentContent, Tag("document")]
+    | Annotated[Function, Tag("function")]
+    | Annotated[VideoContent, Tag("video")]
     | Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
                 ("image", frozenset(("object",)), frozenset(("image",))),
                 ("text", frozenset(("object",)), frozenset(("text",))),
+                ("audio", frozenset(("object",)), frozenset(("audio",))),
+                ("document", frozenset(("object",)), frozenset(("document",))),
+                ("function", frozenset(("object",)), frozenset(("function",))),
+                ("video", frozenset(("object",)), frozenset(("video",))),
                 ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
@@ -6289,7 +6361,9 @@ FunctionResultSubContent: TypeAlias = Annotated[
         )
     ),
 ]
-"""One of: ImageContent, TextContent, UnknownFunctionResultSubContent."""
+"""One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
+UnknownFunctionResultSubContent.
+"""
 
 
 FunctionResultDeltaResult: TypeAlias = Annotated[
@@ -6302,7 +6376,7 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6325,7 +6399,7 @@ FunctionResultStepResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6629,7 +6703,7 @@ McpServerToolResultDeltaResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6652,7 +6726,7 @@ McpServerToolResultStepResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         GenerationConfigParam,
         ModelInteractionEnvironmentParam,
         ModelInteractionResponseFormatParam,
+        ModelInteractionToolConfigParam,
         SafetySettingParam,
         StepParam,
         ToolParam,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         InteractionSseStreamEvent,
         ModelInteractionEnvironment,
         ModelInteractionResponseFormat,
+        ModelInteractionToolConfig,
         ModelOption,
         ResponseModality,
         SafetySetting,
@@ -409,6 +411,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[False] = False,
@@ -454,6 +457,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[True],
@@ -498,6 +502,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: bool = False,
@@ -527,6 +532,7 @@ class InteractionsResource:
             service_tier: The service tier for the interaction.
             store: Input only.
             system_instruction: System instruction for the interaction.
+            tool_config: How the model uses the declared tools.
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
@@ -556,6 +562,7 @@ class InteractionsResource:
                 "service_tier": service_tier,
                 "store": store,
                 "system_instruction": system_instruction,
+                "tool_config": tool_config,
                 "tools": tools,
                 "webhook_config": webhook_config,
             },
@@ -814,6 +821,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[False] = False,
@@ -859,6 +867,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: Literal[True],
@@ -903,6 +912,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         stream: bool = False,
@@ -932,6 +942,7 @@ class AsyncInteractionsResource:
             service_tier: The service tier for the interaction.
             store: Input only.
             system_instruction: System instruction for the interaction.
+            tool_config: How the model uses the declared tools.
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
@@ -961,6 +972,7 @@ class AsyncInteractionsResource:
                 "service_tier": service_tier,
                 "store": store,
                 "system_instruction": system_instruction,
+                "tool_config": tool_config,
                 "tools": tools,
                 "webhook_config": webhook_config,
             },
