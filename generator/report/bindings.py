@@ -183,18 +183,18 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
                     # a name another package defined differently (`Environment` is an
                     # interaction's environment config and the environments' resource) is
                     # qualified by its package (`environments.Environment`)
-                    names = {info.alias or key for key, info in value.model_fields.items()}
+                    names = frozenset(f.alias or key for key, f in value.model_fields.items())
                     if owners.setdefault(name, group) != group and fields.get(name) != names:
                         name = f"{group}.{name}"
                     fields[name] = fields.get(name, frozenset()) | names
-                    for key, info in value.model_fields.items():
-                        wire = info.alias or key
-                        tags = _literal_values(info.annotation)
+                    for key, model_field in value.model_fields.items():
+                        wire = model_field.alias or key
+                        tags = _literal_values(model_field.annotation)
                         if wire in _TAG_FIELDS:
                             if len(tags) == 1:
                                 variants |= tags
                             continue
-                        held = _annotation_tags(info.annotation)
+                        held = _annotation_tags(model_field.annotation)
                         if held:
                             where = f"{name}.{wire}"
                             members[where] = members.get(where, frozenset()) | held
