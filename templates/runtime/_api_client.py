@@ -30,13 +30,7 @@ from ._client_base import (
     logger,
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
-from ._request_checks import (
-    explain,
-    given_models,
-    unknown_fields,
-    untagged_objects,
-    without_nulls,
-)
+from ._request_checks import explain, given_models, request_problems, without_nulls
 from ._retry import ResumePolicy
 from ._structured import attach, is_output_type, target_of, to_wire
 
@@ -251,14 +245,12 @@ def _validate_body(
         except ValueError as error:  # pydantic's ValidationError (pydantic loads lazily)
             first_error = first_error or explain(error, name, body)
             continue
-        given = given_models(body)
-        untagged = untagged_objects(model, given)  # W103, W104: no kind has that shape
-        if untagged:
+        untagged, unknown = request_problems(model, given_models(body))
+        if untagged:  # W103, W104: no kind of the schema has that shape
             problems = tuple(problem for _, problem in untagged)
             raise RequestValidationError(
                 "; ".join(problems), path=untagged[0][0], problems=problems
             )
-        unknown = unknown_fields(model, given)
         if unknown:
             problems = tuple(problem for _, problem in unknown)
             raise RequestValidationError(

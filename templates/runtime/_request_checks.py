@@ -31,6 +31,7 @@ __all__ = [
     "likely_typo",
     "not_a_field",
     "path_text",
+    "request_problems",
     "unknown_fields",
     "untagged_objects",
     "wire_names",
@@ -242,28 +243,7 @@ def not_a_field(model_type: type[Any], key: str, where: str) -> str | None:
 def unknown_fields(value: Any, given: set[int], path: str = "") -> list[tuple[str, str]]:
     """(path, problem) for every key the caller wrote that its model does not have and that
     looks like a typo of one it has; other unknown keys are forwarded (W107)."""
-    problems: list[tuple[str, str]] = []
-    if hasattr(value, "__pydantic_fields__"):
-        if id(value) in given or getattr(type(value), "_open_variant", False):
-            return problems
-        for key in value.__pydantic_extra__ or {}:
-            where = f"{path}.{key}" if path else key
-            problem = not_a_field(type(value), key, where)
-            if problem is not None:
-                problems.append((where, problem))
-        for name in value.model_fields_set:
-            field = type(value).model_fields.get(name)
-            if field is None:
-                continue
-            inner = f"{path}.{field.alias or name}" if path else (field.alias or name)
-            problems.extend(unknown_fields(getattr(value, name), given, inner))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            problems.extend(unknown_fields(item, given, f"{path}[{index}]"))
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            problems.extend(unknown_fields(item, given, f"{path}.{key}" if path else str(key)))
-    return problems
+    return request_problems(value, given, path)[1]
 
 
 def _untagged_problem(value: Any, where: str) -> str:
@@ -287,24 +267,42 @@ def _untagged_problem(value: Any, where: str) -> str:
 def untagged_objects(value: Any, given: set[int], path: str = "") -> list[tuple[str, str]]:
     """(path, problem) for each object without a `type` that the caller wrote where only
     tagged kinds fit (see the module docstring); models the caller passed are not searched."""
-    problems: list[tuple[str, str]] = []
+    return request_problems(value, given, path)[0]
+
+
+_Problems = list[tuple[str, str]]
+
+
+def request_problems(value: Any, given: set[int], path: str = "") -> tuple[_Problems, _Problems]:
+    """`untagged_objects` and `unknown_fields` of a validated request, in one walk."""
+    untagged: _Problems = []
+    unknown: _Problems = []
+    _walk(value, given, path, untagged, unknown)
+    return untagged, unknown
+
+
+def _walk(value: Any, given: set[int], path: str, untagged: _Problems, unknown: _Problems) -> None:
     if hasattr(value, "__pydantic_fields__"):
         if id(value) in given:
-            return problems
+            return  # a model the caller passed: built and checked already, or parsed data
         if getattr(type(value), "_open_variant", False):
             if getattr(value, "type", None) is None and getattr(value, "event_type", None) is None:
-                problems.append((path, _untagged_problem(value, path or "the value")))
-            return problems
+                untagged.append((path, _untagged_problem(value, path or "the value")))
+            return
+        for key in value.__pydantic_extra__ or {}:
+            where = f"{path}.{key}" if path else key
+            problem = not_a_field(type(value), key, where)
+            if problem is not None:
+                unknown.append((where, problem))
         for name in value.model_fields_set:
             field = type(value).model_fields.get(name)
             if field is None or field.exclude:
                 continue
             inner = f"{path}.{field.alias or name}" if path else (field.alias or name)
-            problems.extend(untagged_objects(getattr(value, name), given, inner))
+            _walk(getattr(value, name), given, inner, untagged, unknown)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            problems.extend(untagged_objects(item, given, f"{path}[{index}]"))
+            _walk(item, given, f"{path}[{index}]", untagged, unknown)
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            problems.extend(untagged_objects(item, given, f"{path}.{key}" if path else str(key)))
-    return problems
+            _walk(item, given, f"{path}.{key}" if path else str(key), untagged, unknown)
