@@ -224,10 +224,15 @@ def without_nulls(value: Any) -> Any:
     server left out, and a history replayed from it must go back as it came (W107). Models are
     kept as they are (they write only the fields that were set).
     """
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Mapping) and not hasattr(value, "__pydantic_fields__"):
-        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+        kept = {key: without_nulls(item) for key, item in value.items() if item is not None}
+        unchanged = len(kept) == len(value) and all(kept[key] is value[key] for key in kept)
+        return value if unchanged else kept  # the caller's own dict when nothing was left out
     if isinstance(value, list | tuple):
-        return [without_nulls(item) for item in value]
+        items = [without_nulls(item) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     return value
 
 
@@ -281,7 +286,12 @@ def request_problems(value: Any, given: set[int], path: str = "") -> tuple[_Prob
     return untagged, unknown
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _walk(value: Any, given: set[int], path: str, untagged: _Problems, unknown: _Problems) -> None:
+    if type(value) in _SCALARS:
+        return
     if hasattr(value, "__pydantic_fields__"):
         if id(value) in given:
             return  # a model the caller passed: built and checked already, or parsed data
