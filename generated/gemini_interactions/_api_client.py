@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from . import _builtin_continuation
 from ._client_base import (
     ClientCore,
     PathParameter,
@@ -31,7 +32,7 @@ from ._client_base import (
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._limits import Deadline, nesting_error
-from ._request_checks import explain, given_models, unknown_fields
+from ._request_checks import explain, given_models, request_problems, without_nulls
 from ._retry import ResumePolicy
 from ._structured import attach, is_output_type, target_of, to_wire
 
@@ -264,6 +265,7 @@ def _validate_body(
     (for the member the given fields point at), a value of the wrong shape, or a key that no
     field has (with the closest known name).
     """
+    body = without_nulls(body)
     candidates = [
         name for name, required in schemas if all(body.get(k) is not None for k in required)
     ]
@@ -279,11 +281,16 @@ def _validate_body(
         except ValueError as error:  # pydantic's ValidationError (pydantic loads lazily)
             first_error = first_error or explain(error, name, body)
             continue
-        unknown = unknown_fields(model, given_models(body))
+        untagged, unknown = request_problems(model, given_models(body))
+        if untagged:  # W103, W104: no kind of the schema has that shape
+            problems = tuple(problem for _, problem in untagged)
+            raise RequestValidationError(
+                "; ".join(problems), path=untagged[0][0], problems=problems
+            )
         if unknown:
             problems = tuple(problem for _, problem in unknown)
             raise RequestValidationError(
-                "; ".join(problems) + ". To send a field this client does not know yet, use the "
+                "; ".join(problems) + ". To send such a key as written anyway, use the "
                 "model's with_extra(...) or the call's extra_body.",
                 path=unknown[0][0],
                 problems=problems,
@@ -345,6 +352,7 @@ class _CallPreparation:
                 body = model.to_dict()
                 rules = importlib.import_module(f"{self._package}.rules")
                 rules.check_request(schema, body)
+                _builtin_continuation.check(schema, body)  # W105
                 _warn_empty_signatures(body)
                 for name in call.omit:
                     body.pop(name, None)

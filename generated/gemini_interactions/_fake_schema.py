@@ -276,9 +276,12 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "type": ("string", None),
     },
     "CreateEnvironmentRequest": {
+        "custom_config": ("object", None),
         "from_environment": ("string", None),
+        "mode": ("string", None),
         "network": ("union", "CreateEnvironmentRequestNetwork"),
         "sources": ("array", "Source"),
+        "system_instruction": ("string", None),
     },
     "CreateVoiceRequest": {
         "store": ("boolean", None),
@@ -475,9 +478,13 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "store": ("boolean", None),
         "stream": ("boolean", None),
         "system_instruction": ("string", None),
+        "tool_config": ("object", "ModelInteractionToolConfig"),
         "tools": ("array", "Tool"),
         "updated": ("string", None),
         "webhook_config": ("object", "WebhookConfig"),
+    },
+    "ModelInteractionToolConfig": {
+        "include_server_side_tool_invocations": ("boolean", None),
     },
     "OAuth2Config": {
         "client_id": ("string", None),
@@ -516,6 +523,7 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "url": ("string", None),
     },
     "PromptedVoice": {
+        "base_voice": ("string", None),
         "input": ("string", None),
     },
     "RagResource": {
@@ -575,6 +583,7 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
         "truncated_secret": ("string", None),
     },
     "SmartTranscriptionMode": {
+        "source_text": ("string", None),
         "type": ("string", None),
     },
     "Source": {
@@ -660,6 +669,7 @@ OBJECTS: dict[str, dict[str, tuple[str, str | None]]] = {
     "Usage": {
         "cached_tokens_by_modality": ("array", "ModalityTokens"),
         "grounding_tool_count": ("array", "GroundingToolCount"),
+        "initial_input_tokens": ("integer", None),
         "input_tokens_by_modality": ("array", "ModalityTokens"),
         "output_tokens_by_modality": ("array", "ModalityTokens"),
         "tool_use_tokens_by_modality": ("array", "ModalityTokens"),
@@ -795,6 +805,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "McpServer": ("type",),
     "ModalityTokens": (),
     "ModelInteraction": ("input", "model"),
+    "ModelInteractionToolConfig": (),
     "OAuth2Config": ("client_id", "client_secret", "id", "refresh_token", "token_url", "type"),
     "OAuth2UpdateConfig": ("type",),
     "PageProcessingOptions": (),

@@ -158,10 +158,18 @@ class _StreamState:
     def raise_error(self) -> None:
         if self.error is not None:
             raise StreamError(
-                f"the stream reported an error: {self.error}",
+                f"the stream reported an error: {_describe(self.error)}",
                 body=self.error,
                 events_received=self.events_received,
             )
+
+
+def _describe(error: Any) -> str:
+    """An `error` event's object as text: `code: message` in either shape (W100), else as is."""
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        code = error.get("status") or error.get("code")
+        return f"{code}: {error['message']}" if code is not None else error["message"]
+    return str(error)
 
 
 class _Batch(list[Any]):

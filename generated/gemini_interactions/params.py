@@ -92,6 +92,7 @@ __all__ = [
     "ModalityTokensParam",
     "ModelInteractionEnvironmentParam",
     "ModelInteractionResponseFormatParam",
+    "ModelInteractionToolConfigParam",
     "ModelOutputStepParam",
     "PageProcessingOptionsParam",
     "ParallelAISearchConfigParam",
@@ -1300,6 +1301,18 @@ class ModalityTokensParam(TypedDict, total=False):
     """Number of tokens for the modality."""
 
 
+class ModelInteractionToolConfigParam(TypedDict, total=False):
+    """`ModelInteractionToolConfig` as a request dict (wire keys).
+
+    How the model uses the declared tools.
+    """
+
+    include_server_side_tool_invocations: bool
+    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
+    for it when `google_search` was mixed with function tools.
+    """
+
+
 class ModelOutputStepParam(TypedDict, total=False):
     """`ModelOutputStep` as a request dict (wire keys).
 
@@ -1422,6 +1435,9 @@ class PromptedVoiceParam(TypedDict, total=False):
     Required in `CreateVoice` when `type` is `"prompted"`. Returned in
     `CreateVoice`, `GetVoice`, and `ListVoices` responses for prompted voices.
     """
+
+    base_voice: str
+    """A stored voice (its id or key) that the prompt adapts, instead of starting from nothing."""
 
     input: Required[str]
     """Required. The natural-language prompt describing the desired voice, e.g.
@@ -1673,6 +1689,11 @@ class SmartTranscriptionModeParam(TypedDict, total=False):
     """`SmartTranscriptionMode` as a request dict (wire keys).
 
     Configuration for smart transcription mode.
+    """
+
+    source_text: str
+    """Text to edit or rewrite by voice instructions; the model then outputs the finished
+    replacement text.
     """
 
     type: Required[Literal["smart"]]
@@ -2119,6 +2140,9 @@ class UsageParam(TypedDict, total=False):
     grounding_tool_count: Sequence[GroundingToolCountParam]
     """Grounding tool count."""
 
+    initial_input_tokens: int
+    """The input tokens of the first turn of this interaction."""
+
     input_tokens_by_modality: Sequence[ModalityTokensParam]
     """A breakdown of input token usage by modality."""
 
@@ -2500,7 +2524,14 @@ EnvironmentVariableConfigInjectionLocationParam: TypeAlias = str | Sequence[str]
 
 EnvironmentVariableUpdateConfigInjectionLocationParam: TypeAlias = str | Sequence[str]
 
-FunctionResultSubContentParam: TypeAlias = ImageContentParam | TextContentParam
+FunctionResultSubContentParam: TypeAlias = (
+    ImageContentParam
+    | TextContentParam
+    | AudioContentParam
+    | DocumentContentParam
+    | FunctionParam
+    | VideoContentParam
+)
 
 FunctionResultStepResultParam: TypeAlias = (
     Sequence[FunctionResultSubContentParam] | dict[str, Any] | str | float | bool

@@ -67,6 +67,7 @@ __all__ = [
     "ComputerUseEnvironment",
     "Content",
     "CreateEnvironmentRequest",
+    "CreateEnvironmentRequestMode",
     "CreateEnvironmentRequestNetwork",
     "CreateVoiceRequest",
     "CreateWebhookRequest",
@@ -96,6 +97,7 @@ __all__ = [
     "EnvironmentConfigNetwork",
     "EnvironmentFile",
     "EnvironmentFileType",
+    "EnvironmentMode",
     "EnvironmentNetwork",
     "EnvironmentNetworkEgressAllowlist",
     "EnvironmentNetworkEgressAllowlistAllowlist",
@@ -208,6 +210,7 @@ __all__ = [
     "ModelInteractionEnvironment",
     "ModelInteractionResponseFormat",
     "ModelInteractionStatus",
+    "ModelInteractionToolConfig",
     "ModelOption",
     "ModelOutputStep",
     "OAuth2Config",
@@ -527,6 +530,14 @@ through unchanged.
 """
 
 
+CreateEnvironmentRequestMode = Literal["on_demand", "self_hosted"]
+"""The compute lifecycle of the environment.
+
+Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
+through unchanged.
+"""
+
+
 CredentialStatus = Literal["active", "revoked"]
 """Output only. Current status of the credential.
 
@@ -621,6 +632,14 @@ EnvironmentFileType = Literal["file", "directory"]
 
 Known values: `file`, `directory`. Fields accept any string, so values added later pass through
 unchanged.
+"""
+
+
+EnvironmentMode = Literal["on_demand", "self_hosted"]
+"""The compute lifecycle of the environment.
+
+Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
+through unchanged.
 """
 
 
@@ -1800,17 +1819,26 @@ class ComputerUse(ApiModel):
 class CreateEnvironmentRequest(ApiModel):
     """Request for `CreateEnvironment`."""
 
+    custom_config: dict[str, Any] | None = None
+    """Any JSON configuration passed through to a self-hosted environment's poller."""
+
     from_environment: str | None = None
     """Optional. The source environment to copy/fork from.
     Format: `environments/{environment_id}` or `{environment_id}`.
     When specified, `sources` and `env` must be empty.
     """
 
+    mode: CreateEnvironmentRequestMode | str | None = None
+    """The compute lifecycle of the environment."""
+
     network: "CreateEnvironmentRequestNetwork | None" = None
     """Network configuration for the environment."""
 
     sources: "list[Source] | None" = None
     """Sources to be mounted into the environment."""
+
+    system_instruction: str | None = None
+    """A system instruction applied to the interactions that run in this environment."""
 
 
 class CreateVoiceRequest(ApiModel):
@@ -2021,6 +2049,16 @@ class Environment(ApiModel):
     (YYYY-MM-DDThh:mm:ssZ).
     """
 
+    custom_config: dict[str, Any] | None = None
+    """Output only. The JSON configuration passed through to a self-hosted environment, when one was
+    given.
+    """
+
+    environment_key: str | None = None
+    """Output only. The secret a self-hosted environment's poller authenticates with; returned only
+    in the answer that created the environment.
+    """
+
     file_count: Int64String | None = None
     """Output only. The number of files in the environment, output only.
 
@@ -2034,6 +2072,9 @@ class Environment(ApiModel):
     """Output only. The time at which the environment was last accessed in ISO 8601 format
     (YYYY-MM-DDThh:mm:ssZ).
     """
+
+    mode: EnvironmentMode | str | None = None
+    """The compute lifecycle of the environment."""
 
     network: "EnvironmentNetwork | None" = None
     """Network configuration for the environment."""
@@ -3210,8 +3251,11 @@ class Interaction(InteractionHelpers, ApiModel):
     generation_config: GenerationConfig | None = None
     """Input only. Configuration parameters for the model interaction."""
 
-    id: str
-    """Required. Output only. A unique identifier for the interaction completion."""
+    id: str = ""
+    """Required. Output only. A unique identifier for the interaction completion.
+
+    Reads '' when the wire omits it; the key stays absent when the object is serialized again.
+    """
 
     input: "InteractionsInput | None" = None
 
@@ -3231,7 +3275,9 @@ class Interaction(InteractionHelpers, ApiModel):
     """Always `interaction`."""
 
     output_text: str | None = None
-    """The concatenated text output of the interaction, when there is any."""
+    """The text of the answer, when the API sends it (not every response does); `text()` derives it
+    from the steps otherwise.
+    """
 
     previous_interaction_id: str | None = None
     """The ID of the previous interaction, if any."""
@@ -3697,6 +3743,9 @@ class ModelInteraction(ApiModel):
     Inheritance through `previous_interaction_id` is contested: resend it every turn.
     """
 
+    tool_config: "ModelInteractionToolConfig | None" = None
+    """How the model uses the declared tools."""
+
     tools: "list[Tool] | None" = None
     """A list of tool declarations the model may call during interaction.
 
@@ -3716,6 +3765,15 @@ class ModelInteraction(ApiModel):
     def continuation_token_bytes(self) -> bytes | None:
         """`continuation_token` decoded from base64."""
         return decode_base64(self.continuation_token)
+
+
+class ModelInteractionToolConfig(ApiModel):
+    """How the model uses the declared tools."""
+
+    include_server_side_tool_invocations: StrictBool | None = None
+    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
+    for it when `google_search` was mixed with function tools.
+    """
 
 
 class ModelOutputStep(ApiModel):
@@ -3955,6 +4013,9 @@ class PromptedVoice(ApiModel):
     Required in `CreateVoice` when `type` is `"prompted"`. Returned in
     `CreateVoice`, `GetVoice`, and `ListVoices` responses for prompted voices.
     """
+
+    base_voice: str | None = None
+    """A stored voice (its id or key) that the prompt adapts, instead of starting from nothing."""
 
     input: str
     """Required. The natural-language prompt describing the desired voice, e.g.
@@ -4269,6 +4330,11 @@ class SmartTranscriptionMode(ApiModel):
     """Configuration for smart transcription mode."""
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
+
+    source_text: str | None = None
+    """Text to edit or rewrite by voice instructions; the model then outputs the finished
+    replacement text.
+    """
 
     type: Literal["smart"] = "smart"
 
@@ -5437,6 +5503,9 @@ class Usage(ApiModel):
     grounding_tool_count: list[GroundingToolCount] | None = None
     """Grounding tool count."""
 
+    initial_input_tokens: StrictInt | None = None
+    """The input tokens of the first turn of this interaction."""
+
     input_tokens_by_modality: list[ModalityTokens] | None = None
     """A breakdown of input token usage by modality."""
 
@@ -6303,12 +6372,20 @@ Accepts either a single location (e.g. "header") or an array of locations.
 FunctionResultSubContent: TypeAlias = Annotated[
     Annotated[ImageContent, Tag("image")]
     | Annotated[TextContent, Tag("text")]
+    | Annotated[AudioContent, Tag("audio")]
+    | Annotated[DocumentContent, Tag("document")]
+    | Annotated[Function, Tag("function")]
+    | Annotated[VideoContent, Tag("video")]
     | Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
     Discriminator(
         json_union(
             [
                 ("image", frozenset(("object",)), frozenset(("image",))),
                 ("text", frozenset(("object",)), frozenset(("text",))),
+                ("audio", frozenset(("object",)), frozenset(("audio",))),
+                ("document", frozenset(("object",)), frozenset(("document",))),
+                ("function", frozenset(("object",)), frozenset(("function",))),
+                ("video", frozenset(("object",)), frozenset(("video",))),
                 ("(unknown)", frozenset(("object",)), frozenset(())),
             ],
             "type",
@@ -6316,7 +6393,9 @@ FunctionResultSubContent: TypeAlias = Annotated[
         )
     ),
 ]
-"""One of: ImageContent, TextContent, UnknownFunctionResultSubContent."""
+"""One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
+UnknownFunctionResultSubContent.
+"""
 
 
 FunctionResultDeltaResult: TypeAlias = Annotated[
@@ -6331,7 +6410,7 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6358,7 +6437,7 @@ FunctionResultStepResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6664,7 +6743,7 @@ McpServerToolResultDeltaResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),
@@ -6687,7 +6766,7 @@ McpServerToolResultStepResult: TypeAlias = Annotated[
                 (
                     "Sequence[FunctionResultSubContent]",
                     frozenset(("array",)),
-                    frozenset(("image", "text")),
+                    frozenset(("audio", "document", "function", "image", "text", "video")),
                 ),
                 ("dict[str, Any]", frozenset(("object",)), frozenset(())),
                 ("str", frozenset(("string",)), frozenset(())),

@@ -53,7 +53,8 @@ class FieldDef:
     """One field of a model: Python name, wire name, type and how it defaults.
 
     A field with a `constant` is a wire constant (its one value is the default); any other field
-    that is not `required` defaults to None.
+    that is not `required` defaults to None, unless it has an `absent_default` (an overlay's
+    `x-absent-default`): then its type is not optional and it reads that string when absent.
     """
 
     python_name: str
@@ -66,6 +67,8 @@ class FieldDef:
     excluded: bool = False
     annotations: tuple[tuple[str, Any], ...] = ()
     """The overlays' annotations on the property (`x-inherited`, `x-flatten`...), as given."""
+    absent_default: str | None = None
+    """What an optional field reads when the wire omits it, if not None (`x-absent-default`)."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         type_ = builder.type_of(
             properties[wire], context, f"{source}/properties/{escape_token(wire)}"
         )
-        fields.append(_field(python, wire, type_, wire in required_wire, properties[wire]))
+        fields.append(_field(python, wire, type_, wire in required_wire, properties[wire], source))
     flatten = [
         _flatten(builder, name, field, fields, used, source)
         for field, wire in zip(list(fields), sorted(properties), strict=True)
@@ -95,6 +95,11 @@ def _notes(prop: Any) -> list[str]:
         )
     elif inherited is True:
         notes.append("Inherited through `previous_interaction_id`.")
+    if isinstance(prop.get("x-absent-default"), str):
+        notes.append(
+            f"Reads {prop['x-absent-default']!r} when the wire omits it; the key stays absent "
+            f"when the object is serialized again."
+        )
     if prop.get("format") == "int64":
         notes.append("An integer that travels as a JSON string.")
     if prop.get("format") == "byte":
@@ -102,7 +107,24 @@ def _notes(prop: Any) -> list[str]:
     return notes
 
 
-def _field(python: str, wire: str, type_: TypeExpr, is_required: bool, prop: Any) -> FieldDef:
+def _absent_default(
+    wire: str, type_: TypeExpr, is_required: bool, prop: Any, source: str
+) -> str | None:
+    """The string an optional field reads when absent (`x-absent-default`), checked."""
+    if not isinstance(prop, dict) or "x-absent-default" not in prop:
+        return None
+    value = prop["x-absent-default"]
+    if not isinstance(value, str) or is_required or type_ != STR:
+        raise BadInputError(
+            f"spec {source}/properties/{escape_token(wire)}: x-absent-default needs an optional "
+            f"string property and a string value, got {value!r}."
+        )
+    return value
+
+
+def _field(
+    python: str, wire: str, type_: TypeExpr, is_required: bool, prop: Any, source: str
+) -> FieldDef:
     description = "\n\n".join(
         part for part in (description_of(prop), " ".join(_notes(prop))) if part
     )
@@ -121,6 +143,11 @@ def _field(python: str, wire: str, type_: TypeExpr, is_required: bool, prop: Any
     if constant is not None:
         type_ = UnionOf((type_, STR))  # a one-value enum that is not a tag stays open
     base64 = isinstance(prop, dict) and prop.get("format") == "byte"
+    absent = _absent_default(wire, type_, is_required, prop, source)
+    if absent is not None:
+        return FieldDef(
+            python, wire, type_, False, description, annotations=annotations, absent_default=absent
+        )
     if not is_required:
         type_ = optional(type_)
     return FieldDef(

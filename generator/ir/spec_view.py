@@ -40,6 +40,7 @@ PROJECT_EXTENSIONS = (
     "x-absent-grace",
     "x-upload",
     "x-continuation",
+    "x-absent-default",
 )
 """The overlays' `x-` annotations that change what a client does (see overlays/README.md)."""
 

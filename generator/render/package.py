@@ -106,6 +106,7 @@ _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._parsed", ("ParsedInteraction",)),
     ("._raw_response", ("RawResponse",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
+    ("._stored", ("StoredDataError", "load_interaction", "load_steps")),
     ("._sync_streaming", ("Stream",)),
     (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
 )

@@ -39,6 +39,8 @@ def _field(field: FieldDef, before: Callable[[str], bool]) -> dict[str, Any]:
         text = py_literal(text)
     if field.constant is not None:
         default: str | None = py_literal(field.constant)
+    elif field.absent_default is not None:
+        default = py_literal(field.absent_default)
     else:
         default = None if field.required else "None"
     renamed = field.wire_name != field.python_name and not field.excluded

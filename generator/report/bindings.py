@@ -9,7 +9,13 @@ the generator builds; `compare()` lists, in both directions:
 - enum values (named enums, by name),
 - object fields (models present on both sides, by wire name),
 - union variants (the constant `type` / `event_type` tags of objects),
+- the members of each field's unions (`FunctionResultStep.result: audio`), by the tags an
+  object field can hold through its lists, aliases and nested unions: a tag known elsewhere
+  (audio is a content block) is still missing from a union that lacks it,
 - operations (resource and method name).
+
+Every types package of the bindings is read (`interactions`, `environments`, `voices`...), so
+request bodies of operations outside interactions are compared too.
 
 Entries listed in `overlays/bindings-not-encoded.yaml` (with a reason) are reported apart and do
 not count as missing; its `same_objects` pairs a bindings model with ours where the two
@@ -25,11 +31,12 @@ import inspect
 import pkgutil
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
 from generator.errors import BadInputError
 from generator.ir.model import Api
+from generator.ir.types import ListOf, Named, Optional, UnionOf
 from generator.load.documents import JsonValue
 
 __all__ = [
@@ -48,7 +55,7 @@ BINDINGS_MODULE = "google.genai._gaos"
 NOT_ENCODED_FILE = "overlays/bindings-not-encoded.yaml"
 _TAG_FIELDS = ("type", "event_type")
 _TYPED_DICT_SUFFIX = "TypedDict"
-_KINDS = ("enum", "field", "object", "variant", "operation")
+_KINDS = ("enum", "field", "member", "object", "variant", "operation")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class Surface:
     fields: dict[str, frozenset[str]]
     variants: frozenset[str]
     operations: frozenset[str]
+    members: dict[str, frozenset[str]] = field(default_factory=dict)
+    """`Model.field` → the tags of the objects its unions hold (only fields that hold any)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,48 @@ def _is_literal_enum(value: Any) -> bool:
     )
 
 
+def _model_tag(value: Any) -> str | None:
+    """The constant tag of a bindings model class (None for untagged or unknown variants)."""
+    fields = getattr(value, "model_fields", None)
+    if not isinstance(fields, dict) or "is_unknown" in fields:
+        return None
+    for key, info in fields.items():
+        if (info.alias or key) in _TAG_FIELDS:
+            tags = _literal_values(info.annotation)
+            if len(tags) == 1:
+                return next(iter(tags))
+    return None
+
+
+def _annotation_tags(annotation: Any, seen: frozenset[int] = frozenset()) -> set[str]:
+    """The tags of the model classes an annotation holds through unions, lists, `Annotated`
+    and type aliases (not through the fields of those models)."""
+    if id(annotation) in seen:
+        return set()
+    seen = seen | {id(annotation)}
+    if inspect.isclass(annotation):
+        tag = _model_tag(annotation)
+        return {tag} if tag is not None else set()
+    value = getattr(annotation, "__value__", None)  # a `TypeAliasType`
+    if value is not None:
+        return _annotation_tags(value, seen)
+    found: set[str] = set()
+    for argument in get_args(annotation):
+        found |= _annotation_tags(argument, seen)
+    return found
+
+
+def _types_packages(module: str) -> list[Any]:
+    """Every types package of the bindings, `interactions` first (its names stay plain when
+    another package defines the same name), then the others by name."""
+    types_root = importlib.import_module(f"{module}.types")
+    infos = [info for info in pkgutil.iter_modules(types_root.__path__) if info.ispkg]
+    return [
+        importlib.import_module(f"{types_root.__name__}.{info.name}")
+        for info in sorted(infos, key=lambda info: (info.name != "interactions", info.name))
+    ]
+
+
 def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
     """The version and surface of installed bindings (ImportError when they are missing)."""
     root = importlib.import_module(module)
@@ -116,23 +167,39 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
     if not version:
         version_module = importlib.import_module(f"{module}._version")
         version = str(getattr(version_module, "__version__", "of unknown version"))
-    package = importlib.import_module(f"{module}.types.interactions")
     enums: dict[str, frozenset[str]] = {}
     fields: dict[str, frozenset[str]] = {}
+    members: dict[str, frozenset[str]] = {}
     variants: set[str] = set()
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda item: item.name):
-        submodule = importlib.import_module(f"{package.__name__}.{info.name}")
-        for name, value in sorted(vars(submodule).items()):
-            if inspect.isclass(value) and hasattr(value, "model_fields"):
-                if value.__module__ != submodule.__name__ or "is_unknown" in value.model_fields:
-                    continue
-                fields[name] = frozenset(f.alias or key for key, f in value.model_fields.items())
-                for key, field in value.model_fields.items():
-                    tags = _literal_values(field.annotation)
-                    if (field.alias or key) in _TAG_FIELDS and len(tags) == 1:
-                        variants |= tags
-            elif not name.startswith("_") and _is_literal_enum(value):
-                enums[name] = frozenset(_literal_values(value))
+    owners: dict[str, str] = {}
+    for package in _types_packages(module):
+        group = package.__name__.rsplit(".", 1)[-1]
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda item: item.name):
+            submodule = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, value in sorted(vars(submodule).items()):
+                if inspect.isclass(value) and hasattr(value, "model_fields"):
+                    if value.__module__ != submodule.__name__ or "is_unknown" in value.model_fields:
+                        continue
+                    # a name another package defined differently (`Environment` is an
+                    # interaction's environment config and the environments' resource) is
+                    # qualified by its package (`environments.Environment`)
+                    names = frozenset(f.alias or key for key, f in value.model_fields.items())
+                    if owners.setdefault(name, group) != group and fields.get(name) != names:
+                        name = f"{group}.{name}"
+                    fields[name] = fields.get(name, frozenset()) | names
+                    for key, model_field in value.model_fields.items():
+                        wire = model_field.alias or key
+                        tags = _literal_values(model_field.annotation)
+                        if wire in _TAG_FIELDS:
+                            if len(tags) == 1:
+                                variants |= tags
+                            continue
+                        held = _annotation_tags(model_field.annotation)
+                        if held:
+                            where = f"{name}.{wire}"
+                            members[where] = members.get(where, frozenset()) | held
+                elif not name.startswith("_") and _is_literal_enum(value):
+                    enums[name] = enums.get(name, frozenset()) | _literal_values(value)
     # the bindings also spell some enums a second time for their TypedDict request twins
     for name in [name for name in enums if name.endswith(_TYPED_DICT_SUFFIX)]:
         if enums.get(name.removesuffix(_TYPED_DICT_SUFFIX)) == enums[name]:
@@ -151,7 +218,7 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
                     public = not method.startswith(("_", "with_", "dynamic_"))
                     if inspect.isfunction(function) and public and not method.endswith("_async"):
                         operations.add(f"{info.name}.{method}")
-    return version, Surface(enums, fields, frozenset(variants), frozenset(operations))
+    return version, Surface(enums, fields, frozenset(variants), frozenset(operations), members)
 
 
 def spec_surface(api: Api) -> Surface:
@@ -172,7 +239,47 @@ def spec_surface(api: Api) -> Surface:
     operations = {
         f"{operation.resource[-1]}.{operation.method_name}" for operation in api.operations
     }
-    return Surface(enums, fields, frozenset(variants), frozenset(operations))
+    members = {
+        f"{model.name}.{item.wire_name}": frozenset(held)
+        for model in type_model.models
+        if not model.unknown_variant
+        for item in model.fields
+        if not item.excluded
+        and item.wire_name not in _TAG_FIELDS
+        and (held := _type_tags(api, item.type, frozenset()))
+    }
+    return Surface(enums, fields, frozenset(variants), frozenset(operations), members)
+
+
+def _type_tags(api: Api, type_: Any, seen: frozenset[str]) -> set[str]:
+    """The tags of the models a field type holds through unions, lists and aliases."""
+    if isinstance(type_, Optional):
+        return _type_tags(api, type_.inner, seen)
+    if isinstance(type_, ListOf):
+        return _type_tags(api, type_.item, seen)
+    if isinstance(type_, UnionOf):
+        found: set[str] = set()
+        for option in type_.options:
+            found |= _type_tags(api, option, seen)
+        return found
+    if not isinstance(type_, Named) or type_.name in seen:
+        return set()
+    seen = seen | {type_.name}
+    model = api.types.model(type_.name)
+    if model is not None:
+        return {
+            item.constant
+            for item in model.fields
+            if item.constant is not None and item.wire_name in _TAG_FIELDS
+        }
+    union = next((u for u in api.types.unions if u.name == type_.name), None)
+    if union is not None:
+        found = set()
+        for member in union.members:
+            found |= _type_tags(api, member.type, seen)
+        return found
+    alias = next((a for a in api.types.aliases if a.name == type_.name), None)
+    return _type_tags(api, alias.type, seen) if alias is not None else set()
 
 
 def parse_not_encoded(
@@ -248,7 +355,11 @@ def compare(
             mine |= {("enum", f"{label}: {value}") for value in ours.enums[ours_name]}
     # models by name, ignoring case (`URLCitation` there is `UrlCitation` here)
     our_names = {name.lower(): name for name in ours.fields}
-    pairs = {name: our_names[name.lower()] for name in bindings.fields if name.lower() in our_names}
+
+    def plain(name: str) -> str:  # `environments.Environment` is matched as `environment`
+        return name.rsplit(".", 1)[-1].lower()
+
+    pairs = {name: our_names[plain(name)] for name in bindings.fields if plain(name) in our_names}
     pairs |= {
         name: ours_name
         for name, ours_name in (same_objects or {}).items()
@@ -257,6 +368,10 @@ def compare(
     for name, ours_name in sorted(pairs.items()):
         theirs |= {("field", f"{ours_name}.{field}") for field in bindings.fields[name]}
         mine |= {("field", f"{ours_name}.{field}") for field in ours.fields[ours_name]}
+        for wire in bindings.fields[name] & ours.fields[ours_name]:
+            for surface, found, model in ((bindings, theirs, name), (ours, mine, ours_name)):
+                tags = surface.members.get(f"{model}.{wire}", frozenset())
+                found |= {("member", f"{ours_name}.{wire}: {tag}") for tag in tags}
     for surface, found in ((bindings, theirs), (ours, mine)):
         found |= {("variant", tag) for tag in surface.variants}
         found |= {("operation", operation) for operation in surface.operations}

@@ -19,8 +19,18 @@ from generator.report.bindings import Surface
 __all__ = ["SNAPSHOT_FILE", "Snapshot", "read_snapshot", "snapshot_text"]
 
 SNAPSHOT_FILE = "spec/bindings-surface.json"
-_FORMAT = 1
-_KEYS = {"format", "package", "version", "module", "enums", "fields", "variants", "operations"}
+_FORMAT = 2
+_KEYS = {
+    "format",
+    "package",
+    "version",
+    "module",
+    "enums",
+    "fields",
+    "members",
+    "variants",
+    "operations",
+}
 
 
 class Snapshot:
@@ -41,6 +51,7 @@ def snapshot_text(version: str, module: str, surface: Surface) -> str:
         "module": module,
         "enums": {name: sorted(values) for name, values in sorted(surface.enums.items())},
         "fields": {name: sorted(values) for name, values in sorted(surface.fields.items())},
+        "members": {name: sorted(values) for name, values in sorted(surface.members.items())},
         "variants": sorted(surface.variants),
         "operations": sorted(surface.operations),
     }
@@ -77,5 +88,6 @@ def read_snapshot(data: bytes, source: str = SNAPSHOT_FILE) -> Snapshot:
         _named(document["fields"], f"{source}: fields"),
         _strings(document["variants"], f"{source}: variants"),
         _strings(document["operations"], f"{source}: operations"),
+        _named(document["members"], f"{source}: members"),
     )
     return Snapshot(document["version"], document["module"], surface)

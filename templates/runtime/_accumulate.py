@@ -123,6 +123,7 @@ class InteractionAccumulator:
             elif isinstance(content, dict):
                 summary.append(dict(content))
         elif kind == "thought_signature":
+            # A thought's or a call's signature arrives here, never on its step.start (W102).
             self._append(step, "signature", str(delta.get("signature", "")))
         elif kind == "arguments_delta":
             self._arguments.setdefault(index, []).append(str(delta.get("arguments", "")))

@@ -40,7 +40,7 @@ from pydantic import (
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 from ._errors import RequestValidationError
-from ._request_checks import explain, not_a_field
+from ._request_checks import explain, given_models, not_a_field, untagged_objects
 
 __all__ = [
     "WIRE_CONTEXT",
@@ -79,6 +79,8 @@ class ApiModel(BaseModel):
             super().__init__(**data)
         except ValidationError as error:
             raise explain(error, type(self).__name__, data) from None
+        if not self._open_variant:
+            _refuse_untagged(self, data)
         if self._wire_constants:
             self.__pydantic_fields_set__.update(self._wire_constants)
 
@@ -101,8 +103,9 @@ class ApiModel(BaseModel):
     def with_extra(self, **fields: Any) -> Any:
         """A copy that also sends `fields`, which this client's models do not know (yet).
 
-        Unknown keys are refused when a model is built (a typo such as `temprature` would be
-        sent silently otherwise); this is the way to send a new field on purpose.
+        An unknown key that looks like a typo of a field (`temprature`) is refused when a model
+        is built, and other unknown keys are sent as given; this is the way to send a key that
+        looks like a typo on purpose.
         """
         copy = self.model_copy()
         extra = dict(copy.__pydantic_extra__ or {})
@@ -123,18 +126,31 @@ class ApiModel(BaseModel):
 
 
 def _refuse_unknown_keywords(model: type[BaseModel], data: Mapping[str, Any]) -> None:
+    """Refuse keywords that look like typos of a field (`temprature`); others are kept as
+    fields this client does not know yet and sent (W107)."""
     fields = model.model_fields
     known = set(fields) | {field.alias for field in fields.values() if field.alias}
-    unknown = [key for key in data if key not in known]
-    if not unknown:
+    found = [(key, not_a_field(model, key, key)) for key in data if key not in known]
+    typos = [(key, problem) for key, problem in found if problem is not None]
+    if not typos:
         return
-    problems = tuple(not_a_field(model, key, key) for key in unknown)
+    unknown = [key for key, _ in typos]
+    problems = tuple(problem for _, problem in typos)
     raise RequestValidationError(
-        "; ".join(problems) + f". To send a field this client does not know yet, use "
+        "; ".join(problems) + f". To send such a key as written anyway, use "
         f"{model.__name__}(...).with_extra({unknown[0]}=...) or the call's extra_body.",
         path=unknown[0],
         problems=problems,
     )
+
+
+def _refuse_untagged(model: ApiModel, data: Mapping[str, Any]) -> None:
+    """Refuse untyped objects given where only typed kinds fit (W103, W104): a model built by
+    hand from such dicts would otherwise send them as an unknown kind."""
+    found = untagged_objects(model, given_models(data))
+    if found:
+        problems = tuple(problem for _, problem in found)
+        raise RequestValidationError("; ".join(problems), path=found[0][0], problems=problems)
 
 
 class UnknownVariant(ApiModel):
@@ -161,6 +177,8 @@ WIRE_CONTEXT: dict[str, Any] = {"wire": True}
 def _int64_from_wire(
     value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
 ) -> int:
+    if type(value) is _JsonNumberInt:
+        return value  # a parsed number given back (`model_dump()` replayed): it stays a number
     parsed: int = handler(value)
     from_wire = info.context is not None and info.context.get("wire") is True
     if from_wire and isinstance(value, int) and not isinstance(value, bool):
@@ -251,25 +269,47 @@ def json_union(
         for tag in known:
             object_tags.setdefault(tag, branch_tag)
     object_fallback = fallback.get("object")
+    # Which list members know an item's tag: every item of a list is checked against its own
+    # tag, so a list mixing kinds (steps and content blocks) is refused rather than sent with
+    # the odd item as an unknown variant of the first item's kind (W107).
+    item_owners: dict[Any, list[str]] = {}
+    for branch_tag, known in by_kind.get("array", []):
+        for tag in known:
+            item_owners.setdefault(tag, []).append(branch_tag)
+
+    def array_member(value: Any, prop: str) -> str | None:
+        owners: list[str] | None = None
+        for item in value:
+            tag = _tag_of(item, prop) if item is not None else None
+            knowing = item_owners.get(tag) if type(tag) is str else None
+            if knowing is None:
+                continue  # an unknown variant: it fits any list
+            owners = knowing if owners is None else [b for b in owners if b in knowing]
+            if not owners:
+                return None  # the items are of kinds no one list holds
+        return owners[0] if owners else fallback["array"]
 
     def discriminate(value: Any) -> str | None:
         if type(value) is dict and tag_property is not None:
             tag = value.get(tag_property)
             if type(tag) is str or tag is None:
                 found = object_tags.get(tag)
-                return found if found is not None else object_fallback
+                if found is not None:
+                    return found
+                return None if tag in item_owners else object_fallback
         kind = _json_kind(value)
         candidates = by_kind.get(kind)
         if not candidates:
             return None
-        if tag_property is not None and kind in ("object", "array"):
-            probe = value
-            if kind == "array":
-                probe = value[0] if value else None
-            tag = _tag_of(probe, tag_property) if probe is not None else None
+        if tag_property is not None and kind == "array":
+            return array_member(value, tag_property)
+        if tag_property is not None and kind == "object":
+            tag = _tag_of(value, tag_property)
             for branch_tag, known in candidates:
                 if tag in known:
                     return branch_tag
+            if type(tag) is str and tag in item_owners:
+                return None  # a list's item given alone, where only a list holds its kind
         return fallback[kind]
 
     return discriminate

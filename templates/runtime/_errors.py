@@ -225,12 +225,28 @@ class RequestValidationError(GeminiError, ValueError, TypeError):
 
 
 class StreamError(GeminiError):
-    """A stream reported an error or ended without a terminal event."""
+    """A stream reported an error or ended without a terminal event.
+
+    When the API reported the error (an `error` event, or a JSON error body where events were
+    expected), `message`, `code` and `status` are read from it in either shape the API uses
+    (W100): google.rpc `{"code": 429, "message": ..., "status": "RESOURCE_EXHAUSTED"}` or
+    `{"code": "resource_exhausted", "message": ...}` (a string code, no status); otherwise they
+    are None.
+    """
 
     def __init__(self, message: str, *, body: Any = None, events_received: int = 0) -> None:
         super().__init__(message)
         self.body = body
         self.events_received = events_received
+        reported = body.get("error", body) if isinstance(body, dict) else None
+        reported = reported if isinstance(reported, dict) else {}
+        text = reported.get("message")
+        status = reported.get("status")
+        self.message: str | None = text if isinstance(text, str) else None
+        self.code: int | str | None = (
+            reported.get("code") if isinstance(reported.get("code"), int | str) else None
+        )
+        self.status: str | None = status if isinstance(status, str) else None
 
 
 class ResponseLimitError(GeminiError):

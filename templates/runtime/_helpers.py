@@ -20,10 +20,42 @@ if TYPE_CHECKING:
 __all__ = ["InteractionHelpers"]
 
 
+def _trailing_text(items: Any) -> str:
+    """The trailing run of output text in `items` (steps, or launch-era output blocks; W99)."""
+    parts: list[str] = []
+    for item in reversed(list(items)):
+        kind = getattr(item, "type", None)
+        if kind == "user_input":
+            break
+        if kind == "thought":
+            continue
+        if kind == "model_output":
+            blocks = list(getattr(item, "content", None) or ())
+        elif kind == "text":  # the launch era listed content blocks as outputs
+            blocks = [item]
+        elif parts:
+            break
+        else:
+            continue
+        for block in reversed(blocks):
+            if getattr(block, "type", None) == "text":
+                text = getattr(block, "text", None)
+                parts.append(text if isinstance(text, str) else "")
+            elif parts:
+                return "".join(reversed(parts))
+    return "".join(reversed(parts))
+
+
 class InteractionHelpers:
     """Accessors for the steps of an interaction (mixed into `Interaction`)."""
 
     output_text: Any
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Note an interaction with built-in tool calls, to warn before continuing it (W105)."""
+        from ._builtin_continuation import note
+
+        note(getattr(self, "id", None), self._items())
 
     def _items(self) -> Any:
         """The steps, or the launch era's `outputs` (the same blocks before steps existed)."""
@@ -44,17 +76,19 @@ class InteractionHelpers:
         return [step for step in self._items() or () if getattr(step, "type", None) == step_type]
 
     def text(self) -> str:
-        """The model's text: `output_text` when the API sent it, else the text of its outputs."""
+        """The answer's text: `output_text` when the API sent it (W96), else the trailing run of
+        text in the model's output, the way Google's SDK computes its `output_text` (W99).
+
+        The run is read backwards from the last step: thoughts are skipped; a user turn ends it;
+        once text has been found, a function call or result, any other non-output step or a
+        non-text block (an image, audio) ends it too, while before any text they are passed
+        over. So "Previous turn." + a tool call + "A" + "B" gives "AB", and an answer that ends
+        in a function call still gives the text before the call. Text from earlier in the
+        interaction is not repeated; read `steps` for all of it. "" when there is none.
+        """
         if isinstance(getattr(self, "output_text", None), str):
             return str(self.output_text)
-        parts = [
-            block.text for block in self.steps_of("text") if getattr(block, "text", None)
-        ]  # launch-era outputs
-        for step in self.steps_of("model_output"):
-            for block in getattr(step, "content", None) or ():
-                if getattr(block, "type", None) == "text" and getattr(block, "text", None):
-                    parts.append(block.text)
-        return "".join(parts)
+        return _trailing_text(self._items() or ())
 
     def function_calls(self) -> list[FunctionCallStep]:
         """The function calls the model is waiting on answers for, in order."""

@@ -72,6 +72,57 @@ FAKE = {
         class UnknownStep(BaseModel):
             type: Literal["UNKNOWN"] = "UNKNOWN"
             is_unknown: Literal[True] = True
+
+        class Environment(BaseModel):  # the spec's EnvironmentConfig (same_objects)
+            type: Literal["remote"] = "remote"
+            network: dict | None = None
+        """
+    ),
+    # a nested item union: tags known elsewhere (audio is a content block) in a union that
+    # may lack them
+    "types/interactions/results.py": textwrap.dedent(
+        """
+        from typing import Annotated, Any, Dict, List, Literal, Union
+        from pydantic import BaseModel
+        from typing_extensions import TypeAliasType
+
+        class TextContent(BaseModel):
+            type: Literal["text"] = "text"
+            text: str
+
+        class AudioContent(BaseModel):
+            type: Literal["audio"] = "audio"
+            data: str
+
+        class UnknownSubcontent(BaseModel):
+            type: str
+            is_unknown: Literal[True] = True
+
+        Subcontent = Annotated[Union[AudioContent, TextContent, UnknownSubcontent], "open"]
+        ResultUnion = TypeAliasType("ResultUnion", Union[List[Subcontent], Dict[str, Any], str])
+
+        class FunctionResultStep(BaseModel):
+            type: Literal["function_result"] = "function_result"
+            call_id: str
+            result: ResultUnion
+        """
+    ),
+    # the request body of an operation outside interactions, in its own types package, with a
+    # name the interactions package also uses for another object
+    "types/environments/__init__.py": "",
+    "types/environments/bodies.py": textwrap.dedent(
+        """
+        from typing import Any, Dict, Optional
+        from pydantic import BaseModel
+
+        class CreateEnvironmentRequest(BaseModel):
+            from_environment: Optional[str] = None
+            system_instruction: Optional[str] = None
+            custom_config: Optional[Dict[str, Any]] = None
+
+        class Environment(BaseModel):  # the resource; interactions' Environment is a config
+            id: str
+            environment_key: Optional[str] = None
         """
     ),
 }
@@ -95,7 +146,14 @@ def test_introspection_reads_models_enums_variants_and_operations(fake_bindings:
     assert surface.enums["InteractionStatus"] == {"completed", "in_progress", "future_status"}
     assert surface.fields["FunctionCallStep"] == {"type", "name", "arguments", "brand_new_field"}
     assert "UnknownStep" not in surface.fields
-    assert surface.variants == {"function_call", "future_search_call"}
+    assert surface.variants == {
+        "audio",
+        "function_call",
+        "function_result",
+        "future_search_call",
+        "remote",
+        "text",
+    }
     assert "ExecutionTypedDict" not in surface.enums and surface.enums["Execution"]
     assert surface.operations == {
         "interactions.create",
@@ -114,6 +172,33 @@ def test_the_diff_against_the_current_target_is_deterministic_and_fails_on_gaps(
     assert "in our target, not in the bindings" in out  # the reverse direction too
     again = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
     assert again[1] == out
+
+
+def test_request_bodies_outside_interactions_and_nested_item_unions_are_compared(
+    fake_bindings: str, scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 23: the diff read only the interactions package and compared variants as one set,
+    # so environment create's fields and the audio items of function results went unreported
+    _, surface = read_bindings(fake_bindings)
+    assert surface.members["FunctionResultStep.result"] == {"audio", "text"}
+    assert surface.fields["environments.Environment"] == {"id", "environment_key"}
+    assert surface.fields["Environment"] == {"type", "network"}, "interactions keep plain names"
+    november = scratch_project / "overlays/current/56-bindings-november.yaml"
+    kept = november.read_text(encoding="utf-8")
+    november.unlink()  # the target before the W108 overlay
+    _, before, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    assert "  member    FunctionResultStep.result: audio" in before
+    assert "  field     CreateEnvironmentRequest.system_instruction" in before
+    assert "  field     CreateEnvironmentRequest.custom_config" in before
+    assert "  field     Environment.environment_key" in before
+    assert "  member    FunctionResultStep.result: text" not in before, "known members match"
+    november.write_text(kept, encoding="utf-8")
+    _, after, _ = run(scratch_project, "bindings-diff", "--module", fake_bindings, capsys=capsys)
+    missing = after.split("in our target, not in the bindings")[0]
+    assert "FunctionResultStep.result: audio" not in missing
+    assert "CreateEnvironmentRequest.system_instruction" not in missing
+    assert "CreateEnvironmentRequest.custom_config" not in missing
+    assert "Environment.environment_key" not in missing
 
 
 def test_listed_entries_are_reported_apart_and_do_not_fail(
@@ -209,8 +294,9 @@ def test_a_snapshot_records_what_introspection_reads_and_compares_the_same(
         ("{", "not JSON"),
         ('{"format": 1}', "expected exactly the keys"),
         (
-            '{"format": 1, "package": "google-genai", "version": "1", "module": "m", '
-            '"enums": {"E": [1]}, "fields": {}, "variants": [], "operations": []}',
+            '{"format": 2, "package": "google-genai", "version": "1", "module": "m", '
+            '"enums": {"E": [1]}, "fields": {}, "members": {}, "variants": [], '
+            '"operations": []}',
             "enums.E: expected a list of strings",
         ),
     ],

@@ -54,14 +54,17 @@ def test_dict_inputs_with_unknown_shapes_go_out_unchanged(
     step = {"type": "user_input", "content": [{"type": "smell", "ppm": 3}]}
     client.interactions.create(model="m", input=[step])  # type: ignore[list-item]
     assert server.requests[0].json()["input"] == [step]  # an unknown variant goes out unchanged
-    # an unknown *field* in a dict is taken for a typo (issue: typos are refused locally) ...
-    with pytest.raises(gi.RequestValidationError, match=r"input\[0\]\.mood"):
-        typo = {**step, "mood": "curious"}
+    # an unknown field far from every known name is forwarded, as Google's SDK does (W107) ...
+    client.interactions.create(model="m", input=[{**step, "mood": "curious"}])  # type: ignore[list-item]
+    assert server.requests[-1].json()["input"] == [{**step, "mood": "curious"}]
+    # ... while one that looks like a typo of a known field is refused, naming that field ...
+    with pytest.raises(gi.RequestValidationError, match=r"input\[0\]\.contnet.*`content`"):
+        typo = {**step, "contnet": []}
         client.interactions.create(model="m", input=[typo])  # type: ignore[list-item]
     # ... and is sent on purpose through the model's explicit extra-fields API
-    on_purpose = gi.UserInputStep.model_validate(step).with_extra(mood="curious")
+    on_purpose = gi.UserInputStep.model_validate(step).with_extra(contnet="really")
     client.interactions.create(model="m", input=[on_purpose])
-    assert server.requests[-1].json()["input"] == [{**step, "mood": "curious"}]
+    assert server.requests[-1].json()["input"] == [{**step, "contnet": "really"}]
 
 
 SIGNED = "Q2l0eSBvZiBsaWdodA+/=="

@@ -315,14 +315,31 @@ def test_a_launch_era_code_execution_result_parses_typed_in_the_current_client()
     assert isinstance(parsed, gi.types.CodeExecutionResultStep) and not parsed.validation_problems
 
 
-def test_the_id_is_typed_str_and_an_answer_without_one_still_parses() -> None:
-    # W86: the wire always sends `id` ("" for store=false), so the overlays declare it required
+def test_a_store_false_answer_without_an_id_parses_clean_and_round_trips(
+    client: Client, server: LoopbackServer
+) -> None:
+    # W97 (and W07): a non-streamed store=false answer has no `id` key at all; the type says
+    # `str` and the absent id reads "" (the stream's own "not stored" marker, W86)
     from typing import get_type_hints
 
-    from gemini_interactions.testing import FakeGemini
-
+    body = {
+        "status": "completed",
+        "object": "interaction",
+        "model": "gemini-2.5-flash",
+        "steps": [{"type": "model_output", "content": [{"type": "text", "text": "Hi."}]}],
+        "usage": {"total_input_tokens": 3, "total_output_tokens": 2, "total_tokens": 5},
+    }
+    answer(server, json.dumps(body).encode())
+    interaction = client.interactions.create(model="gemini-2.5-flash", input="hi", store=False)
     assert get_type_hints(gi.types.Interaction)["id"] is str
-    fake = FakeGemini().mutate(lambda body: {k: v for k, v in body.items() if k != "id"})
-    interaction = fake.client().interactions.create(model="gemini-3.7-flash", input="x")
-    assert interaction.id is None and any("id" in p for p in interaction.validation_problems)
-    assert interaction.status == "completed"
+    assert interaction.id == "" and interaction.validation_problems == ()
+    assert interaction.to_dict() == body and "id" not in json.loads(interaction.to_json())
+    assert interaction.model_dump(by_alias=True, exclude_unset=True, mode="json") == body
+    direct = gi.types.Interaction.model_validate(body)
+    assert direct.id == "" and direct.validation_problems == () and direct.to_dict() == body
+    stored = gi.types.Interaction.model_validate({**body, "id": "int_9"})
+    assert stored.id == "int_9" and stored.to_dict() == {**body, "id": "int_9"}
+    requests_before = len(server.requests)
+    with pytest.raises(ValueError, match="'' is not a usable path segment"):
+        client.interactions.get(interaction.id)  # an empty id is refused locally, as before
+    assert len(server.requests) == requests_before

@@ -279,7 +279,7 @@ def test_interaction_accessors() -> None:
             ],
         }
     )
-    assert interaction.text() == "Hello world"
+    assert interaction.text() == "world", "the trailing run of text stops at the image (W99)"
     assert [call.name for call in interaction.function_calls()] == ["f"]
     assert [result.call_id for result in interaction.function_results()] == ["c1"]
     assert len(interaction.thoughts()) == 1

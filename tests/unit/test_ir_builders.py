@@ -284,3 +284,36 @@ def test_two_operations_on_one_method_name_are_refused() -> None:
     }
     with pytest.raises(BadInputError, match="x-speakeasy-name-override"):
         _api(_SCHEMAS, paths)
+
+
+def test_an_absent_default_types_the_field_plainly_and_is_checked() -> None:
+    # x-absent-default: Interaction.id is a `str` reading "" when the wire omits it (W97)
+    api = _api({"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}})
+    plain = next(field for field in _model(api, "Thing").fields if field.wire_name == "id")
+    assert plain.type == Optional(STR) and plain.absent_default is None
+    marked = _api(
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {"id": {"type": "string", "x-absent-default": ""}},
+            }
+        }
+    )
+    (field,) = _model(marked, "Thing").fields
+    assert field.type == STR and field.absent_default == "" and not field.required
+    for bad in (
+        {"type": "string", "x-absent-default": 0},
+        {"type": "integer", "x-absent-default": ""},
+    ):
+        with pytest.raises(BadInputError, match=r"Thing/properties/id: x-absent-default"):
+            _api({"Thing": {"type": "object", "properties": {"id": bad}}})
+    with pytest.raises(BadInputError, match="x-absent-default needs an optional"):
+        _api(
+            {
+                "Thing": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string", "x-absent-default": ""}},
+                }
+            }
+        )

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         SourceParam,
     )
     from ..types import (
+        CreateEnvironmentRequestMode,
         CreateEnvironmentRequestNetwork,
         Empty,
         Environment,
@@ -307,11 +308,14 @@ class EnvironmentsResource:
     def create(
         self,
         *,
+        custom_config: dict[str, Any] | None = None,
         from_environment: str | None = None,
+        mode: CreateEnvironmentRequestMode | str | None = None,
         network: CreateEnvironmentRequestNetwork
         | CreateEnvironmentRequestNetworkParam
         | None = None,
         sources: Sequence[Source | SourceParam] | None = None,
+        system_instruction: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -322,9 +326,14 @@ class EnvironmentsResource:
         """Creates an environment.
 
         Args:
+            custom_config: Any JSON configuration passed through to a self-hosted environment's
+            poller.
             from_environment: Optional. The source environment to copy/fork from.
+            mode: The compute lifecycle of the environment.
             network: Network configuration for the environment.
             sources: Sources to be mounted into the environment.
+            system_instruction: A system instruction applied to the interactions that run in this
+            environment.
 
         `POST /{api_version}/environments` (CreateEnvironment).
         """
@@ -338,9 +347,12 @@ class EnvironmentsResource:
                     "POST",
                     "/{api_version}/environments",
                     body={
+                        "custom_config": custom_config,
                         "from_environment": from_environment,
+                        "mode": mode,
                         "network": network,
                         "sources": sources,
+                        "system_instruction": system_instruction,
                     },
                     body_schemas=(("CreateEnvironmentRequest", ()),),
                     response_schema="Environment",
@@ -491,11 +503,14 @@ class AsyncEnvironmentsResource:
     async def create(
         self,
         *,
+        custom_config: dict[str, Any] | None = None,
         from_environment: str | None = None,
+        mode: CreateEnvironmentRequestMode | str | None = None,
         network: CreateEnvironmentRequestNetwork
         | CreateEnvironmentRequestNetworkParam
         | None = None,
         sources: Sequence[Source | SourceParam] | None = None,
+        system_instruction: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -506,9 +521,14 @@ class AsyncEnvironmentsResource:
         """Creates an environment.
 
         Args:
+            custom_config: Any JSON configuration passed through to a self-hosted environment's
+            poller.
             from_environment: Optional. The source environment to copy/fork from.
+            mode: The compute lifecycle of the environment.
             network: Network configuration for the environment.
             sources: Sources to be mounted into the environment.
+            system_instruction: A system instruction applied to the interactions that run in this
+            environment.
 
         `POST /{api_version}/environments` (CreateEnvironment).
         """
@@ -522,9 +542,12 @@ class AsyncEnvironmentsResource:
                     "POST",
                     "/{api_version}/environments",
                     body={
+                        "custom_config": custom_config,
                         "from_environment": from_environment,
+                        "mode": mode,
                         "network": network,
                         "sources": sources,
+                        "system_instruction": system_instruction,
                     },
                     body_schemas=(("CreateEnvironmentRequest", ()),),
                     response_schema="Environment",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         GenerationConfigParam,
         ModelInteractionEnvironmentParam,
         ModelInteractionResponseFormatParam,
+        ModelInteractionToolConfigParam,
         SafetySettingParam,
         StepParam,
         ToolParam,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         InteractionSseStreamEvent,
         ModelInteractionEnvironment,
         ModelInteractionResponseFormat,
+        ModelInteractionToolConfig,
         ModelOption,
         ResponseModality,
         SafetySetting,
@@ -427,6 +429,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -468,6 +471,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -509,6 +513,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -550,6 +555,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -595,6 +601,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -640,6 +647,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -687,6 +695,7 @@ class InteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -718,6 +727,7 @@ class InteractionsResource:
             service_tier: The service tier for the interaction.
             store: Input only.
             system_instruction: System instruction for the interaction.
+            tool_config: How the model uses the declared tools.
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
@@ -751,6 +761,7 @@ class InteractionsResource:
                 "service_tier": service_tier,
                 "store": store,
                 "system_instruction": system_instruction,
+                "tool_config": tool_config,
                 "tools": tools,
                 "webhook_config": webhook_config,
             },
@@ -1026,6 +1037,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1067,6 +1079,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1108,6 +1121,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1149,6 +1163,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1194,6 +1209,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1239,6 +1255,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1286,6 +1303,7 @@ class AsyncInteractionsResource:
         service_tier: ServiceTier | str | None = None,
         store: bool | None = None,
         system_instruction: str | None = None,
+        tool_config: ModelInteractionToolConfig | ModelInteractionToolConfigParam | None = None,
         tools: Sequence[Tool | ToolParam] | None = None,
         webhook_config: WebhookConfig | WebhookConfigParam | None = None,
         automatic_continuation: bool | None = None,
@@ -1317,6 +1335,7 @@ class AsyncInteractionsResource:
             service_tier: The service tier for the interaction.
             store: Input only.
             system_instruction: System instruction for the interaction.
+            tool_config: How the model uses the declared tools.
             tools: A list of tool declarations the model may call during interaction.
             webhook_config: Optional. Webhook configuration for receiving notifications when the
             interaction completes.
@@ -1350,6 +1369,7 @@ class AsyncInteractionsResource:
                 "service_tier": service_tier,
                 "store": store,
                 "system_instruction": system_instruction,
+                "tool_config": tool_config,
                 "tools": tools,
                 "webhook_config": webhook_config,
             },

@@ -58,6 +58,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._rules import (
         RequestRuleWarning as RequestRuleWarning,
     )
+    from ._stored import (
+        StoredDataError as StoredDataError,
+    )
+    from ._stored import (
+        load_interaction as load_interaction,
+    )
+    from ._stored import (
+        load_steps as load_steps,
+    )
     from ._sync_streaming import Stream as Stream
     from .conversation import (
         AsyncConversation as AsyncConversation,
@@ -129,6 +138,7 @@ __all__ = [
     "ResponseLimits",
     "ResumePolicy",
     "RetryPolicy",
+    "StoredDataError",
     "Stream",
     "StreamError",
     "StructuredOutputError",
@@ -140,6 +150,8 @@ __all__ = [
     "__version__",
     "decode_base64",
     "function_tool",
+    "load_interaction",
+    "load_steps",
     "types",
 ]
 
@@ -160,6 +172,9 @@ _LAZY = {
     "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
     "RequestRuleWarning": "._rules",
+    "StoredDataError": "._stored",
+    "load_interaction": "._stored",
+    "load_steps": "._stored",
     "Stream": "._sync_streaming",
     "AsyncConversation": ".conversation",
     "Conversation": ".conversation",
