@@ -92,21 +92,21 @@ def _public_url(url: str) -> str:
     return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
 
 
-REDACT_MIN_LENGTH = 8
+_REDACT_MIN_LENGTH = 8
 """Keys shorter than this are not redacted from text: no real key is that short, and replacing
 every `k` of a message for the test key `"k"` would only garble it."""
 
 
-def redact_secret(text: str, secret: str) -> str:
+def _redact_secret(text: str, secret: str) -> str:
     """`text` with `secret` (an API key) replaced by `***`, when it is long enough to be one."""
-    if len(secret) < REDACT_MIN_LENGTH or secret not in text:
+    if len(secret) < _REDACT_MIN_LENGTH or secret not in text:
         return text
     return text.replace(secret, "***")
 
 
 def _redact(text: str, response: httpx.Response) -> str:
     """`text` with the request's API key (if a server echoed it back) replaced by `***`."""
-    return redact_secret(text, response.request.headers.get("x-goog-api-key", ""))
+    return _redact_secret(text, response.request.headers.get("x-goog-api-key", ""))
 
 
 class APIConnectionError(GeminiError):

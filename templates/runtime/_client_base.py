@@ -38,7 +38,7 @@ from ._errors import (
     GeminiError,
     RequestValidationError,
     _public_url,
-    redact_secret,
+    _redact_secret,
     status_error,
 )
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
@@ -510,7 +510,7 @@ def _transport_error(
     """The client's error for a transport failure; it never carries the key (not even chained)."""
     import httpx
 
-    detail = redact_secret(str(error), secret)
+    detail = _redact_secret(str(error), secret)
     name = type(error).__name__
     processed = policy.unsafe_to_retry(request.method) and not _never_sent(error)
     if isinstance(error, httpx.PoolTimeout):
