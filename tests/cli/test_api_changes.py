@@ -194,3 +194,29 @@ def test_generate_prints_the_summary_and_check_shows_it(
     code, out, err = run(scratch_project, "generate", capsys=capsys)
     assert code == 0 and out.splitlines()[-1] == summary
     assert (scratch_project / "generated" / API_CHANGES_FILE).read_bytes() == report
+
+
+def test_a_change_from_a_new_spec_snapshot_names_the_snapshot(
+    overlay_schemas: dict[str, object],
+) -> None:
+    """A field the new spec adds, with the overlays unchanged, is traced to the spec."""
+    inputs = case_inputs(CASE, overlay_schemas)
+    first = generate_files(inputs).files
+    spec = inputs.spec_bytes.replace(
+        b"        name: {type: string}\n",
+        b"        name: {type: string}\n        size: {type: integer}\n",
+    )
+    assert spec != inputs.spec_bytes
+    result = generate_files(
+        dataclasses.replace(
+            inputs,
+            spec_bytes=spec,
+            spec_entry=dataclasses.replace(inputs.spec_entry, name="case-spec-2"),
+            previous_manifest=first[MANIFEST_FILE],
+            previous_surface=first[API_SURFACE_FILE],
+        )
+    )
+    assert result.api_changes is not None
+    added = next(c for c in result.api_changes.changes if "Thing.size" in c["text"])
+    assert added["severity"] == "compatible"
+    assert added["causes"] == ["the spec snapshot (`case-spec` → `case-spec-2`)"]
