@@ -261,6 +261,18 @@ def _type_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[d
     return changes
 
 
+def _options(annotation: str) -> frozenset[str]:
+    """The top-level members of a union annotation (`list[A | B] | None` → two)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += (char == "[") - (char == "]")
+        if char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return frozenset(parts)
+
+
 def _method_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     operation = "operation:" + "\t".join(new["route"])
     bodies = new.get("body") or []
@@ -281,8 +293,11 @@ def _method_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list
             changes.append(_change(severity, f"{where} added ({after['type']}, {label})", subject))
         else:
             if before["type"] != after["type"]:
-                text = f"{where} changed type: {before['type']} → {after['type']}"
-                changes.append(_change(_BREAKING, text, subject))
+                # a parameter only sends: one that accepts more than before breaks no call
+                widened = _options(before["type"]) < _options(after["type"])
+                text = f"{where} {'widened' if widened else 'changed'} type: "
+                text += f"{before['type']} → {after['type']}"
+                changes.append(_change(_COMPATIBLE if widened else _BREAKING, text, subject))
             if after["required"] != before["required"]:
                 severity = _BREAKING if after["required"] else _COMPATIBLE
                 label = "required" if after["required"] else "optional"

@@ -135,6 +135,22 @@ def _method(params: dict[str, tuple[str, bool]], returns: str = "M") -> dict[str
             {"methods": {"client.m.create": _method({"a": ("str", False), "b": ("int", True)})}},
             [("breaking", "parameter `b` of `client.m.create()` added (int, required)")],
         ),
+        (  # a parameter that accepts more breaks no call; one that accepts less does
+            {"methods": {"client.m.create": _method({"a": ("list[A | B]", False)})}},
+            {"methods": {"client.m.create": _method({"a": ("list[A | B] | str", False)})}},
+            [
+                (
+                    "compatible",
+                    "parameter `a` of `client.m.create()` widened type: list[A | B] → "
+                    "list[A | B] | str",
+                )
+            ],
+        ),
+        (
+            {"methods": {"client.m.create": _method({"a": ("str | int", False)})}},
+            {"methods": {"client.m.create": _method({"a": ("str", False)})}},
+            [("breaking", "parameter `a` of `client.m.create()` changed type: str | int → str")],
+        ),
         (
             {"methods": {"client.m.create": _method({})}},
             {"methods": {"client.m.create": _method({}, returns="N")}},
