@@ -101,7 +101,7 @@ class AsyncAPIClient(_CallPreparation):
             if tracing is not None:
                 span = tracing.open(call)
                 try:
-                    with tracing.current(span):
+                    with span.current():
                         return await self._stream(call, spec, options, span)
                 except BaseException as error:
                     span.failed(error)
@@ -124,11 +124,15 @@ class AsyncAPIClient(_CallPreparation):
             return _json_object(await self._transport.send(status, policy, deadline=deadline))
 
         async def reconnect(interaction_id: str, last_event_id: str | None) -> httpx.Response:
-            if span is not None:
-                span.event("resume", **{"gen_ai.response.id": interaction_id})
             resume = self._prepare(
                 _resume_call(spec, interaction_id, last_event_id), follow_up, streaming=True
             )
+            if span is not None:  # a resume, and its retries, are events of the stream's span
+                span.event("resume", **{"gen_ai.response.id": interaction_id})
+                with span.current():
+                    return await self._transport.send(
+                        resume, policy, stream=True, deadline=deadline
+                    )
             return await self._transport.send(resume, policy, stream=True, deadline=deadline)
 
         from ._async_streaming import AsyncStream

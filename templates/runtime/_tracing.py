@@ -121,6 +121,14 @@ class CallSpan:
         """End the span (once)."""
         self.span.end()
 
+    @contextmanager
+    def current(self) -> Iterator[CallSpan]:
+        """Make this span the current one (the transport's retries land on it), not ending it."""
+        from opentelemetry.trace import use_span
+
+        with use_span(self.span, end_on_exit=False, record_exception=False):
+            yield self
+
 
 class Tracing:
     """A client's tracer and content switch; `call_span` opens one call's span."""
@@ -182,19 +190,11 @@ class Tracing:
         return CallSpan(span, self.content)
 
     @contextmanager
-    def current(self, span: CallSpan) -> Iterator[CallSpan]:
-        """Make `span` the current one (so the transport's retries land on it), not ending it."""
-        from opentelemetry.trace import use_span
-
-        with use_span(span.span, end_on_exit=False, record_exception=False):
-            yield span
-
-    @contextmanager
     def call_span(self, call: Call) -> Iterator[CallSpan]:
         """A call's span for the duration of the `with` block: failed on an error, then ended."""
         span = self.open(call)
         try:
-            with self.current(span):
+            with span.current():
                 yield span
         except BaseException as error:
             span.failed(error)

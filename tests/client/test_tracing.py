@@ -123,6 +123,16 @@ def test_a_stream_span_ends_with_the_stream_and_records_a_resume(
     _no_content(span)
 
 
+def test_a_retried_resume_is_recorded_on_the_stream_span(spans: InMemorySpanExporter) -> None:
+    fake = FakeGemini()
+    fake.reply(ANSWER, usage=USAGE).cut_stream(after_events=2)
+    fake.fail(503)  # the resume's first attempt
+    stream = fake.client().interactions.create(model=MODEL, input=PROMPT, stream=True)
+    assert stream.final().text() == ANSWER
+    span = _only(spans)
+    assert [event.name for event in span.events] == ["resume", "retry"]
+
+
 def test_an_async_stream_closed_early_ends_its_span(spans: InMemorySpanExporter) -> None:
     fake = FakeGemini()
     fake.reply(ANSWER, usage=USAGE)
