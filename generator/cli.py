@@ -114,6 +114,8 @@ def generate(context: click.Context, target: str | None, out: Path | None) -> No
     result = generate_files(read_inputs(state.config, chosen, state.fetcher))
     write_tree(output, result.files, protected=(state.root,))
     click.echo(f"generated {len(result.files)} files into {output}")
+    if result.api_changes is not None:
+        click.echo(result.api_changes.summary())
 
 
 @cli.command()
@@ -127,6 +129,8 @@ def check(context: click.Context, target: str | None) -> None:
         raise BadInputError(f"target {chosen.name!r} has no committed output to check.")
     result = generate_files(read_inputs(state.config, chosen, state.fetcher))
     difference = diff_tree(state.root / chosen.output, result.files)
+    if result.api_changes is not None:
+        click.echo(result.api_changes.summary())
     if difference:
         click.echo(difference, nl=False)
         raise CheckFailedError(

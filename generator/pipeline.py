@@ -33,6 +33,14 @@ from generator.render.format import format_files
 from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
 from generator.render.sync_twins import ASYNC_PREFIX, twin_name
+from generator.report.api_changes import (
+    API_CHANGES_FILE,
+    API_SURFACE_FILE,
+    ApiChanges,
+    api_changes_of,
+    dump_surface,
+    render_changes,
+)
 from generator.report.facts import (
     FACTS_FILE,
     Fact,
@@ -48,6 +56,8 @@ from generator.report.review import Review, review_of
 from generator.report.surface import describe_changes, ir_surface
 
 __all__ = [
+    "API_CHANGES_FILE",
+    "API_SURFACE_FILE",
     "MANIFEST_FILE",
     "OVERLAY_SUFFIXES",
     "REPORT_FILE",
@@ -97,6 +107,8 @@ class Inputs:
     """`overlays/probe-log.yaml`, the results of `make probe`, when it exists."""
     previous_manifest: bytes | None = None
     """The manifest of the output this run would replace, for "since the last regeneration"."""
+    previous_surface: bytes | None = None
+    """The `api_surface.json` of the output this run would replace, for `API_CHANGES.md`."""
     other_specs: dict[str, bytes] = field(default_factory=dict)
     """Other targets' pinned specs (path of their overlay folder → bytes) that the cache or a
     mirror has, so the report can show what their actions change; never downloaded."""
@@ -121,6 +133,8 @@ class GenerationResult:
     patch: PatchResult
     api: Api
     files: dict[str, bytes]
+    api_changes: ApiChanges | None = None
+    """The public API's changes since the replaced output (`API_CHANGES.md`)."""
 
 
 def _read_overlay_files(root: Path, directory: str) -> tuple[OverlayFile, ...]:
@@ -186,6 +200,8 @@ def read_inputs(
     )
     manifest_path = config.root / target.output / MANIFEST_FILE if target.output else None
     previous = manifest_path.read_bytes() if manifest_path and manifest_path.is_file() else None
+    surface_path = config.root / target.output / API_SURFACE_FILE if target.output else None
+    surface = surface_path.read_bytes() if surface_path and surface_path.is_file() else None
     other_specs = {}
     for name, other in sorted(config.targets.items()):
         if name != target.name and spec_file is None:
@@ -211,6 +227,7 @@ def read_inputs(
         passed_checks=PassedChecks(config.root / "build" / "passed-checks"),
         probe_log=probe_log,
         previous_manifest=previous,
+        previous_surface=surface,
         other_specs=other_specs,
     )
 
@@ -332,7 +349,13 @@ def _header(inputs: Inputs) -> str:
     )
 
 
-def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since: Review) -> bytes:
+def _manifest(
+    inputs: Inputs,
+    patched: JsonValue,
+    files: dict[str, bytes],
+    since: Review,
+    api_changes: ApiChanges,
+) -> bytes:
     manifest = {
         "generator": "interactions-codegen",
         "generator_version": inputs.generator_version,
@@ -354,6 +377,7 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since
         "template_tree_sha256": _tree_hash(inputs.templates),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
         "review": since.as_json(),
+        "api": api_changes.as_json(),
     }
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -464,6 +488,19 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
     formatted[FIDELITY_FILE] = render_fidelity(read_facts(inputs), templates, inputs.facts.path)
+    digests = {key: str(entry["digest"]) for key, entry in since.state["actions"].items()}
+    changes = api_changes_of(
+        api,
+        patch.actions,
+        digests,
+        inputs.spec_entry.name,
+        inputs.previous_manifest,
+        inputs.previous_surface,
+    )
+    formatted[API_CHANGES_FILE] = render_changes(inputs.target.name, changes)
+    formatted[API_SURFACE_FILE] = dump_surface(changes.surface)
     files = {name: text.encode("utf-8") for name, text in formatted.items()}
-    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files, since)
-    return GenerationResult(patch=patch, api=api, files=dict(sorted(files.items())))
+    files[MANIFEST_FILE] = _manifest(inputs, patch.patched, files, since, changes)
+    return GenerationResult(
+        patch=patch, api=api, files=dict(sorted(files.items())), api_changes=changes
+    )

@@ -1,6 +1,7 @@
 """Golden cases: a small spec plus overlays renders to exactly the expected tree.
 
-Each folder in tests/cases/ holds `spec.yaml` and `overlays/`. A case with `expected/` must
+Each folder in tests/cases/ holds `spec.yaml` and `overlays/` (and may hold `previous/`, the
+manifest and API surface of the output a run replaces). A case with `expected/` must
 render byte for byte to that tree; a `bad-*` case with `expected-error.txt` must fail with
 exactly that exit code and message. On a difference the test prints a unified diff and the
 command that rewrites the expectations: `make golden` (pytest --update-golden), which shows the
@@ -29,7 +30,7 @@ from generator.emit.writer import diff_tree, write_tree
 from generator.errors import GeneratorError
 from generator.load.config import LockEntry, Target
 from generator.load.fetch import sha256_hex
-from generator.pipeline import MANIFEST_FILE, Inputs, OverlayFile, generate_files
+from generator.pipeline import API_SURFACE_FILE, MANIFEST_FILE, Inputs, OverlayFile, generate_files
 from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from tests.conftest import PROJECT_ROOT
 
@@ -80,7 +81,14 @@ def case_inputs(case: Path, overlay_schemas: dict[str, object]) -> Inputs:
             (case / "facts.yaml").relative_to(PROJECT_ROOT).as_posix(),
             (case / "facts.yaml").read_bytes(),
         ),
+        previous_manifest=_previous(case, MANIFEST_FILE),
+        previous_surface=_previous(case, API_SURFACE_FILE),
     )
+
+
+def _previous(case: Path, name: str) -> bytes | None:
+    path = case / "previous" / name
+    return path.read_bytes() if path.is_file() else None
 
 
 RUNTIME = PROJECT_ROOT / "templates" / "runtime"
@@ -209,7 +217,11 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
         "tiny_client/types.py",
         "tiny_client/resources/drawings.py",
         "tiny_client/_fake_schema.py",  # the fake's wire table lists the request's fields
+        "api_surface.json",  # the recorded public API: one line for the model, one for the method
     }
+    surface = changes["api_surface.json"]
+    assert sorted(line[:1] for line in surface) == ["+", "+", "-", "-"]
+    assert all("author" in line for line in surface if line.startswith("+"))
     assert changes["tiny_client/_fake_schema.py"] == ['+        "author": ("string", None),']
     model_lines = changes["tiny_client/types.py"]
     assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']

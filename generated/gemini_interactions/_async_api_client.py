@@ -8,6 +8,7 @@ rules, headers) and parsing an answer are shared, in `_api_client`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # streams load on the first streaming call, httpx with the fi
     import httpx
 
     from ._async_streaming import AsyncStream
+    from ._tracing import CallSpan
 
 __all__ = ["AsyncAPIClient"]
 
@@ -49,10 +51,26 @@ class AsyncAPIClient(_CallPreparation):
         self._core = core
         self._transport = transport
         self._package = package
+        # tracing costs one test per call, and only loads when the application uses OpenTelemetry
+        self._traced = "opentelemetry.trace" in sys.modules
+        if self._traced:
+            from ._tracing import retried
+
+            transport.on_retry = retried
 
     async def call(self, call: Call, options: RequestOptions | None = None) -> Any:
         """Send one call and return its parsed response (None when it has no body), or its
         `RawResponse` when the call came through `with_raw_response`."""
+        if self._traced:
+            from ._tracing import tracing_for
+
+            tracing = tracing_for(self._core.base_url)
+            if tracing is not None:
+                with tracing.call_span(call) as span:
+                    return span.answered(await self._call(call, options))
+        return await self._call(call, options)
+
+    async def _call(self, call: Call, options: RequestOptions | None = None) -> Any:
         raw = take_raw_request()
         request = self._prepare(call, options)
         policy = self._core.policy_for(options)
@@ -75,6 +93,25 @@ class AsyncAPIClient(_CallPreparation):
     ) -> AsyncStream[Any, Any] | RawResponse[AsyncStream[Any, Any]]:
         """Send a streaming call; the stream resumes itself when the connection drops (through
         `with_raw_response`: the `RawResponse` whose `parse()` is the stream)."""
+        span: CallSpan | None = None
+        if self._traced:
+            from ._tracing import tracing_for
+
+            tracing = tracing_for(self._core.base_url)
+            if tracing is not None:
+                span = tracing.open(call)
+                try:
+                    with span.current():
+                        return await self._stream(call, spec, options, span)
+                except BaseException as error:
+                    span.failed(error)
+                    span.end()
+                    raise
+        return await self._stream(call, spec, options, span)
+
+    async def _stream(
+        self, call: Call, spec: StreamSpec, options: RequestOptions | None, span: CallSpan | None
+    ) -> AsyncStream[Any, Any] | RawResponse[AsyncStream[Any, Any]]:
         raw = take_raw_request()
         policy = self._core.policy_for(options)
         request = self._prepare(_stream_call(call, spec), options, streaming=True)
@@ -90,6 +127,12 @@ class AsyncAPIClient(_CallPreparation):
             resume = self._prepare(
                 _resume_call(spec, interaction_id, last_event_id), follow_up, streaming=True
             )
+            if span is not None:  # a resume, and its retries, are events of the stream's span
+                span.event("resume", **{"gen_ai.response.id": interaction_id})
+                with span.current():
+                    return await self._transport.send(
+                        resume, policy, stream=True, deadline=deadline
+                    )
             return await self._transport.send(resume, policy, stream=True, deadline=deadline)
 
         from ._async_streaming import AsyncStream
@@ -107,6 +150,10 @@ class AsyncAPIClient(_CallPreparation):
             deadline=deadline,
             max_event_bytes=self._transport.limits.max_event_bytes,
         )
+        if span is not None:  # the span ends with the stream
+            from ._tracing import _async_traced_events
+
+            stream._iterator = _async_traced_events(stream._iterator, span, stream._state)
         return RawResponse(response, lambda: stream) if raw else stream
 
     async def resume(

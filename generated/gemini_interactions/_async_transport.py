@@ -48,6 +48,9 @@ __all__ = ["AsyncTransport"]
 class AsyncTransport:
     """Sends requests over an `httpx.AsyncClient` with retries and typed errors."""
 
+    on_retry: Callable[[float], None] | None = None
+    """Told each retry's delay before it waits (a span event when tracing, `_tracing`)."""
+
     def __init__(
         self,
         http_client: httpx.AsyncClient | None = None,
@@ -144,6 +147,8 @@ class AsyncTransport:
             if failure is not None:
                 raise failure  # outside the handler: no httpx error (or key) is chained to it
             assert wait is not None
+            if self.on_retry is not None:
+                self.on_retry(wait)
             await self.sleep(wait)
 
     async def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
