@@ -117,6 +117,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         AudioStaticMediaProcessing as AudioStaticMediaProcessing,
     )
     from .types import (
+        CancelInteractionEvent as CancelInteractionEvent,
+    )
+    from .types import (
         CodeExecution as CodeExecution,
     )
     from .types import (
@@ -141,7 +144,13 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         CodeMenderAgentConfig as CodeMenderAgentConfig,
     )
     from .types import (
+        CompleteInteractionEvent as CompleteInteractionEvent,
+    )
+    from .types import (
         ComputerUse as ComputerUse,
+    )
+    from .types import (
+        ConnectInteractionEvent as ConnectInteractionEvent,
     )
     from .types import (
         Content as Content,
@@ -169,6 +178,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         DeleteVoiceResponse as DeleteVoiceResponse,
+    )
+    from .types import (
+        DisconnectEvent as DisconnectEvent,
     )
     from .types import (
         DocumentContent as DocumentContent,
@@ -366,6 +378,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         InjectionLocation as InjectionLocation,
     )
     from .types import (
+        InputEvent as InputEvent,
+    )
+    from .types import (
         Interaction as Interaction,
     )
     from .types import (
@@ -375,7 +390,16 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         InteractionAuthTokenCreateParams as InteractionAuthTokenCreateParams,
     )
     from .types import (
+        InteractionCanceledEvent as InteractionCanceledEvent,
+    )
+    from .types import (
+        InteractionCancelledEvent as InteractionCancelledEvent,
+    )
+    from .types import (
         InteractionCompletedEvent as InteractionCompletedEvent,
+    )
+    from .types import (
+        InteractionConnectedEvent as InteractionConnectedEvent,
     )
     from .types import (
         InteractionCreatedEvent as InteractionCreatedEvent,
@@ -415,6 +439,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         ListWebhooksResponse as ListWebhooksResponse,
+    )
+    from .types import (
+        LiveInteractionCompletedEvent as LiveInteractionCompletedEvent,
+    )
+    from .types import (
+        LiveInteractionCreatedEvent as LiveInteractionCreatedEvent,
+    )
+    from .types import (
+        LiveServerEvent as LiveServerEvent,
     )
     from .types import (
         McpServer as McpServer,
@@ -505,6 +538,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         RankService as RankService,
+    )
+    from .types import (
+        ReconnectionRequiredEvent as ReconnectionRequiredEvent,
     )
     from .types import (
         ReplicatedVoice as ReplicatedVoice,

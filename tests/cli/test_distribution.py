@@ -36,7 +36,10 @@ def test_the_committed_pyproject_names_the_package_its_dependencies_and_extras()
     assert project["project"]["name"] == "gemini-interactions"
     assert project["project"]["version"].startswith("2026.10.7+g")
     assert project["project"]["dependencies"] == list(RUNTIME_DEPENDENCIES)
-    assert project["project"]["optional-dependencies"] == {"webhooks": ["cryptography>=42"]}
+    assert project["project"]["optional-dependencies"] == {
+        "webhooks": ["cryptography>=42"],
+        "live": ["websockets>=13"],
+    }
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [
         "gemini_interactions"
     ]
