@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -221,12 +221,16 @@ def frame_events(raw: str | bytes, url: str) -> list[dict[str, Any]]:
     return events
 
 
-def error_event(event: dict[str, Any], parsed: Any, received: int, key: str) -> LiveSessionError:
-    """The `LiveSessionError` for an `error` event (any echo of the key redacted)."""
-    error = event.get("error")
+def error_event(
+    event: dict[str, Any], parse: Callable[[dict[str, Any]], Any], received: int, key: str
+) -> LiveSessionError:
+    """The `LiveSessionError` for an `error` event; an echo of the key is redacted from the
+    message, the kept body and the parsed event alike."""
+    body = json.loads(redact_secret(json.dumps(event), key))
+    error = body.get("error")
     message = error.get("message") if isinstance(error, dict) else None
-    text = redact_secret(str(message) if message else "the live session reported an error", key)
-    return LiveSessionError(text, body=event, event=parsed, events_received=received)
+    text = str(message) if message else "the live session reported an error"
+    return LiveSessionError(text, body=body, event=parse(body), events_received=received)
 
 
 def closed_error(error: BaseException, url: str, *, during: str) -> LiveConnectionError:
@@ -269,7 +273,8 @@ def _sync_open(url: str, headers: dict[str, str], open_timeout: float) -> SyncWe
     """An open blocking WebSocket (the handshake bounded by `open_timeout`)."""
     from websockets.sync.client import connect
 
-    return connect(url, additional_headers=headers, open_timeout=open_timeout, max_size=2**24)
+    opening = connect(url, additional_headers=headers, open_timeout=open_timeout, max_size=2**24)
+    return opening.__enter__()  # the connection itself (newer releases wrap it in `connect`)
 
 
 async def _async_recv(socket: AsyncWebSocket, timeout: float | None) -> str | bytes:

@@ -114,12 +114,12 @@ class LiveConnection(Generic[E]):
                 continue
             event = self._pending.popleft()
             self._received += 1
-            parsed = self._parse(event)
             kind = event["event_type"]
             if kind == "error":
                 self._broken = True
                 self._close()
-                raise error_event(event, parsed, self._received, self._key)
+                raise error_event(event, self._parse, self._received, self._key)
+            parsed = self._parse(event)
             if kind in TERMINAL_EVENTS:
                 self._terminal = True
                 self._pending.clear()
