@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._live import (
     TERMINAL_EVENTS,
     LiveConnectionError,
-    LiveInput,
     LiveTimeoutError,
     _async_open,
     _async_recv,
@@ -56,7 +55,7 @@ from ._live import (
 if TYPE_CHECKING:
     from ._async_api_client import AsyncAPIClient
     from ._client_base import ClientCore
-    from ._live import AsyncWebSocket
+    from ._live import AsyncWebSocket, LiveInput
 
 __all__ = ["AsyncLiveConnection", "AsyncLiveSession", "async_live_session"]
 

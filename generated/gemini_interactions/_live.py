@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 from ._client_base import ClientCore
@@ -36,11 +36,18 @@ if TYPE_CHECKING:  # the sessions name their socket types through these two alia
     AsyncWebSocket = _AsyncConnection
     SyncWebSocket = _SyncConnection
 
+    from ._base import ApiModel
+
+    LiveInput: TypeAlias = (
+        str | Mapping[str, Any] | ApiModel | Sequence[Mapping[str, Any] | ApiModel]
+    )
+    """What `send()` takes: text, one client event (a dict or a model such as `InputEvent`),
+    or a list of them (sent as one batched frame)."""
+
 __all__ = [
     "LIVE_EXTRA",
     "TERMINAL_EVENTS",
     "LiveConnectionError",
-    "LiveInput",
     "LiveSessionError",
     "LiveTimeoutError",
     "LiveUnavailableError",
@@ -66,9 +73,6 @@ TERMINAL_EVENTS = frozenset(
 )
 """Server events after which a session carries nothing more (W109: both spellings of the
 cancel acknowledgement; `reconnection_required` asks the client to connect again by id)."""
-
-LiveInput = str | Mapping[str, Any] | Sequence[Mapping[str, Any]]
-"""What `send()` takes: text, one client event, or a list of client events (one frame)."""
 
 
 class LiveUnavailableError(GeminiError, ImportError):

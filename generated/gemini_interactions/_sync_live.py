@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._live import (
     TERMINAL_EVENTS,
     LiveConnectionError,
-    LiveInput,
     LiveTimeoutError,
     _sync_open,
     _sync_recv,
@@ -35,7 +34,7 @@ from ._live import (
 
 if TYPE_CHECKING:
     from ._client_base import ClientCore
-    from ._live import SyncWebSocket
+    from ._live import LiveInput, SyncWebSocket
     from ._sync_api_client import SyncAPIClient
 
 __all__ = ["LiveConnection", "LiveSession", "live_session"]

@@ -36,7 +36,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from tests.conftest import GENERATED
+from tests.conftest import GENERATED, PROJECT_ROOT
 
 KEY = "test-key-0123456789abcdef"
 Handler = Callable[[ServerConnection], Awaitable[None]]
@@ -515,3 +515,30 @@ except gi.LiveUnavailableError as error:
     )
     assert result.returncode == 0, result.stderr
     assert "`live` extra" in result.stdout and "websockets" in result.stdout
+
+
+def test_a_users_session_code_passes_mypy_strict_and_runs_against_the_fake() -> None:
+    example = PROJECT_ROOT / "tests" / "typed_usage" / "live_example.py"
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", str(example)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(GENERATED), "PATH": "/usr/bin:/bin"},
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    ran = subprocess.run(
+        [sys.executable, str(example)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(GENERATED), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "ok"
+
+
+def test_the_readme_live_example_runs_against_the_fake() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("<!-- live-example -->\n```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(example, "README.md (live example)", "exec"), {"__name__": "readme"})
