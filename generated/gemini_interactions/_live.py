@@ -52,6 +52,7 @@ __all__ = [
     "LiveTimeoutError",
     "LiveUnavailableError",
     "check_id",
+    "check_timeouts",
     "closed_error",
     "encode_input",
     "frame_events",
@@ -192,6 +193,23 @@ def check_id(value: Any) -> str:
             "connect() needs the id of an existing interaction (a non-empty string)", path="id"
         )
     return value
+
+
+def check_timeouts(open_timeout: Any, idle_timeout: Any, timeout: Any) -> None:
+    """Refuse a timeout that is not a positive number of seconds (None: no limit), naming it."""
+    for name, value, optional in (
+        ("open_timeout", open_timeout, False),
+        ("idle_timeout", idle_timeout, True),
+        ("timeout", timeout, True),
+    ):
+        if value is None and optional:
+            continue
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 < value < float("inf"):
+            raise RequestValidationError(
+                f"connect(): {name} must be a positive number of seconds, got {value!r}",
+                path=name,
+            )
 
 
 def is_cancel(frame: Mapping[str, Any]) -> bool:

@@ -19,6 +19,7 @@ from ._live import (
     _sync_open,
     _sync_recv,
     check_id,
+    check_timeouts,
     closed_error,
     connection_closed,
     dumps,
@@ -199,6 +200,7 @@ class LiveSession(Generic[E]):
         self._path = path
         self._parse = parse
         self._id = check_id(id)
+        check_timeouts(open_timeout, idle_timeout, timeout)
         self._input = input
         self._extra_headers = extra_headers
         self._open_timeout = open_timeout

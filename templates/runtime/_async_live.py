@@ -38,6 +38,7 @@ from ._live import (
     _async_open,
     _async_recv,
     check_id,
+    check_timeouts,
     closed_error,
     connection_closed,
     dumps,
@@ -218,6 +219,7 @@ class AsyncLiveSession(Generic[E]):
         self._path = path
         self._parse = parse
         self._id = check_id(id)
+        check_timeouts(open_timeout, idle_timeout, timeout)
         self._input = input
         self._extra_headers = extra_headers
         self._open_timeout = open_timeout

@@ -404,6 +404,15 @@ def test_local_refusals_name_the_argument_and_send_nothing() -> None:
     with pytest.raises(gi.RequestValidationError) as empty_id:
         client.interactions.connect(id=" ")
     assert empty_id.value.path == "id"
+    timeouts: list[tuple[str, dict[str, Any]]] = [
+        ("open_timeout", {"open_timeout": 0}),
+        ("idle_timeout", {"idle_timeout": -1.0}),
+        ("timeout", {"timeout": float("inf")}),
+    ]
+    for name, options in timeouts:
+        with pytest.raises(gi.RequestValidationError) as bad_timeout:
+            client.interactions.connect(id="int_10", **options)
+        assert bad_timeout.value.path == name
     frames: list[Any] = []
 
     async def main() -> None:
@@ -542,3 +551,19 @@ def test_the_readme_live_example_runs_against_the_fake() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("<!-- live-example -->\n```python\n", 1)[1].split("```", 1)[0]
     exec(compile(example, "README.md (live example)", "exec"), {"__name__": "readme"})
+
+
+def test_a_sync_session_times_out_when_idle() -> None:
+    fake = FakeGemini()
+    fake.live.events([])  # the input is answered with nothing
+    with fake.live.serve() as base:
+        client = gi.Client(api_key=KEY, base_url=base)
+        started = time.monotonic()
+        with client.interactions.connect(id="int_14", idle_timeout=0.1) as connection:
+            connection.send("anyone?")
+            kinds = []
+            with pytest.raises(gi.LiveTimeoutError, match="sent nothing"):
+                for event in connection.receive():
+                    kinds.append(event.event_type)
+        assert time.monotonic() - started < 1.0
+    assert kinds == ["interaction.connected"]
