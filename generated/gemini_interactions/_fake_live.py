@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from websockets.sync.server import ServerConnection
 
-__all__ = ["FakeLive", "LiveSessionRecord"]
+__all__ = ["LIVE_PATH", "FakeLive", "LiveSessionRecord"]
 
 LIVE_PATH = "/interactions/live"
 

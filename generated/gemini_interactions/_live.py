@@ -54,11 +54,16 @@ __all__ = [
     "check_id",
     "check_timeouts",
     "closed_error",
+    "connection_closed",
+    "dumps",
     "encode_input",
+    "error_event",
     "frame_events",
+    "is_cancel",
     "live_headers",
     "live_url",
     "require_websockets",
+    "setup_error",
 ]
 
 LIVE_EXTRA = "live"

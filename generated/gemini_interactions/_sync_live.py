@@ -40,10 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LiveConnection", "LiveSession", "live_session"]
 
-E = TypeVar("E")
+_E = TypeVar("_E")
 
 
-class LiveConnection(Generic[E]):
+class LiveConnection(Generic[_E]):
     """An open live session: `send()` input, `receive()` events, `complete()` or `cancel()`."""
 
     def __init__(
@@ -53,7 +53,7 @@ class LiveConnection(Generic[E]):
         id: str,
         url: str,
         key: str,
-        parse: Callable[[dict[str, Any]], E],
+        parse: Callable[[dict[str, Any]], _E],
         idle_timeout: float | None,
         deadline: float | None,
     ) -> None:
@@ -98,7 +98,7 @@ class LiveConnection(Generic[E]):
         if not self.ended:
             self.send({"event_type": "interaction.cancel"})
 
-    def receive(self) -> Iterator[E]:
+    def receive(self) -> Iterator[_E]:
         """The server's events in wire order, until a terminal event (yielded too)."""
         while not self.ended:
             if not self._pending:
@@ -180,14 +180,14 @@ class LiveConnection(Generic[E]):
             self._socket.close()
 
 
-class LiveSession(Generic[E]):
+class LiveSession(Generic[_E]):
     """What `interactions.connect()` returns: `async with` it to get the connection."""
 
     def __init__(
         self,
         core: ClientCore,
         path: str,
-        parse: Callable[[dict[str, Any]], E],
+        parse: Callable[[dict[str, Any]], _E],
         *,
         id: str,
         input: Any,
@@ -206,9 +206,9 @@ class LiveSession(Generic[E]):
         self._open_timeout = open_timeout
         self._idle_timeout = idle_timeout
         self._timeout = timeout
-        self._connection: LiveConnection[E] | None = None
+        self._connection: LiveConnection[_E] | None = None
 
-    def __enter__(self) -> LiveConnection[E]:
+    def __enter__(self) -> LiveConnection[_E]:
         require_websockets()
         url = live_url(self._core, self._path)
         headers = live_headers(self._core, self._extra_headers)

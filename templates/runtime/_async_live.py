@@ -59,10 +59,10 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncLiveConnection", "AsyncLiveSession", "async_live_session"]
 
-E = TypeVar("E")
+_E = TypeVar("_E")
 
 
-class AsyncLiveConnection(Generic[E]):
+class AsyncLiveConnection(Generic[_E]):
     """An open live session: `send()` input, `receive()` events, `complete()` or `cancel()`."""
 
     def __init__(
@@ -72,7 +72,7 @@ class AsyncLiveConnection(Generic[E]):
         id: str,
         url: str,
         key: str,
-        parse: Callable[[dict[str, Any]], E],
+        parse: Callable[[dict[str, Any]], _E],
         idle_timeout: float | None,
         deadline: float | None,
     ) -> None:
@@ -117,7 +117,7 @@ class AsyncLiveConnection(Generic[E]):
         if not self.ended:
             await self.send({"event_type": "interaction.cancel"})
 
-    async def receive(self) -> AsyncIterator[E]:
+    async def receive(self) -> AsyncIterator[_E]:
         """The server's events in wire order, until a terminal event (yielded too)."""
         while not self.ended:
             if not self._pending:
@@ -199,14 +199,14 @@ class AsyncLiveConnection(Generic[E]):
             await self._socket.close()
 
 
-class AsyncLiveSession(Generic[E]):
+class AsyncLiveSession(Generic[_E]):
     """What `interactions.connect()` returns: `async with` it to get the connection."""
 
     def __init__(
         self,
         core: ClientCore,
         path: str,
-        parse: Callable[[dict[str, Any]], E],
+        parse: Callable[[dict[str, Any]], _E],
         *,
         id: str,
         input: Any,
@@ -225,9 +225,9 @@ class AsyncLiveSession(Generic[E]):
         self._open_timeout = open_timeout
         self._idle_timeout = idle_timeout
         self._timeout = timeout
-        self._connection: AsyncLiveConnection[E] | None = None
+        self._connection: AsyncLiveConnection[_E] | None = None
 
-    async def __aenter__(self) -> AsyncLiveConnection[E]:
+    async def __aenter__(self) -> AsyncLiveConnection[_E]:
         require_websockets()
         url = live_url(self._core, self._path)
         headers = live_headers(self._core, self._extra_headers)
