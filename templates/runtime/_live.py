@@ -1,8 +1,8 @@
 """What the sync and async live sessions share (Live Interactions over WebSocket, fact W109).
 
 A live session is a WebSocket at `<base>/<api_version>/interactions/live` (`ws://` for an
-`http://` base, `wss://` for `https://`, the base path kept) that carries the same step events
-as the SSE stream plus session events. This module owns the wire: the URL, the handshake
+`http://` base, `wss://` for `https://`, the base path and query kept) that carries the same
+step events as the SSE stream plus session events. This module owns the wire: the URL, the handshake
 headers (the key travels only in `x-goog-api-key`, an ephemeral `auth_tokens/...` token
 included), how `send()` input becomes a frame (text, one event, or a list batched as
 `{"events": [...]}`), how a server frame becomes events (a batched frame is unpacked in order),
@@ -130,13 +130,14 @@ def require_websockets() -> None:
 
 
 def live_url(core: ClientCore, path: str) -> str:
-    """The session's WebSocket URL: the client's base URL with a ws scheme, plus the path."""
+    """The session's WebSocket URL: the client's base URL with a ws scheme, plus the path (the
+    base URL's path and query kept)."""
     parts = urlsplit(core.base_url)
     scheme = "ws" if parts.scheme.lower() in ("http", "ws") else "wss"
     full = "/".join(
         part.strip("/") for part in (parts.path, core.api_version, path) if part.strip("/")
     )
-    return urlunsplit((scheme, parts.netloc, "/" + full, parts.query, ""))
+    return urlunsplit((scheme, parts.netloc, "/" + full, core.base_query, ""))
 
 
 def live_headers(core: ClientCore, extra_headers: Mapping[str, str] | None) -> dict[str, str]:

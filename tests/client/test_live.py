@@ -95,7 +95,7 @@ def test_a_session_speaks_the_w109_wire_and_unpacks_batched_frames_in_order() ->
 
     async def main() -> list[str | None]:
         async with _server(handler) as base:
-            client = gi.AsyncClient(api_key=KEY, base_url=base + "/proxy/v1beta")
+            client = gi.AsyncClient(api_key=KEY, base_url=base + "/proxy/v1beta?tenant=a%20b")
             kinds: list[str | None] = []
             async with client.interactions.connect(id="int_1") as connection:
                 assert connection.id == "int_1"
@@ -114,7 +114,7 @@ def test_a_session_speaks_the_w109_wire_and_unpacks_batched_frames_in_order() ->
 
     kinds = asyncio.run(main())
     assert kinds == ["interaction.connected", "step.start", "step.delta", "step.stop"]
-    assert seen["path"] == "/proxy/v1beta/interactions/live"
+    assert seen["path"] == "/proxy/v1beta/interactions/live?tenant=a%20b"
     headers = dict(seen["headers"])
     assert headers["x-goog-api-key"] == KEY
     assert [name for name, _ in seen["headers"]].count("x-goog-api-key") == 1
