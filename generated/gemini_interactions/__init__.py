@@ -40,6 +40,12 @@ from .client import AsyncClient, Client
 
 if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type checkers
     from . import types as types
+    from ._async_live import (
+        AsyncLiveConnection as AsyncLiveConnection,
+    )
+    from ._async_live import (
+        AsyncLiveSession as AsyncLiveSession,
+    )
     from ._async_streaming import AsyncStream as AsyncStream
     from ._base import (
         ApiModel as ApiModel,
@@ -49,6 +55,18 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from ._base import (
         decode_base64 as decode_base64,
+    )
+    from ._live import (
+        LiveConnectionError as LiveConnectionError,
+    )
+    from ._live import (
+        LiveSessionError as LiveSessionError,
+    )
+    from ._live import (
+        LiveTimeoutError as LiveTimeoutError,
+    )
+    from ._live import (
+        LiveUnavailableError as LiveUnavailableError,
     )
     from ._parsed import ParsedInteraction as ParsedInteraction
     from ._raw_response import RawResponse as RawResponse
@@ -67,6 +85,8 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._stored import (
         load_steps as load_steps,
     )
+    from ._sync_live import LiveConnection as LiveConnection
+    from ._sync_live import LiveSession as LiveSession
     from ._sync_streaming import Stream as Stream
     from .conversation import (
         AsyncConversation as AsyncConversation,
@@ -117,6 +137,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         AudioStaticMediaProcessing as AudioStaticMediaProcessing,
     )
     from .types import (
+        CancelInteractionEvent as CancelInteractionEvent,
+    )
+    from .types import (
         CodeExecution as CodeExecution,
     )
     from .types import (
@@ -141,7 +164,13 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         CodeMenderAgentConfig as CodeMenderAgentConfig,
     )
     from .types import (
+        CompleteInteractionEvent as CompleteInteractionEvent,
+    )
+    from .types import (
         ComputerUse as ComputerUse,
+    )
+    from .types import (
+        ConnectInteractionEvent as ConnectInteractionEvent,
     )
     from .types import (
         Content as Content,
@@ -169,6 +198,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         DeleteVoiceResponse as DeleteVoiceResponse,
+    )
+    from .types import (
+        DisconnectEvent as DisconnectEvent,
     )
     from .types import (
         DocumentContent as DocumentContent,
@@ -366,6 +398,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         InjectionLocation as InjectionLocation,
     )
     from .types import (
+        InputEvent as InputEvent,
+    )
+    from .types import (
         Interaction as Interaction,
     )
     from .types import (
@@ -375,7 +410,16 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         InteractionAuthTokenCreateParams as InteractionAuthTokenCreateParams,
     )
     from .types import (
+        InteractionCanceledEvent as InteractionCanceledEvent,
+    )
+    from .types import (
+        InteractionCancelledEvent as InteractionCancelledEvent,
+    )
+    from .types import (
         InteractionCompletedEvent as InteractionCompletedEvent,
+    )
+    from .types import (
+        InteractionConnectedEvent as InteractionConnectedEvent,
     )
     from .types import (
         InteractionCreatedEvent as InteractionCreatedEvent,
@@ -415,6 +459,15 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         ListWebhooksResponse as ListWebhooksResponse,
+    )
+    from .types import (
+        LiveInteractionCompletedEvent as LiveInteractionCompletedEvent,
+    )
+    from .types import (
+        LiveInteractionCreatedEvent as LiveInteractionCreatedEvent,
+    )
+    from .types import (
+        LiveServerEvent as LiveServerEvent,
     )
     from .types import (
         McpServer as McpServer,
@@ -505,6 +558,9 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from .types import (
         RankService as RankService,
+    )
+    from .types import (
+        ReconnectionRequiredEvent as ReconnectionRequiredEvent,
     )
     from .types import (
         ReplicatedVoice as ReplicatedVoice,
@@ -770,6 +826,8 @@ __all__ = [
     "ApiModel",
     "AsyncClient",
     "AsyncConversation",
+    "AsyncLiveConnection",
+    "AsyncLiveSession",
     "AsyncPager",
     "AsyncStream",
     "AsyncTransport",
@@ -782,6 +840,12 @@ __all__ = [
     "Conversation",
     "GeminiError",
     "InternalServerError",
+    "LiveConnection",
+    "LiveConnectionError",
+    "LiveSession",
+    "LiveSessionError",
+    "LiveTimeoutError",
+    "LiveUnavailableError",
     "NotFoundError",
     "ParsedInteraction",
     "PermissionDeniedError",
@@ -821,10 +885,16 @@ BASE_URL = "https://generativelanguage.googleapis.com"
 """The API's default base URL."""
 
 _LAZY = {
+    "AsyncLiveConnection": "._async_live",
+    "AsyncLiveSession": "._async_live",
     "AsyncStream": "._async_streaming",
     "ApiModel": "._base",
     "UnknownVariant": "._base",
     "decode_base64": "._base",
+    "LiveConnectionError": "._live",
+    "LiveSessionError": "._live",
+    "LiveTimeoutError": "._live",
+    "LiveUnavailableError": "._live",
     "ParsedInteraction": "._parsed",
     "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
@@ -832,6 +902,8 @@ _LAZY = {
     "StoredDataError": "._stored",
     "load_interaction": "._stored",
     "load_steps": "._stored",
+    "LiveConnection": "._sync_live",
+    "LiveSession": "._sync_live",
     "Stream": "._sync_streaming",
     "AsyncConversation": ".conversation",
     "Conversation": ".conversation",

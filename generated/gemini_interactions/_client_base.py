@@ -242,10 +242,11 @@ class ClientCore:
         _check_key(key, "api_key" if api_key is not None else API_KEY_ENV)
         _configure_logging_from_env()
         self._api_key = key
-        origin, base_path, version_in_url = self._split_base_url(
-            base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
-        )
+        raw_base_url = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+        origin, base_path, version_in_url = self._split_base_url(raw_base_url)
         self.base_url = origin + base_path
+        self.base_query = urlsplit(raw_base_url.strip()).query
+        """The base URL's query string, which live sessions keep (HTTP calls send their own)."""
         self.api_version = api_version or version_in_url or "v1beta"
         self.api_revision = api_revision
         self.revision_exempt_prefixes = revision_exempt_prefixes

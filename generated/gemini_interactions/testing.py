@@ -32,6 +32,9 @@ with a `continuation_token`, streams carry checkpoint tokens on status updates, 
 accepted only as W98 describes (the token's issuer as `previous_interaction_id` and no `input`,
 or with `store: false` the original `input`); any other hop is refused naming the token.
 
+Live sessions (W109, `_fake_live`): `live` scripts WebSocket sessions and `live.serve()` serves
+them on 127.0.0.1 (needs the `live` extra).
+
 This module imports only the standard library and httpx; `import gemini_interactions` does not
 load it.
 """
@@ -54,6 +57,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ._fake_continuation import Continuations, with_checkpoints
 from ._fake_events import DONE_FRAME, encode_event, function_call, image, stream_events, text
 from ._fake_events import cite as cite
+from ._fake_live import FakeLive
 
 if TYPE_CHECKING:  # the clients load with the first `client()`, so the fake imports no pydantic
     from .client import AsyncClient, Client
@@ -164,6 +168,8 @@ class FakeGemini:
         self._refuse_stream_query = False
         self._real_mark = time.monotonic()
         self._caller = threading.local()  # whether the request being answered is on the clock
+        self.live = FakeLive()
+        """Live sessions over a real WebSocket (`_fake_live`): script them, then `live.serve()`."""
 
     # -- scripting ------------------------------------------------------------------------------
     def reply(

@@ -50,6 +50,7 @@ __all__ = [
     "AudioResponseFormatDelivery",
     "AudioResponseFormatMimeType",
     "AudioStaticMediaProcessing",
+    "CancelInteractionEvent",
     "CodeExecution",
     "CodeExecutionCallArguments",
     "CodeExecutionCallArgumentsLanguage",
@@ -62,9 +63,11 @@ __all__ = [
     "CodeExecutionResultStep",
     "CodeExecutionResultStepOutcome",
     "CodeMenderAgentConfig",
+    "CompleteInteractionEvent",
     "ComputerUse",
     "ComputerUseDisabledSafetyPoliciesItem",
     "ComputerUseEnvironment",
+    "ConnectInteractionEvent",
     "Content",
     "CreateEnvironmentRequest",
     "CreateEnvironmentRequestMode",
@@ -79,6 +82,7 @@ __all__ = [
     "DeepResearchAgentConfig",
     "DeepResearchAgentConfigVisualization",
     "DeleteVoiceResponse",
+    "DisconnectEvent",
     "DocumentContent",
     "DocumentContentMimeType",
     "DocumentContentProcessing",
@@ -173,11 +177,15 @@ __all__ = [
     "ImageResponseFormatDelivery",
     "ImageResponseFormatImageSize",
     "InjectionLocation",
+    "InputEvent",
     "Interaction",
     "InteractionAgentConfig",
     "InteractionAuthToken",
     "InteractionAuthTokenCreateParams",
+    "InteractionCanceledEvent",
+    "InteractionCancelledEvent",
     "InteractionCompletedEvent",
+    "InteractionConnectedEvent",
     "InteractionCreatedEvent",
     "InteractionEnvironment",
     "InteractionResponseFormat",
@@ -196,6 +204,9 @@ __all__ = [
     "ListTriggersResponse",
     "ListVoicesResponse",
     "ListWebhooksResponse",
+    "LiveInteractionCompletedEvent",
+    "LiveInteractionCreatedEvent",
+    "LiveServerEvent",
     "McpServer",
     "McpServerToolCallDelta",
     "McpServerToolCallStep",
@@ -233,6 +244,7 @@ __all__ = [
     "RagStoreConfig",
     "RankService",
     "Ranking",
+    "ReconnectionRequiredEvent",
     "ReplicatedVoice",
     "ResponseFormat",
     "ResponseModality",
@@ -323,6 +335,7 @@ __all__ = [
     "UnknownInteractionResponseFormat",
     "UnknownInteractionSseStreamEvent",
     "UnknownInteractionsInput",
+    "UnknownLiveServerEvent",
     "UnknownMediaProcessing",
     "UnknownModelInteractionEnvironment",
     "UnknownModelInteractionResponseFormat",
@@ -1576,6 +1589,14 @@ class AudioStaticMediaProcessing(ApiModel):
     type: Literal["static"] = "static"
 
 
+class CancelInteractionEvent(ApiModel):
+    """Cancels the interaction on the server."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.cancel"] = "interaction.cancel"
+
+
 class CodeExecution(ApiModel):
     """A tool that can be used by the model to execute code."""
 
@@ -1794,6 +1815,14 @@ class CodeMenderAgentConfig(ApiModel):
     type: Literal["code-mender"] = "code-mender"
 
 
+class CompleteInteractionEvent(ApiModel):
+    """Asks the server to finish the interaction; it answers `interaction.completed`."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.complete"] = "interaction.complete"
+
+
 class ComputerUse(ApiModel):
     """A tool that can be used by the model to interact with the computer."""
 
@@ -1814,6 +1843,20 @@ class ComputerUse(ApiModel):
     """The list of predefined functions that are excluded from the model call."""
 
     type: Literal["computer_use"] = "computer_use"
+
+
+class ConnectInteractionEvent(ApiModel):
+    """Connects the session to an existing interaction; sent first."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    background: StrictBool | None = None
+    """Whether the interaction runs in the background."""
+
+    event_type: Literal["interaction.connect"] = "interaction.connect"
+
+    id: str | None = None
+    """The id of the interaction to connect to."""
 
 
 class CreateEnvironmentRequest(ApiModel):
@@ -1925,6 +1968,14 @@ class DeepResearchAgentConfig(ApiModel):
 
 class DeleteVoiceResponse(ApiModel):
     """Response message for `VoicesService.DeleteVoice`."""
+
+
+class DisconnectEvent(ApiModel):
+    """Leaves the session; the interaction keeps running."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.disconnect"] = "interaction.disconnect"
 
 
 class DocumentContent(ApiModel):
@@ -3196,6 +3247,17 @@ class ImageResponseFormat(ApiModel):
     type: Literal["image"] = "image"
 
 
+class InputEvent(ApiModel):
+    """Input for the interaction, as content blocks."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    content: "list[Content] | None" = None
+    """The input's content blocks."""
+
+    event_type: Literal["input"] = "input"
+
+
 class Interaction(InteractionHelpers, ApiModel):
     """The Interaction resource."""
 
@@ -3360,6 +3422,30 @@ class InteractionAuthTokenCreateParams(ApiModel):
     """A hard deadline; messages are refused after it."""
 
 
+class InteractionCanceledEvent(ApiModel):
+    """The interaction was cancelled, in the one-l spelling the bindings' session code also accepts;
+    the session ends.
+    """
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.canceled"] = "interaction.canceled"
+
+    usage: "Usage | None" = None
+    """The token usage up to the cancel."""
+
+
+class InteractionCancelledEvent(ApiModel):
+    """The interaction was cancelled (`interaction.cancel`); the session ends."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.cancelled"] = "interaction.cancelled"
+
+    usage: "Usage | None" = None
+    """The token usage up to the cancel."""
+
+
 class InteractionCompletedEvent(ApiModel):
     """Signals that the Interaction completed. Sent when the Interaction receives
     Complete/Cancel or naturally terminates. No more input can be sent to the
@@ -3377,6 +3463,20 @@ class InteractionCompletedEvent(ApiModel):
 
     interaction: "InteractionSseEventInteraction"
     """Required. Partial completed interaction resource emitted at the end of the stream."""
+
+
+class InteractionConnectedEvent(ApiModel):
+    """The server accepted `interaction.connect`; the session is open."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.connected"] = "interaction.connected"
+
+    interaction: Interaction | None = None
+    """The interaction as it stands when the session opens, when the server sends it."""
+
+    interaction_id: str | None = None
+    """The id of the interaction the session is connected to."""
 
 
 class InteractionCreatedEvent(ApiModel):
@@ -3544,6 +3644,39 @@ class ListWebhooksResponse(ApiModel):
 
     webhooks: "list[Webhook] | None" = None
     """The webhooks."""
+
+
+class LiveInteractionCompletedEvent(ApiModel):
+    """The interaction completed (after `interaction.complete`, or on its own). No more input can be
+    sent on the session.
+    """
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    created: str | None = None
+    """When the interaction was created (ISO 8601)."""
+
+    event_type: Literal["interaction.completed"] = "interaction.completed"
+
+    status: "Status | None" = None
+    """How it ended, as an rpc Status (`code` 0 is success)."""
+
+    updated: str | None = None
+    """When the interaction was last updated (ISO 8601)."""
+
+    usage: "Usage | None" = None
+    """The token usage of the interaction."""
+
+
+class LiveInteractionCreatedEvent(ApiModel):
+    """The server created the interaction this session runs."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["interaction.created"] = "interaction.created"
+
+    interaction_id: str | None = None
+    """The id of the new interaction."""
 
 
 class McpServer(ApiModel):
@@ -4092,6 +4225,14 @@ class Ranking(ApiModel):
     """Config for Rank Service."""
 
     ranking_config: Literal["rank_service"] = "rank_service"
+
+
+class ReconnectionRequiredEvent(ApiModel):
+    """The server asks the client to connect again by interaction id; the session ends."""
+
+    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
+
+    event_type: Literal["reconnection_required"] = "reconnection_required"
 
 
 class ReplicatedVoice(ApiModel):
@@ -5140,6 +5281,15 @@ class UnknownInteractionsInput(UnknownVariant):
     """
 
     type: str | None = None
+    """The variant's tag, as received."""
+
+
+class UnknownLiveServerEvent(UnknownVariant):
+    """A `LiveServerEvent` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    event_type: str | None = None
     """The variant's tag, as received."""
 
 
@@ -6731,6 +6881,65 @@ InteractionsInput: TypeAlias = Annotated[
     ),
 ]
 """The input for the interaction."""
+
+
+LiveServerEvent: TypeAlias = Annotated[
+    Annotated[ErrorEvent, Tag("error")]
+    | Annotated[InteractionCanceledEvent, Tag("interaction.canceled")]
+    | Annotated[InteractionCancelledEvent, Tag("interaction.cancelled")]
+    | Annotated[InteractionConnectedEvent, Tag("interaction.connected")]
+    | Annotated[LiveInteractionCompletedEvent, Tag("interaction.completed")]
+    | Annotated[LiveInteractionCreatedEvent, Tag("interaction.created")]
+    | Annotated[ReconnectionRequiredEvent, Tag("reconnection_required")]
+    | Annotated[StepDelta, Tag("step.delta")]
+    | Annotated[StepStart, Tag("step.start")]
+    | Annotated[StepStop, Tag("step.stop")]
+    | Annotated[UnknownLiveServerEvent, Tag("(unknown)")],
+    Discriminator(
+        json_union(
+            [
+                ("error", frozenset(("object",)), frozenset(("error",))),
+                (
+                    "interaction.canceled",
+                    frozenset(("object",)),
+                    frozenset(("interaction.canceled",)),
+                ),
+                (
+                    "interaction.cancelled",
+                    frozenset(("object",)),
+                    frozenset(("interaction.cancelled",)),
+                ),
+                (
+                    "interaction.connected",
+                    frozenset(("object",)),
+                    frozenset(("interaction.connected",)),
+                ),
+                (
+                    "interaction.completed",
+                    frozenset(("object",)),
+                    frozenset(("interaction.completed",)),
+                ),
+                (
+                    "interaction.created",
+                    frozenset(("object",)),
+                    frozenset(("interaction.created",)),
+                ),
+                (
+                    "reconnection_required",
+                    frozenset(("object",)),
+                    frozenset(("reconnection_required",)),
+                ),
+                ("step.delta", frozenset(("object",)), frozenset(("step.delta",))),
+                ("step.start", frozenset(("object",)), frozenset(("step.start",))),
+                ("step.stop", frozenset(("object",)), frozenset(("step.stop",))),
+                ("(unknown)", frozenset(("object",)), frozenset(())),
+            ],
+            "event_type",
+            "(unknown)",
+        )
+    ),
+]
+"""An event a live session receives."""
 
 
 McpServerToolResultDeltaResult: TypeAlias = Annotated[

@@ -244,6 +244,16 @@ class ContinuationInfo:
 
 
 @dataclass(frozen=True)
+class LiveInfo:
+    """A live WebSocket session next to an operation's resource (`x-live`, fact W109): its path
+    template and the union its server events parse as."""
+
+    path: str
+    event_schema: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation, complete: placed in a resource, named, with everything it sends."""
 
@@ -266,6 +276,8 @@ class Operation:
     wait: WaitInfo | None = None
     continuation: ContinuationInfo | None = None
     """Automatic continuation across hops (`x-continuation`), for a generating `create`."""
+    live: LiveInfo | None = None
+    """The resource's live session (`x-live`): it gets a `connect()` method."""
     absent_grace: float = 0.0
     """Seconds during which a 403/404 is retried (`x-absent-grace`): a resource the API has
     just created may not be visible to every operation yet."""

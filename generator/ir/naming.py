@@ -128,6 +128,8 @@ RESERVED_CLASS_NAMES = frozenset(
         *("TERMINAL_STATUSES", "ThreadingHTTPServer", "UNIONS", "UnknownVariant"),
         *("UnprocessableEntityError", "UploadData", "WIRE_CONTEXT", "WaitTimeoutError"),
         *("Ed25519PublicKey", "FakeTransport", "InvalidSignature", "REQUEST_RULES"),
+        *("AsyncWebSocket", "ConnectionClosed", "LiveConnection", "LiveInput", "LiveSession"),
+        *("ServerConnection", "SyncWebSocket"),
     }
 )
 """Names the generated modules bind themselves; no schema's class may take one. The names the

@@ -26,6 +26,7 @@ from generator.errors import BadInputError
 from generator.ir.model import (
     BodyField,
     ContinuationInfo,
+    LiveInfo,
     Operation,
     PageInfo,
     Parameter,
@@ -315,6 +316,32 @@ def _wait(operation: OperationNode) -> WaitInfo | None:
     )
 
 
+_LIVE_KEYS = {"path", "event_schema", "description"}
+
+
+def _live(operation: OperationNode, types: TypeModel) -> LiveInfo | None:
+    raw = operation.node.get("x-live")
+    if raw is None:
+        return None
+    where = f"spec {operation.where}: x-live"
+    if not isinstance(raw, dict) or set(raw) != _LIVE_KEYS:
+        raise BadInputError(f"{where} is {{{', '.join(sorted(_LIVE_KEYS))}}}.")
+    if not all(isinstance(raw[key], str) and raw[key].strip() for key in sorted(_LIVE_KEYS)):
+        raise BadInputError(f"{where}: path, event_schema and description are non-empty strings.")
+    if not str(raw["path"]).startswith("/{api_version}/"):
+        raise BadInputError(f"{where}: path starts with /{{api_version}}/, got {raw['path']!r}.")
+    event = types.class_for(str(raw["event_schema"]))
+    if event not in types.names():
+        raise BadInputError(
+            f"{where}: event_schema {raw['event_schema']!r} is not a component schema."
+        )
+    return LiveInfo(
+        path=str(raw["path"]),
+        event_schema=event,
+        description=str(raw["description"]).strip(),
+    )
+
+
 _CONTINUATION_KEYS = ("parameter", "status", "token", "previous", "input", "store", "background")
 _CONTINUATION_FIELDS = ("token", "previous", "input", "store", "background")
 
@@ -409,6 +436,7 @@ def _operation(
         resumes_streams=resumes,
         wait=_wait(operation) if resumes else None,
         continuation=continuation,
+        live=_live(operation, types),
         absent_grace=_absent_grace(operation),
         empty_body=_takes_empty_object(view.request_schema(operation)) and not body_fields,
         annotations=extensions_of(operation.node),

@@ -41,6 +41,7 @@ PROJECT_EXTENSIONS = (
     "x-upload",
     "x-continuation",
     "x-absent-default",
+    "x-live",
 )
 """The overlays' `x-` annotations that change what a client does (see overlays/README.md)."""
 

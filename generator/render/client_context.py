@@ -331,6 +331,26 @@ def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
     }
 
 
+def _live(operations: list[Operation]) -> dict[str, Any] | None:
+    """`connect()` for the resource whose operation carries `x-live` (a live WebSocket session)."""
+    live = next((op.live for op in operations if op.live), None)
+    if live is None:
+        return None
+    return {
+        "path": repr(live.path.replace("/{api_version}/", "", 1)),
+        "event": live.event_schema,
+        "docstring": docstring(
+            "Open a live session (WebSocket) on the interaction `id`. Experimental.\n\n"
+            + live.description
+            + "\n\nUse it as a context manager; the session sends `interaction.connect` first "
+            "(with `input` when given) and `interaction.disconnect` on exit. `open_timeout`, "
+            "`idle_timeout` (seconds without a frame) and `timeout` (the whole session) raise "
+            "`LiveTimeoutError`. Needs the `live` extra (`websockets`).",
+            "        ",
+        ),
+    }
+
+
 _VARIANTS = (
     {
         "prefix": "",
@@ -342,6 +362,8 @@ _VARIANTS = (
         "raw_wrapper": "raw_response",
         "continue_call": "continue_call",
         "continue_stream": "continue_stream",
+        "live_session": "LiveSession",
+        "live_factory": "live_session",
     },
     {
         "prefix": "Async",
@@ -353,6 +375,8 @@ _VARIANTS = (
         "raw_wrapper": "async_raw_response",
         "continue_call": "async_continue_call",
         "continue_stream": "async_continue_stream",
+        "live_session": "AsyncLiveSession",
+        "live_factory": "async_live_session",
     },
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""
@@ -374,6 +398,7 @@ def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
         resources.append(
             {
                 "helpers": _helpers(by_resource[resource]),
+                "live": _live(by_resource[resource]),
                 "name": _class_name(resource),
                 "path": ".".join(resource),
                 "docstring": docstring(f"Operations on {'.'.join(resource)}.", "    "),
@@ -396,6 +421,8 @@ def _type_names(operations: Iterable[Operation]) -> list[str]:
             used |= names_in(operation.page.item_type)
         if operation.stream:
             used.add(operation.stream.event_schema)
+        if operation.live:
+            used.add(operation.live.event_schema)
         for field in operation.body_fields:
             used |= names_in(field.type)
     return sorted(used)
@@ -424,6 +451,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         or any(isinstance(node, LiteralOf) for node in nested),
         "children": any(resource["children"] for resource in resources),
         "continuation": any(method["continuation"] for method in methods),
+        "live": any(resource["live"] for resource in resources),
         "cast": helpers
         or any(
             method["stream"] or method["page"] or method["returns"] not in ("None", "Any")

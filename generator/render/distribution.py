@@ -35,6 +35,7 @@ own ranges in the project's pyproject.toml."""
 EXTRAS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("webhooks", "webhooks.py", ("cryptography>=42",)),
     ("tracing", "_tracing.py", ("opentelemetry-api>=1.30",)),
+    ("live", "_async_live.py", ("websockets>=13",)),
 )
 """Optional extras as (name, the runtime module that needs it, requirements): an extra is only
 declared when the package carries its module."""

@@ -101,12 +101,18 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
 """What the package root imports eagerly (cheap: what building a client needs anyway)."""
 
 _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("._async_live", ("AsyncLiveConnection", "AsyncLiveSession")),
     ("._async_streaming", ("AsyncStream",)),
     ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
+    (
+        "._live",
+        ("LiveConnectionError", "LiveSessionError", "LiveTimeoutError", "LiveUnavailableError"),
+    ),
     ("._parsed", ("ParsedInteraction",)),
     ("._raw_response", ("RawResponse",)),
     ("._rules", ("RequestRuleError", "RequestRuleWarning")),
     ("._stored", ("StoredDataError", "load_interaction", "load_steps")),
+    ("._sync_live", ("LiveConnection", "LiveSession")),
     ("._sync_streaming", ("Stream",)),
     (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
 )

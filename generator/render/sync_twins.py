@@ -50,6 +50,10 @@ _NAMES = {
     "AsyncContinuationStream": "ContinuationStream",
     "async_continue_call": "continue_call",
     "async_continue_stream": "continue_stream",
+    "AsyncLiveConnection": "LiveConnection",
+    "AsyncLiveSession": "LiveSession",
+    "AsyncWebSocket": "SyncWebSocket",
+    "async_live_session": "live_session",
 }
 """Async names and their sync counterparts (names starting `_async_` become `_sync_`)."""
 

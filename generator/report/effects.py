@@ -53,6 +53,7 @@ _KEY_EFFECTS: dict[str, str] = {
     "x-absent-grace": "behaviour",
     "x-absent-default": "type",
     "x-continuation": "signature",
+    "x-live": "signature",
     "x-observed-no-op": "docstring",
     "x-upload": "signature",
     "x-structured-output": "signature",

@@ -30,7 +30,7 @@ from generator.ir.types import (
 from generator.load.documents import JsonValue
 from generator.render.annotations import annotation
 
-_OPERATION_EXTENSIONS = ("x-streaming", "x-wait", "x-upload", "x-continuation")
+_OPERATION_EXTENSIONS = ("x-streaming", "x-wait", "x-upload", "x-continuation", "x-live")
 
 __all__ = [
     "FieldSurface",

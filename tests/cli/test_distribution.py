@@ -39,6 +39,7 @@ def test_the_committed_pyproject_names_the_package_its_dependencies_and_extras()
     assert project["project"]["optional-dependencies"] == {
         "webhooks": ["cryptography>=42"],
         "tracing": ["opentelemetry-api>=1.30"],
+        "live": ["websockets>=13"],
     }
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [
         "gemini_interactions"

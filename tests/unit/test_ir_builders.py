@@ -277,6 +277,21 @@ def test_x_continuation_is_validated_against_the_body() -> None:
         _api(_SCHEMAS, _paths(**{"x-continuation": plain}))
 
 
+def test_x_live_is_validated_naming_where_it_sits() -> None:
+    live = {"path": "/{api_version}/things/live", "event_schema": "Body", "description": "Live."}
+    create = _operations(_api(_SCHEMAS, _paths(**{"x-live": live})))["things.create"]
+    assert create.live is not None
+    assert (create.live.path, create.live.event_schema) == ("/{api_version}/things/live", "Body")
+    with pytest.raises(
+        BadInputError, match=r"things/post: x-live is \{description, event_schema, path\}"
+    ):
+        _api(_SCHEMAS, _paths(**{"x-live": {"path": live["path"]}}))
+    with pytest.raises(BadInputError, match="event_schema 'Nope' is not a component schema"):
+        _api(_SCHEMAS, _paths(**{"x-live": {**live, "event_schema": "Nope"}}))
+    with pytest.raises(BadInputError, match=r"x-live: path starts with /\{api_version\}/"):
+        _api(_SCHEMAS, _paths(**{"x-live": {**live, "path": "/live"}}))
+
+
 def test_two_operations_on_one_method_name_are_refused() -> None:
     paths = _paths()
     paths["/{api_version}/other"] = {

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 from .._api_client import Call, StreamSpec
 from .._async_api_client import AsyncAPIClient
 from .._async_continuation import async_continue_call, async_continue_stream
+from .._async_live import AsyncLiveSession, async_live_session
 from .._client_base import PathParameter, RequestOptions
 from .._continuation import ContinuationSpec
 from .._raw_response import async_raw_response, raw_response
 from .._sync_api_client import SyncAPIClient
 from .._sync_continuation import continue_call, continue_stream
+from .._sync_live import LiveSession, live_session
 
 if TYPE_CHECKING:
     from types import UnionType
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
         Interaction,
         InteractionAuthToken,
         InteractionSseStreamEvent,
+        LiveServerEvent,
         ModelInteractionEnvironment,
         ModelInteractionResponseFormat,
         ModelInteractionToolConfig,
@@ -354,6 +357,39 @@ class InteractionsResource:
                 max_poll_interval=max_poll_interval,
                 grace_period=grace_period,
             ),
+        )
+
+    def connect(
+        self,
+        id: str,
+        *,
+        input: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+        open_timeout: float = 30.0,
+        idle_timeout: float | None = None,
+        timeout: float | None = None,
+    ) -> LiveSession[LiveServerEvent]:
+        """Open a live session (WebSocket) on the interaction `id`. Experimental.
+
+        Send text, one client event or a list of them (one batched frame) with `send()`, and read
+        typed events with `receive()` until `interaction.completed`, a cancel acknowledgement or
+        `reconnection_required`.
+
+        Use it as a context manager; the session sends `interaction.connect` first (with `input`
+        when given) and `interaction.disconnect` on exit. `open_timeout`, `idle_timeout` (seconds
+        without a frame) and `timeout` (the whole session) raise `LiveTimeoutError`. Needs the
+        `live` extra (`websockets`).
+        """
+        return live_session(
+            self._client,
+            "interactions/live",
+            "LiveServerEvent",
+            id=id,
+            input=input,
+            extra_headers=extra_headers,
+            open_timeout=open_timeout,
+            idle_timeout=idle_timeout,
+            timeout=timeout,
         )
 
     @cached_property
@@ -962,6 +998,39 @@ class AsyncInteractionsResource:
                 max_poll_interval=max_poll_interval,
                 grace_period=grace_period,
             ),
+        )
+
+    def connect(
+        self,
+        id: str,
+        *,
+        input: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+        open_timeout: float = 30.0,
+        idle_timeout: float | None = None,
+        timeout: float | None = None,
+    ) -> AsyncLiveSession[LiveServerEvent]:
+        """Open a live session (WebSocket) on the interaction `id`. Experimental.
+
+        Send text, one client event or a list of them (one batched frame) with `send()`, and read
+        typed events with `receive()` until `interaction.completed`, a cancel acknowledgement or
+        `reconnection_required`.
+
+        Use it as a context manager; the session sends `interaction.connect` first (with `input`
+        when given) and `interaction.disconnect` on exit. `open_timeout`, `idle_timeout` (seconds
+        without a frame) and `timeout` (the whole session) raise `LiveTimeoutError`. Needs the
+        `live` extra (`websockets`).
+        """
+        return async_live_session(
+            self._client,
+            "interactions/live",
+            "LiveServerEvent",
+            id=id,
+            input=input,
+            extra_headers=extra_headers,
+            open_timeout=open_timeout,
+            idle_timeout=idle_timeout,
+            timeout=timeout,
         )
 
     @cached_property

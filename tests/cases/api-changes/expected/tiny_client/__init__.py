@@ -40,6 +40,12 @@ from .client import AsyncClient, Client
 
 if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type checkers
     from . import types as types
+    from ._async_live import (
+        AsyncLiveConnection as AsyncLiveConnection,
+    )
+    from ._async_live import (
+        AsyncLiveSession as AsyncLiveSession,
+    )
     from ._async_streaming import AsyncStream as AsyncStream
     from ._base import (
         ApiModel as ApiModel,
@@ -49,6 +55,18 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     )
     from ._base import (
         decode_base64 as decode_base64,
+    )
+    from ._live import (
+        LiveConnectionError as LiveConnectionError,
+    )
+    from ._live import (
+        LiveSessionError as LiveSessionError,
+    )
+    from ._live import (
+        LiveTimeoutError as LiveTimeoutError,
+    )
+    from ._live import (
+        LiveUnavailableError as LiveUnavailableError,
     )
     from ._parsed import ParsedInteraction as ParsedInteraction
     from ._raw_response import RawResponse as RawResponse
@@ -67,6 +85,8 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from ._stored import (
         load_steps as load_steps,
     )
+    from ._sync_live import LiveConnection as LiveConnection
+    from ._sync_live import LiveSession as LiveSession
     from ._sync_streaming import Stream as Stream
     from .conversation import (
         AsyncConversation as AsyncConversation,
@@ -92,6 +112,8 @@ __all__ = [
     "ApiModel",
     "AsyncClient",
     "AsyncConversation",
+    "AsyncLiveConnection",
+    "AsyncLiveSession",
     "AsyncPager",
     "AsyncStream",
     "AsyncTransport",
@@ -104,6 +126,12 @@ __all__ = [
     "Conversation",
     "GeminiError",
     "InternalServerError",
+    "LiveConnection",
+    "LiveConnectionError",
+    "LiveSession",
+    "LiveSessionError",
+    "LiveTimeoutError",
+    "LiveUnavailableError",
     "NotFoundError",
     "ParsedInteraction",
     "PermissionDeniedError",
@@ -143,10 +171,16 @@ BASE_URL = "https://api.example.test"
 """The API's default base URL."""
 
 _LAZY = {
+    "AsyncLiveConnection": "._async_live",
+    "AsyncLiveSession": "._async_live",
     "AsyncStream": "._async_streaming",
     "ApiModel": "._base",
     "UnknownVariant": "._base",
     "decode_base64": "._base",
+    "LiveConnectionError": "._live",
+    "LiveSessionError": "._live",
+    "LiveTimeoutError": "._live",
+    "LiveUnavailableError": "._live",
     "ParsedInteraction": "._parsed",
     "RawResponse": "._raw_response",
     "RequestRuleError": "._rules",
@@ -154,6 +188,8 @@ _LAZY = {
     "StoredDataError": "._stored",
     "load_interaction": "._stored",
     "load_steps": "._stored",
+    "LiveConnection": "._sync_live",
+    "LiveSession": "._sync_live",
     "Stream": "._sync_streaming",
     "AsyncConversation": ".conversation",
     "Conversation": ".conversation",
