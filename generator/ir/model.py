@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.ir.extensions import Confidence
 from generator.ir.types import TypeExpr
 
 __all__ = [
@@ -296,7 +297,7 @@ class Rule:
     rule: str
     error: str
     facts: tuple[str, ...]
-    confidence: str
+    confidence: Confidence
     when: tuple[Condition, ...]
     effects: tuple[tuple[str, Any], ...]
     probe: dict[str, Any]

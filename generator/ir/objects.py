@@ -13,9 +13,10 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import BadInputError
+from generator.ir.extensions import extensions_of
 from generator.ir.model import FieldDef, FlattenDef, ModelDef
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of, extensions_of
+from generator.ir.spec_view import description_of
 from generator.ir.types import STR, LiteralOf, Named, TypeExpr, UnionOf, optional, required
 from generator.load.documents import escape_token
 

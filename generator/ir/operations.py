@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.extensions import extensions_of
 from generator.ir.model import (
     BodyField,
     ContinuationInfo,
@@ -40,7 +41,7 @@ from generator.ir.naming import (
     safe_identifier,
     snake_case,
 )
-from generator.ir.spec_view import OperationNode, SpecView, extensions_of
+from generator.ir.spec_view import OperationNode, SpecView
 from generator.ir.types import (
     BOOL,
     FLOAT,

@@ -24,9 +24,10 @@ from typing import Any
 
 from generator.errors import BadInputError
 from generator.ir import objects, unions
+from generator.ir.extensions import extensions_of
 from generator.ir.model import EnumDef, ModelDef, TypeAliasDef, TypeModel, UnionDef
 from generator.ir.naming import RESERVED_CLASS_NAMES, class_name
-from generator.ir.spec_view import SpecView, description_of, extensions_of
+from generator.ir.spec_view import SpecView, description_of
 from generator.ir.types import (
     ANY,
     INT64_STRING,

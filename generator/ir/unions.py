@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from generator.ir.extensions import extensions_of
 from generator.ir.model import FieldDef, ModelDef, UnionDef, UnionMember
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of, extensions_of
+from generator.ir.spec_view import description_of
 from generator.ir.types import STR, ListOf, Named, optional, required
 
 if TYPE_CHECKING:

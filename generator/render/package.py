@@ -154,7 +154,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "rule": py_literal(rule.rule),
         "error": py_string(rule.error),
         "facts": py_literal(rule.facts),
-        "confidence": py_literal(rule.confidence),
+        "confidence": py_literal(rule.confidence.value),
         "when": [
             {
                 "field": py_literal(condition.field),

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.errors import BadInputError
+from generator.ir.extensions import Confidence
 from generator.load.documents import JsonValue
 from generator.overlay.engine import ActionResult
 
@@ -39,7 +40,6 @@ __all__ = [
 FACTS_FILE = "overlays/facts.yaml"
 _ID = re.compile(r"^(S[1-9]|W[0-9]{2,3})$")
 _STATUSES = ("overlay", "runtime", "not-encoded")
-_CONFIDENCE = ("live", "spec-only", "modeled", "conflict", "reported")
 _REVISIONS = ("launch", "2026-05-20")
 _TEST = re.compile(r"^tests/[\w/]+\.py::test_\w+$")
 
@@ -62,7 +62,7 @@ class Fact:
     statement: str
     observed: str
     revision: str
-    confidence: str
+    confidence: Confidence
     status: str
     module: str | None
     reason: str | None
@@ -110,8 +110,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
                 raise BadInputError(f"{where}: `{key}` is required.")
         if raw["status"] not in _STATUSES:
             raise BadInputError(f"{where}: status must be one of {', '.join(_STATUSES)}.")
-        if raw["confidence"] not in _CONFIDENCE:
-            raise BadInputError(f"{where}: confidence must be one of {', '.join(_CONFIDENCE)}.")
+        confidence = Confidence.parse(raw["confidence"], where)
         if raw["revision"] not in _REVISIONS:
             raise BadInputError(f"{where}: revision must be one of {', '.join(_REVISIONS)}.")
         if raw["status"] == "runtime" and not raw.get("module"):
@@ -140,7 +139,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             statement=raw["statement"].strip(),
             observed=raw["observed"],
             revision=raw["revision"],
-            confidence=raw["confidence"],
+            confidence=confidence,
             status=raw["status"],
             module=raw.get("module"),
             reason=raw.get("reason"),

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.ir.extensions import Confidence
 from generator.ir.model import Condition, RequestRules, Rule
 from generator.load.documents import JsonValue, escape_token
 from generator.normalize.rewrites import NormalizationReport
@@ -163,18 +164,13 @@ def _anchor(action: ActionResult) -> str:
     return f"{stem}-{action.index}"
 
 
-_CONFIDENCE_ORDER = ("live", "spec-only", "modeled", "reported", "conflict")
-
-
 def _confidence(action: ActionResult, facts: dict[str, Fact]) -> str:
     """The action's `x-confidence`, else the weakest confidence of the facts it cites."""
     declared = action.extensions.get("x-confidence")
     if isinstance(declared, str):
         return declared
-    levels = [
-        facts[str(f)].confidence for f in action.extensions.get("x-facts") or [] if str(f) in facts
-    ]
-    return max(levels, key=_CONFIDENCE_ORDER.index) if levels else "—"
+    weakest = Confidence.weakest(fact.confidence for fact in _cited(action, facts))
+    return weakest.value if weakest else "—"
 
 
 def _first_sentence(text: str | None) -> str:
@@ -183,21 +179,18 @@ def _first_sentence(text: str | None) -> str:
     return words if end == -1 else words[: end + 1]
 
 
-_SPEC_CONFIDENCE = ("spec-only",)
-
-
 def fact_date(fact: Fact) -> str:
     """A fact's date, saying what happened then; a spec or bindings date is never "observed"."""
-    if fact.confidence == "live":
+    if fact.confidence is Confidence.LIVE:
         return f"observed {fact.observed}"
-    if fact.confidence in _SPEC_CONFIDENCE:
+    if fact.confidence is Confidence.SPEC_ONLY:
         return f"published {fact.observed}"
     return f"{fact.confidence} {fact.observed}"
 
 
 def fact_evidence(fact: Fact) -> str:
     """One fact with its own confidence and date."""
-    if fact.confidence in ("live", *_SPEC_CONFIDENCE):
+    if fact.confidence in (Confidence.LIVE, Confidence.SPEC_ONLY):
         return f"{fact.id} ({fact.confidence}, {fact_date(fact)})"
     return f"{fact.id} ({fact_date(fact)})"
 
@@ -227,10 +220,10 @@ def _probe_status(action: ActionResult, inputs: ReportInputs, facts: dict[str, F
         declared = action.extensions.get("x-no-probe")
         if isinstance(declared, str):
             return f"no probe: {declared}"
-        if action.extensions.get("x-confidence") == "spec-only":
+        if action.extensions.get("x-confidence") == Confidence.SPEC_ONLY:
             return "no probe: spec-only (from Google's spec or bindings, not the wire)"
         cited = _cited(action, facts)
-        if cited and all(f.confidence == "modeled" for f in cited):
+        if cited and all(f.confidence is Confidence.MODELED for f in cited):
             return "no probe: the fact is modeled and was not reproduced natively"
         return "no probe written"
     log = inputs.probe_log or {}
@@ -307,7 +300,7 @@ def _contradictions(inputs: ReportInputs) -> list[str]:
             ", ".join(inputs.all_citations.get(fact.id) or []) or fact.status,
         ]
         for fact in inputs.facts
-        if fact.confidence == "conflict"
+        if fact.confidence is Confidence.CONFLICT
     ]
     return [
         "Facts that disagree with each other (`contradicts` in `overlays/facts.yaml`, scoped to "
@@ -416,7 +409,7 @@ def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -
                 fact.statement,
                 fact_date(fact),
                 fact.revision,
-                fact.confidence,
+                fact.confidence.value,
                 fact.status,
                 where,
             ]
@@ -465,9 +458,9 @@ def _rules(inputs: ReportInputs) -> list[str]:
             f"`{schema}`",
             " and ".join(_condition_text(c) for c in rule.when) or "always",
             _requirement_text(rule),
-            "error" if rule.confidence == "live" else "warning",
+            rule.confidence.severity,
             ", ".join(rule.facts),
-            rule.confidence,
+            rule.confidence.value,
             "written" if rule.probe else "none",
         ]
         for schema, rules in inputs.rules.rules

@@ -55,7 +55,7 @@ def _state(overlays: Sequence[OverlayDocument], facts: Iterable[Fact]) -> dict[s
             }
     return {
         "actions": actions,
-        "facts": {fact.id: f"{fact.status}, {fact.confidence}" for fact in facts},
+        "facts": {fact.id: f"{fact.status}, {fact.confidence.value}" for fact in facts},
     }
 
 
