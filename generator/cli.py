@@ -15,6 +15,16 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.audit.bindings import (
+    BINDINGS_MODULE,
+    NOT_ENCODED_FILE,
+    compare,
+    parse_not_encoded,
+    parse_same_objects,
+    read_bindings,
+    spec_surface,
+)
+from generator.audit.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 from generator.emit.writer import check_output, diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
 from generator.ir.api import build_api
@@ -37,16 +47,6 @@ from generator.pipeline import (
     patch_spec,
     read_inputs,
 )
-from generator.report.bindings import (
-    BINDINGS_MODULE,
-    NOT_ENCODED_FILE,
-    compare,
-    parse_not_encoded,
-    parse_same_objects,
-    read_bindings,
-    spec_surface,
-)
-from generator.report.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 
 __all__ = ["cli", "main"]
 
@@ -273,7 +273,7 @@ def drift(
     no_fail: bool,
 ) -> None:
     """Classify each overlay action against other specs: applied, redundant or broken."""
-    from generator.report.drift import classify_drift
+    from generator.audit.drift import classify_drift
 
     state = _state(context)
     files = list(specs)
@@ -317,7 +317,7 @@ def drift(
 @click.argument("new", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def spec_diff_command(old: Path, new: Path) -> None:
     """Summarize what changed between two spec files, as a client sees it."""
-    from generator.report.drift import spec_diff
+    from generator.audit.drift import spec_diff
 
     lines = spec_diff(_read_spec(old), _read_spec(new))
     for line in lines:
@@ -408,7 +408,7 @@ def probe(context: click.Context, target: str | None) -> None:
 
     import yaml
 
-    from generator.report.probe import PROBE_LOG_FILE, collect_probes, probe_log_run, run_probes
+    from generator.audit.probe import PROBE_LOG_FILE, collect_probes, probe_log_run, run_probes
 
     state = _state(context)
     chosen = state.config.target(target)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.audit.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
 from generator.emit.writer import MANIFEST_FILE
 from generator.errors import BadInputError
 from generator.ir.api import build_api
@@ -26,14 +27,7 @@ from generator.ir.model import Api
 from generator.load.cache import PassedChecks
 from generator.load.config import LockEntry, ProjectConfig, Target
 from generator.load.documents import JsonValue, canonical_json, parse_document
-from generator.load.fetch import Fetcher, sha256_hex
-from generator.normalize.rewrites import NormalizationReport, normalize_spec
-from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
-from generator.render.format import format_files
-from generator.render.name_check import check_names
-from generator.render.package import DistributionSettings, RenderInputs, render
-from generator.render.sync_twins import ASYNC_PREFIX, twin_name
-from generator.report.facts import (
+from generator.load.facts import (
     FACTS_FILE,
     Fact,
     check_citations,
@@ -41,9 +35,15 @@ from generator.report.facts import (
     citations,
     parse_facts,
 )
+from generator.load.fetch import Fetcher, sha256_hex
+from generator.normalize.rewrites import NormalizationReport, normalize_spec
+from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
+from generator.render.format import format_files
+from generator.render.name_check import check_names
+from generator.render.package import DistributionSettings, RenderInputs, render
+from generator.render.sync_twins import ASYNC_PREFIX, twin_name
 from generator.report.fake_fidelity import FIDELITY_FILE, render_fidelity
 from generator.report.overlays import ReportInputs, render_report
-from generator.report.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
 from generator.report.review import Review, review_of
 from generator.report.surface import describe_changes, ir_surface
 

@@ -19,14 +19,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.audit.probe import Probe, ProbeRecord
 from generator.ir.extensions import Confidence
 from generator.ir.model import Condition, RequestRules, Rule
 from generator.load.documents import JsonValue, escape_token
+from generator.load.facts import Fact, citations, contradictions_of, premise_conflicts
 from generator.normalize.rewrites import NormalizationReport
 from generator.overlay.engine import ActionResult
 from generator.report.effects import action_effects
-from generator.report.facts import Fact, citations, contradictions_of, premise_conflicts
-from generator.report.probe import Probe, ProbeRecord
 from generator.report.review import Review
 
 __all__ = ["ReportInputs", "render_report", "structural_changes"]

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.load.documents import JsonValue, canonical_json
+from generator.load.facts import Fact
 from generator.load.fetch import sha256_hex
 from generator.overlay.engine import OverlayDocument
-from generator.report.facts import Fact
 
 __all__ = ["Review", "review_of"]
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from generator.audit.probe import Probe, ProbeOutcome, parse_probe_log, probe_log_run
 from generator.errors import BadInputError
 from generator.load.documents import JsonValue
+from generator.load.facts import Fact, parse_facts
 from generator.overlay.engine import ActionResult, Match, apply_overlays, parse_overlay
 from generator.report.effects import action_effects
-from generator.report.facts import Fact, parse_facts
-from generator.report.probe import Probe, ProbeOutcome, parse_probe_log, probe_log_run
 from generator.report.review import review_of
 
 
