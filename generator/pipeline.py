@@ -100,6 +100,8 @@ class Inputs:
     other_specs: dict[str, bytes] = field(default_factory=dict)
     """Other targets' pinned specs (path of their overlay folder → bytes) that the cache or a
     mirror has, so the report can show what their actions change; never downloaded."""
+    revisions: tuple[str, ...] | None = None
+    """Every target's API revision (codegen.yaml): the revisions a fact may name."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ def read_inputs(
         probe_log=probe_log,
         previous_manifest=previous,
         other_specs=other_specs,
+        revisions=config.revisions,
     )
 
 
@@ -240,7 +243,8 @@ def patch_spec(inputs: Inputs, *, strict: bool = True) -> PatchResult:
 
 def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     """The facts catalogue, checked."""
-    return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
+    data = parse_document(inputs.facts.data, inputs.facts.path)
+    return parse_facts(data, inputs.facts.path, inputs.revisions)
 
 
 def review(inputs: Inputs, patch: PatchResult) -> Review:
@@ -301,6 +305,7 @@ def overlay_report(
     return render_report(
         ReportInputs(
             target=inputs.target.name,
+            revision=inputs.target.revision,
             snapshot=inputs.spec_entry.name,
             overlays_dir=inputs.target.overlays,
             overlay_titles={overlay.source: overlay.title for overlay in patch.overlays},

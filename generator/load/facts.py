@@ -17,7 +17,7 @@ live is an error, since only live facts make the fake refuse.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.errors import BadInputError
@@ -40,7 +40,6 @@ __all__ = [
 FACTS_FILE = "overlays/facts.yaml"
 _ID = re.compile(r"^(S[1-9]|W[0-9]{2,3})$")
 _STATUSES = ("overlay", "runtime", "not-encoded")
-_REVISIONS = ("launch", "2026-05-20")
 _TEST = re.compile(r"^tests/[\w/]+\.py::test_\w+$")
 
 
@@ -75,7 +74,9 @@ class Fact:
     """Why the actions citing this fact change nothing a client sees, when that is so."""
 
 
-def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
+def parse_facts(
+    data: JsonValue, source: str = FACTS_FILE, revisions: Sequence[str] | None = None
+) -> tuple[Fact, ...]:
     """Parse and check the catalogue; every problem names the fact."""
     if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
         raise BadInputError(f"{source}: expected a mapping with a `facts` list.")
@@ -111,8 +112,11 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
         if raw["status"] not in _STATUSES:
             raise BadInputError(f"{where}: status must be one of {', '.join(_STATUSES)}.")
         confidence = Confidence.parse(raw["confidence"], where)
-        if raw["revision"] not in _REVISIONS:
-            raise BadInputError(f"{where}: revision must be one of {', '.join(_REVISIONS)}.")
+        if revisions is not None and raw["revision"] not in revisions:
+            raise BadInputError(
+                f"{where}: revision must be one of {', '.join(revisions)} (the targets' "
+                f"`api_revision` in codegen.yaml, `launch` for a target without one)."
+            )
         if raw["status"] == "runtime" and not raw.get("module"):
             raise BadInputError(f"{where}: a runtime fact names the `module` that enforces it.")
         if raw["status"] == "not-encoded" and not raw.get("reason"):

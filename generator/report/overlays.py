@@ -39,6 +39,8 @@ class ReportInputs:
     """Everything the report is made of."""
 
     target: str
+    revision: str
+    """The target's API revision as the facts name it (`launch` without one)."""
     snapshot: str
     overlays_dir: str
     overlay_titles: dict[str, str]
@@ -390,7 +392,7 @@ def _actions(inputs: ReportInputs) -> list[str]:
 def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -> list[str]:
     """The facts with one of `statuses`, of this target's revision or of the others."""
     here = citations(inputs.actions)
-    revision = "launch" if inputs.target == "launch" else "2026-05-20"
+    revision = inputs.revision
     rows = []
     for fact in inputs.facts:
         if fact.status not in statuses or (fact.revision == revision) != this_target:

@@ -103,6 +103,18 @@ def _fact(fact_id: str, status: str, confidence: str = "live") -> Fact:
     return fact
 
 
+def test_a_fact_names_a_revision_of_some_target() -> None:
+    raw = {"id": "W01", "statement": "s", "observed": "2026-11", "confidence": "live"}
+    fact = {**raw, "revision": "2026-11-01", "status": "not-encoded", "reason": "r"}
+    (parsed,) = parse_facts({"facts": [fact]}, "f.yaml", ("2026-11-01", "launch"))
+    assert parsed.revision == "2026-11-01"
+    with pytest.raises(BadInputError) as raised:
+        parse_facts({"facts": [fact]}, "f.yaml", ("2026-05-20", "launch"))
+    assert raised.value.message.startswith(
+        "f.yaml: fact W01: revision must be one of 2026-05-20, launch (the targets' `api_revision`"
+    )
+
+
 def test_since_lists_changed_actions_and_statuses_and_is_stable_when_nothing_changed(
     overlay_schemas: dict[str, JsonValue],
 ) -> None:
