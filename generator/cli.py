@@ -10,7 +10,9 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -27,7 +29,6 @@ from generator.audit.bindings import (
 from generator.audit.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 from generator.emit.writer import check_output, diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
-from generator.ir.api import build_api
 from generator.load.config import (
     LOCK_FILE,
     ProjectConfig,
@@ -46,6 +47,7 @@ from generator.pipeline import (
     parse_overlays,
     patch_spec,
     read_inputs,
+    target_api,
 )
 
 __all__ = ["cli", "main"]
@@ -62,6 +64,20 @@ class _State:
         if mirror is not None:
             mirrors["spec"] = mirror
         self.fetcher = Fetcher(self.root, mirrors, download=None if offline else http_download)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_target_option = click.option(
+    "--target", help="Target from codegen.yaml (default: the configured default)."
+)
+"""`--target NAME`: the commands that build one target take it the same way."""
+
+
+def _out_option(text: str, *, directory: bool = False) -> Callable[[_F], _F]:
+    """`--out PATH`: a file (or, with `directory`, a directory) to write instead of the default."""
+    kind = click.Path(file_okay=not directory, dir_okay=directory, path_type=Path)
+    return click.option("--out", type=kind, help=text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,12 +106,8 @@ def _state(context: click.Context) -> _State:
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write here instead of the target's committed output directory.",
-)
+@_target_option
+@_out_option(directory=True, text="Write here instead of the target's committed output directory.")
 @click.pass_context
 def generate(context: click.Context, target: str | None, out: Path | None) -> None:
     """Generate the client and replace the output tree in one swap.
@@ -117,7 +129,7 @@ def generate(context: click.Context, target: str | None, out: Path | None) -> No
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.pass_context
 def check(context: click.Context, target: str | None) -> None:
     """Fail with a diff if the committed output differs from a fresh generation."""
@@ -152,12 +164,8 @@ def fetch_spec(context: click.Context, names: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the patched spec here (default: standard output).",
-)
+@_target_option
+@_out_option("Write the patched spec here (default: standard output).")
 @click.pass_context
 def apply(context: click.Context, target: str | None, out: Path | None) -> None:
     """Write the spec with the target's overlays applied, as JSON, for inspection."""
@@ -222,12 +230,8 @@ def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str,
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report here (default: standard output).",
-)
+@_target_option
+@_out_option("Write the report here (default: standard output).")
 @click.pass_context
 def report(context: click.Context, target: str | None, out: Path | None) -> None:
     """Render the overlay report (generate writes it to generated/OVERLAYS.md)."""
@@ -326,7 +330,7 @@ def spec_diff_command(old: Path, new: Path) -> None:
 
 
 @cli.command("bindings-diff")
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.option(
     "--module",
     default=BINDINGS_MODULE,
@@ -381,8 +385,7 @@ def bindings_diff(
         if write_snapshot:
             snapshot_path.write_text(snapshot_text(version, module, theirs), encoding="utf-8")
     inputs = read_inputs(state.config, chosen, state.fetcher)
-    patched = patch_spec(inputs).patched
-    ours = spec_surface(build_api(patched, chosen.api_revision))
+    ours = spec_surface(target_api(inputs, patch_spec(inputs)))
     listed = state.root / NOT_ENCODED_FILE
     listing = parse_document(listed.read_bytes(), NOT_ENCODED_FILE) if listed.is_file() else {}
     not_encoded = parse_not_encoded(listing) if listing else {}
@@ -399,7 +402,7 @@ def bindings_diff(
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.pass_context
 def probe(context: click.Context, target: str | None) -> None:
     """Run every overlay's x-probe against the real API (needs GEMINI_API_KEY)."""

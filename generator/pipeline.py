@@ -426,15 +426,20 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
     return members
 
 
-def generate_files(inputs: Inputs) -> GenerationResult:
-    """Run every pure step and return the complete output file map."""
-    patch = patch_spec(inputs)
-    api = build_api(
+def target_api(inputs: Inputs, patch: PatchResult) -> Api:
+    """The target's IR exactly as `generate` builds it (mixins and runtime names included)."""
+    return build_api(
         patch.patched,
         inputs.target.api_revision,
         mixin_members(inputs),
         runtime_bound_names(inputs.templates),
     )
+
+
+def generate_files(inputs: Inputs) -> GenerationResult:
+    """Run every pure step and return the complete output file map."""
+    patch = patch_spec(inputs)
+    api = target_api(inputs, patch)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:
