@@ -331,3 +331,6 @@ class Api:
     rules: RequestRules
     annotations: tuple[tuple[str, Any], ...] = ()
     """Document-level `x-` annotations and the security schemes, for the report."""
+    request_side: frozenset[str] = frozenset()
+    """Every model, union and alias a request can carry (`requests.request_side_names`); each
+    has a dict twin in the generated `params` module."""

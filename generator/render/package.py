@@ -16,16 +16,12 @@ import jinja2
 
 from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
+from generator.ir.requests import PARAM_SUFFIX, accepting_dicts
 from generator.render.client_context import client_context
 from generator.render.distribution import distribution_view
 from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string, toml_string
-from generator.render.params_context import (
-    PARAM_SUFFIX,
-    accepting_dicts,
-    params_context,
-    request_side_names,
-)
+from generator.render.params_context import params_context
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
 
@@ -222,10 +218,9 @@ def render(
     )
     common = {"header": header}
     types_ctx = types_context(api.types, model_mixins)
-    params = request_side_names(api)
     clients = client_context(
-        accepting_dicts(api.operations, params, api.types),
-        param_names=frozenset(name + PARAM_SUFFIX for name in params),
+        accepting_dicts(api),
+        param_names=frozenset(name + PARAM_SUFFIX for name in api.request_side),
     )
     files: dict[str, str] = {
         f"{package}/__init__.py": _render_template(
@@ -294,7 +289,7 @@ def render(
             environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
         ),
         f"{package}/params.py": _render_template(
-            environment, "package/params.py.jinja", {**common, **params_context(api, params)}
+            environment, "package/params.py.jinja", {**common, **params_context(api)}
         ),
         f"{package}/rules.py": _render_template(
             environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}
