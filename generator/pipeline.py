@@ -23,7 +23,10 @@ from generator.audit.probe import PROBE_LOG_FILE, collect_probes, parse_probe_lo
 from generator.emit.writer import MANIFEST_FILE
 from generator.errors import BadInputError
 from generator.ir.api import build_api
+from generator.ir.discriminators import WrittenDiscriminators, write_discriminators
 from generator.ir.model import Api
+from generator.ir.schemas import build_types
+from generator.ir.spec_view import SpecView
 from generator.load.cache import PassedChecks
 from generator.load.config import LockEntry, ProjectConfig, Target
 from generator.load.documents import JsonValue, canonical_json, parse_document
@@ -106,14 +109,18 @@ class Inputs:
 
 @dataclass(frozen=True)
 class PatchResult:
-    """The spec at each stage: as published, after the overlays, after normalization."""
+    """The spec at each stage: as published, after the overlays, after normalization, and with
+    the discriminators the IR's unions imply (`patched`, what validators and Prism read)."""
 
     spec: JsonValue
     overlaid: JsonValue
+    normalized: JsonValue
+    """The spec after normalization: what the IR is built from."""
     patched: JsonValue
     overlays: tuple[OverlayDocument, ...]
     actions: tuple[ActionResult, ...]
     normalization: NormalizationReport
+    discriminators: WrittenDiscriminators
 
 
 @dataclass(frozen=True)
@@ -233,12 +240,16 @@ def parse_overlays(inputs: Inputs, *, strict: bool = True) -> list[OverlayDocume
 
 
 def patch_spec(inputs: Inputs, *, strict: bool = True) -> PatchResult:
-    """Parse the spec, apply the overlays, then normalize (see `normalize.py`)."""
+    """Parse the spec, apply the overlays, normalize (see `normalize.py`), then write the
+    discriminators the IR's union decisions imply (`ir/discriminators.py`)."""
     spec = parse_document(inputs.spec_bytes, inputs.spec_entry.file)
     overlays = parse_overlays(inputs, strict=strict)
     overlaid, actions = apply_overlays(spec, overlays, strict=strict)
-    patched, normalization = normalize_spec(overlaid)
-    return PatchResult(spec, overlaid, patched, tuple(overlays), actions, normalization)
+    normalized, normalization = normalize_spec(overlaid)
+    patched, written = write_discriminators(normalized, build_types(SpecView(normalized)))
+    return PatchResult(
+        spec, overlaid, normalized, patched, tuple(overlays), actions, normalization, written
+    )
 
 
 def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
@@ -297,7 +308,7 @@ def overlay_report(
         else {}
     )
     upstream, _ = normalize_spec(patch.spec)
-    patched_api = api or build_api(patch.patched, inputs.target.api_revision)
+    patched_api = api or build_api(patch.normalized, inputs.target.api_revision)
     runtime_names = runtime_bound_names(inputs.templates)
     changes = describe_changes(
         ir_surface(build_api(upstream, None, None, runtime_names)), ir_surface(patched_api)
@@ -311,6 +322,8 @@ def overlay_report(
             overlay_titles={overlay.source: overlay.title for overlay in patch.overlays},
             actions=patch.actions,
             normalization=patch.normalization,
+            unions=patched_api.types.unions,
+            discriminators=patch.discriminators,
             client_changes=tuple(changes),
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
@@ -429,7 +442,7 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
 def target_api(inputs: Inputs, patch: PatchResult) -> Api:
     """The target's IR exactly as `generate` builds it (mixins and runtime names included)."""
     return build_api(
-        patch.patched,
+        patch.normalized,
         inputs.target.api_revision,
         mixin_members(inputs),
         runtime_bound_names(inputs.templates),

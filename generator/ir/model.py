@@ -121,6 +121,8 @@ class UnionDef:
     unknown: str | None
     source: str
     annotations: tuple[tuple[str, Any], ...] = ()
+    tag_declared: bool = False
+    """The spec declares `tag_property` in a `discriminator` (else the IR inferred it)."""
 
 
 @dataclass(frozen=True)

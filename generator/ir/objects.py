@@ -38,6 +38,7 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         enum = prop.get("enum") if isinstance(prop, dict) else None
         if isinstance(enum, list) and len(enum) == 1:
             builder.tags[name] = (str(enum[0]),)
+            builder.tag_properties[name] = tag
             break
     fields: list[FieldDef] = []
     used: set[str] = set()

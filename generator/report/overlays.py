@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.audit.probe import Probe, ProbeRecord
+from generator.ir.discriminators import WrittenDiscriminators
 from generator.ir.extensions import Confidence
-from generator.ir.model import Condition, RequestRules, Rule
+from generator.ir.model import Condition, RequestRules, Rule, UnionDef
+from generator.ir.unions import UNKNOWN_TAG
 from generator.load.documents import JsonValue, escape_token
 from generator.load.facts import Fact, citations, contradictions_of, premise_conflicts
 from generator.normalize.rewrites import NormalizationReport
@@ -46,6 +48,9 @@ class ReportInputs:
     overlay_titles: dict[str, str]
     actions: tuple[ActionResult, ...]
     normalization: NormalizationReport
+    unions: tuple[UnionDef, ...]
+    """The IR's unions (the patched target's), for the appendix on how each is told apart."""
+    discriminators: WrittenDiscriminators
     client_changes: tuple[str, ...]
     facts: tuple[Fact, ...]
     all_citations: dict[str, list[str]]
@@ -122,30 +127,58 @@ def _summary(inputs: ReportInputs) -> list[str]:
     return _table(["overlay", "title", "actions", "nodes touched"], rows)
 
 
-def _normalization(report: NormalizationReport) -> list[str]:
-    tagged = [union for union in report.unions if union.tagged_by]
-    untagged = [union for union in report.unions if not union.tagged_by]
+def _variants(union: UnionDef) -> int:
+    """How many members the union tells apart by their constant tag (0: by JSON kind alone)."""
+    return sum(member.tag not in (None, UNKNOWN_TAG) for member in union.members)
+
+
+def _union_how(union: UnionDef, written: WrittenDiscriminators) -> str:
+    """How the IR tells the union's objects apart, and what the patched spec says about it."""
+    if union.tag_declared:
+        return "declared in the spec"
+    if union.source in written.unions:
+        return "inferred from constants; discriminator written"
+    return (
+        "inferred from constants among its objects, after the JSON kind; no discriminator "
+        "(a branch is not an object `$ref` with a tag of its own)"
+    )
+
+
+def _normalization(
+    report: NormalizationReport, unions: tuple[UnionDef, ...], written: WrittenDiscriminators
+) -> list[str]:
+    ordered = sorted(unions, key=lambda union: union.source)
+    tagged = [union for union in ordered if _variants(union)]
+    untagged = [union for union in ordered if not _variants(union)]
     lines = [
         "Generic rewrites that run after the overlays and make the patched spec valid OpenAPI 3.0 "
-        "(see `generator/normalize.py`):",
+        "(see `generator/normalize/rewrites.py`):",
         "",
         f"- `const` rewritten as a one-value `enum`: {len(report.consts_rewritten)} schemas.",
         f"- `examples` inside a Schema Object rewritten as `example`: "
         f"{', '.join(f'`{p}`' for p in report.examples_rewritten) or 'none'}.",
         f'- Example `"0"` added to int64-as-string schemas without one: '
         f"{len(report.int64_examples_added)} schemas.",
-        f"- Tag properties made required (they are constants, always on the wire): "
-        f"{len(report.required_tags_added)} schemas.",
-        f"- Unions: {len(tagged)} tagged by a constant (a `discriminator` with a mapping), "
-        f"{len(untagged)} resolved by JSON type or shape.",
+        f"- Tag properties made required where a discriminator was written (they are constants, "
+        f"always on the wire): {len(written.required_tags_added)} schemas.",
+        f"- Unions, as the generator's model decides them (`generator/ir/unions.py`): "
+        f"{len(tagged)} told apart by a constant tag among their objects "
+        f"({len(written.unions)} with a `discriminator` written into the patched spec), "
+        f"{len(untagged)} by JSON kind alone. A union with tagged objects is open: an object "
+        f"with an unknown tag is kept as its `Unknown…` variant.",
         "",
     ]
     rows = [
-        [f"`{union.pointer}`", f"`{union.tagged_by}`", str(len(union.mapping)), union.reason]
+        [
+            f"`{union.source}`",
+            f"`{union.tag_property}`",
+            str(_variants(union)),
+            _union_how(union, written),
+        ]
         for union in tagged
     ]
-    lines += [*_table(["tagged union", "tag", "variants", "how"], rows), ""]
-    rows = [[f"`{union.pointer}`", union.reason] for union in untagged]
+    lines += [*_table(["tagged union", "tag", "tagged variants", "how"], rows), ""]
+    rows = [[f"`{union.source}`", "resolved by JSON kind"] for union in untagged]
     lines += _table(["untagged union", "resolution"], rows)
     return lines
 
@@ -533,7 +566,7 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         "## Appendix A: normalization",
         "",
-        *_normalization(inputs.normalization),
+        *_normalization(inputs.normalization, inputs.unions, inputs.discriminators),
         "",
         "## Appendix B: facts of this revision that are not encoded",
         "",
