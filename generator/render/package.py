@@ -24,6 +24,7 @@ from generator.render.literals import docstring, py_literal, py_string, toml_str
 from generator.render.params_context import params_context
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
+from generator.render.views import ConditionView, RulesView, RuleView, template_vars
 
 __all__ = ["DistributionSettings", "RenderInputs", "render"]
 
@@ -145,39 +146,39 @@ def _render_template(environment: jinja2.Environment, name: str, context: Mappin
         raise BadInputError(f"templates/{name}: cannot render: {error}.") from None
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
-    return {
-        "rule": py_literal(rule.rule),
-        "error": py_string(rule.error),
-        "facts": py_literal(rule.facts),
-        "confidence": py_literal(rule.confidence.value),
-        "when": [
-            {
-                "field": py_literal(condition.field),
-                "kind": condition.kind,
-                "value": py_literal(condition.value),
-            }
+def _rule(rule: Rule) -> RuleView:
+    return RuleView(
+        rule=py_literal(rule.rule),
+        error=py_string(rule.error),
+        facts=py_literal(rule.facts),
+        confidence=py_literal(rule.confidence.value),
+        when=tuple(
+            ConditionView(
+                field=py_literal(condition.field),
+                kind=condition.kind,
+                value=py_literal(condition.value),
+            )
             for condition in rule.when
-        ],
-        "effects": [(key, py_literal(value)) for key, value in rule.effects],
-    }
+        ),
+        effects=tuple((key, py_literal(value)) for key, value in rule.effects),
+    )
 
 
-def _rules_context(rules: RequestRules) -> dict[str, Any]:
-    return {
-        "request_rules": [
-            (py_literal(name), [_rule(rule) for rule in items]) for name, items in rules.rules
-        ],
-        "resend": [(py_literal(name), py_literal(fields)) for name, fields in rules.resend],
-        "inherited": [(py_literal(name), py_literal(fields)) for name, fields in rules.inherited],
-        "omit_on_result_turns": [
+def _rules_context(rules: RequestRules) -> RulesView:
+    return RulesView(
+        request_rules=tuple(
+            (py_literal(name), tuple(_rule(rule) for rule in items)) for name, items in rules.rules
+        ),
+        resend=tuple((py_literal(name), py_literal(fields)) for name, fields in rules.resend),
+        inherited=tuple((py_literal(name), py_literal(fields)) for name, fields in rules.inherited),
+        omit_on_result_turns=tuple(
             (py_literal(name), py_literal(fields)) for name, fields in rules.omit_on_result_turns
-        ],
-        "correlations": [
+        ),
+        correlations=tuple(
             (py_literal(f"{schema}.{field}"), py_literal((step, target)))
             for schema, field, step, target in rules.correlations
-        ],
-    }
+        ),
+    )
 
 
 def _twin_docstring(name: str) -> str:
@@ -286,13 +287,17 @@ def render(
             },
         ),
         f"{package}/_fake_schema.py": _render_template(
-            environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
+            environment,
+            "package/_fake_schema.py.jinja",
+            {**common, **template_vars(fake_context(api))},
         ),
         f"{package}/params.py": _render_template(
-            environment, "package/params.py.jinja", {**common, **params_context(api)}
+            environment, "package/params.py.jinja", {**common, **template_vars(params_context(api))}
         ),
         f"{package}/rules.py": _render_template(
-            environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}
+            environment,
+            "package/rules.py.jinja",
+            {**common, **template_vars(_rules_context(api.rules))},
         ),
         f"{package}/types.py": _render_template(
             environment,

@@ -16,7 +16,6 @@ object.
 from __future__ import annotations
 
 import keyword
-from typing import Any
 
 from generator.ir.model import Api, ModelDef
 from generator.ir.naming import ANNOTATION_BUILTINS
@@ -26,24 +25,25 @@ from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 from generator.render.ordering import dependency_order
+from generator.render.views import ParamAliasView, ParamsView, TypedDictKeyView, TypedDictView
 
 __all__ = ["params_context"]
 
 
-def _typed_dict(model: ModelDef, params: frozenset[str]) -> dict[str, Any]:
+def _typed_dict(model: ModelDef, params: frozenset[str]) -> TypedDictView:
     keys = []
     for field in model.fields:
         if field.excluded:
             continue
         # a key is present or absent: a dict never needs to send null for "not given"
         keys.append(
-            {
-                "key": field.wire_name,
-                "quoted_key": py_literal(field.wire_name),
-                "annotation": annotation(param_type(required(field.type), params)),
-                "required": field.constant is not None or field.required,
-                "docstring": docstring(field.description, "    ") if field.description else None,
-            }
+            TypedDictKeyView(
+                key=field.wire_name,
+                quoted_key=py_literal(field.wire_name),
+                annotation=annotation(param_type(required(field.type), params)),
+                required=field.constant is not None or field.required,
+                docstring=docstring(field.description, "    ") if field.description else None,
+            )
         )
     # class syntax only when every key is an identifier no annotation reads (a key `str`
     # would rebind `str` for the keys after it); otherwise the functional form
@@ -54,15 +54,15 @@ def _typed_dict(model: ModelDef, params: frozenset[str]) -> dict[str, Any]:
         for field in model.fields
         if not field.excluded
     )
-    return {
-        "name": model.name + PARAM_SUFFIX,
-        "docstring": docstring(
+    return TypedDictView(
+        name=model.name + PARAM_SUFFIX,
+        docstring=docstring(
             f"`{model.name}` as a request dict (wire keys).\n\n{model.description}".strip(),
             "    ",
         ),
-        "entries": keys,
-        "class_syntax": identifiers,
-    }
+        entries=tuple(keys),
+        class_syntax=identifiers,
+    )
 
 
 def _dependency_order(aliases: list[tuple[str, TypeExpr]]) -> list[tuple[str, TypeExpr]]:
@@ -72,11 +72,11 @@ def _dependency_order(aliases: list[tuple[str, TypeExpr]]) -> list[tuple[str, Ty
     return [by_name[param] for param in dependency_order(needs)]
 
 
-def params_context(api: Api) -> dict[str, Any]:
+def params_context(api: Api) -> ParamsView:
     """The data `templates/package/params.py.jinja` lays out, in name order."""
     types = api.types
     params = api.request_side
-    dicts = [_typed_dict(model, params) for model in types.models if model.name in params]
+    dicts = tuple(_typed_dict(model, params) for model in types.models if model.name in params)
     alias_types: list[tuple[str, TypeExpr]] = [
         (
             union.name,
@@ -95,11 +95,8 @@ def params_context(api: Api) -> dict[str, Any]:
         for alias in types.aliases
         if alias.name in params
     ]
-    aliases = [
-        {"name": name + PARAM_SUFFIX, "value": annotation(type_)}
+    aliases = tuple(
+        ParamAliasView(name=name + PARAM_SUFFIX, value=annotation(type_))
         for name, type_ in _dependency_order(alias_types)
-    ]
-    return {
-        "typed_dicts": dicts,
-        "aliases": aliases,
-    }
+    )
+    return ParamsView(typed_dicts=dicts, aliases=aliases)

@@ -1,0 +1,152 @@
+"""The frozen, typed views the templates lay out: one dataclass per template and its parts.
+
+A context builder (`*_context.py`) turns the IR into one of these views; the template reads
+its attributes. Every value is text ready to print (a Python literal, an annotation, a
+docstring) or a flag the template branches on, so mypy checks what a builder hands a template
+and a template cannot reach back into the IR. `template_vars` spreads a view into the
+template's variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = [
+    "ConditionView",
+    "FakeObjectView",
+    "FakeRouteView",
+    "FakeSchemaView",
+    "FakeUnionView",
+    "ParamAliasView",
+    "ParamsView",
+    "RuleView",
+    "RulesView",
+    "TypedDictKeyView",
+    "TypedDictView",
+    "template_vars",
+]
+
+
+def template_vars(view: DataclassInstance) -> dict[str, Any]:
+    """The view's fields as template variables (one level: nested views stay objects)."""
+    return {field.name: getattr(view, field.name) for field in fields(view)}
+
+
+# -- params.py.jinja -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypedDictKeyView:
+    """One key of a request dict: its wire name, annotation and docstring."""
+
+    key: str
+    quoted_key: str
+    annotation: str
+    required: bool
+    docstring: str | None
+
+
+@dataclass(frozen=True)
+class TypedDictView:
+    """The `TypedDict` twin of one request-side model."""
+
+    name: str
+    docstring: str
+    entries: tuple[TypedDictKeyView, ...]
+    class_syntax: bool
+    """Class syntax when every key is an identifier no annotation reads; else functional."""
+
+
+@dataclass(frozen=True)
+class ParamAliasView:
+    """`<Name>Param: TypeAlias = ...` for a request-side union or alias."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ParamsView:
+    """What `package/params.py.jinja` lays out, in name order (aliases in dependency order)."""
+
+    typed_dicts: tuple[TypedDictView, ...]
+    aliases: tuple[ParamAliasView, ...]
+
+
+# -- rules.py.jinja --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    """One `when` condition of a rule, as literals."""
+
+    field: str
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """One `Rule(...)` of the rules module, as literals."""
+
+    rule: str
+    error: str
+    facts: str
+    confidence: str
+    when: tuple[ConditionView, ...]
+    effects: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RulesView:
+    """What `package/rules.py.jinja` lays out: (schema literal, entries) pairs per table."""
+
+    request_rules: tuple[tuple[str, tuple[RuleView, ...]], ...]
+    resend: tuple[tuple[str, str], ...]
+    inherited: tuple[tuple[str, str], ...]
+    omit_on_result_turns: tuple[tuple[str, str], ...]
+    correlations: tuple[tuple[str, str], ...]
+
+
+# -- _fake_schema.py.jinja -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeRouteView:
+    """One route of the fake API: operation key, HTTP method, path pattern, body schemas."""
+
+    key: str
+    method: str
+    pattern: str
+    body: str
+
+
+@dataclass(frozen=True)
+class FakeObjectView:
+    """One request object the fake checks: its fields' kinds and required keys."""
+
+    name: str
+    fields: tuple[tuple[str, str], ...]
+    required: str
+
+
+@dataclass(frozen=True)
+class FakeUnionView:
+    """One tagged union the fake resolves: the tag property and tag value → model."""
+
+    name: str
+    tag: str
+    variants: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class FakeSchemaView:
+    """What `package/_fake_schema.py.jinja` lays out."""
+
+    routes: tuple[FakeRouteView, ...]
+    objects: tuple[FakeObjectView, ...]
+    unions: tuple[FakeUnionView, ...]
