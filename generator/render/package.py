@@ -302,7 +302,7 @@ def render(
         f"{package}/types.py": _render_template(
             environment,
             "models/types.py.jinja",
-            {**common, **types_ctx},
+            {**common, **template_vars(types_ctx)},
         ),
     }
     for module in clients["resource_modules"]:

@@ -16,17 +16,27 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 __all__ = [
+    "AliasView",
+    "ByteOffsetsView",
     "ConditionView",
+    "EnumView",
     "FakeObjectView",
     "FakeRouteView",
     "FakeSchemaView",
     "FakeUnionView",
+    "FieldView",
+    "FlattenView",
+    "MixinImportView",
+    "ModelView",
     "ParamAliasView",
     "ParamsView",
     "RuleView",
     "RulesView",
     "TypedDictKeyView",
     "TypedDictView",
+    "TypesView",
+    "UnionMemberView",
+    "UnionView",
     "template_vars",
 ]
 
@@ -150,3 +160,111 @@ class FakeSchemaView:
     routes: tuple[FakeRouteView, ...]
     objects: tuple[FakeObjectView, ...]
     unions: tuple[FakeUnionView, ...]
+
+
+# -- models/types.py.jinja -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One model field: annotation (quoted when it names a later definition), default, alias."""
+
+    name: str
+    annotation: str
+    default: str | None
+    alias: str | None
+    excluded: bool
+    docstring: str | None
+
+
+@dataclass(frozen=True)
+class FlattenView:
+    """A flattened field: the validator that lifts the nested wire object's fields."""
+
+    method: str
+    field: str
+    pairs: str
+
+
+@dataclass(frozen=True)
+class ByteOffsetsView:
+    """The fields holding UTF-8 byte offsets (`span(text)` and the character conversion)."""
+
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """One model class of `types.py`."""
+
+    name: str
+    base: str
+    docstring: str
+    constants: str | None
+    fields: tuple[FieldView, ...]
+    flatten: tuple[FlattenView, ...]
+    byte_offsets: ByteOffsetsView | None
+    base64_fields: tuple[str, ...]
+    kind: str = "model"
+
+
+@dataclass(frozen=True)
+class EnumView:
+    """One open enum (`Literal[...]`) and its legacy spellings."""
+
+    name: str
+    values: tuple[str, ...]
+    docstring: str
+    aliases_docstring: str
+    aliases: tuple[tuple[str, str], ...]
+    kind: str = "enum"
+
+
+@dataclass(frozen=True)
+class UnionMemberView:
+    """One member of a union's branch table."""
+
+    annotation: str
+    tag: str
+    kinds: str
+    tag_values: str
+
+
+@dataclass(frozen=True)
+class UnionView:
+    """One union alias resolved by `json_union`."""
+
+    name: str
+    members: tuple[UnionMemberView, ...]
+    tag_property: str
+    unknown_tag: str
+    docstring: str
+    kind: str = "union"
+
+
+@dataclass(frozen=True)
+class AliasView:
+    """One type alias (a named list, string, map...)."""
+
+    name: str
+    annotation: str
+    docstring: str
+    kind: str = "alias"
+
+
+@dataclass(frozen=True)
+class MixinImportView:
+    """`from .<module> import <name>`: a hand-written class mixed into a model."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TypesView:
+    """What `models/types.py.jinja` lays out: the definitions in their stable order."""
+
+    mixin_imports: tuple[MixinImportView, ...]
+    definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
+    all_names: tuple[str, ...]

@@ -25,6 +25,7 @@ from generator.render.client_context import client_context
 from generator.render.literals import py_literal
 from generator.render.sync_twins import sync_twin, twin_name
 from generator.render.types_context import types_context
+from generator.render.views import ModelView
 from generator.report.surface import describe_changes, ir_surface
 from tests.conftest import PROJECT_ROOT
 
@@ -43,13 +44,15 @@ def test_models_come_in_name_order_and_later_names_are_quoted() -> None:
         "B", "", (_field("a", Optional(Named("A"))), _field("me", Named("B"), True)), (), None, "/b"
     )
     context = types_context(_types(b, a))
-    definitions = {item["name"]: item for item in context["definitions"]}
-    assert [item["name"] for item in context["definitions"]] == ["A", "B"]
-    assert definitions["A"]["fields"][0]["annotation"] == "'B | None'", "B is defined later"
-    assert definitions["B"]["fields"][0]["annotation"] == "A | None"
-    assert definitions["B"]["fields"][1]["annotation"] == "'B'", "a model naming itself"
-    assert definitions["B"]["fields"][1]["default"] is None
-    assert definitions["A"]["fields"][0]["default"] == "None"
+    definitions = {item.name: item for item in context.definitions}
+    assert [item.name for item in context.definitions] == ["A", "B"]
+    model_a, model_b = definitions["A"], definitions["B"]
+    assert isinstance(model_a, ModelView) and isinstance(model_b, ModelView)
+    assert model_a.fields[0].annotation == "'B | None'", "B is defined later"
+    assert model_b.fields[0].annotation == "A | None"
+    assert model_b.fields[1].annotation == "'B'", "a model naming itself"
+    assert model_b.fields[1].default is None
+    assert model_a.fields[0].default == "None"
 
 
 def test_union_only_cycles_are_bad_input() -> None:
