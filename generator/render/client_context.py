@@ -18,6 +18,15 @@ from generator.ir.naming import pascal_case, python_field_name
 from generator.ir.types import ListOf, LiteralOf, Scalar, UnionOf, names_in, optional, walk
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
+from generator.render.views import (
+    BodyEntryView,
+    CallView,
+    ContinuationView,
+    PathParameterView,
+    StreamView,
+    WaitView,
+    WireValueView,
+)
 
 __all__ = ["client_context"]
 
@@ -167,7 +176,7 @@ def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[st
     return positional, keywords
 
 
-def _call(operation: Operation) -> dict[str, Any]:
+def _call(operation: Operation) -> CallView:
     """The arguments of the method's `Call(...)`, as literals and argument names."""
     token = operation.page.token_parameter if operation.page else None
     structured = tuple(field.python_name for field in operation.body_fields if field.structured)
@@ -175,49 +184,45 @@ def _call(operation: Operation) -> dict[str, Any]:
         location: [p for p in operation.parameters if p.location == location]
         for location in ("path", "query", "header")
     }
-    return {
-        "http_method": py_literal(operation.http_method),
-        "path": py_literal(operation.path),
-        "path_parameters": [
-            {
-                "wire": py_literal(p.wire_name),
-                "name": p.python_name,
-                "allow_reserved": p.allow_reserved,
-            }
+    return CallView(
+        http_method=py_literal(operation.http_method),
+        path=py_literal(operation.path),
+        path_parameters=tuple(
+            PathParameterView(
+                wire=py_literal(p.wire_name), name=p.python_name, allow_reserved=p.allow_reserved
+            )
             for p in located["path"]
-        ],
-        "query": [
-            {
-                "wire": py_literal(p.wire_name),
-                "value": "token" if p.python_name == token else p.python_name,
-            }
+        ),
+        query=tuple(
+            WireValueView(
+                wire=py_literal(p.wire_name),
+                value="token" if p.python_name == token else p.python_name,
+            )
             for p in located["query"]
-        ],
-        "headers": [
-            {"wire": py_literal(p.wire_name), "value": p.python_name} for p in located["header"]
-        ],
-        "body": [
-            {"key": py_literal(field.python_name), "value": field.python_name}
+        ),
+        headers=tuple(
+            WireValueView(wire=py_literal(p.wire_name), value=p.python_name)
+            for p in located["header"]
+        ),
+        body=tuple(
+            BodyEntryView(key=py_literal(field.python_name), value=field.python_name)
             for field in operation.body_fields
-        ],
-        "body_schemas": py_literal(tuple(operation.body_schemas))
-        if operation.body_schemas
-        else None,
-        "structured": py_literal(structured) if structured else None,
-        "empty_body": operation.empty_body,
-        "response_schema": (
+        ),
+        body_schemas=py_literal(tuple(operation.body_schemas)) if operation.body_schemas else None,
+        structured=py_literal(structured) if structured else None,
+        empty_body=operation.empty_body,
+        response_schema=(
             py_literal(operation.response_schema)
             if operation.response_schema and not operation.upload
             else None
         ),
-        # a POST that can stream (`x-streaming`) generates: its plain answer can take minutes
-        "generates": operation.stream is not None and operation.http_method == "POST",
-        "absent_grace": py_literal(operation.absent_grace) if operation.absent_grace else None,
-    }
+        generates=operation.stream is not None and operation.http_method == "POST",
+        absent_grace=py_literal(operation.absent_grace) if operation.absent_grace else None,
+    )
 
 
-def _pairs(items: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
-    return [(py_literal(key), py_literal(value)) for key, value in items]
+def _pairs(items: Iterable[tuple[str, Any]]) -> tuple[tuple[str, str], ...]:
+    return tuple((py_literal(key), py_literal(value)) for key, value in items)
 
 
 def _stream_spec_name(operation: Operation) -> str:
@@ -225,34 +230,34 @@ def _stream_spec_name(operation: Operation) -> str:
     return f"_STREAM_{resource}_{operation.method_name.upper()}"
 
 
-def _stream(operation: Operation) -> dict[str, Any] | None:
+def _stream(operation: Operation) -> StreamView | None:
     info = operation.stream
     if info is None:
         return None
-    return {
-        "spec_name": _stream_spec_name(operation),
-        "event": info.event_schema,
-        "event_schema": py_literal(info.event_schema),
-        "final_schema": py_literal(operation.response_schema),
-        "query": _pairs(info.query),
-        "body": _pairs(info.body),
-        "resume_template": py_literal(info.resume_template),
-        "resume_path_parameter": py_literal(info.resume_path_parameter),
-        "resume_query": _pairs(info.resume_query),
-        "resume_parameter": py_literal(info.resume_parameter),
-    }
+    return StreamView(
+        spec_name=_stream_spec_name(operation),
+        event=info.event_schema,
+        event_schema=py_literal(info.event_schema),
+        final_schema=py_literal(operation.response_schema),
+        query=_pairs(info.query),
+        body=_pairs(info.body),
+        resume_template=py_literal(info.resume_template),
+        resume_path_parameter=py_literal(info.resume_path_parameter),
+        resume_query=_pairs(info.resume_query),
+        resume_parameter=py_literal(info.resume_parameter),
+    )
 
 
-def _continuation(operation: Operation, info: ContinuationInfo) -> dict[str, Any]:
+def _continuation(operation: Operation, info: ContinuationInfo) -> ContinuationView:
     resource = operation.resource_path.replace(".", "_").upper()
-    return {
-        "spec_name": f"_CONTINUATION_{resource}_{operation.method_name.upper()}",
-        "parameter": info.parameter,
-        "fields": [
+    return ContinuationView(
+        spec_name=f"_CONTINUATION_{resource}_{operation.method_name.upper()}",
+        parameter=info.parameter,
+        fields=tuple(
             (key, py_literal(getattr(info, key)))
             for key in ("parameter", "status", "token", "previous", "input", "store", "background")
-        ],
-    }
+        ),
+    )
 
 
 def _returns(operation: Operation) -> str | None:
@@ -298,13 +303,13 @@ def _method(operation: Operation) -> dict[str, Any]:
     }
 
 
-def _wait(wait: WaitInfo) -> dict[str, Any]:
-    return {
-        "timeout": repr(wait.timeout),
-        "poll_interval": repr(wait.poll_interval),
-        "max_poll_interval": repr(wait.max_poll_interval),
-        "grace_period": repr(wait.grace_period),
-        "docstring": docstring(
+def _wait(wait: WaitInfo) -> WaitView:
+    return WaitView(
+        timeout=repr(wait.timeout),
+        poll_interval=repr(wait.poll_interval),
+        max_poll_interval=repr(wait.max_poll_interval),
+        grace_period=repr(wait.grace_period),
+        docstring=docstring(
             "Poll until the resource reaches a terminal status, backing off between polls.\n\n"
             + wait.description
             + "\n\nA 403/404 within `grace_period` seconds is retried (a fresh resource may not "
@@ -312,7 +317,7 @@ def _wait(wait: WaitInfo) -> dict[str, Any]:
             "off from `poll_interval` to `max_poll_interval`.",
             "        ",
         ),
-    }
+    )
 
 
 def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
@@ -417,7 +422,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         "parsed": any(method["parsed"] for method in methods),
         "pages": any(method["page"] for method in methods),
         "uploads": any(method["upload"] for method in methods),
-        "path_parameters": any(method["call"]["path_parameters"] for method in methods),
+        "path_parameters": any(method["call"].path_parameters for method in methods),
         "builtins": any(isinstance(node, ListOf) and not node.covariant for node in nested),
         "sequence": any(isinstance(node, ListOf) and node.covariant for node in nested),
         "literal": any(method["stream"] for method in methods)

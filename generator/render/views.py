@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AliasView",
+    "BodyEntryView",
     "ByteOffsetsView",
+    "CallView",
     "ConditionView",
+    "ContinuationView",
     "EnumView",
     "FakeObjectView",
     "FakeRouteView",
@@ -30,13 +33,17 @@ __all__ = [
     "ModelView",
     "ParamAliasView",
     "ParamsView",
+    "PathParameterView",
     "RuleView",
     "RulesView",
+    "StreamView",
     "TypedDictKeyView",
     "TypedDictView",
     "TypesView",
     "UnionMemberView",
     "UnionView",
+    "WaitView",
+    "WireValueView",
     "template_vars",
 ]
 
@@ -268,3 +275,86 @@ class TypesView:
     mixin_imports: tuple[MixinImportView, ...]
     definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
     all_names: tuple[str, ...]
+
+
+# -- resources/module.py.jinja (the parts of a method) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PathParameterView:
+    """`PathParameter(wire, name)` of a call."""
+
+    wire: str
+    name: str
+    allow_reserved: bool
+
+
+@dataclass(frozen=True)
+class WireValueView:
+    """A query parameter or header of a call: its wire name (literal) and the argument sent."""
+
+    wire: str
+    value: str
+
+
+@dataclass(frozen=True)
+class BodyEntryView:
+    """A body field of a call: its key (literal) and the argument sent."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CallView:
+    """The arguments of a method's `Call(...)`, as literals and argument names."""
+
+    http_method: str
+    path: str
+    path_parameters: tuple[PathParameterView, ...]
+    query: tuple[WireValueView, ...]
+    headers: tuple[WireValueView, ...]
+    body: tuple[BodyEntryView, ...]
+    body_schemas: str | None
+    structured: str | None
+    empty_body: bool
+    response_schema: str | None
+    generates: bool
+    """A POST that can stream (`x-streaming`): its plain answer can take minutes."""
+    absent_grace: str | None
+
+
+@dataclass(frozen=True)
+class StreamView:
+    """A method's `StreamSpec(...)` constant and the event type its stream yields."""
+
+    spec_name: str
+    event: str
+    event_schema: str
+    final_schema: str
+    query: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, str], ...]
+    resume_template: str
+    resume_path_parameter: str
+    resume_query: tuple[tuple[str, str], ...]
+    resume_parameter: str
+
+
+@dataclass(frozen=True)
+class ContinuationView:
+    """A method's `ContinuationSpec(...)` constant and its opt-in parameter."""
+
+    spec_name: str
+    parameter: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class WaitView:
+    """The defaults and docstring of a resource's `wait()`."""
+
+    timeout: str
+    poll_interval: str
+    max_poll_interval: str
+    grace_period: str
+    docstring: str
