@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import BadInputError
@@ -19,9 +20,13 @@ from generator.ir.types import ListOf, LiteralOf, Scalar, UnionOf, names_in, opt
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 from generator.render.views import (
+    ArgumentView,
     BodyEntryView,
     CallView,
     ContinuationView,
+    MethodView,
+    OverloadView,
+    PageView,
     PathParameterView,
     StreamView,
     WaitView,
@@ -78,11 +83,11 @@ _CONTINUATION_DOC = (
 )
 
 
-def _argument(name: str, type_text: str, has_default: bool) -> dict[str, Any]:
-    return {"name": name, "annotation": type_text, "default": "None" if has_default else None}
+def _argument(name: str, type_text: str, has_default: bool) -> ArgumentView:
+    return ArgumentView(name=name, annotation=type_text, default="None" if has_default else None)
 
 
-def _parameter_argument(parameter: Parameter) -> dict[str, Any]:
+def _parameter_argument(parameter: Parameter) -> ArgumentView:
     type_ = parameter.type if parameter.required else optional(parameter.type)
     return _argument(parameter.python_name, annotation(type_), not parameter.required)
 
@@ -102,8 +107,8 @@ def _body_annotation(field: BodyField) -> str:
 
 
 def _parsed_overloads(
-    operation: Operation, keywords: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    operation: Operation, keywords: list[ArgumentView]
+) -> tuple[list[OverloadView], list[ArgumentView] | None]:
     """The typed overloads a structured-output method gets (`x-structured-output`, W51): a
     class `type[_T]` answers `ParsedInteraction[_T]`, another adaptable type
     `ParsedInteraction[Any]`; and the keywords of the plain overload, whose structured fields
@@ -119,32 +124,32 @@ def _parsed_overloads(
             f"answer into a type, and this one answers {operation.response_schema!r}."
         )
 
-    def replaced(annotations: dict[str, str]) -> list[dict[str, Any]]:
-        return [
-            {**item, "annotation": annotations[item["name"]], "default": None}
-            if item["name"] in annotations
+    def replaced(annotations: dict[str, str]) -> tuple[ArgumentView, ...]:
+        return tuple(
+            replace(item, annotation=annotations[item.name], default=None)
+            if item.name in annotations
             else item
             for item in keywords
-        ]
+        )
 
     overloads = []
     for name in sorted(structured):
-        overloads.append({"keywords": replaced({name: "type[_T]"}), "returns": f"{parsed}[_T]"})
+        overloads.append(OverloadView(replaced({name: "type[_T]"}), f"{parsed}[_T]"))
         overloads.append(
-            {"keywords": replaced({name: "_SpecialForm | UnionType"}), "returns": f"{parsed}[Any]"}
+            OverloadView(replaced({name: "_SpecialForm | UnionType"}), f"{parsed}[Any]")
         )
     wire_only = {
         name: annotation(optional(field.type), builtin_list=True)
         for name, field in structured.items()
     }
     plain = [
-        {**item, "annotation": wire_only[item["name"]]} if item["name"] in wire_only else item
+        replace(item, annotation=wire_only[item.name]) if item.name in wire_only else item
         for item in keywords
     ]
     return overloads, plain
 
 
-def _signature(operation: Operation) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _signature(operation: Operation) -> tuple[list[ArgumentView], list[ArgumentView]]:
     """Positional and keyword arguments: required first, then optional, in a stable order."""
     path = [p for p in operation.parameters if p.location == "path"]
     others = [p for p in operation.parameters if p.location in ("query", "header")]
@@ -268,39 +273,36 @@ def _returns(operation: Operation) -> str | None:
     return operation.response_schema or "None"
 
 
-def _method(operation: Operation) -> dict[str, Any]:
+def _method(operation: Operation) -> MethodView:
     positional, keywords = _signature(operation)
     parsed, plain_keywords = _parsed_overloads(operation, keywords)
     page = None
     if operation.page:
-        page = {
-            "page_type": operation.response_schema,
-            "item_type": annotation(operation.page.item_type),
-            "items_field": operation.page.items_field,
-            "token": operation.page.token_parameter,
-        }
-    return {
-        "name": operation.method_name,
-        "stream": _stream(operation),
-        "continuation": _continuation(operation, operation.continuation)
+        page = PageView(
+            page_type=operation.response_schema,
+            item_type=annotation(operation.page.item_type),
+            items_field=operation.page.items_field,
+            token=operation.page.token_parameter,
+        )
+    return MethodView(
+        name=operation.method_name,
+        stream=_stream(operation),
+        continuation=_continuation(operation, operation.continuation)
         if operation.continuation
         else None,
-        "positional": positional,
-        "keywords": keywords,
-        # typed structured output: overloads before the plain ones, whose keywords these are
-        "parsed": parsed,
-        "plain_keywords": plain_keywords or keywords,
-        # a stream's final value as the implementation declares it (a parsed one is generic)
-        "stream_final": "Any" if parsed else _returns(operation),
-        "docstring": _method_docstring(operation),
-        "call": _call(operation),
-        "returns": _returns(operation),
-        "page": page,
-        "upload": operation.upload,
-        # what `with_raw_response` offers: calls that answer once (a pager or an upload makes
-        # several requests, so there is no one raw response to return)
-        "raw": not page and not operation.upload,
-    }
+        positional=tuple(positional),
+        keywords=tuple(keywords),
+        parsed=tuple(parsed),
+        plain_keywords=tuple(plain_keywords or keywords),
+        stream_final="Any" if parsed else _returns(operation),
+        docstring=_method_docstring(operation),
+        call=_call(operation),
+        returns=_returns(operation),
+        page=page,
+        upload=operation.upload,
+        # a pager or an upload makes several requests: there is no one raw response to return
+        raw=not page and not operation.upload,
+    )
 
 
 def _wait(wait: WaitInfo) -> WaitView:
@@ -408,7 +410,7 @@ def _type_names(operations: Iterable[Operation]) -> list[str]:
 
 def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> dict[str, bool]:
     """Which runtime names a resource module uses, so it imports exactly those."""
-    methods = [method for resource in resources for method in resource["methods"]]
+    methods: list[MethodView] = [method for resource in resources for method in resource["methods"]]
     nested = [  # every type the signatures name, nested ones included
         node
         for operation in operations
@@ -418,20 +420,20 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
     ]
     helpers = any(resource["helpers"] for resource in resources)
     return {
-        "streams": any(method["stream"] for method in methods) or helpers,
-        "parsed": any(method["parsed"] for method in methods),
-        "pages": any(method["page"] for method in methods),
-        "uploads": any(method["upload"] for method in methods),
-        "path_parameters": any(method["call"].path_parameters for method in methods),
+        "streams": any(method.stream for method in methods) or helpers,
+        "parsed": any(method.parsed for method in methods),
+        "pages": any(method.page for method in methods),
+        "uploads": any(method.upload for method in methods),
+        "path_parameters": any(method.call.path_parameters for method in methods),
         "builtins": any(isinstance(node, ListOf) and not node.covariant for node in nested),
         "sequence": any(isinstance(node, ListOf) and node.covariant for node in nested),
-        "literal": any(method["stream"] for method in methods)
+        "literal": any(method.stream for method in methods)
         or any(isinstance(node, LiteralOf) for node in nested),
         "children": any(resource["children"] for resource in resources),
-        "continuation": any(method["continuation"] for method in methods),
+        "continuation": any(method.continuation for method in methods),
         "cast": helpers
         or any(
-            method["stream"] or method["page"] or method["returns"] not in ("None", "Any")
+            method.stream or method.page or method.returns not in ("None", "Any")
             for method in methods
         ),
         "types": bool(_type_names(operations)),
@@ -460,16 +462,16 @@ def client_context(
                 "module": top,
                 "resources": members,
                 "continuation_specs": [
-                    method["continuation"]
+                    method.continuation
                     for resource in members
                     for method in resource["methods"]
-                    if method["continuation"]
+                    if method.continuation
                 ],
                 "stream_specs": [
-                    method["stream"]
+                    method.stream
                     for resource in members
                     for method in resource["methods"]
-                    if method["stream"]
+                    if method.stream
                 ],
                 "type_imports": [name for name in named if name not in param_names],
                 "param_imports": [name for name in named if name in param_names],

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AliasView",
+    "ArgumentView",
     "BodyEntryView",
     "ByteOffsetsView",
     "CallView",
@@ -29,8 +30,11 @@ __all__ = [
     "FakeUnionView",
     "FieldView",
     "FlattenView",
+    "MethodView",
     "MixinImportView",
     "ModelView",
+    "OverloadView",
+    "PageView",
     "ParamAliasView",
     "ParamsView",
     "PathParameterView",
@@ -358,3 +362,54 @@ class WaitView:
     max_poll_interval: str
     grace_period: str
     docstring: str
+
+
+@dataclass(frozen=True)
+class ArgumentView:
+    """One argument of a method signature: name, annotation, default (None: no default)."""
+
+    name: str
+    annotation: str
+    default: str | None
+
+
+@dataclass(frozen=True)
+class OverloadView:
+    """A typed overload of a structured-output method: its keywords and what it answers."""
+
+    keywords: tuple[ArgumentView, ...]
+    returns: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    """How a list method pages: the page model, its items and the token parameter."""
+
+    page_type: str | None
+    item_type: str
+    items_field: str
+    token: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """One method of a resource class, everything its template macros lay out."""
+
+    name: str
+    stream: StreamView | None
+    continuation: ContinuationView | None
+    positional: tuple[ArgumentView, ...]
+    keywords: tuple[ArgumentView, ...]
+    parsed: tuple[OverloadView, ...]
+    """Typed structured-output overloads, before the plain ones."""
+    plain_keywords: tuple[ArgumentView, ...]
+    """The keywords of the plain overloads (structured fields take only wire values)."""
+    stream_final: str | None
+    """A stream's final value as the implementation declares it (a parsed one is generic)."""
+    docstring: str
+    call: CallView
+    returns: str | None
+    page: PageView | None
+    upload: bool
+    raw: bool
+    """What `with_raw_response` offers: calls that answer once (not pagers or uploads)."""

@@ -25,7 +25,7 @@ from generator.render.client_context import client_context
 from generator.render.literals import py_literal
 from generator.render.sync_twins import sync_twin, twin_name
 from generator.render.types_context import types_context
-from generator.render.views import ModelView, PathParameterView, WireValueView
+from generator.render.views import MethodView, ModelView, PathParameterView, WireValueView
 from generator.report.surface import describe_changes, ir_surface
 from tests.conftest import PROJECT_ROOT
 
@@ -131,14 +131,15 @@ def test_client_context_gives_calls_as_data_and_exact_imports() -> None:
     assert imports["pages"] and imports["path_parameters"] and not imports["streams"]
     assert not imports["uploads"] and not imports["literal"] and not imports["children"]
     (resource,) = module["resources"]
-    methods = {method["name"]: method for method in resource["methods"]}
-    assert methods["delete"]["call"].path_parameters == (
+    methods: dict[str, MethodView] = {method.name: method for method in resource["methods"]}
+    assert methods["delete"].call.path_parameters == (
         PathParameterView(wire="'name'", name="name", allow_reserved=False),
     )
-    assert methods["delete"]["returns"] == "None"
-    assert methods["list"]["call"].query == (WireValueView(wire="'page_token'", value="token"),)
-    assert methods["list"]["page"]["item_type"] == "File"
-    assert [argument["name"] for argument in methods["list"]["keywords"]] == ["page_token"]
+    assert methods["delete"].returns == "None"
+    assert methods["list"].call.query == (WireValueView(wire="'page_token'", value="token"),)
+    page = methods["list"].page
+    assert page is not None and page.item_type == "File"
+    assert [argument.name for argument in methods["list"].keywords] == ["page_token"]
 
 
 def test_sync_twins_rewrite_tokens_and_keep_everything_else() -> None:
