@@ -23,12 +23,17 @@ from generator.render.views import (
     ArgumentView,
     BodyEntryView,
     CallView,
+    ChildView,
     ContinuationView,
+    HelpersView,
     MethodView,
     OverloadView,
     PageView,
     PathParameterView,
+    ResourceModuleView,
+    ResourceView,
     StreamView,
+    VariantView,
     WaitView,
     WireValueView,
 )
@@ -322,50 +327,50 @@ def _wait(wait: WaitInfo) -> WaitView:
     )
 
 
-def _helpers(operations: list[Operation]) -> dict[str, Any] | None:
+def _helpers(operations: list[Operation]) -> HelpersView | None:
     """`resume()` (and `wait()` when `x-wait` says how) for the resource that reads streams back."""
     reader = next((op for op in operations if op.resumes_streams and op.stream), None)
     if reader is None or reader.stream is None:
         return None
-    return {
-        "get_method": reader.method_name,
-        "id": next(p.python_name for p in reader.parameters if p.location == "path"),
-        "spec_name": _stream_spec_name(reader),
-        "after": python_field_name(reader.stream.resume_parameter),
-        "event": reader.stream.event_schema,
-        "final": reader.response_schema,
-        "wait": _wait(reader.wait) if reader.wait else None,
-    }
+    return HelpersView(
+        get_method=reader.method_name,
+        id=next(p.python_name for p in reader.parameters if p.location == "path"),
+        spec_name=_stream_spec_name(reader),
+        after=python_field_name(reader.stream.resume_parameter),
+        event=reader.stream.event_schema,
+        final=reader.response_schema,
+        wait=_wait(reader.wait) if reader.wait else None,
+    )
 
 
 _VARIANTS = (
-    {
-        "prefix": "",
-        "define": "def",
-        "await": "",
-        "stream": "Stream",
-        "pager": "SyncPager",
-        "api_client": "SyncAPIClient",
-        "raw_wrapper": "raw_response",
-        "continue_call": "continue_call",
-        "continue_stream": "continue_stream",
-    },
-    {
-        "prefix": "Async",
-        "define": "async def",
-        "await": "await ",
-        "stream": "AsyncStream",
-        "pager": "AsyncPager",
-        "api_client": "AsyncAPIClient",
-        "raw_wrapper": "async_raw_response",
-        "continue_call": "async_continue_call",
-        "continue_stream": "async_continue_stream",
-    },
+    VariantView(
+        prefix="",
+        define="def",
+        await_="",
+        stream="Stream",
+        pager="SyncPager",
+        api_client="SyncAPIClient",
+        raw_wrapper="raw_response",
+        continue_call="continue_call",
+        continue_stream="continue_stream",
+    ),
+    VariantView(
+        prefix="Async",
+        define="async def",
+        await_="await ",
+        stream="AsyncStream",
+        pager="AsyncPager",
+        api_client="AsyncAPIClient",
+        raw_wrapper="async_raw_response",
+        continue_call="async_continue_call",
+        continue_stream="async_continue_stream",
+    ),
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""
 
 
-def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
+def _resources(operations: Iterable[Operation]) -> list[ResourceView]:
     by_resource: dict[tuple[str, ...], list[Operation]] = {}
     for operation in operations:
         for depth in range(1, len(operation.resource)):
@@ -379,19 +384,19 @@ def _resources(operations: Iterable[Operation]) -> list[dict[str, Any]]:
             if len(child) == len(resource) + 1 and child[: len(resource)] == resource
         )
         resources.append(
-            {
-                "helpers": _helpers(by_resource[resource]),
-                "name": _class_name(resource),
-                "path": ".".join(resource),
-                "docstring": docstring(f"Operations on {'.'.join(resource)}.", "    "),
-                "children": [
-                    {"attribute": child[-1], "name": _class_name(child)} for child in children
-                ],
-                "methods": [_method(operation) for operation in by_resource[resource]],
-            }
+            ResourceView(
+                helpers=_helpers(by_resource[resource]),
+                name=_class_name(resource),
+                path=".".join(resource),
+                docstring=docstring(f"Operations on {'.'.join(resource)}.", "    "),
+                children=tuple(
+                    ChildView(attribute=child[-1], name=_class_name(child)) for child in children
+                ),
+                methods=tuple(_method(operation) for operation in by_resource[resource]),
+            )
         )
     # children first, so a parent's cached_property can name its child class without quotes
-    return sorted(resources, key=lambda item: (-item["path"].count("."), item["path"]))
+    return sorted(resources, key=lambda item: (-item.path.count("."), item.path))
 
 
 def _type_names(operations: Iterable[Operation]) -> list[str]:
@@ -408,9 +413,9 @@ def _type_names(operations: Iterable[Operation]) -> list[str]:
     return sorted(used)
 
 
-def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> dict[str, bool]:
+def _imports(resources: list[ResourceView], operations: list[Operation]) -> dict[str, bool]:
     """Which runtime names a resource module uses, so it imports exactly those."""
-    methods: list[MethodView] = [method for resource in resources for method in resource["methods"]]
+    methods: list[MethodView] = [method for resource in resources for method in resource.methods]
     nested = [  # every type the signatures name, nested ones included
         node
         for operation in operations
@@ -418,7 +423,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         + [parameter.type for parameter in operation.parameters]
         for node in walk(type_)
     ]
-    helpers = any(resource["helpers"] for resource in resources)
+    helpers = any(resource.helpers for resource in resources)
     return {
         "streams": any(method.stream for method in methods) or helpers,
         "parsed": any(method.parsed for method in methods),
@@ -429,7 +434,7 @@ def _imports(resources: list[dict[str, Any]], operations: list[Operation]) -> di
         "sequence": any(isinstance(node, ListOf) and node.covariant for node in nested),
         "literal": any(method.stream for method in methods)
         or any(isinstance(node, LiteralOf) for node in nested),
-        "children": any(resource["children"] for resource in resources),
+        "children": any(resource.children for resource in resources),
         "continuation": any(method.continuation for method in methods),
         "cast": helpers
         or any(
@@ -452,48 +457,48 @@ def client_context(
     """Everything the client and resource templates need: one module per top-level resource.
     `param_names` are the request dicts' names (in the `params` module) the signatures use."""
     resources = _resources(operations)
-    modules: list[dict[str, Any]] = []
+    modules: list[ResourceModuleView] = []
     for top in sorted({operation.resource[0] for operation in operations}):
-        members = [r for r in resources if r["path"].split(".")[0] == top]
+        members = [r for r in resources if r.path.split(".")[0] == top]
         own = [operation for operation in operations if operation.resource[0] == top]
         named = _type_names(own)
         modules.append(
-            {
-                "module": top,
-                "resources": members,
-                "continuation_specs": [
+            ResourceModuleView(
+                module=top,
+                resources=tuple(members),
+                continuation_specs=tuple(
                     method.continuation
                     for resource in members
-                    for method in resource["methods"]
+                    for method in resource.methods
                     if method.continuation
-                ],
-                "stream_specs": [
+                ),
+                stream_specs=tuple(
                     method.stream
                     for resource in members
-                    for method in resource["methods"]
+                    for method in resource.methods
                     if method.stream
-                ],
-                "type_imports": [name for name in named if name not in param_names],
-                "param_imports": [name for name in named if name in param_names],
-                "imports": _imports(members, own),
-                "docstring": docstring(
+                ),
+                type_imports=tuple(name for name in named if name not in param_names),
+                param_imports=tuple(name for name in named if name in param_names),
+                imports=_imports(members, own),
+                docstring=docstring(
                     f"The `{top}` resource"
                     + (" and its sub-resources" if len(members) > 1 else "")
                     + ", sync and async side by side.\n\nReach them from `Client` / `AsyncClient`"
                     + f" as `client.{top}`."
                     + (_STREAMING_NOTE if any(op.stream for op in own) else "")
                 ),
-            }
+            )
         )
     return {
         "resource_modules": modules,
         "variants": _VARIANTS,
         "top_level": [
             {
-                "module": module["module"],
-                "name": module["module"],
-                "class_name": module["resources"][-1]["name"],
-                "async_class_name": "Async" + module["resources"][-1]["name"],
+                "module": module.module,
+                "name": module.module,
+                "class_name": module.resources[-1].name,
+                "async_class_name": "Async" + module.resources[-1].name,
             }
             for module in modules
         ],

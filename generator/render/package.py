@@ -263,10 +263,10 @@ def render(
                 **common,
                 "modules": [
                     {
-                        "module": module["module"],
+                        "module": module.module,
                         "names": sorted(
-                            variant["prefix"] + resource["name"]
-                            for resource in module["resources"]
+                            variant.prefix + resource.name
+                            for resource in module.resources
                             for variant in clients["variants"]
                         ),
                     }
@@ -306,10 +306,10 @@ def render(
         ),
     }
     for module in clients["resource_modules"]:
-        files[f"{package}/resources/{module['module']}.py"] = _render_template(
+        files[f"{package}/resources/{module.module}.py"] = _render_template(
             environment,
             "package/resources/module.py.jinja",
-            {**common, **module, "variants": clients["variants"]},
+            {**common, **template_vars(module), "variants": clients["variants"]},
         )
     for name, text in inputs.runtime_modules().items():
         files[f"{package}/{name}"] = f"{header}\n{text}"

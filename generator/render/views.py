@@ -21,6 +21,7 @@ __all__ = [
     "BodyEntryView",
     "ByteOffsetsView",
     "CallView",
+    "ChildView",
     "ConditionView",
     "ContinuationView",
     "EnumView",
@@ -30,6 +31,7 @@ __all__ = [
     "FakeUnionView",
     "FieldView",
     "FlattenView",
+    "HelpersView",
     "MethodView",
     "MixinImportView",
     "ModelView",
@@ -38,6 +40,8 @@ __all__ = [
     "ParamAliasView",
     "ParamsView",
     "PathParameterView",
+    "ResourceModuleView",
+    "ResourceView",
     "RuleView",
     "RulesView",
     "StreamView",
@@ -46,6 +50,7 @@ __all__ = [
     "TypesView",
     "UnionMemberView",
     "UnionView",
+    "VariantView",
     "WaitView",
     "WireValueView",
     "template_vars",
@@ -413,3 +418,66 @@ class MethodView:
     upload: bool
     raw: bool
     """What `with_raw_response` offers: calls that answer once (not pagers or uploads)."""
+
+
+@dataclass(frozen=True)
+class HelpersView:
+    """`resume()` (and `wait()`) of the resource that reads streams back."""
+
+    get_method: str
+    id: str
+    spec_name: str
+    after: str
+    event: str
+    final: str | None
+    wait: WaitView | None
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """A sub-resource: the attribute that reaches it and its class name."""
+
+    attribute: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """One resource class (rendered once per variant, sync and async)."""
+
+    helpers: HelpersView | None
+    name: str
+    path: str
+    docstring: str
+    children: tuple[ChildView, ...]
+    methods: tuple[MethodView, ...]
+
+
+@dataclass(frozen=True)
+class VariantView:
+    """How the sync and async resource classes differ (names, `await`, runtime classes)."""
+
+    prefix: str
+    define: str
+    await_: str
+    stream: str
+    pager: str
+    api_client: str
+    raw_wrapper: str
+    continue_call: str
+    continue_stream: str
+
+
+@dataclass(frozen=True)
+class ResourceModuleView:
+    """What `package/resources/module.py.jinja` lays out for one top-level resource."""
+
+    module: str
+    resources: tuple[ResourceView, ...]
+    continuation_specs: tuple[ContinuationView, ...]
+    stream_specs: tuple[StreamView, ...]
+    type_imports: tuple[str, ...]
+    param_imports: tuple[str, ...]
+    imports: dict[str, bool]
+    """Which runtime names the module uses, so it imports exactly those."""
+    docstring: str

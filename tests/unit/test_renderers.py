@@ -126,12 +126,12 @@ def _small_api() -> Api:
 def test_client_context_gives_calls_as_data_and_exact_imports() -> None:
     context = client_context(_small_api().operations)
     (module,) = context["resource_modules"]
-    assert module["module"] == "files" and module["type_imports"] == ["File", "Page"]
-    imports = module["imports"]
+    assert module.module == "files" and module.type_imports == ("File", "Page")
+    imports = module.imports
     assert imports["pages"] and imports["path_parameters"] and not imports["streams"]
     assert not imports["uploads"] and not imports["literal"] and not imports["children"]
-    (resource,) = module["resources"]
-    methods: dict[str, MethodView] = {method.name: method for method in resource["methods"]}
+    (resource,) = module.resources
+    methods: dict[str, MethodView] = {method.name: method for method in resource.methods}
     assert methods["delete"].call.path_parameters == (
         PathParameterView(wire="'name'", name="name", allow_reserved=False),
     )
