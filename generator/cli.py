@@ -10,14 +10,25 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from generator import __version__
+from generator.audit.bindings import (
+    BINDINGS_MODULE,
+    NOT_ENCODED_FILE,
+    compare,
+    parse_not_encoded,
+    parse_same_objects,
+    read_bindings,
+    spec_surface,
+)
+from generator.audit.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 from generator.emit.writer import check_output, diff_tree, write_tree
 from generator.errors import BadInputError, CheckFailedError, GeneratorError
-from generator.ir.api import build_api
 from generator.load.config import (
     LOCK_FILE,
     ProjectConfig,
@@ -36,17 +47,8 @@ from generator.pipeline import (
     parse_overlays,
     patch_spec,
     read_inputs,
+    target_api,
 )
-from generator.report.bindings import (
-    BINDINGS_MODULE,
-    NOT_ENCODED_FILE,
-    compare,
-    parse_not_encoded,
-    parse_same_objects,
-    read_bindings,
-    spec_surface,
-)
-from generator.report.bindings_snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
 
 __all__ = ["cli", "main"]
 
@@ -62,6 +64,20 @@ class _State:
         if mirror is not None:
             mirrors["spec"] = mirror
         self.fetcher = Fetcher(self.root, mirrors, download=None if offline else http_download)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_target_option = click.option(
+    "--target", help="Target from codegen.yaml (default: the configured default)."
+)
+"""`--target NAME`: the commands that build one target take it the same way."""
+
+
+def _out_option(text: str, *, directory: bool = False) -> Callable[[_F], _F]:
+    """`--out PATH`: a file (or, with `directory`, a directory) to write instead of the default."""
+    kind = click.Path(file_okay=not directory, dir_okay=directory, path_type=Path)
+    return click.option("--out", type=kind, help=text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,12 +106,8 @@ def _state(context: click.Context) -> _State:
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write here instead of the target's committed output directory.",
-)
+@_target_option
+@_out_option(directory=True, text="Write here instead of the target's committed output directory.")
 @click.pass_context
 def generate(context: click.Context, target: str | None, out: Path | None) -> None:
     """Generate the client and replace the output tree in one swap.
@@ -119,7 +131,7 @@ def generate(context: click.Context, target: str | None, out: Path | None) -> No
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.pass_context
 def check(context: click.Context, target: str | None) -> None:
     """Fail with a diff if the committed output differs from a fresh generation."""
@@ -156,12 +168,8 @@ def fetch_spec(context: click.Context, names: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the patched spec here (default: standard output).",
-)
+@_target_option
+@_out_option("Write the patched spec here (default: standard output).")
 @click.pass_context
 def apply(context: click.Context, target: str | None, out: Path | None) -> None:
     """Write the spec with the target's overlays applied, as JSON, for inspection."""
@@ -226,12 +234,8 @@ def pin_spec(context: click.Context, spec_file: Path, name: str, retrieved: str,
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report here (default: standard output).",
-)
+@_target_option
+@_out_option("Write the report here (default: standard output).")
 @click.pass_context
 def report(context: click.Context, target: str | None, out: Path | None) -> None:
     """Render the overlay report (generate writes it to generated/OVERLAYS.md)."""
@@ -277,7 +281,7 @@ def drift(
     no_fail: bool,
 ) -> None:
     """Classify each overlay action against other specs: applied, redundant or broken."""
-    from generator.report.drift import classify_drift
+    from generator.audit.drift import classify_drift
 
     state = _state(context)
     files = list(specs)
@@ -321,7 +325,7 @@ def drift(
 @click.argument("new", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def spec_diff_command(old: Path, new: Path) -> None:
     """Summarize what changed between two spec files, as a client sees it."""
-    from generator.report.drift import spec_diff
+    from generator.audit.drift import spec_diff
 
     lines = spec_diff(_read_spec(old), _read_spec(new))
     for line in lines:
@@ -330,7 +334,7 @@ def spec_diff_command(old: Path, new: Path) -> None:
 
 
 @cli.command("bindings-diff")
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.option(
     "--module",
     default=BINDINGS_MODULE,
@@ -385,8 +389,7 @@ def bindings_diff(
         if write_snapshot:
             snapshot_path.write_text(snapshot_text(version, module, theirs), encoding="utf-8")
     inputs = read_inputs(state.config, chosen, state.fetcher)
-    patched = patch_spec(inputs).patched
-    ours = spec_surface(build_api(patched, chosen.api_revision))
+    ours = spec_surface(target_api(inputs, patch_spec(inputs)))
     listed = state.root / NOT_ENCODED_FILE
     listing = parse_document(listed.read_bytes(), NOT_ENCODED_FILE) if listed.is_file() else {}
     not_encoded = parse_not_encoded(listing) if listing else {}
@@ -403,7 +406,7 @@ def bindings_diff(
 
 
 @cli.command()
-@click.option("--target", help="Target from codegen.yaml (default: the configured default).")
+@_target_option
 @click.pass_context
 def probe(context: click.Context, target: str | None) -> None:
     """Run every overlay's x-probe against the real API (needs GEMINI_API_KEY)."""
@@ -412,7 +415,7 @@ def probe(context: click.Context, target: str | None) -> None:
 
     import yaml
 
-    from generator.report.probe import PROBE_LOG_FILE, collect_probes, probe_log_run, run_probes
+    from generator.audit.probe import PROBE_LOG_FILE, collect_probes, probe_log_run, run_probes
 
     state = _state(context)
     chosen = state.config.target(target)

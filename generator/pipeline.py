@@ -19,13 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.audit.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
 from generator.emit.writer import MANIFEST_FILE
 from generator.errors import BadInputError
 from generator.ir.api import build_api
+from generator.ir.discriminators import WrittenDiscriminators, write_discriminators
 from generator.ir.model import Api
+from generator.ir.schemas import build_types
+from generator.ir.spec_view import SpecView
 from generator.load.cache import PassedChecks
 from generator.load.config import LockEntry, ProjectConfig, Target
 from generator.load.documents import JsonValue, canonical_json, parse_document
+from generator.load.facts import (
+    FACTS_FILE,
+    Fact,
+    check_citations,
+    check_contradictions,
+    citations,
+    parse_facts,
+)
 from generator.load.fetch import Fetcher, sha256_hex
 from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
@@ -41,17 +53,8 @@ from generator.report.api_changes import (
     dump_surface,
     render_changes,
 )
-from generator.report.facts import (
-    FACTS_FILE,
-    Fact,
-    check_citations,
-    check_contradictions,
-    citations,
-    parse_facts,
-)
 from generator.report.fake_fidelity import FIDELITY_FILE, render_fidelity
 from generator.report.overlays import ReportInputs, render_report
-from generator.report.probe import PROBE_LOG_FILE, collect_probes, parse_probe_log
 from generator.report.review import Review, review_of
 from generator.report.surface import describe_changes, ir_surface
 
@@ -112,18 +115,24 @@ class Inputs:
     other_specs: dict[str, bytes] = field(default_factory=dict)
     """Other targets' pinned specs (path of their overlay folder → bytes) that the cache or a
     mirror has, so the report can show what their actions change; never downloaded."""
+    revisions: tuple[str, ...] | None = None
+    """Every target's API revision (codegen.yaml): the revisions a fact may name."""
 
 
 @dataclass(frozen=True)
 class PatchResult:
-    """The spec at each stage: as published, after the overlays, after normalization."""
+    """The spec at each stage: as published, after the overlays, after normalization, and with
+    the discriminators the IR's unions imply (`patched`, what validators and Prism read)."""
 
     spec: JsonValue
     overlaid: JsonValue
+    normalized: JsonValue
+    """The spec after normalization: what the IR is built from."""
     patched: JsonValue
     overlays: tuple[OverlayDocument, ...]
     actions: tuple[ActionResult, ...]
     normalization: NormalizationReport
+    discriminators: WrittenDiscriminators
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,7 @@ def read_inputs(
         previous_manifest=previous,
         previous_surface=surface,
         other_specs=other_specs,
+        revisions=config.revisions,
     )
 
 
@@ -247,17 +257,22 @@ def parse_overlays(inputs: Inputs, *, strict: bool = True) -> list[OverlayDocume
 
 
 def patch_spec(inputs: Inputs, *, strict: bool = True) -> PatchResult:
-    """Parse the spec, apply the overlays, then normalize (see `normalize.py`)."""
+    """Parse the spec, apply the overlays, normalize (see `normalize.py`), then write the
+    discriminators the IR's union decisions imply (`ir/discriminators.py`)."""
     spec = parse_document(inputs.spec_bytes, inputs.spec_entry.file)
     overlays = parse_overlays(inputs, strict=strict)
     overlaid, actions = apply_overlays(spec, overlays, strict=strict)
-    patched, normalization = normalize_spec(overlaid)
-    return PatchResult(spec, overlaid, patched, tuple(overlays), actions, normalization)
+    normalized, normalization = normalize_spec(overlaid)
+    patched, written = write_discriminators(normalized, build_types(SpecView(normalized)))
+    return PatchResult(
+        spec, overlaid, normalized, patched, tuple(overlays), actions, normalization, written
+    )
 
 
 def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     """The facts catalogue, checked."""
-    return parse_facts(parse_document(inputs.facts.data, inputs.facts.path), inputs.facts.path)
+    data = parse_document(inputs.facts.data, inputs.facts.path)
+    return parse_facts(data, inputs.facts.path, inputs.revisions)
 
 
 def review(inputs: Inputs, patch: PatchResult) -> Review:
@@ -310,7 +325,7 @@ def overlay_report(
         else {}
     )
     upstream, _ = normalize_spec(patch.spec)
-    patched_api = api or build_api(patch.patched, inputs.target.api_revision)
+    patched_api = api or build_api(patch.normalized, inputs.target.api_revision)
     runtime_names = runtime_bound_names(inputs.templates)
     changes = describe_changes(
         ir_surface(build_api(upstream, None, None, runtime_names)), ir_surface(patched_api)
@@ -318,11 +333,14 @@ def overlay_report(
     return render_report(
         ReportInputs(
             target=inputs.target.name,
+            revision=inputs.target.revision,
             snapshot=inputs.spec_entry.name,
             overlays_dir=inputs.target.overlays,
             overlay_titles={overlay.source: overlay.title for overlay in patch.overlays},
             actions=patch.actions,
             normalization=patch.normalization,
+            unions=patched_api.types.unions,
+            discriminators=patch.discriminators,
             client_changes=tuple(changes),
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
@@ -445,15 +463,20 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
     return members
 
 
-def generate_files(inputs: Inputs) -> GenerationResult:
-    """Run every pure step and return the complete output file map."""
-    patch = patch_spec(inputs)
-    api = build_api(
-        patch.patched,
+def target_api(inputs: Inputs, patch: PatchResult) -> Api:
+    """The target's IR exactly as `generate` builds it (mixins and runtime names included)."""
+    return build_api(
+        patch.normalized,
         inputs.target.api_revision,
         mixin_members(inputs),
         runtime_bound_names(inputs.templates),
     )
+
+
+def generate_files(inputs: Inputs) -> GenerationResult:
+    """Run every pure step and return the complete output file map."""
+    patch = patch_spec(inputs)
+    api = target_api(inputs, patch)
     try:
         templates = {name: data.decode("utf-8") for name, data in inputs.templates.items()}
     except UnicodeDecodeError as error:

@@ -22,16 +22,16 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from generator.errors import BadInputError
 from generator.load.config import load_project_config
-from generator.load.fetch import Fetcher
-from generator.pipeline import PatchResult, patch_spec, read_facts, read_inputs
-from generator.report.effects import action_effects
-from generator.report.facts import (
+from generator.load.facts import (
     Fact,
     check_contradictions,
     citations,
     parse_facts,
     premise_conflicts,
 )
+from generator.load.fetch import Fetcher
+from generator.pipeline import PatchResult, patch_spec, read_facts, read_inputs
+from generator.report.effects import action_effects
 from tests.conftest import PROJECT_ROOT, SHARED
 
 

@@ -4,5 +4,7 @@
 `types` is the small tree every type travels as; `model` holds the frozen dataclasses;
 `schemas` builds enums, models, unions and aliases; `operations` builds complete operations
 (parameters, bodies, streams, waits, pages, uploads) in one pass; `rules` turns `x-requires`
-and friends into rule data. Nothing here produces text.
+and friends into rule data; `requests` decides the request side (which definitions a request
+carries, the types a caller may pass); `extensions` is the vocabulary of the overlays' `x-` keys
+and the ordered `Confidence` scale. Nothing here produces text.
 """

@@ -8,6 +8,7 @@ from typing import Any
 from generator.errors import BadInputError
 from generator.ir.model import Api
 from generator.ir.operations import build_operations
+from generator.ir.requests import request_side_names
 from generator.ir.rules import build_rules
 from generator.ir.schemas import build_types
 from generator.ir.spec_view import SpecView
@@ -38,6 +39,7 @@ def build_api(
             f"{api_revision!r} (codegen.yaml); make them agree."
         )
     types = build_types(view, model_helpers or {}, runtime_names)
+    operations = build_operations(view, types)
     return Api(
         title=str(view.info.get("title", "")),
         spec_version=str(view.info.get("version", "")),
@@ -46,11 +48,12 @@ def build_api(
         revision_exempt_prefixes=tuple(
             str(prefix) for prefix in revision.get("exempt_path_prefixes") or ()
         ),
-        operations=build_operations(view, types),
+        operations=operations,
         types=types,
         rules=build_rules(view),
         annotations=(
             *sorted(view.extension.items()),
             ("security", (view.document.get("components") or {}).get("securitySchemes")),
         ),
+        request_side=request_side_names(operations, types),
     )

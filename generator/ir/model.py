@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.ir.extensions import Confidence
 from generator.ir.types import TypeExpr
 
 __all__ = [
@@ -120,6 +121,8 @@ class UnionDef:
     unknown: str | None
     source: str
     annotations: tuple[tuple[str, Any], ...] = ()
+    tag_declared: bool = False
+    """The spec declares `tag_property` in a `discriminator` (else the IR inferred it)."""
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,7 @@ class Rule:
     rule: str
     error: str
     facts: tuple[str, ...]
-    confidence: str
+    confidence: Confidence
     when: tuple[Condition, ...]
     effects: tuple[tuple[str, Any], ...]
     probe: dict[str, Any]
@@ -342,3 +345,6 @@ class Api:
     rules: RequestRules
     annotations: tuple[tuple[str, Any], ...] = ()
     """Document-level `x-` annotations and the security schemes, for the report."""
+    request_side: frozenset[str] = frozenset()
+    """Every model, union and alias a request can carry (`requests.request_side_names`); each
+    has a dict twin in the generated `params` module."""

@@ -13,9 +13,10 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import BadInputError
+from generator.ir.extensions import extensions_of
 from generator.ir.model import FieldDef, FlattenDef, ModelDef
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of, extensions_of
+from generator.ir.spec_view import description_of
 from generator.ir.types import STR, LiteralOf, Named, TypeExpr, UnionOf, optional, required
 from generator.load.documents import escape_token
 
@@ -37,6 +38,7 @@ def build_model(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         enum = prop.get("enum") if isinstance(prop, dict) else None
         if isinstance(enum, list) and len(enum) == 1:
             builder.tags[name] = (str(enum[0]),)
+            builder.tag_properties[name] = tag
             break
     fields: list[FieldDef] = []
     used: set[str] = set()

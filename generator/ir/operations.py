@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.extensions import extensions_of
 from generator.ir.model import (
     BodyField,
     ContinuationInfo,
@@ -41,7 +42,8 @@ from generator.ir.naming import (
     safe_identifier,
     snake_case,
 )
-from generator.ir.spec_view import OperationNode, SpecView, extensions_of
+from generator.ir.objects import TAG_PROPERTIES
+from generator.ir.spec_view import OperationNode, SpecView
 from generator.ir.types import (
     BOOL,
     FLOAT,
@@ -177,6 +179,14 @@ def _body(
             for wire in view.schema(name).get("required") or []
             if not (properties.get(wire) or {}).get("readOnly")
         )
+        if len(names) > 1:  # a union body's member always carries its constant tag
+            required_wire += tuple(
+                field.wire_name
+                for field in model.fields
+                if field.constant is not None
+                and field.wire_name in TAG_PROPERTIES
+                and field.wire_name not in required_wire
+            )
         schemas.append((types.class_for(name), required_wire))
         for field in model.fields:
             prop = properties.get(field.wire_name) or {}

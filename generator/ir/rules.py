@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.extensions import Confidence
 from generator.ir.model import Condition, RequestRules, Rule
 from generator.ir.spec_view import SpecView
 
@@ -29,8 +30,6 @@ _EFFECTS = (
 _BLOCK_KEYS = {"field", "types", "key", "matches"}
 _RULE_KEYS = {"rule", "when", "error", "facts", "confidence", "probe", *_EFFECTS}
 _CONDITION_KEYS = {"field", "matches", "present", "contains", "equals"}
-_CONFIDENCES = ("live", "spec-only", "modeled", "conflict", "reported")
-"""As in the facts catalogue. Only `live` rules refuse a request; the others warn and send."""
 
 
 def _condition(raw: Any, where: str) -> Condition:
@@ -149,11 +148,8 @@ def _rule(raw: Any, where: str) -> Rule:
         raise BadInputError(f"{where}: `facts` lists the evidence for the rule.")
     if not any(key in raw for key in _EFFECTS):
         raise BadInputError(f"{where}: a rule needs one of {', '.join(_EFFECTS)}.")
-    confidence = raw.get("confidence")
-    if confidence not in _CONFIDENCES:
-        raise BadInputError(
-            f"{where}: `confidence` is one of {', '.join(_CONFIDENCES)} (the weakest of its facts)."
-        )
+    # as in the facts catalogue (the weakest of its facts); only `live` rules refuse a request
+    confidence = Confidence.parse(raw.get("confidence"), where)
     _probe(raw.get("probe"), where)
     when = raw.get("when") or []
     if not isinstance(when, list):
@@ -162,7 +158,7 @@ def _rule(raw: Any, where: str) -> Rule:
         rule=raw["rule"],
         error=raw["error"],
         facts=tuple(str(fact) for fact in facts),
-        confidence=str(confidence),
+        confidence=confidence,
         when=tuple(_condition(item, where) for item in when),
         effects=_effects(raw, where),
         probe=dict(raw["probe"]),

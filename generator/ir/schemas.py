@@ -24,9 +24,10 @@ from typing import Any
 
 from generator.errors import BadInputError
 from generator.ir import objects, unions
+from generator.ir.extensions import extensions_of
 from generator.ir.model import EnumDef, ModelDef, TypeAliasDef, TypeModel, UnionDef
 from generator.ir.naming import RESERVED_CLASS_NAMES, class_name
-from generator.ir.spec_view import SpecView, description_of, extensions_of
+from generator.ir.spec_view import SpecView, description_of
 from generator.ir.types import (
     ANY,
     INT64_STRING,
@@ -75,6 +76,8 @@ class SchemaBuilder:
         self.aliases: dict[str, TypeAliasDef] = {}
         self.kinds: dict[str, tuple[str, ...]] = {}
         self.tags: dict[str, tuple[str, ...]] = {}
+        self.tag_properties: dict[str, str] = {}
+        """The property (`TAG_PROPERTIES`) that carries each tagged model's constant tag."""
         self.enum_types: dict[str, EnumRef] = {}
         self.building: set[str] = set()
         self.stack: list[tuple[str, bool]] = []
@@ -227,6 +230,12 @@ class SchemaBuilder:
         if schema.get("type") == "array":
             return self.tags_of(schema.get("items"))
         return ()
+
+    def tag_property_of(self, schema: Any) -> str | None:
+        """The property carrying the constant tag of `schema` (a `$ref` to a tagged model)."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            return self.tag_properties.get(self._ref(schema, "tags"))
+        return None
 
     # -- enums --------------------------------------------------------------------------------
     def enum(self, name: str, schema: dict[str, Any], source: str) -> None:

@@ -16,41 +16,13 @@ from generator.load.documents import JsonValue, json_pointer, unescape_token
 
 __all__ = [
     "HTTP_METHODS",
-    "PROJECT_EXTENSIONS",
     "OperationNode",
     "SpecView",
     "description_of",
-    "extensions_of",
 ]
 
 HTTP_METHODS = ("delete", "get", "patch", "post", "put")
 _SCHEMA_PREFIX = "#/components/schemas/"
-PROJECT_EXTENSIONS = (
-    "x-flatten",
-    "x-wire-aliases",
-    "x-byte-offsets",
-    "x-vertex-only",
-    "x-inherited",
-    "x-function-result-turns",
-    "x-requires",
-    "x-correlates-with",
-    "x-observed-no-op",
-    "x-streaming",
-    "x-wait",
-    "x-absent-grace",
-    "x-upload",
-    "x-continuation",
-    "x-absent-default",
-    "x-live",
-)
-"""The overlays' `x-` annotations that change what a client does (see overlays/README.md)."""
-
-
-def extensions_of(node: Any) -> tuple[tuple[str, Any], ...]:
-    """The project annotations on `node`, as (key, value) pairs in `PROJECT_EXTENSIONS` order."""
-    if not isinstance(node, dict):
-        return ()
-    return tuple((key, node[key]) for key in PROJECT_EXTENSIONS if key in node)
 
 
 def description_of(node: Any) -> str:

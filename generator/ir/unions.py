@@ -1,5 +1,10 @@
 """`oneOf` / `anyOf` schemas as unions resolved by JSON kind and, among objects, by a tag.
 
+This is the one place that decides a union's tag: the spec's own `discriminator` when it has
+one, else the property (`objects.TAG_PROPERTIES`) its tagged object members pin to constants.
+The discriminators the patched spec carries for validators and mock servers are written from
+these decisions afterwards (`discriminators.py`); normalization infers none.
+
 Every union with a tagged object member is open: an object whose tag nobody knows goes to the
 union's `Unknown…` variant, a model that keeps every field, offers the fields all known members
 share (same type) and their byte-offset helpers when all members have the same ones.
@@ -9,9 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from generator.ir.extensions import extensions_of
 from generator.ir.model import FieldDef, ModelDef, UnionDef, UnionMember
 from generator.ir.naming import pascal_case, python_field_name
-from generator.ir.spec_view import description_of, extensions_of
+from generator.ir.spec_view import description_of
 from generator.ir.types import STR, ListOf, Named, optional, required
 
 if TYPE_CHECKING:
@@ -41,11 +47,17 @@ def build_union(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         seen.add(type_)
         members.append(UnionMember(None, type_, builder.kinds_of(option), builder.tags_of(option)))
     discriminator = schema.get("discriminator")
+    declared = isinstance(discriminator, dict) and isinstance(
+        discriminator.get("propertyName"), str
+    )
     tag_property = None
-    if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+    if declared:
+        assert isinstance(discriminator, dict)
         tag_property = str(discriminator["propertyName"])
     elif any(member.tag_values for member in members):
-        tag_property = "type"
+        # the property the tagged members pin (`type`, or `event_type` for stream events)
+        carried = {builder.tag_property_of(option) for option in options} - {None}
+        tag_property = str(carried.pop()) if len(carried) == 1 else "type"
     open_union = tag_property is not None and any(
         member.tag_values and "object" in member.kinds for member in members
     )
@@ -70,6 +82,7 @@ def build_union(builder: SchemaBuilder, name: str, schema: dict[str, Any], sourc
         description=description_of(schema),
         members=tuple(tagged),
         tag_property=tag_property,
+        tag_declared=declared,
         unknown=unknown,
         source=source,
         annotations=extensions_of(schema),

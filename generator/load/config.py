@@ -77,6 +77,11 @@ class Target:
     distribution_name: str | None = None
     package_version: str | None = None
 
+    @property
+    def revision(self) -> str:
+        """The API revision the facts catalogue names for this target (`launch` without one)."""
+        return self.api_revision or "launch"
+
 
 @dataclass(frozen=True)
 class LockEntry:
@@ -108,6 +113,11 @@ class ProjectConfig:
             known = ", ".join(sorted(self.targets))
             raise BadInputError(f"{CONFIG_FILE}: no target named {chosen!r}; known: {known}.")
         return self.targets[chosen]
+
+    @property
+    def revisions(self) -> tuple[str, ...]:
+        """Every target's API revision, sorted: the revisions a fact may name."""
+        return tuple(sorted({target.revision for target in self.targets.values()}))
 
     def snapshot(self, name: str) -> LockEntry:
         """Return the lock entry for a snapshot name or fail naming the lock file."""

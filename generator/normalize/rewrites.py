@@ -9,11 +9,10 @@ overlay report like any action:
 - `examples` inside a Schema Object (not allowed in 3.0) becomes `example` (the first entry).
 - An int64 carried as a string (`type: string, format: int64`) without an example gets
   `example: "0"`, so mock servers and documentation show a numeral, not the word "string".
-- Discriminators are inferred: a `oneOf` whose branches are all `$ref`s to object schemas that
-  pin the same property (`type` or `event_type`) to distinct single values gets a
-  `discriminator` with an explicit mapping, and that property is made required in each branch
-  (it is a constant, so the wire always carries it). Unions that do not qualify are left alone
-  and listed, with the reason, for the generator to resolve by JSON type.
+
+How a union is told apart is not decided here: the IR decides each union's tag
+(`ir/unions.py`), and the discriminators the patched spec carries are written from those
+decisions (`ir/discriminators.py`).
 """
 
 from __future__ import annotations
@@ -23,24 +22,13 @@ from typing import Any
 
 from generator.load.documents import JsonValue, copy_json, escape_token
 
-__all__ = ["NormalizationReport", "UnionDecision", "normalize_spec"]
+__all__ = ["NormalizationReport", "normalize_spec"]
 
-TAG_PROPERTIES = ("type", "event_type")
 _JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 # Keywords whose values are schemas or lists/maps of schemas (where `const` may hide).
 _SCHEMA_LISTS = ("oneOf", "anyOf", "allOf")
 _SCHEMA_MAPS = ("properties",)
 _SCHEMA_SINGLE = ("items", "additionalProperties", "not")
-
-
-@dataclass(frozen=True)
-class UnionDecision:
-    """How one `oneOf` is resolved: tagged by a property, or left to JSON-type resolution."""
-
-    pointer: str
-    tagged_by: str | None
-    mapping: tuple[tuple[str, str], ...]
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -50,8 +38,6 @@ class NormalizationReport:
     consts_rewritten: tuple[str, ...]
     examples_rewritten: tuple[str, ...]
     int64_examples_added: tuple[str, ...]
-    required_tags_added: tuple[str, ...]
-    unions: tuple[UnionDecision, ...]
 
 
 class _Normalizer:
@@ -60,9 +46,6 @@ class _Normalizer:
         self.consts: list[str] = []
         self.examples: list[str] = []
         self.int64_examples: list[str] = []
-        self.required_added: list[str] = []
-        self.unions: list[UnionDecision] = []
-        self.oneofs: list[tuple[str, dict[str, Any]]] = []
 
     def schema(self, node: Any, pointer: str) -> None:
         if not isinstance(node, dict):
@@ -81,8 +64,6 @@ class _Normalizer:
             if examples and "example" not in node:
                 node["example"] = examples[0]
             self.examples.append(pointer)
-        if isinstance(node.get("oneOf"), list):
-            self.oneofs.append((pointer, node))
         for keyword in _SCHEMA_LISTS:
             for index, child in enumerate(node.get(keyword) or []):
                 self.schema(child, f"{pointer}/{keyword}/{index}")
@@ -127,77 +108,16 @@ class _Normalizer:
                         f"{pointer}/{where}/content/{escape_token(media)}/schema",
                     )
 
-    def _target(self, ref: str) -> tuple[str, dict[str, Any]] | None:
-        if not ref.startswith("#/components/schemas/"):
-            return None
-        name = ref.rsplit("/", 1)[-1]
-        schema = ((self.spec.get("components") or {}).get("schemas") or {}).get(name)
-        return (name, schema) if isinstance(schema, dict) else None
-
-    def infer_discriminators(self) -> None:
-        for pointer, node in self.oneofs:
-            self.unions.append(self._decide(pointer, node))
-
-    def _decide(self, pointer: str, node: dict[str, Any]) -> UnionDecision:
-        branches = node["oneOf"]
-        if "discriminator" in node:
-            mapping = node["discriminator"].get("mapping") or {}
-            return UnionDecision(
-                pointer,
-                node["discriminator"].get("propertyName"),
-                tuple(sorted(mapping.items())),
-                "declared in the spec",
-            )
-        targets: list[tuple[str, str, dict[str, Any]]] = []
-        for branch in branches:
-            ref = branch.get("$ref") if isinstance(branch, dict) else None
-            target = self._target(ref) if isinstance(ref, str) else None
-            if target is None or not isinstance(ref, str):
-                return UnionDecision(
-                    pointer, None, (), "a branch is not a $ref to a schema: resolved by JSON type"
-                )
-            targets.append((ref, *target))
-        for tag in TAG_PROPERTIES:
-            values: dict[str, str] = {}
-            for ref, _name, schema in targets:
-                enum = ((schema.get("properties") or {}).get(tag) or {}).get("enum")
-                if not (isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str)):
-                    break
-                if enum[0] in values:
-                    break
-                values[enum[0]] = ref
-            else:
-                for _ref, name, schema in targets:
-                    required = schema.setdefault("required", [])
-                    if tag not in required:
-                        required.append(tag)
-                        self.required_added.append(
-                            f"/components/schemas/{escape_token(name)}/required"
-                        )
-                node["discriminator"] = {
-                    "propertyName": tag,
-                    "mapping": dict(sorted(values.items())),
-                }
-                return UnionDecision(
-                    pointer, tag, tuple(sorted(values.items())), "inferred from constants"
-                )
-        return UnionDecision(
-            pointer, None, (), "branches share no constant `type`/`event_type`: resolved by shape"
-        )
-
 
 def normalize_spec(spec: JsonValue) -> tuple[JsonValue, NormalizationReport]:
     """Return a normalized deep copy of `spec` and what was changed."""
     document = copy_json(spec)
     if not isinstance(document, dict):
-        return document, NormalizationReport((), (), (), (), ())
+        return document, NormalizationReport((), (), ())
     normalizer = _Normalizer(document)
     normalizer.walk_document()
-    normalizer.infer_discriminators()
     return document, NormalizationReport(
         consts_rewritten=tuple(sorted(normalizer.consts)),
         examples_rewritten=tuple(sorted(normalizer.examples)),
         int64_examples_added=tuple(sorted(normalizer.int64_examples)),
-        required_tags_added=tuple(sorted(set(normalizer.required_added))),
-        unions=tuple(sorted(normalizer.unions, key=lambda union: union.pointer)),
     )

@@ -25,6 +25,7 @@ from typing import Any
 import jsonpath_rfc9535 as jsonpath
 
 from generator.errors import BadInputError, BrokenOverlayError
+from generator.ir.extensions import Confidence
 from generator.load.cache import PassedChecks
 from generator.load.documents import JsonValue, copy_json, json_pointer
 
@@ -218,6 +219,10 @@ def parse_overlay(
                 f"what the spec claims, what the wire does and why it matters."
             )
         _compile(raw["target"], where, "target")
+        if "x-confidence" in raw:
+            Confidence.parse(
+                raw["x-confidence"], f"{where} (target {raw['target']!r})", "x-confidence"
+            )
         if "copy" in raw:
             _compile(raw["copy"], where, "copy")
         actions.append(

@@ -25,6 +25,7 @@ from generator.ir.types import (
     required,
 )
 from generator.render.literals import py_literal
+from generator.render.views import FakeObjectView, FakeRouteView, FakeSchemaView, FakeUnionView
 
 __all__ = ["fake_context"]
 
@@ -90,48 +91,52 @@ def _route(path: str) -> str:
     return "^" + pattern + "$"
 
 
-def fake_context(api: Api) -> dict[str, Any]:
+def fake_context(api: Api) -> FakeSchemaView:
     """The routes and request tables the fake's wire module is rendered from."""
     models = {model.name: model for model in api.types.models}
     unions = {union.name: union for union in api.types.unions}
     names = _reachable(api.operations, api)
-    objects = []
+    objects: list[FakeObjectView] = []
     for name in names:
         model = models.get(name)
         if model is None or model.unknown_variant:
             continue
-        fields = [
+        fields = tuple(
             (py_literal(field.wire_name), py_literal(_kind(field.type, models, unions)))
             for field in model.fields
             if not field.excluded
-        ]
+        )
         required_fields = tuple(
             field.wire_name for field in model.fields if field.required and not field.excluded
         )
         objects.append(
-            {"name": py_literal(name), "fields": fields, "required": py_literal(required_fields)}
+            FakeObjectView(
+                name=py_literal(name), fields=fields, required=py_literal(required_fields)
+            )
         )
-    tagged = []
+    tagged: list[FakeUnionView] = []
     for name in names:
         union = unions.get(name)
         if union is None or union.tag_property is None:
             continue
-        variants = [
+        variants = tuple(
             (py_literal(value), py_literal(member.type.name))
             for member in union.members
             if isinstance(member.type, Named)
             for value in member.tag_values
-        ]
-        tagged.append(
-            {"name": py_literal(name), "tag": py_literal(union.tag_property), "variants": variants}
         )
-    routes = [
-        {
-            "key": py_literal(f"{operation.resource_path}.{operation.method_name}"),
-            "method": py_literal(operation.http_method),
-            "pattern": py_literal(_route(operation.path)),
-            "body": py_literal(tuple(name for name, _ in operation.body_schemas)),
-        }
+        tagged.append(
+            FakeUnionView(
+                name=py_literal(name), tag=py_literal(union.tag_property), variants=variants
+            )
+        )
+    routes = tuple(
+        FakeRouteView(
+            key=py_literal(f"{operation.resource_path}.{operation.method_name}"),
+            method=py_literal(operation.http_method),
+            pattern=py_literal(_route(operation.path)),
+            body=py_literal(tuple(name for name, _ in operation.body_schemas)),
+        )
         for operation in api.operations
-    ]
-    return {"routes": routes, "objects": objects, "unions": tagged}
+    )
+    return FakeSchemaView(routes=routes, objects=tuple(objects), unions=tuple(tagged))

@@ -16,18 +16,15 @@ import jinja2
 
 from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
+from generator.ir.requests import PARAM_SUFFIX, accepting_dicts
 from generator.render.client_context import client_context
 from generator.render.distribution import distribution_view
 from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string, toml_string
-from generator.render.params_context import (
-    PARAM_SUFFIX,
-    accepting_dicts,
-    params_context,
-    request_side_names,
-)
+from generator.render.params_context import params_context
 from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
 from generator.render.types_context import types_context
+from generator.render.views import ConditionView, RulesView, RuleView, template_vars
 
 __all__ = ["DistributionSettings", "RenderInputs", "render"]
 
@@ -155,39 +152,39 @@ def _render_template(environment: jinja2.Environment, name: str, context: Mappin
         raise BadInputError(f"templates/{name}: cannot render: {error}.") from None
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
-    return {
-        "rule": py_literal(rule.rule),
-        "error": py_string(rule.error),
-        "facts": py_literal(rule.facts),
-        "confidence": py_literal(rule.confidence),
-        "when": [
-            {
-                "field": py_literal(condition.field),
-                "kind": condition.kind,
-                "value": py_literal(condition.value),
-            }
+def _rule(rule: Rule) -> RuleView:
+    return RuleView(
+        rule=py_literal(rule.rule),
+        error=py_string(rule.error),
+        facts=py_literal(rule.facts),
+        confidence=py_literal(rule.confidence.value),
+        when=tuple(
+            ConditionView(
+                field=py_literal(condition.field),
+                kind=condition.kind,
+                value=py_literal(condition.value),
+            )
             for condition in rule.when
-        ],
-        "effects": [(key, py_literal(value)) for key, value in rule.effects],
-    }
+        ),
+        effects=tuple((key, py_literal(value)) for key, value in rule.effects),
+    )
 
 
-def _rules_context(rules: RequestRules) -> dict[str, Any]:
-    return {
-        "request_rules": [
-            (py_literal(name), [_rule(rule) for rule in items]) for name, items in rules.rules
-        ],
-        "resend": [(py_literal(name), py_literal(fields)) for name, fields in rules.resend],
-        "inherited": [(py_literal(name), py_literal(fields)) for name, fields in rules.inherited],
-        "omit_on_result_turns": [
+def _rules_context(rules: RequestRules) -> RulesView:
+    return RulesView(
+        request_rules=tuple(
+            (py_literal(name), tuple(_rule(rule) for rule in items)) for name, items in rules.rules
+        ),
+        resend=tuple((py_literal(name), py_literal(fields)) for name, fields in rules.resend),
+        inherited=tuple((py_literal(name), py_literal(fields)) for name, fields in rules.inherited),
+        omit_on_result_turns=tuple(
             (py_literal(name), py_literal(fields)) for name, fields in rules.omit_on_result_turns
-        ],
-        "correlations": [
+        ),
+        correlations=tuple(
             (py_literal(f"{schema}.{field}"), py_literal((step, target)))
             for schema, field, step, target in rules.correlations
-        ],
-    }
+        ),
+    )
 
 
 def _twin_docstring(name: str) -> str:
@@ -228,10 +225,9 @@ def render(
     )
     common = {"header": header}
     types_ctx = types_context(api.types, model_mixins)
-    params = request_side_names(api)
     clients = client_context(
-        accepting_dicts(api.operations, params, api.types),
-        param_names=frozenset(name + PARAM_SUFFIX for name in params),
+        accepting_dicts(api),
+        param_names=frozenset(name + PARAM_SUFFIX for name in api.request_side),
     )
     files: dict[str, str] = {
         f"{package}/__init__.py": _render_template(
@@ -273,10 +269,10 @@ def render(
                 **common,
                 "modules": [
                     {
-                        "module": module["module"],
+                        "module": module.module,
                         "names": sorted(
-                            variant["prefix"] + resource["name"]
-                            for resource in module["resources"]
+                            variant.prefix + resource.name
+                            for resource in module.resources
                             for variant in clients["variants"]
                         ),
                     }
@@ -297,25 +293,29 @@ def render(
             },
         ),
         f"{package}/_fake_schema.py": _render_template(
-            environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
+            environment,
+            "package/_fake_schema.py.jinja",
+            {**common, **template_vars(fake_context(api))},
         ),
         f"{package}/params.py": _render_template(
-            environment, "package/params.py.jinja", {**common, **params_context(api, params)}
+            environment, "package/params.py.jinja", {**common, **template_vars(params_context(api))}
         ),
         f"{package}/rules.py": _render_template(
-            environment, "package/rules.py.jinja", {**common, **_rules_context(api.rules)}
+            environment,
+            "package/rules.py.jinja",
+            {**common, **template_vars(_rules_context(api.rules))},
         ),
         f"{package}/types.py": _render_template(
             environment,
             "models/types.py.jinja",
-            {**common, **types_ctx},
+            {**common, **template_vars(types_ctx)},
         ),
     }
     for module in clients["resource_modules"]:
-        files[f"{package}/resources/{module['module']}.py"] = _render_template(
+        files[f"{package}/resources/{module.module}.py"] = _render_template(
             environment,
             "package/resources/module.py.jinja",
-            {**common, **module, "variants": clients["variants"]},
+            {**common, **template_vars(module), "variants": clients["variants"]},
         )
     for name, text in inputs.runtime_modules().items():
         files[f"{package}/{name}"] = f"{header}\n{text}"

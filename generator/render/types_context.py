@@ -27,11 +27,23 @@ from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
 from generator.render.ordering import DependencyCycleError, dependency_order
+from generator.render.views import (
+    AliasView,
+    ByteOffsetsView,
+    EnumView,
+    FieldView,
+    FlattenView,
+    MixinImportView,
+    ModelView,
+    TypesView,
+    UnionMemberView,
+    UnionView,
+)
 
 __all__ = ["types_context"]
 
 
-def _field(field: FieldDef, before: Callable[[str], bool]) -> dict[str, Any]:
+def _field(field: FieldDef, before: Callable[[str], bool]) -> FieldView:
     """A field's line as data: annotation (quoted when it names something defined at or after
     its model), default, wire alias and whether it is left out of the wire form."""
     text = annotation(field.type)
@@ -44,21 +56,21 @@ def _field(field: FieldDef, before: Callable[[str], bool]) -> dict[str, Any]:
     else:
         default = None if field.required else "None"
     renamed = field.wire_name != field.python_name and not field.excluded
-    return {
-        "name": field.python_name,
-        "annotation": text,
-        "default": default,
-        "alias": py_literal(field.wire_name) if renamed else None,
-        "excluded": field.excluded,
-        "docstring": docstring(field.description, "    ") if field.description else None,
-    }
+    return FieldView(
+        name=field.python_name,
+        annotation=text,
+        default=default,
+        alias=py_literal(field.wire_name) if renamed else None,
+        excluded=field.excluded,
+        docstring=docstring(field.description, "    ") if field.description else None,
+    )
 
 
 def _model(
     model: ModelDef,
     mixins: dict[str, str] | None = None,
     positions: dict[str, int] | None = None,
-) -> dict[str, Any]:
+) -> ModelView:
     at = (positions or {}).get(model.name, 0)
 
     def before(name: str) -> bool:  # names that are no definition (str, Literal) are fine
@@ -67,45 +79,47 @@ def _model(
     constants = tuple(field.python_name for field in model.fields if field.constant is not None)
     base = "UnknownVariant" if model.unknown_variant else "ApiModel"
     mixin = (mixins or {}).get(model.name)
-    return {
-        "name": model.name,
-        "base": f"{mixin.rsplit('.', 1)[1]}, {base}" if mixin else base,
-        "docstring": docstring(model.description or f"The `{model.name}` object.", "    "),
-        "constants": py_literal(constants) if constants else None,
-        "fields": [_field(field, before) for field in model.fields],
-        "flatten": [
-            {
-                "method": f"_flatten_{flatten.field}",
-                "field": py_literal(flatten.wire_field),
-                "pairs": py_literal(tuple(flatten.pairs)),
-            }
+    return ModelView(
+        name=model.name,
+        base=f"{mixin.rsplit('.', 1)[1]}, {base}" if mixin else base,
+        docstring=docstring(model.description or f"The `{model.name}` object.", "    "),
+        constants=py_literal(constants) if constants else None,
+        fields=tuple(_field(field, before) for field in model.fields),
+        flatten=tuple(
+            FlattenView(
+                method=f"_flatten_{flatten.field}",
+                field=py_literal(flatten.wire_field),
+                pairs=py_literal(tuple(flatten.pairs)),
+            )
             for flatten in model.flatten
-        ],
-        "byte_offsets": (
-            {"start": model.byte_offsets[0], "end": model.byte_offsets[1]}
+        ),
+        byte_offsets=(
+            ByteOffsetsView(start=model.byte_offsets[0], end=model.byte_offsets[1])
             if model.byte_offsets
             else None
         ),
-        "base64_fields": [field.python_name for field in model.fields if field.base64],
-    }
+        base64_fields=tuple(field.python_name for field in model.fields if field.base64),
+    )
 
 
-def _enum(enum: EnumDef) -> dict[str, Any]:
-    return {
-        "name": enum.name,
-        "values": [py_literal(value) for value in enum.values],
-        "docstring": docstring(
+def _enum(enum: EnumDef) -> EnumView:
+    return EnumView(
+        name=enum.name,
+        values=tuple(py_literal(value) for value in enum.values),
+        docstring=docstring(
             (enum.description + "\n\n" if enum.description else "")
             + "Known values: "
             + ", ".join(f"`{value}`" for value in enum.values)
             + ". Fields accept any string, so values added later pass through unchanged."
         ),
-        "aliases_docstring": docstring(
+        aliases_docstring=docstring(
             f"Legacy spellings of `{enum.name}` accepted on parse and normalized to the current "
             f"values."
         ),
-        "aliases": [(py_literal(legacy), py_literal(current)) for legacy, current in enum.aliases],
-    }
+        aliases=tuple(
+            (py_literal(legacy), py_literal(current)) for legacy, current in enum.aliases
+        ),
+    )
 
 
 def _member_tag(member: UnionMember) -> str:
@@ -113,33 +127,33 @@ def _member_tag(member: UnionMember) -> str:
     return member.tag if member.tag is not None else annotation(member.type)
 
 
-def _union(union: UnionDef) -> dict[str, Any]:
-    return {
-        "name": union.name,
-        "members": [
-            {
-                "annotation": annotation(member.type),
-                "tag": py_literal(_member_tag(member)),
-                "kinds": py_literal(member.kinds),
-                "tag_values": py_literal(member.tag_values),
-            }
+def _union(union: UnionDef) -> UnionView:
+    return UnionView(
+        name=union.name,
+        members=tuple(
+            UnionMemberView(
+                annotation=annotation(member.type),
+                tag=py_literal(_member_tag(member)),
+                kinds=py_literal(member.kinds),
+                tag_values=py_literal(member.tag_values),
+            )
             for member in union.members
-        ],
-        "tag_property": py_literal(union.tag_property),
-        "unknown_tag": py_literal(UNKNOWN_TAG if union.unknown else None),
-        "docstring": docstring(
+        ),
+        tag_property=py_literal(union.tag_property),
+        unknown_tag=py_literal(UNKNOWN_TAG if union.unknown else None),
+        docstring=docstring(
             union.description
             or f"One of: {', '.join(annotation(member.type) for member in union.members)}."
         ),
-    }
+    )
 
 
-def _alias(alias: TypeAliasDef) -> dict[str, Any]:
-    return {
-        "name": alias.name,
-        "annotation": annotation(alias.type),
-        "docstring": docstring(alias.description or f"`{annotation(alias.type)}`."),
-    }
+def _alias(alias: TypeAliasDef) -> AliasView:
+    return AliasView(
+        name=alias.name,
+        annotation=annotation(alias.type),
+        docstring=docstring(alias.description or f"`{annotation(alias.type)}`."),
+    )
 
 
 def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
@@ -180,9 +194,7 @@ def _positions(ordered: list[tuple[str, Any]]) -> dict[str, int]:
     return {definition.name: index for index, (_, definition) in enumerate(ordered)}
 
 
-def types_context(
-    types: TypeModel, model_mixins: tuple[tuple[str, str], ...] = ()
-) -> dict[str, Any]:
+def types_context(types: TypeModel, model_mixins: tuple[tuple[str, str], ...] = ()) -> TypesView:
     """Everything the types module template needs."""
     mixins = dict(model_mixins)
     known = {model.name for model in types.models}
@@ -191,17 +203,15 @@ def types_context(
             raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
     ordered = _ordered(types)
     positions = _positions(ordered)
-    render: dict[str, Callable[[Any], dict[str, Any]]] = {
+    render: dict[str, Callable[[Any], ModelView | EnumView | UnionView | AliasView]] = {
         "enum": _enum,
         "model": lambda model: _model(model, mixins, positions),
         "union": _union,
         "alias": _alias,
     }
-    definitions = [{"kind": kind, **render[kind](item)} for kind, item in ordered]
-    names = list(types.names())
     imports = sorted({tuple(value.rsplit(".", 1)) for value in mixins.values()})
-    return {
-        "mixin_imports": [{"module": module, "name": name} for module, name in imports],
-        "definitions": definitions,
-        "all_names": names,
-    }
+    return TypesView(
+        mixin_imports=tuple(MixinImportView(module=module, name=name) for module, name in imports),
+        definitions=tuple(render[kind](item) for kind, item in ordered),
+        all_names=tuple(types.names()),
+    )

@@ -1,8 +1,8 @@
-"""Beside the pipeline, report: what the overlays did and why, and how they hold up over time.
+"""Beside the pipeline, report: the documents `make generate` writes about the client it made.
 
-`overlays` renders generated/OVERLAYS.md; `surface` computes what changes for a client;
-`effects` names what one action changes for a client; `facts` reads the facts catalogue and
-checks citations and contradictions; `review` lists what changed since the last regeneration;
-`drift` tries overlays on other spec snapshots; `probe` checks rule claims against the live API
-and reads its log; `bindings` compares the patched spec with Google's own Python bindings.
+`overlays` renders generated/OVERLAYS.md (what the overlays did and why); `fake_fidelity`
+renders generated/FAKE.md (what the fake API enforces); `surface` computes what changes for a
+client; `effects` names what one action changes for a client; `review` lists what changed since
+the last regeneration. The facts catalogue is an input (`load.facts`); drift, probes and the
+bindings comparison are audits (`audit/`).
 """

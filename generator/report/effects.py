@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from generator.ir.extensions import EXTENSIONS
 from generator.load.documents import unescape_token
 from generator.overlay.engine import ActionResult
 
@@ -40,30 +41,14 @@ _KEY_EFFECTS: dict[str, str] = {
     "additionalProperties": "type",
     "nullable": "type",
     "readOnly": "signature",
-    "x-flatten": "type",
-    "x-byte-offsets": "type",
-    "x-wire-aliases": "type",
-    "x-requires": "rule",
-    "x-inherited": "rule",
-    "x-vertex-only": "rule",
-    "x-function-result-turns": "rule",
-    "x-correlates-with": "behaviour",
-    "x-streaming": "behaviour",
-    "x-wait": "behaviour",
-    "x-absent-grace": "behaviour",
-    "x-absent-default": "type",
-    "x-continuation": "signature",
-    "x-live": "signature",
-    "x-observed-no-op": "docstring",
-    "x-upload": "signature",
-    "x-structured-output": "signature",
     "x-speakeasy-group": "signature",
     "x-speakeasy-name-override": "signature",
-    "x-api-revision": "behaviour",
     "parameters": "signature",
     "requestBody": "signature",
     "security": "behaviour",
     "securitySchemes": "behaviour",
+    # the project's own `x-` keys: the effect their vocabulary entry names
+    **{entry.key: entry.effect for entry in EXTENSIONS if entry.effect != "none"},
 }
 
 

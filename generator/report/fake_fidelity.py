@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import jinja2
 
 from generator.errors import BadInputError
-from generator.report.facts import FACTS_FILE, Fact
+from generator.load.facts import FACTS_FILE, Fact
 
 __all__ = ["FIDELITY_FILE", "FidelityRow", "fake_lists", "fidelity_rows", "render_fidelity"]
 

@@ -19,13 +19,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ir.model import Condition, RequestRules, Rule
+from generator.audit.probe import Probe, ProbeRecord
+from generator.ir.discriminators import WrittenDiscriminators
+from generator.ir.extensions import Confidence
+from generator.ir.model import Condition, RequestRules, Rule, UnionDef
+from generator.ir.unions import UNKNOWN_TAG
 from generator.load.documents import JsonValue, escape_token
+from generator.load.facts import Fact, citations, contradictions_of, premise_conflicts
 from generator.normalize.rewrites import NormalizationReport
 from generator.overlay.engine import ActionResult
 from generator.report.effects import action_effects
-from generator.report.facts import Fact, citations, contradictions_of, premise_conflicts
-from generator.report.probe import Probe, ProbeRecord
 from generator.report.review import Review
 
 __all__ = ["ReportInputs", "render_report", "structural_changes"]
@@ -38,11 +41,16 @@ class ReportInputs:
     """Everything the report is made of."""
 
     target: str
+    revision: str
+    """The target's API revision as the facts name it (`launch` without one)."""
     snapshot: str
     overlays_dir: str
     overlay_titles: dict[str, str]
     actions: tuple[ActionResult, ...]
     normalization: NormalizationReport
+    unions: tuple[UnionDef, ...]
+    """The IR's unions (the patched target's), for the appendix on how each is told apart."""
+    discriminators: WrittenDiscriminators
     client_changes: tuple[str, ...]
     facts: tuple[Fact, ...]
     all_citations: dict[str, list[str]]
@@ -119,30 +127,58 @@ def _summary(inputs: ReportInputs) -> list[str]:
     return _table(["overlay", "title", "actions", "nodes touched"], rows)
 
 
-def _normalization(report: NormalizationReport) -> list[str]:
-    tagged = [union for union in report.unions if union.tagged_by]
-    untagged = [union for union in report.unions if not union.tagged_by]
+def _variants(union: UnionDef) -> int:
+    """How many members the union tells apart by their constant tag (0: by JSON kind alone)."""
+    return sum(member.tag not in (None, UNKNOWN_TAG) for member in union.members)
+
+
+def _union_how(union: UnionDef, written: WrittenDiscriminators) -> str:
+    """How the IR tells the union's objects apart, and what the patched spec says about it."""
+    if union.tag_declared:
+        return "declared in the spec"
+    if union.source in written.unions:
+        return "inferred from constants; discriminator written"
+    return (
+        "inferred from constants among its objects, after the JSON kind; no discriminator "
+        "(a branch is not an object `$ref` with a tag of its own)"
+    )
+
+
+def _normalization(
+    report: NormalizationReport, unions: tuple[UnionDef, ...], written: WrittenDiscriminators
+) -> list[str]:
+    ordered = sorted(unions, key=lambda union: union.source)
+    tagged = [union for union in ordered if _variants(union)]
+    untagged = [union for union in ordered if not _variants(union)]
     lines = [
         "Generic rewrites that run after the overlays and make the patched spec valid OpenAPI 3.0 "
-        "(see `generator/normalize.py`):",
+        "(see `generator/normalize/rewrites.py`):",
         "",
         f"- `const` rewritten as a one-value `enum`: {len(report.consts_rewritten)} schemas.",
         f"- `examples` inside a Schema Object rewritten as `example`: "
         f"{', '.join(f'`{p}`' for p in report.examples_rewritten) or 'none'}.",
         f'- Example `"0"` added to int64-as-string schemas without one: '
         f"{len(report.int64_examples_added)} schemas.",
-        f"- Tag properties made required (they are constants, always on the wire): "
-        f"{len(report.required_tags_added)} schemas.",
-        f"- Unions: {len(tagged)} tagged by a constant (a `discriminator` with a mapping), "
-        f"{len(untagged)} resolved by JSON type or shape.",
+        f"- Tag properties made required where a discriminator was written (they are constants, "
+        f"always on the wire): {len(written.required_tags_added)} schemas.",
+        f"- Unions, as the generator's model decides them (`generator/ir/unions.py`): "
+        f"{len(tagged)} told apart by a constant tag among their objects "
+        f"({len(written.unions)} with a `discriminator` written into the patched spec), "
+        f"{len(untagged)} by JSON kind alone. A union with tagged objects is open: an object "
+        f"with an unknown tag is kept as its `Unknown…` variant.",
         "",
     ]
     rows = [
-        [f"`{union.pointer}`", f"`{union.tagged_by}`", str(len(union.mapping)), union.reason]
+        [
+            f"`{union.source}`",
+            f"`{union.tag_property}`",
+            str(_variants(union)),
+            _union_how(union, written),
+        ]
         for union in tagged
     ]
-    lines += [*_table(["tagged union", "tag", "variants", "how"], rows), ""]
-    rows = [[f"`{union.pointer}`", union.reason] for union in untagged]
+    lines += [*_table(["tagged union", "tag", "tagged variants", "how"], rows), ""]
+    rows = [[f"`{union.source}`", "resolved by JSON kind"] for union in untagged]
     lines += _table(["untagged union", "resolution"], rows)
     return lines
 
@@ -163,18 +199,13 @@ def _anchor(action: ActionResult) -> str:
     return f"{stem}-{action.index}"
 
 
-_CONFIDENCE_ORDER = ("live", "spec-only", "modeled", "reported", "conflict")
-
-
 def _confidence(action: ActionResult, facts: dict[str, Fact]) -> str:
     """The action's `x-confidence`, else the weakest confidence of the facts it cites."""
     declared = action.extensions.get("x-confidence")
     if isinstance(declared, str):
         return declared
-    levels = [
-        facts[str(f)].confidence for f in action.extensions.get("x-facts") or [] if str(f) in facts
-    ]
-    return max(levels, key=_CONFIDENCE_ORDER.index) if levels else "—"
+    weakest = Confidence.weakest(fact.confidence for fact in _cited(action, facts))
+    return weakest.value if weakest else "—"
 
 
 def _first_sentence(text: str | None) -> str:
@@ -183,21 +214,18 @@ def _first_sentence(text: str | None) -> str:
     return words if end == -1 else words[: end + 1]
 
 
-_SPEC_CONFIDENCE = ("spec-only",)
-
-
 def fact_date(fact: Fact) -> str:
     """A fact's date, saying what happened then; a spec or bindings date is never "observed"."""
-    if fact.confidence == "live":
+    if fact.confidence is Confidence.LIVE:
         return f"observed {fact.observed}"
-    if fact.confidence in _SPEC_CONFIDENCE:
+    if fact.confidence is Confidence.SPEC_ONLY:
         return f"published {fact.observed}"
     return f"{fact.confidence} {fact.observed}"
 
 
 def fact_evidence(fact: Fact) -> str:
     """One fact with its own confidence and date."""
-    if fact.confidence in ("live", *_SPEC_CONFIDENCE):
+    if fact.confidence in (Confidence.LIVE, Confidence.SPEC_ONLY):
         return f"{fact.id} ({fact.confidence}, {fact_date(fact)})"
     return f"{fact.id} ({fact_date(fact)})"
 
@@ -227,10 +255,10 @@ def _probe_status(action: ActionResult, inputs: ReportInputs, facts: dict[str, F
         declared = action.extensions.get("x-no-probe")
         if isinstance(declared, str):
             return f"no probe: {declared}"
-        if action.extensions.get("x-confidence") == "spec-only":
+        if action.extensions.get("x-confidence") == Confidence.SPEC_ONLY:
             return "no probe: spec-only (from Google's spec or bindings, not the wire)"
         cited = _cited(action, facts)
-        if cited and all(f.confidence == "modeled" for f in cited):
+        if cited and all(f.confidence is Confidence.MODELED for f in cited):
             return "no probe: the fact is modeled and was not reproduced natively"
         return "no probe written"
     log = inputs.probe_log or {}
@@ -307,7 +335,7 @@ def _contradictions(inputs: ReportInputs) -> list[str]:
             ", ".join(inputs.all_citations.get(fact.id) or []) or fact.status,
         ]
         for fact in inputs.facts
-        if fact.confidence == "conflict"
+        if fact.confidence is Confidence.CONFLICT
     ]
     return [
         "Facts that disagree with each other (`contradicts` in `overlays/facts.yaml`, scoped to "
@@ -397,7 +425,7 @@ def _actions(inputs: ReportInputs) -> list[str]:
 def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -> list[str]:
     """The facts with one of `statuses`, of this target's revision or of the others."""
     here = citations(inputs.actions)
-    revision = "launch" if inputs.target == "launch" else "2026-05-20"
+    revision = inputs.revision
     rows = []
     for fact in inputs.facts:
         if fact.status not in statuses or (fact.revision == revision) != this_target:
@@ -416,7 +444,7 @@ def _facts(inputs: ReportInputs, statuses: tuple[str, ...], this_target: bool) -
                 fact.statement,
                 fact_date(fact),
                 fact.revision,
-                fact.confidence,
+                fact.confidence.value,
                 fact.status,
                 where,
             ]
@@ -465,9 +493,9 @@ def _rules(inputs: ReportInputs) -> list[str]:
             f"`{schema}`",
             " and ".join(_condition_text(c) for c in rule.when) or "always",
             _requirement_text(rule),
-            "error" if rule.confidence == "live" else "warning",
+            rule.confidence.severity,
             ", ".join(rule.facts),
-            rule.confidence,
+            rule.confidence.value,
             "written" if rule.probe else "none",
         ]
         for schema, rules in inputs.rules.rules
@@ -538,7 +566,7 @@ def render_report(inputs: ReportInputs) -> str:
         "",
         "## Appendix A: normalization",
         "",
-        *_normalization(inputs.normalization),
+        *_normalization(inputs.normalization, inputs.unions, inputs.discriminators),
         "",
         "## Appendix B: facts of this revision that are not encoded",
         "",

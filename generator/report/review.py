@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.load.documents import JsonValue, canonical_json
+from generator.load.facts import Fact
 from generator.load.fetch import sha256_hex
 from generator.overlay.engine import OverlayDocument
-from generator.report.facts import Fact
 
 __all__ = ["Review", "review_of"]
 
@@ -55,7 +55,7 @@ def _state(overlays: Sequence[OverlayDocument], facts: Iterable[Fact]) -> dict[s
             }
     return {
         "actions": actions,
-        "facts": {fact.id: f"{fact.status}, {fact.confidence}" for fact in facts},
+        "facts": {fact.id: f"{fact.status}, {fact.confidence.value}" for fact in facts},
     }
 
 

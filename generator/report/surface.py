@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ir.extensions import SCHEMA_ANNOTATIONS
 from generator.ir.model import Api, EnumDef, FieldDef, ModelDef, TypeAliasDef, UnionDef
-from generator.ir.spec_view import PROJECT_EXTENSIONS
 from generator.ir.types import (
     EnumRef,
     ListOf,
@@ -30,8 +30,6 @@ from generator.ir.types import (
 from generator.load.documents import JsonValue
 from generator.render.annotations import annotation
 
-_OPERATION_EXTENSIONS = ("x-streaming", "x-wait", "x-upload", "x-continuation", "x-live")
-
 __all__ = [
     "FieldSurface",
     "SchemaSurface",
@@ -41,7 +39,7 @@ __all__ = [
     "ir_surface",
 ]
 
-ANNOTATIONS = tuple(key for key in PROJECT_EXTENSIONS if key not in _OPERATION_EXTENSIONS)
+ANNOTATIONS = SCHEMA_ANNOTATIONS
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import BadInputError
-from generator.report.bindings import (
+from generator.audit.bindings import (
     BINDINGS_MODULE,
     Surface,
     compare,
@@ -20,7 +19,8 @@ from generator.report.bindings import (
     parse_same_objects,
     read_bindings,
 )
-from generator.report.bindings_snapshot import SNAPSHOT_FILE, read_snapshot
+from generator.audit.bindings_snapshot import SNAPSHOT_FILE, read_snapshot
+from generator.errors import BadInputError
 from tests.cli.test_cli import run
 from tests.conftest import PROJECT_ROOT
 

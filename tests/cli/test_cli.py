@@ -459,7 +459,7 @@ def test_probe_with_a_key_logs_its_run_and_the_report_shows_it(
     import httpx
     import yaml
 
-    from generator.report import probe as probe_module
+    from generator.audit import probe as probe_module
 
     real_run = probe_module.run_probes
 

@@ -24,7 +24,7 @@ from gemini_interactions.params import FunctionParam
 from gemini_interactions.testing import FakeGemini, function_call
 
 from generator.errors import BadInputError
-from generator.report.facts import parse_facts
+from generator.load.facts import parse_facts
 from tests.conftest import PROJECT_ROOT
 
 pytest_plugins = ["gemini_interactions.pytest_plugin"]

@@ -12,11 +12,11 @@ import textwrap
 from pathlib import Path
 
 from generator.ir.api import build_api
+from generator.ir.requests import accepting
 from generator.ir.types import ListOf, Named, UnionOf
 from generator.load.config import load_project_config
 from generator.load.fetch import Fetcher
 from generator.pipeline import patch_spec, read_inputs
-from generator.render.params_context import accepting, request_side_names
 from tests.conftest import GENERATED, PROJECT_ROOT
 
 
@@ -80,7 +80,7 @@ def test_the_request_side_holds_what_requests_carry_and_nothing_else() -> None:
     config = load_project_config(PROJECT_ROOT)
     inputs = read_inputs(config, config.target("current"), Fetcher(PROJECT_ROOT, download=None))
     api = build_api(patch_spec(inputs).patched, "2026-05-20")
-    names = request_side_names(api)
+    names = api.request_side
     assert {"Function", "Tool", "GenerationConfig", "TextContent", "UserInputStep"} <= names
     assert {"FunctionCallStep", "ThoughtStep"} <= names, "steps are replayed in stateless turns"
     assert not {"Interaction", "StepDelta", "InteractionSseStreamEvent"} & names

@@ -36,6 +36,25 @@ def test_the_project_configuration_loads() -> None:
     assert sum(entry.kind == "spec" for entry in config.lock.values()) == 7
 
 
+def test_the_revisions_a_fact_may_name_come_from_the_targets() -> None:
+    # a third target with a new Api-Revision: its facts are named by that revision, and a
+    # target without one is the launch era (the report used to hard-code both names)
+    default, targets = parse_targets(
+        {
+            "default": "a",
+            "targets": {
+                "a": _target(),
+                "b": _target(api_revision="2026-11-01"),
+                "c": _target(api_revision=None, output=None),
+            },
+        }
+    )
+    config = load_project_config(PROJECT_ROOT)
+    config = type(config)(config.root, default, targets, config.lock)
+    assert [targets[name].revision for name in "abc"] == ["2026-05-20", "2026-11-01", "launch"]
+    assert config.revisions == ("2026-05-20", "2026-11-01", "launch")
+
+
 def test_unknown_target_key_is_named() -> None:
     with pytest.raises(BadInputError, match=r"target 'x': unknown key\(s\) 'overlay'"):
         parse_targets({"default": "x", "targets": {"x": {**_target(), "overlay": "o"}}})

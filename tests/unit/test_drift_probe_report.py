@@ -7,12 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
+from generator.audit.drift import classify_drift, spec_diff
+from generator.audit.probe import collect_probes, run_probes
 from generator.errors import BadInputError
 from generator.load.documents import JsonValue
 from generator.overlay.engine import apply_overlays, parse_overlay
-from generator.report.drift import classify_drift, spec_diff
 from generator.report.overlays import structural_changes
-from generator.report.probe import collect_probes, run_probes
 from generator.report.surface import api_surface, describe_changes
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator.errors import BadInputError
-from generator.report.facts import parse_facts
+from generator.load.facts import parse_facts
 from generator.report.fake_fidelity import fake_lists, fidelity_rows, render_fidelity
 from tests.conftest import PROJECT_ROOT
 

@@ -195,6 +195,21 @@ def test_strict_mode_requires_descriptions(overlay_schemas: dict[str, JsonValue]
         )
 
 
+def test_an_unknown_x_confidence_names_the_file_and_action(
+    overlay_schemas: dict[str, JsonValue],
+) -> None:
+    # a typo in an action's confidence used to reach the report unchecked ("spec only")
+    good = {"target": "$.a", "description": "d", "update": {}, "x-confidence": "spec-only"}
+    bad = {"target": "$.b", "description": "d", "update": {}, "x-confidence": "spec only"}
+    _overlay(overlay_schemas, good)
+    with pytest.raises(BadInputError) as raised:
+        _overlay(overlay_schemas, good, bad)
+    assert raised.value.message.startswith(
+        "overlays/current/10-test.yaml: action 1 (target '$.b'): `x-confidence` must be one of "
+        "live, spec-only, modeled, reported, conflict (got 'spec only')."
+    )
+
+
 def test_invalid_jsonpath_names_its_position(overlay_schemas: dict[str, JsonValue]) -> None:
     with pytest.raises(BadInputError) as raised:
         _overlay(overlay_schemas, {"target": "$.a[?@.b ==]", "description": "d", "update": {}})

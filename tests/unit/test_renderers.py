@@ -25,6 +25,7 @@ from generator.render.client_context import client_context
 from generator.render.literals import py_literal
 from generator.render.sync_twins import sync_twin, twin_name
 from generator.render.types_context import types_context
+from generator.render.views import MethodView, ModelView, PathParameterView, WireValueView
 from generator.report.surface import describe_changes, ir_surface
 from tests.conftest import PROJECT_ROOT
 
@@ -43,13 +44,15 @@ def test_models_come_in_name_order_and_later_names_are_quoted() -> None:
         "B", "", (_field("a", Optional(Named("A"))), _field("me", Named("B"), True)), (), None, "/b"
     )
     context = types_context(_types(b, a))
-    definitions = {item["name"]: item for item in context["definitions"]}
-    assert [item["name"] for item in context["definitions"]] == ["A", "B"]
-    assert definitions["A"]["fields"][0]["annotation"] == "'B | None'", "B is defined later"
-    assert definitions["B"]["fields"][0]["annotation"] == "A | None"
-    assert definitions["B"]["fields"][1]["annotation"] == "'B'", "a model naming itself"
-    assert definitions["B"]["fields"][1]["default"] is None
-    assert definitions["A"]["fields"][0]["default"] == "None"
+    definitions = {item.name: item for item in context.definitions}
+    assert [item.name for item in context.definitions] == ["A", "B"]
+    model_a, model_b = definitions["A"], definitions["B"]
+    assert isinstance(model_a, ModelView) and isinstance(model_b, ModelView)
+    assert model_a.fields[0].annotation == "'B | None'", "B is defined later"
+    assert model_b.fields[0].annotation == "A | None"
+    assert model_b.fields[1].annotation == "'B'", "a model naming itself"
+    assert model_b.fields[1].default is None
+    assert model_a.fields[0].default == "None"
 
 
 def test_union_only_cycles_are_bad_input() -> None:
@@ -123,19 +126,20 @@ def _small_api() -> Api:
 def test_client_context_gives_calls_as_data_and_exact_imports() -> None:
     context = client_context(_small_api().operations)
     (module,) = context["resource_modules"]
-    assert module["module"] == "files" and module["type_imports"] == ["File", "Page"]
-    imports = module["imports"]
+    assert module.module == "files" and module.type_imports == ("File", "Page")
+    imports = module.imports
     assert imports["pages"] and imports["path_parameters"] and not imports["streams"]
     assert not imports["uploads"] and not imports["literal"] and not imports["children"]
-    (resource,) = module["resources"]
-    methods = {method["name"]: method for method in resource["methods"]}
-    assert methods["delete"]["call"]["path_parameters"] == [
-        {"wire": "'name'", "name": "name", "allow_reserved": False}
-    ]
-    assert methods["delete"]["returns"] == "None"
-    assert methods["list"]["call"]["query"] == [{"wire": "'page_token'", "value": "token"}]
-    assert methods["list"]["page"]["item_type"] == "File"
-    assert [argument["name"] for argument in methods["list"]["keywords"]] == ["page_token"]
+    (resource,) = module.resources
+    methods: dict[str, MethodView] = {method.name: method for method in resource.methods}
+    assert methods["delete"].call.path_parameters == (
+        PathParameterView(wire="'name'", name="name", allow_reserved=False),
+    )
+    assert methods["delete"].returns == "None"
+    assert methods["list"].call.query == (WireValueView(wire="'page_token'", value="token"),)
+    page = methods["list"].page
+    assert page is not None and page.item_type == "File"
+    assert [argument.name for argument in methods["list"].keywords] == ["page_token"]
 
 
 def test_sync_twins_rewrite_tokens_and_keep_everything_else() -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from generator.audit.probe import Probe, ProbeOutcome, parse_probe_log, probe_log_run
 from generator.errors import BadInputError
 from generator.load.documents import JsonValue
+from generator.load.facts import Fact, parse_facts
 from generator.overlay.engine import ActionResult, Match, apply_overlays, parse_overlay
 from generator.report.effects import action_effects
-from generator.report.facts import Fact, parse_facts
-from generator.report.probe import Probe, ProbeOutcome, parse_probe_log, probe_log_run
 from generator.report.review import review_of
 
 
@@ -101,6 +101,18 @@ def _fact(fact_id: str, status: str, confidence: str = "live") -> Fact:
         }
     )
     return fact
+
+
+def test_a_fact_names_a_revision_of_some_target() -> None:
+    raw = {"id": "W01", "statement": "s", "observed": "2026-11", "confidence": "live"}
+    fact = {**raw, "revision": "2026-11-01", "status": "not-encoded", "reason": "r"}
+    (parsed,) = parse_facts({"facts": [fact]}, "f.yaml", ("2026-11-01", "launch"))
+    assert parsed.revision == "2026-11-01"
+    with pytest.raises(BadInputError) as raised:
+        parse_facts({"facts": [fact]}, "f.yaml", ("2026-05-20", "launch"))
+    assert raised.value.message.startswith(
+        "f.yaml: fact W01: revision must be one of 2026-05-20, launch (the targets' `api_revision`"
+    )
 
 
 def test_since_lists_changed_actions_and_statuses_and_is_stable_when_nothing_changed(
@@ -209,7 +221,7 @@ def test_a_logged_run_reads_back_as_each_probes_latest_result() -> None:
 def test_every_project_extension_has_a_client_effect() -> None:
     # a new `x-` annotation the effects table does not know would show "client effect: none"
     # for every action that adds it (found when x-absent-default and x-continuation landed)
-    from generator.ir.spec_view import PROJECT_EXTENSIONS
+    from generator.ir.extensions import PROJECT_EXTENSIONS
     from generator.report.effects import _KEY_EFFECTS
 
     assert [key for key in PROJECT_EXTENSIONS if key not in _KEY_EFFECTS] == []

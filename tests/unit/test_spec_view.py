@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from generator.errors import BadInputError
-from generator.ir.spec_view import SpecView, extensions_of
+from generator.ir.extensions import extensions_of
+from generator.ir.spec_view import SpecView
 from generator.load.documents import escape_token, json_pointer, unescape_token
 
 

@@ -17,10 +17,11 @@ live is an error, since only live facts make the fake refuse.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.errors import BadInputError
+from generator.ir.extensions import Confidence
 from generator.load.documents import JsonValue
 from generator.overlay.engine import ActionResult
 
@@ -39,8 +40,6 @@ __all__ = [
 FACTS_FILE = "overlays/facts.yaml"
 _ID = re.compile(r"^(S[1-9]|W[0-9]{2,3})$")
 _STATUSES = ("overlay", "runtime", "not-encoded")
-_CONFIDENCE = ("live", "spec-only", "modeled", "conflict", "reported")
-_REVISIONS = ("launch", "2026-05-20")
 _TEST = re.compile(r"^tests/[\w/]+\.py::test_\w+$")
 
 
@@ -62,7 +61,7 @@ class Fact:
     statement: str
     observed: str
     revision: str
-    confidence: str
+    confidence: Confidence
     status: str
     module: str | None
     reason: str | None
@@ -75,7 +74,9 @@ class Fact:
     """Why the actions citing this fact change nothing a client sees, when that is so."""
 
 
-def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
+def parse_facts(
+    data: JsonValue, source: str = FACTS_FILE, revisions: Sequence[str] | None = None
+) -> tuple[Fact, ...]:
     """Parse and check the catalogue; every problem names the fact."""
     if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
         raise BadInputError(f"{source}: expected a mapping with a `facts` list.")
@@ -110,10 +111,12 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
                 raise BadInputError(f"{where}: `{key}` is required.")
         if raw["status"] not in _STATUSES:
             raise BadInputError(f"{where}: status must be one of {', '.join(_STATUSES)}.")
-        if raw["confidence"] not in _CONFIDENCE:
-            raise BadInputError(f"{where}: confidence must be one of {', '.join(_CONFIDENCE)}.")
-        if raw["revision"] not in _REVISIONS:
-            raise BadInputError(f"{where}: revision must be one of {', '.join(_REVISIONS)}.")
+        confidence = Confidence.parse(raw["confidence"], where)
+        if revisions is not None and raw["revision"] not in revisions:
+            raise BadInputError(
+                f"{where}: revision must be one of {', '.join(revisions)} (the targets' "
+                f"`api_revision` in codegen.yaml, `launch` for a target without one)."
+            )
         if raw["status"] == "runtime" and not raw.get("module"):
             raise BadInputError(f"{where}: a runtime fact names the `module` that enforces it.")
         if raw["status"] == "not-encoded" and not raw.get("reason"):
@@ -140,7 +143,7 @@ def parse_facts(data: JsonValue, source: str = FACTS_FILE) -> tuple[Fact, ...]:
             statement=raw["statement"].strip(),
             observed=raw["observed"],
             revision=raw["revision"],
-            confidence=raw["confidence"],
+            confidence=confidence,
             status=raw["status"],
             module=raw.get("module"),
             reason=raw.get("reason"),

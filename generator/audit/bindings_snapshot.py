@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.audit.bindings import Surface
 from generator.errors import BadInputError
-from generator.report.bindings import Surface
 
 __all__ = ["SNAPSHOT_FILE", "Snapshot", "read_snapshot", "snapshot_text"]
 

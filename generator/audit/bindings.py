@@ -36,6 +36,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from generator.errors import BadInputError
 from generator.ir.model import Api
+from generator.ir.objects import TAG_PROPERTIES
 from generator.ir.types import ListOf, Named, Optional, UnionOf
 from generator.load.documents import JsonValue
 
@@ -53,7 +54,7 @@ __all__ = [
 
 BINDINGS_MODULE = "google.genai._gaos"
 NOT_ENCODED_FILE = "overlays/bindings-not-encoded.yaml"
-_TAG_FIELDS = ("type", "event_type")
+
 _TYPED_DICT_SUFFIX = "TypedDict"
 _KINDS = ("enum", "field", "member", "object", "variant", "operation")
 
@@ -121,7 +122,7 @@ def _model_tag(value: Any) -> str | None:
     if not isinstance(fields, dict) or "is_unknown" in fields:
         return None
     for key, info in fields.items():
-        if (info.alias or key) in _TAG_FIELDS:
+        if (info.alias or key) in TAG_PROPERTIES:
             tags = _literal_values(info.annotation)
             if len(tags) == 1:
                 return next(iter(tags))
@@ -190,7 +191,7 @@ def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
                     for key, model_field in value.model_fields.items():
                         wire = model_field.alias or key
                         tags = _literal_values(model_field.annotation)
-                        if wire in _TAG_FIELDS:
+                        if wire in TAG_PROPERTIES:
                             if len(tags) == 1:
                                 variants |= tags
                             continue
@@ -234,7 +235,7 @@ def spec_surface(api: Api) -> Surface:
         field.constant
         for model in type_model.models
         for field in model.fields
-        if field.constant is not None and field.wire_name in _TAG_FIELDS
+        if field.constant is not None and field.wire_name in TAG_PROPERTIES
     }
     operations = {
         f"{operation.resource[-1]}.{operation.method_name}" for operation in api.operations
@@ -245,7 +246,7 @@ def spec_surface(api: Api) -> Surface:
         if not model.unknown_variant
         for item in model.fields
         if not item.excluded
-        and item.wire_name not in _TAG_FIELDS
+        and item.wire_name not in TAG_PROPERTIES
         and (held := _type_tags(api, item.type, frozenset()))
     }
     return Surface(enums, fields, frozenset(variants), frozenset(operations), members)
@@ -270,7 +271,7 @@ def _type_tags(api: Api, type_: Any, seen: frozenset[str]) -> set[str]:
         return {
             item.constant
             for item in model.fields
-            if item.constant is not None and item.wire_name in _TAG_FIELDS
+            if item.constant is not None and item.wire_name in TAG_PROPERTIES
         }
     union = next((u for u in api.types.unions if u.name == type_.name), None)
     if union is not None:
