@@ -26,7 +26,7 @@ from generator.render.params_context import (
     params_context,
     request_side_names,
 )
-from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
+from generator.render.sync_twins import is_async_source, sync_twin, twin_name
 from generator.render.types_context import types_context
 
 __all__ = ["DistributionSettings", "RenderInputs", "render"]
@@ -55,7 +55,7 @@ class RenderInputs:
     compiled_cache: Path | None = None
 
     def runtime_modules(self) -> dict[str, str]:
-        """The static runtime files, keyed by their file name."""
+        """The static runtime files, keyed by their path under `runtime/` (`_core/_sse.py`)."""
         prefix = "runtime/"
         return {
             name[len(prefix) :]: text
@@ -66,7 +66,7 @@ class RenderInputs:
 
 _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "._errors",
+        "._core._errors",
         (
             "APIConnectionError",
             "APIResponseValidationError",
@@ -86,28 +86,28 @@ _FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "UnprocessableEntityError",
         ),
     ),
-    ("._async_pagination", ("AsyncPager",)),
-    ("._async_transport", ("AsyncTransport",)),
-    ("._client_base", ("RequestOptions",)),
-    ("._continuation", ("ContinuationError", "ContinuationWarning")),
-    ("._limits", ("ResponseLimits",)),
-    ("._retry", ("ResumePolicy", "RetryPolicy")),
-    ("._structured", ("StructuredOutputError",)),
-    ("._sync_pagination", ("SyncPager",)),
-    ("._sync_transport", ("SyncTransport",)),
-    ("._waiting", ("WaitTimeoutError",)),
+    ("._core._async_pagination", ("AsyncPager",)),
+    ("._core._async_transport", ("AsyncTransport",)),
+    ("._core._client_base", ("RequestOptions",)),
+    (".lib._continuation", ("ContinuationError", "ContinuationWarning")),
+    ("._core._limits", ("ResponseLimits",)),
+    ("._core._retry", ("ResumePolicy", "RetryPolicy")),
+    (".lib._structured", ("StructuredOutputError",)),
+    ("._core._sync_pagination", ("SyncPager",)),
+    ("._core._sync_transport", ("SyncTransport",)),
+    ("._core._waiting", ("WaitTimeoutError",)),
     (".client", ("AsyncClient", "Client")),
 )
 """What the package root imports eagerly (cheap: what building a client needs anyway)."""
 
 _LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("._async_streaming", ("AsyncStream",)),
-    ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
-    ("._parsed", ("ParsedInteraction",)),
-    ("._raw_response", ("RawResponse",)),
-    ("._rules", ("RequestRuleError", "RequestRuleWarning")),
-    ("._stored", ("StoredDataError", "load_interaction", "load_steps")),
-    ("._sync_streaming", ("Stream",)),
+    ("._core._async_streaming", ("AsyncStream",)),
+    ("._core._base", ("ApiModel", "UnknownVariant", "decode_base64")),
+    (".lib._parsed", ("ParsedInteraction",)),
+    ("._core._raw_response", ("RawResponse",)),
+    ("._core._rules", ("RequestRuleError", "RequestRuleWarning")),
+    (".lib._stored", ("StoredDataError", "load_interaction", "load_steps")),
+    ("._core._sync_streaming", ("Stream",)),
     (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
 )
 """What the package root serves on first use, by module: the models' base (pydantic), streams
@@ -185,6 +185,7 @@ def _rules_context(rules: RequestRules) -> dict[str, Any]:
 
 
 def _twin_docstring(name: str) -> str:
+    name = name.rpartition("/")[2]
     source = name.removesuffix(".py")
     return docstring(
         f"The synchronous twin of `{source}`: the same code with `async` / `await` removed and "
@@ -290,7 +291,7 @@ def render(
                 "version": py_literal(version),
             },
         ),
-        f"{package}/_fake_schema.py": _render_template(
+        f"{package}/testing/_schema.py": _render_template(
             environment, "package/_fake_schema.py.jinja", {**common, **fake_context(api)}
         ),
         f"{package}/params.py": _render_template(
@@ -313,8 +314,8 @@ def render(
         )
     for name, text in inputs.runtime_modules().items():
         files[f"{package}/{name}"] = f"{header}\n{text}"
-        if name.startswith(ASYNC_PREFIX):
-            twin = sync_twin(text, f"templates/runtime/{name}")
+        if is_async_source(name):
+            twin = sync_twin(text, f"runtime/{name}")
             twin_text = f"{header}\n{_twin_docstring(name)}{_body(twin)}"
             files[f"{package}/{twin_name(name)}"] = twin_text
     if distribution is not None:

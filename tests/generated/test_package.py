@@ -146,7 +146,7 @@ def test_building_a_client_imports_neither_pydantic_nor_the_models() -> None:
         "import sys, gemini_interactions as gi; gi.Client(api_key='k'); "
         "gi.AsyncClient(api_key='k'); "
         "print(sorted(m for m in ('pydantic', 'gemini_interactions.types', "
-        "'gemini_interactions._tolerant', 'difflib') if m in sys.modules))"
+        "'gemini_interactions._core._tolerant', 'difflib') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=True

@@ -8,13 +8,13 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._async_api_client import AsyncAPIClient
-from ._async_transport import AsyncTransport
-from ._client_base import ClientCore
-from ._limits import ResponseLimits
-from ._retry import RetryPolicy
-from ._sync_api_client import SyncAPIClient
-from ._sync_transport import SyncTransport
+from ._core._async_api_client import AsyncAPIClient
+from ._core._async_transport import AsyncTransport
+from ._core._client_base import ClientCore
+from ._core._limits import ResponseLimits
+from ._core._retry import RetryPolicy
+from ._core._sync_api_client import SyncAPIClient
+from ._core._sync_transport import SyncTransport
 
 if TYPE_CHECKING:  # each resource module loads when its attribute is first used, httpx with
     # the first request
