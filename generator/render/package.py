@@ -1,8 +1,9 @@
 """Rendering the intermediate model into a map of output files.
 
 Python computes every literal, name and docstring the templates need (`_context_*`); the Jinja
-templates only lay the text out. Static runtime modules are copied verbatim with the generated
-header prepended. The result is `{relative path: text}`; nothing is written here.
+templates only lay the text out. Static runtime modules are copied verbatim under a header naming
+their source in `runtime/` (sync twins: the async source they are rewritten from).
+The result is `{relative path: text}`; nothing is written here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from generator.render.params_context import (
 from generator.render.sync_twins import is_async_source, sync_twin, twin_name
 from generator.render.types_context import types_context
 
-__all__ = ["DistributionSettings", "RenderInputs", "render"]
+__all__ = ["DistributionSettings", "RenderInputs", "copied_header", "render", "twin_header"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,16 @@ def _rules_context(rules: RequestRules) -> dict[str, Any]:
     }
 
 
+def copied_header(name: str) -> str:
+    """The first line of the copy of `runtime/<name>`: where to edit it."""
+    return f"# Copied from runtime/{name} by interactions-codegen; edit it there."
+
+
+def twin_header(name: str) -> str:
+    """The first line of the sync twin of `runtime/<name>`: the async source to edit."""
+    return f"# Rewritten from runtime/{name} by interactions-codegen; edit it there."
+
+
 def _twin_docstring(name: str) -> str:
     name = name.rpartition("/")[2]
     source = name.removesuffix(".py")
@@ -313,10 +324,10 @@ def render(
             {**common, **module, "variants": clients["variants"]},
         )
     for name, text in inputs.runtime_modules().items():
-        files[f"{package}/{name}"] = f"{header}\n{text}"
+        files[f"{package}/{name}"] = f"{copied_header(name)}\n{text}"
         if is_async_source(name):
             twin = sync_twin(text, f"runtime/{name}")
-            twin_text = f"{header}\n{_twin_docstring(name)}{_body(twin)}"
+            twin_text = f"{twin_header(name)}\n{_twin_docstring(name)}{_body(twin)}"
             files[f"{package}/{twin_name(name)}"] = twin_text
     if distribution is not None:
         files["pyproject.toml"] = _pyproject(environment, common, api, package, distribution, files)
