@@ -469,7 +469,7 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         ),
     )
     # the runtime is copied as written (and tested as such): only rendered modules hold spec names
-    runtime = [name[len("runtime/") :] for name in templates if name.startswith("runtime/")]
+    runtime = list(RenderInputs(templates).runtime_modules())
     copies = {f"{inputs.target.package}/{name}" for name in runtime} | {
         f"{inputs.target.package}/{twin_name(name)}" for name in runtime if is_async_source(name)
     }

@@ -84,6 +84,7 @@ RUNTIME = PROJECT_ROOT / "runtime"
 def _generated_code(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files the generator computes for a case: runtime copies and the manifest left out."""
     runtime = {path.relative_to(RUNTIME).as_posix() for path in RUNTIME.rglob("*.py")}
+    runtime.discard("_exports.py")  # read by the generator, not copied
     twins = {twin_name(name) for name in runtime if is_async_source(name)}
     package = "tiny_client/"
     copied = {package + name for name in runtime | twins}

@@ -19,6 +19,7 @@ from generator.errors import BadInputError
 from generator.ir.model import Api, RequestRules, Rule
 from generator.render.client_context import client_context
 from generator.render.distribution import distribution_view
+from generator.render.exports import EXPORTS_FILE, root_exports
 from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string, toml_string
 from generator.render.params_context import (
@@ -56,63 +57,14 @@ class RenderInputs:
     compiled_cache: Path | None = None
 
     def runtime_modules(self) -> dict[str, str]:
-        """The static runtime files, keyed by their path under `runtime/` (`_core/_sse.py`)."""
+        """The static runtime files copied into the package, keyed by their path under `runtime/`
+        (`_core/_sse.py`): every `.py` file but `_exports.py`, which only the generator reads."""
         prefix = "runtime/"
         return {
             name[len(prefix) :]: text
             for name, text in sorted(self.templates.items())
-            if name.startswith(prefix) and name.endswith(".py")
+            if name.startswith(prefix) and name.endswith(".py") and name != EXPORTS_FILE
         }
-
-
-_FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "._core._errors",
-        (
-            "APIConnectionError",
-            "APIResponseValidationError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "BadRequestError",
-            "ConflictError",
-            "GeminiError",
-            "InternalServerError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "RequestValidationError",
-            "ResponseLimitError",
-            "StreamError",
-            "UnprocessableEntityError",
-        ),
-    ),
-    ("._core._async_pagination", ("AsyncPager",)),
-    ("._core._async_transport", ("AsyncTransport",)),
-    ("._core._client_base", ("RequestOptions",)),
-    (".lib._continuation", ("ContinuationError", "ContinuationWarning")),
-    ("._core._limits", ("ResponseLimits",)),
-    ("._core._retry", ("ResumePolicy", "RetryPolicy")),
-    (".lib._structured", ("StructuredOutputError",)),
-    ("._core._sync_pagination", ("SyncPager",)),
-    ("._core._sync_transport", ("SyncTransport",)),
-    ("._core._waiting", ("WaitTimeoutError",)),
-    (".client", ("AsyncClient", "Client")),
-)
-"""What the package root imports eagerly (cheap: what building a client needs anyway)."""
-
-_LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("._core._async_streaming", ("AsyncStream",)),
-    ("._core._base", ("ApiModel", "UnknownVariant", "decode_base64")),
-    (".lib._parsed", ("ParsedInteraction",)),
-    ("._core._raw_response", ("RawResponse",)),
-    ("._core._rules", ("RequestRuleError", "RequestRuleWarning")),
-    (".lib._stored", ("StoredDataError", "load_interaction", "load_steps")),
-    ("._core._sync_streaming", ("Stream",)),
-    (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
-)
-"""What the package root serves on first use, by module: the models' base (pydantic), streams
-and rule errors load only when a program touches them."""
 
 
 def _environment(templates: Mapping[str, str], cache: Path | None) -> jinja2.Environment:
@@ -240,37 +192,6 @@ def render(
         param_names=frozenset(name + PARAM_SUFFIX for name in params),
     )
     files: dict[str, str] = {
-        f"{package}/__init__.py": _render_template(
-            environment,
-            "package/__init__.py.jinja",
-            {
-                **common,
-                "module_docstring": module_docstring,
-                "version": py_literal(version),
-                "spec_version": py_literal(api.spec_version),
-                "api_revision": py_literal(api.api_revision),
-                "base_url": py_literal(api.base_url),
-                "component_names": list(api.types.components),
-                "facade": _FACADE,
-                "lazy": [(module, list(names)) for module, names in _LAZY],
-                "lazy_map": [
-                    (py_literal(name), py_literal(module))
-                    for module, names in _LAZY
-                    for name in names
-                ],
-                "all_names": sorted(
-                    [
-                        *(name for _, names in _FACADE for name in names),
-                        *(name for _, names in _LAZY for name in names),
-                        "API_REVISION",
-                        "BASE_URL",
-                        "SPEC_VERSION",
-                        "__version__",
-                        "types",
-                    ]
-                ),
-            },
-        ),
         f"{package}/py.typed": "",
         f"{package}/resources/__init__.py": _render_template(
             environment,
@@ -329,6 +250,37 @@ def render(
             twin = sync_twin(text, f"runtime/{name}")
             twin_text = f"{twin_header(name)}\n{_twin_docstring(name)}{_body(twin)}"
             files[f"{package}/{twin_name(name)}"] = twin_text
+    exports = root_exports(inputs.templates.get(EXPORTS_FILE), files, package)
+    files[f"{package}/__init__.py"] = _render_template(
+        environment,
+        "package/__init__.py.jinja",
+        {
+            **common,
+            "module_docstring": module_docstring,
+            "version": py_literal(version),
+            "spec_version": py_literal(api.spec_version),
+            "api_revision": py_literal(api.api_revision),
+            "base_url": py_literal(api.base_url),
+            "component_names": list(api.types.components),
+            "facade": exports.eager,
+            "lazy": exports.lazy,
+            "lazy_map": [
+                (py_literal(name), py_literal(module))
+                for module, names in exports.lazy
+                for name in names
+            ],
+            "all_names": sorted(
+                [
+                    *exports.names(),
+                    "API_REVISION",
+                    "BASE_URL",
+                    "SPEC_VERSION",
+                    "__version__",
+                    "types",
+                ]
+            ),
+        },
+    )
     if distribution is not None:
         files["pyproject.toml"] = _pyproject(environment, common, api, package, distribution, files)
     return dict(sorted(files.items()))
