@@ -16,15 +16,12 @@ Models are imported on first use, so constructing a client stays cheap.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..lib import _builtin_continuation
-from ..lib._structured import attach, is_output_type, target_of, to_wire
 from ._client_base import (
     ClientCore,
     PathParameter,
@@ -33,6 +30,7 @@ from ._client_base import (
 )
 from ._errors import APIResponseValidationError, GeminiError, RequestValidationError
 from ._limits import Deadline, nesting_error
+from ._registry import features, generated
 from ._request_checks import explain, given_models, request_problems, without_nulls
 from ._retry import ResumePolicy
 
@@ -141,7 +139,7 @@ def _path_value(call: Call, name: str) -> str | None:
 
 @cache
 def _types_module(package: str) -> Any:
-    return importlib.import_module(f"{package}.types")
+    return generated(package, "types")
 
 
 @cache
@@ -344,15 +342,15 @@ class _CallPreparation:
         body: Any = None
         if call.body is not None:
             given = {key: value for key, value in call.body.items() if value is not None}
+            hooks = features()
             for name in call.structured:  # a type to parse into travels as its JSON schema
-                if is_output_type(given.get(name)):
-                    given[name] = to_wire(given[name])
+                if hooks.is_output_type(given.get(name)):
+                    given[name] = hooks.to_wire(given[name])
             if call.body_schemas:
                 schema, model = _validate_body(self._package, call.body_schemas, given)
                 body = model.to_dict()
-                rules = importlib.import_module(f"{self._package}.rules")
-                rules.check_request(schema, body)
-                _builtin_continuation.check(schema, body)  # W105
+                generated(self._package, "rules").check_request(schema, body)
+                hooks.check_body(schema, body)  # W105, lib/_builtin_continuation.py
                 _warn_empty_signatures(body)
                 for name in call.omit:
                     body.pop(name, None)
@@ -373,12 +371,14 @@ class _CallPreparation:
         if call.response_schema is None:
             return None
         result = parse_response(self._package, call.response_schema, response)
-        return attach(result, target_of(call.structured, call.body))
+        hooks = features()
+        return hooks.attach(result, hooks.target_of(call.structured, call.body))
 
     def _final_parser(self, call: Call, spec: StreamSpec) -> Callable[[Any], Any]:
         parse = _wire_parser(self._package, spec.final_schema, _final_what)
-        target = target_of(call.structured, call.body)
-        return parse if target is None else lambda payload: attach(parse(payload), target)
+        hooks = features()
+        target = hooks.target_of(call.structured, call.body)
+        return parse if target is None else lambda payload: hooks.attach(parse(payload), target)
 
 
 def _start_request(

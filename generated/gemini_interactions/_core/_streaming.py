@@ -40,11 +40,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..lib._accumulate import InteractionAccumulator, recovery_events
 from ._errors import (
     StreamError,
 )
 from ._limits import NESTING_PROBLEM, Deadline
+from ._registry import features
 from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
 from ._waiting import TERMINAL_STATUSES
@@ -69,7 +69,7 @@ class _StreamState:
         self.replayed = 0
         self.done = False
         self.error: Any = None
-        self.accumulator = InteractionAccumulator()
+        self.accumulator = features().accumulator()  # lib/_accumulate.py
         self.on_completed: Callable[[Any], None] | None = None
         """Told the finished interaction (how an answer left unfinished warns, `_continuation`)."""
 
@@ -117,7 +117,7 @@ class _StreamState:
 
     def recover(self, interaction: dict[str, Any]) -> list[dict[str, Any]]:
         """Events that deliver what the reader missed of a finished `interaction`."""
-        payloads = recovery_events(self.accumulator, interaction)
+        payloads = features().recovery_events(self.accumulator, interaction)
         accepted = [payload for payload in payloads if self.accept(payload)]
         self.recovered_events += len(accepted)
         return accepted

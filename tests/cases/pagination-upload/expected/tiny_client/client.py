@@ -15,6 +15,7 @@ from ._core._limits import ResponseLimits
 from ._core._retry import RetryPolicy
 from ._core._sync_api_client import SyncAPIClient
 from ._core._sync_transport import SyncTransport
+from .lib._install import install_features
 
 if TYPE_CHECKING:  # each resource module loads when its attribute is first used, httpx with
     # the first request
@@ -34,6 +35,8 @@ __all__ = [
     "Client",
     "ClientWithRawResponse",
 ]
+
+install_features()  # fills the core's seams (`_core/_registry.py`)
 
 API_REVISION: str | None = "2026-05-20"
 """The `Api-Revision` this client was generated for; sent on every call except exempt paths."""
