@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 
 
 __all__ = [
+    "REDACT_MIN_LENGTH",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -58,6 +59,7 @@ __all__ = [
     "ResponseLimitError",
     "StreamError",
     "UnprocessableEntityError",
+    "redact_secret",
     "status_error",
 ]
 

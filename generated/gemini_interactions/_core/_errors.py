@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # httpx loads with the first request
 
 
 __all__ = [
+    "REDACT_MIN_LENGTH",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -59,6 +60,7 @@ __all__ = [
     "ResponseLimitError",
     "StreamError",
     "UnprocessableEntityError",
+    "redact_secret",
     "status_error",
 ]
 
