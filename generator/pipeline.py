@@ -32,7 +32,7 @@ from generator.overlay.engine import ActionResult, OverlayDocument, apply_overla
 from generator.render.format import format_files
 from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
-from generator.render.sync_twins import is_async_source, twin_name
+from generator.render.sync_twins import is_async_source, sync_name, twin_name
 from generator.report.facts import (
     FACTS_FILE,
     Fact,
@@ -381,7 +381,8 @@ def _manifest(inputs: Inputs, patched: JsonValue, files: dict[str, bytes], since
 def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
     """The capitalized names the runtime modules bind at their top level (classes, constants,
     imports), read from their source: a schema's class must not take one, since the rendered
-    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...)."""
+    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...).
+    An async source's names count in their sync twin's spelling too (`SyncClientBase`)."""
     names: set[str] = set()
     for path, data in sorted(templates.items()):
         if not (path.startswith("runtime/") and path.endswith(".py")):
@@ -390,19 +391,23 @@ def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
             tree = ast.parse(data.decode("utf-8"))
         except (SyntaxError, UnicodeDecodeError, ValueError) as error:
             raise BadInputError(f"{path}: not valid Python ({error}).") from None
+        found: set[str] = set()
         for node in tree.body:
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                names.add(node.name)
+                found.add(node.name)
             elif isinstance(node, ast.Assign):
-                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+                found.update(target.id for target in node.targets if isinstance(target, ast.Name))
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
+                found.add(node.target.id)
             elif isinstance(node, ast.Import) or (
                 isinstance(node, ast.ImportFrom) and not node.level
             ):
                 # a relative import names a runtime module (bound where it is defined) or a
                 # generated one (`.types`: the spec's own names), so only absolute ones count
-                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+                found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        names |= found
+        if is_async_source(path):
+            names.update(sync_name(name) for name in found)
     return frozenset(name for name in names if name[:1].isupper())
 
 

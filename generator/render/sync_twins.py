@@ -21,13 +21,14 @@ import tokenize
 
 from generator.errors import BadInputError
 
-__all__ = ["ASYNC_PREFIX", "SYNC_PREFIX", "is_async_source", "sync_twin", "twin_name"]
+__all__ = ["ASYNC_PREFIX", "SYNC_PREFIX", "is_async_source", "sync_name", "sync_twin", "twin_name"]
 
 ASYNC_PREFIX = "_async_"
 SYNC_PREFIX = "_sync_"
 
 _NAMES = {
     "AsyncAPIClient": "SyncAPIClient",
+    "AsyncClientBase": "SyncClientBase",
     "AsyncBaseTransport": "BaseTransport",
     "AsyncClient": "Client",
     "AsyncGenerator": "Generator",
@@ -87,6 +88,12 @@ def _rename(name: str) -> str:
     if name.startswith(ASYNC_PREFIX):
         return SYNC_PREFIX + name[len(ASYNC_PREFIX) :]
     return name
+
+
+def sync_name(name: str) -> str:
+    """The name `name` of an async source takes in its sync twin (`AsyncClientBase` →
+    `SyncClientBase`; a name the table does not know stays)."""
+    return _rename(name)
 
 
 def sync_twin(source: str, where: str) -> str:
