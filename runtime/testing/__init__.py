@@ -9,8 +9,8 @@
         ...
 
 What it models (each from the facts the overlays cite): requests are checked as the API checks
-them (`_fake_wire`: unknown or camelCase keys, lists sent as objects, dead fields, the live request
-rules; `_fake_refusals`: the other live refusing facts, and the fake's fidelity list that
+them (`_wire`: unknown or camelCase keys, lists sent as objects, dead fields, the live request
+rules; `_refusals`: the other live refusing facts, and the fake's fidelity list that
 `generated/FAKE.md` lays out; every refusal names its facts in the error body); interactions are
 stored and can be read back, chained with `previous_interaction_id` (a scripted function call is
 only answered when this request declares the function — tools are not inherited, W20 — and

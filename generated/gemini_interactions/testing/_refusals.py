@@ -10,7 +10,7 @@ contested fact never makes the fake answer 400 (a request rule resting on one on
 client).
 
 `check_create(body)` raises the `RefusalError` a create request earns beyond the wire checks of
-`_fake_wire` and the live request rules: empty input (W15), a stateless replay of a function call
+`_wire` and the live request rules: empty input (W15), a stateless replay of a function call
 without its signature (W17), uppercase or unsupported modalities (W29, W52), Veo models (W52),
 legacy thinking-summary spellings (S1, W32), `minimal` thinking on gemini-3.7-flash (W33),
 Vertex-only knobs (W48), per-modality response-format limits (W51), media the Gemini models

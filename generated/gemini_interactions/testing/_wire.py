@@ -6,7 +6,7 @@ The checks follow the wire, not the spec: a key no field has is `400 Unknown par
 W09, W10), an object where the API wants a list says so (W50), `response_mime_type` gets the
 API's own complaint (W46), and a request rule the overlays mark as live (`rules.REQUEST_RULES`)
 refuses with its message. Every refusal carries the fact IDs it rests on, in the error body, so a
-test failure says why. The other live refusals are `_fake_refusals`'.
+test failure says why. The other live refusals are in `_refusals`.
 """
 
 from __future__ import annotations
