@@ -44,7 +44,7 @@ from generator.overlay.engine import ActionResult, OverlayDocument, apply_overla
 from generator.render.format import format_files
 from generator.render.name_check import check_names
 from generator.render.package import DistributionSettings, RenderInputs, render
-from generator.render.sync_twins import ASYNC_PREFIX, twin_name
+from generator.render.sync_twins import is_async_source, sync_name, twin_name
 from generator.report.api_changes import (
     API_CHANGES_FILE,
     API_SURFACE_FILE,
@@ -74,11 +74,14 @@ __all__ = [
     "parse_overlays",
     "patch_spec",
     "read_inputs",
+    "read_templates",
 ]
 
 REPORT_FILE = "OVERLAYS.md"
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATES_DIR = "templates"
+RUNTIME_DIR = "runtime"
+"""The hand-written runtime, read with the templates under keys starting `runtime/`."""
 
 
 @dataclass(frozen=True)
@@ -157,15 +160,32 @@ def _read_overlay_files(root: Path, directory: str) -> tuple[OverlayFile, ...]:
     )
 
 
-def _read_templates(root: Path) -> dict[str, bytes]:
-    folder = root / TEMPLATES_DIR
-    if not folder.is_dir():
-        raise BadInputError(f"{TEMPLATES_DIR}/: template directory does not exist.")
+def _read_tree(folder: Path, prefix: str) -> dict[str, bytes]:
     return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
+        prefix + path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
+
+
+def read_templates(root: Path) -> dict[str, bytes]:
+    """The Jinja templates keyed by their path under `templates/`, and the runtime's files keyed
+    `runtime/<path>`: both are inputs of every run (the manifest's template-tree hash covers
+    them)."""
+    folder = root / TEMPLATES_DIR
+    if not folder.is_dir():
+        raise BadInputError(f"{TEMPLATES_DIR}/: template directory does not exist.")
+    runtime = root / RUNTIME_DIR
+    if not runtime.is_dir():
+        raise BadInputError(f"{RUNTIME_DIR}/: runtime directory does not exist.")
+    templates = _read_tree(folder, "")
+    stray = sorted(name for name in templates if name.startswith(f"{RUNTIME_DIR}/"))
+    if stray:
+        raise BadInputError(
+            f"{TEMPLATES_DIR}/{stray[0]}: the runtime lives in {RUNTIME_DIR}/, not under "
+            f"{TEMPLATES_DIR}/."
+        )
+    return {**templates, **_read_tree(runtime, f"{RUNTIME_DIR}/")}
 
 
 def read_inputs(
@@ -229,7 +249,7 @@ def read_inputs(
         spec_bytes=spec_bytes,
         overlay_files=_read_overlay_files(config.root, target.overlays),
         overlay_schemas=schemas,
-        templates=_read_templates(config.root),
+        templates=read_templates(config.root),
         facts=facts,
         other_overlay_files=others,
         template_cache=config.root / "build" / "template-cache",
@@ -403,7 +423,8 @@ def _manifest(
 def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
     """The capitalized names the runtime modules bind at their top level (classes, constants,
     imports), read from their source: a schema's class must not take one, since the rendered
-    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...)."""
+    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...).
+    An async source's names count in their sync twin's spelling too (`SyncClientBase`)."""
     names: set[str] = set()
     for path, data in sorted(templates.items()):
         if not (path.startswith("runtime/") and path.endswith(".py")):
@@ -411,20 +432,24 @@ def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
         try:
             tree = ast.parse(data.decode("utf-8"))
         except (SyntaxError, UnicodeDecodeError, ValueError) as error:
-            raise BadInputError(f"{TEMPLATES_DIR}/{path}: not valid Python ({error}).") from None
+            raise BadInputError(f"{path}: not valid Python ({error}).") from None
+        found: set[str] = set()
         for node in tree.body:
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                names.add(node.name)
+                found.add(node.name)
             elif isinstance(node, ast.Assign):
-                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+                found.update(target.id for target in node.targets if isinstance(target, ast.Name))
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
+                found.add(node.target.id)
             elif isinstance(node, ast.Import) or (
                 isinstance(node, ast.ImportFrom) and not node.level
             ):
                 # a relative import names a runtime module (bound where it is defined) or a
                 # generated one (`.types`: the spec's own names), so only absolute ones count
-                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+                found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        names |= found
+        if is_async_source(path):
+            names.update(sync_name(name) for name in found)
     return frozenset(name for name in names if name[:1].isupper())
 
 
@@ -434,11 +459,12 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
     members: dict[str, frozenset[str]] = {}
     for model, reference in inputs.target.model_mixins:
         module, class_name = reference.rsplit(".", 1)
-        source = inputs.templates.get(f"runtime/{module}.py")
+        path = f"{RUNTIME_DIR}/{module.replace('.', '/')}.py"
+        source = inputs.templates.get(path)
         if source is None:
             raise BadInputError(
                 f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
-                f"{TEMPLATES_DIR}/runtime/{module}.py does not exist."
+                f"{path} does not exist."
             )
         found = [
             node
@@ -448,7 +474,7 @@ def mixin_members(inputs: Inputs) -> dict[str, frozenset[str]]:
         if not found:
             raise BadInputError(
                 f"codegen.yaml: model_mixins maps {model!r} to {reference!r}, but "
-                f"{TEMPLATES_DIR}/runtime/{module}.py defines no class {class_name}."
+                f"{path} defines no class {class_name}."
             )
         names = set()
         for node in found[0].body:
@@ -495,11 +521,9 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         ),
     )
     # the runtime is copied as written (and tested as such): only rendered modules hold spec names
-    runtime = [name[len("runtime/") :] for name in templates if name.startswith("runtime/")]
+    runtime = list(RenderInputs(templates).runtime_modules())
     copies = {f"{inputs.target.package}/{name}" for name in runtime} | {
-        f"{inputs.target.package}/{twin_name(name)}"
-        for name in runtime
-        if name.startswith(ASYNC_PREFIX)
+        f"{inputs.target.package}/{twin_name(name)}" for name in runtime if is_async_source(name)
     }
     # ruff formats in a subprocess while this process writes the report: both are pure
     # functions of their inputs, so running them side by side changes nothing but the time

@@ -62,7 +62,7 @@ def scratch_project(tmp_path: Path) -> Path:
     (work / "shared").symlink_to(SHARED)
     for name in ("codegen.yaml",):
         shutil.copy2(PROJECT_ROOT / name, project / name)
-    for directory in ("spec", "overlays", "templates", "generated"):
+    for directory in ("spec", "overlays", "templates", "runtime", "generated"):
         shutil.copytree(
             PROJECT_ROOT / directory,
             project / directory,

@@ -30,8 +30,15 @@ from generator.emit.writer import diff_tree, write_tree
 from generator.errors import GeneratorError
 from generator.load.config import LockEntry, Target
 from generator.load.fetch import sha256_hex
-from generator.pipeline import API_SURFACE_FILE, MANIFEST_FILE, Inputs, OverlayFile, generate_files
-from generator.render.sync_twins import ASYNC_PREFIX, twin_name
+from generator.pipeline import (
+    API_SURFACE_FILE,
+    MANIFEST_FILE,
+    Inputs,
+    OverlayFile,
+    generate_files,
+    read_templates,
+)
+from generator.render.sync_twins import is_async_source, twin_name
 from tests.conftest import PROJECT_ROOT
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -42,7 +49,6 @@ UPDATE_HINT = "run `make golden` (pytest --update-golden) to accept the new outp
 def case_inputs(case: Path, overlay_schemas: dict[str, object]) -> Inputs:
     spec_bytes = (case / "spec.yaml").read_bytes()
     overlays_dir = case / "overlays"
-    templates = PROJECT_ROOT / "templates"
     return Inputs(
         target=Target(
             name="case",
@@ -72,11 +78,7 @@ def case_inputs(case: Path, overlay_schemas: dict[str, object]) -> Inputs:
             for path in sorted(overlays_dir.glob("*.yaml"))
         ),
         overlay_schemas=overlay_schemas,
-        templates={
-            path.relative_to(templates).as_posix(): path.read_bytes()
-            for path in sorted(templates.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts
-        },
+        templates=read_templates(PROJECT_ROOT),
         facts=OverlayFile(
             (case / "facts.yaml").relative_to(PROJECT_ROOT).as_posix(),
             (case / "facts.yaml").read_bytes(),
@@ -91,13 +93,14 @@ def _previous(case: Path, name: str) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-RUNTIME = PROJECT_ROOT / "templates" / "runtime"
+RUNTIME = PROJECT_ROOT / "runtime"
 
 
 def _generated_code(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files the generator computes for a case: runtime copies and the manifest left out."""
-    runtime = {path.name for path in RUNTIME.glob("*.py")}
-    twins = {twin_name(name) for name in runtime if name.startswith(ASYNC_PREFIX)}
+    runtime = {path.relative_to(RUNTIME).as_posix() for path in RUNTIME.rglob("*.py")}
+    runtime.discard("_exports.py")  # read by the generator, not copied
+    twins = {twin_name(name) for name in runtime if is_async_source(name)}
     package = "tiny_client/"
     copied = {package + name for name in runtime | twins}
     assert copied <= set(files), sorted(copied - set(files))
@@ -216,13 +219,13 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
     assert set(changes) == {
         "tiny_client/types.py",
         "tiny_client/resources/drawings.py",
-        "tiny_client/_fake_schema.py",  # the fake's wire table lists the request's fields
+        "tiny_client/testing/_schema.py",  # the fake's wire table lists the request's fields
         "api_surface.json",  # the recorded public API: one line for the model, one for the method
     }
     surface = changes["api_surface.json"]
     assert sorted(line[:1] for line in surface) == ["+", "+", "-", "-"]
     assert all("author" in line for line in surface if line.startswith("+"))
-    assert changes["tiny_client/_fake_schema.py"] == ['+        "author": ("string", None),']
+    assert changes["tiny_client/testing/_schema.py"] == ['+        "author": ("string", None),']
     model_lines = changes["tiny_client/types.py"]
     assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']
     # the method that sends it changes inside its signature, docstring and call only

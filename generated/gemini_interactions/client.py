@@ -3,23 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from ._async_api_client import AsyncAPIClient
-from ._async_transport import AsyncTransport
-from ._client_base import ClientCore
-from ._limits import ResponseLimits
-from ._retry import RetryPolicy
-from ._sync_api_client import SyncAPIClient
-from ._sync_transport import SyncTransport
+from ._core._async_client import AsyncClientBase
+from ._core._sync_client import SyncClientBase
+from .lib._install import install_features
 
-if TYPE_CHECKING:  # each resource module loads when its attribute is first used, httpx with
-    # the first request
-    import httpx
-
+if TYPE_CHECKING:  # each resource module loads when its attribute is first used
     from .resources.agents import (
         AgentsResource,
         AgentsResourceWithRawResponse,
@@ -71,69 +62,10 @@ __all__ = [
     "ClientWithRawResponse",
 ]
 
+install_features()  # fills the core's seams (`_core/_registry.py`)
+
 API_REVISION: str | None = "2026-05-20"
 """The `Api-Revision` this client was generated for; sent on every call except exempt paths."""
-_REVISION_EXEMPT_PREFIXES: tuple[str, ...] = ("/upload/v1beta/files", "/v1beta/files")
-_PACKAGE = "gemini_interactions"
-_VERSION = "0.1.0"
-
-
-class _Settings(NamedTuple):
-    api_key: str | None
-    base_url: str | None
-    api_version: str | None
-    api_revision: str | None
-    timeout: float | httpx.Timeout | None
-    max_retries: int | None
-    retry_policy: RetryPolicy | None
-    default_headers: Mapping[str, str] | None
-
-    def __repr__(self) -> str:
-        shown = self._replace(api_key=None if self.api_key is None else "***")
-        return "_Settings" + repr(tuple(shown))
-
-    def changed(
-        self,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        retry_policy: RetryPolicy | None,
-        default_headers: Mapping[str, str] | None,
-    ) -> _Settings:
-        """These settings with every option that is given (not None) replaced."""
-        return self._replace(
-            api_key=self.api_key if api_key is None else api_key,
-            base_url=self.base_url if base_url is None else base_url,
-            timeout=self.timeout if timeout is None else timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            retry_policy=self.retry_policy if retry_policy is None else retry_policy,
-            default_headers=self.default_headers if default_headers is None else default_headers,
-        )
-
-
-def _core(
-    api_key: str | None,
-    base_url: str | None,
-    api_version: str | None,
-    api_revision: str | None,
-    timeout: float | httpx.Timeout | None,
-    max_retries: int | None,
-    retry_policy: RetryPolicy | None,
-    default_headers: Mapping[str, str] | None,
-) -> ClientCore:
-    return ClientCore(
-        api_key=api_key,
-        base_url=base_url,
-        api_version=api_version,
-        api_revision=api_revision,
-        revision_exempt_prefixes=_REVISION_EXEMPT_PREFIXES,
-        timeout=timeout,
-        retry_policy=retry_policy,
-        max_retries=max_retries,
-        default_headers=default_headers,
-        package_version=_VERSION,
-    )
 
 
 class ClientWithRawResponse:
@@ -236,7 +168,7 @@ class AsyncClientWithRawResponse:
         return AsyncWebhooksResourceWithRawResponse(self._client.webhooks)
 
 
-class Client(SyncAPIClient):
+class Client(SyncClientBase):
     """A synchronous client. The key comes from `api_key=` or `GEMINI_API_KEY`.
 
     `base_url` may include a version segment (`.../v1beta`); `http_client` lets you bring your own
@@ -250,55 +182,10 @@ class Client(SyncAPIClient):
     goes to the configured origin only. Use as a context manager, or call `close()`.
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        api_version: str | None = None,
-        api_revision: str | None = API_REVISION,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        transport: SyncTransport | None = None,
-        limits: ResponseLimits | None = None,
-    ) -> None:
-        self._settings = _Settings(
-            api_key,
-            base_url,
-            api_version,
-            api_revision,
-            timeout,
-            max_retries,
-            retry_policy,
-            default_headers,
-        )
-        core = _core(*self._settings)
-        transport = transport or SyncTransport(http_client)
-        if limits is not None:
-            transport.limits = limits
-        super().__init__(core, transport, _PACKAGE)
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> Client:
-        """A copy of this client with some options changed, sharing its connections:
-        `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
-        copy = type(self).__new__(type(self))
-        copy._settings = self._settings.changed(
-            api_key, base_url, timeout, max_retries, retry_policy, default_headers
-        )
-        SyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
-        return copy
+    _PACKAGE = "gemini_interactions"
+    _VERSION = "0.1.0"
+    _API_REVISION = API_REVISION
+    _REVISION_EXEMPT_PREFIXES = ("/upload/v1beta/files", "/v1beta/files")
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -348,73 +235,14 @@ class Client(SyncAPIClient):
 
         return WebhooksResource(self)
 
-    def __enter__(self) -> Client:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return repr(self._core).replace("ClientCore", "Client", 1)
-
-
-class AsyncClient(AsyncAPIClient):
+class AsyncClient(AsyncClientBase):
     """An asynchronous client; the same options as `Client`, with an `httpx.AsyncClient`."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        api_version: str | None = None,
-        api_revision: str | None = API_REVISION,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: AsyncTransport | None = None,
-        limits: ResponseLimits | None = None,
-    ) -> None:
-        self._settings = _Settings(
-            api_key,
-            base_url,
-            api_version,
-            api_revision,
-            timeout,
-            max_retries,
-            retry_policy,
-            default_headers,
-        )
-        core = _core(*self._settings)
-        transport = transport or AsyncTransport(http_client)
-        if limits is not None:
-            transport.limits = limits
-        super().__init__(core, transport, _PACKAGE)
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> AsyncClient:
-        """A copy of this client with some options changed, sharing its connections:
-        `client.with_options(timeout=5, max_retries=0).interactions.get(...)`."""
-        copy = type(self).__new__(type(self))
-        copy._settings = self._settings.changed(
-            api_key, base_url, timeout, max_retries, retry_policy, default_headers
-        )
-        AsyncAPIClient.__init__(copy, _core(*copy._settings), self._transport, _PACKAGE)
-        return copy
+    _PACKAGE = "gemini_interactions"
+    _VERSION = "0.1.0"
+    _API_REVISION = API_REVISION
+    _REVISION_EXEMPT_PREFIXES = ("/upload/v1beta/files", "/v1beta/files")
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -463,17 +291,3 @@ class AsyncClient(AsyncAPIClient):
         from .resources.webhooks import AsyncWebhooksResource
 
         return AsyncWebhooksResource(self)
-
-    async def __aenter__(self) -> AsyncClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def __repr__(self) -> str:
-        return repr(self._core).replace("ClientCore", "AsyncClient", 1)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
-from ._base import (
+from ._core._base import (
     ApiModel,
     Int64String,
     Number,
@@ -23,7 +23,7 @@ from ._base import (
     utf8_to_char_offsets,
     wire_aliases,
 )
-from ._helpers import InteractionHelpers
+from .lib._helpers import InteractionHelpers
 
 __all__ = [
     "Agent",

@@ -82,7 +82,7 @@ ANNOTATION_BUILTINS = frozenset({"bool", "bytes", "dict", "float", "int", "list"
 
 _MODEL_BODY_NAMES = frozenset(
     {
-        # ApiModel's and UnknownVariant's own members (templates/runtime/_base.py)
+        # ApiModel's and UnknownVariant's own members (runtime/_core/_base.py)
         "raw",
         "to_dict",
         "to_json",

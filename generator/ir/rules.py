@@ -3,7 +3,7 @@
 This module checks the rule vocabulary (see overlays/README.md) and turns it into rule data
 (`model.Rule`, `model.Condition`) that the `rules.py` template lays out; a malformed rule is
 reported naming the schema and the rule. The runtime that evaluates the rules is
-`templates/runtime/_rules.py`.
+`runtime/_core/_rules.py`.
 """
 
 from __future__ import annotations

@@ -186,12 +186,12 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             raise BadInputError(f"{where}: package {package!r} is not a Python package name.")
         mixins = raw.get("model_mixins") or {}
         if not isinstance(mixins, dict) or not all(
-            isinstance(value, str) and re.match(r"^_[a-z_]+\.[A-Za-z_]+$", value)
+            isinstance(value, str) and re.match(r"^(?:[a-z_]+\.)?_[a-z_]+\.[A-Za-z_]+$", value)
             for value in mixins.values()
         ):
             raise BadInputError(
-                f"{where}: model_mixins maps a schema name to `_module.ClassName` "
-                f"of templates/runtime."
+                f"{where}: model_mixins maps a schema name to `room._module.ClassName` "
+                f"of runtime/ (`lib._helpers.InteractionHelpers`)."
             )
         targets[name] = Target(
             name=name,

@@ -1,4 +1,4 @@
-"""Template data for the fake API's wire table (`_fake_schema.py`), computed from the IR.
+"""Template data for the fake API's wire table (`testing/_schema.py`), computed from the IR.
 
 The fake (`gemini_interactions.testing`) enforces the wire without pydantic, so it gets the
 request side of the API as plain tables: every operation's route, and for every object a request

@@ -1,8 +1,9 @@
 """Rendering the intermediate model into a map of output files.
 
 Python computes every literal, name and docstring the templates need (`_context_*`); the Jinja
-templates only lay the text out. Static runtime modules are copied verbatim with the generated
-header prepended. The result is `{relative path: text}`; nothing is written here.
+templates only lay the text out. Static runtime modules are copied verbatim under a header naming
+their source in `runtime/` (sync twins: the async source they are rewritten from).
+The result is `{relative path: text}`; nothing is written here.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from generator.ir.model import Api, RequestRules, Rule
 from generator.ir.requests import PARAM_SUFFIX, accepting_dicts
 from generator.render.client_context import client_context
 from generator.render.distribution import distribution_view
+from generator.render.exports import EXPORTS_FILE, root_exports
 from generator.render.fake_context import fake_context
 from generator.render.literals import docstring, py_literal, py_string, toml_string
 from generator.render.params_context import params_context
-from generator.render.sync_twins import ASYNC_PREFIX, sync_twin, twin_name
+from generator.render.sync_twins import is_async_source, sync_twin, twin_name
 from generator.render.types_context import types_context
 from generator.render.views import ConditionView, RulesView, RuleView, template_vars
 
-__all__ = ["DistributionSettings", "RenderInputs", "render"]
+__all__ = ["DistributionSettings", "RenderInputs", "copied_header", "render", "twin_header"]
 
 
 @dataclass(frozen=True)
@@ -52,69 +54,14 @@ class RenderInputs:
     compiled_cache: Path | None = None
 
     def runtime_modules(self) -> dict[str, str]:
-        """The static runtime files, keyed by their file name."""
+        """The static runtime files copied into the package, keyed by their path under `runtime/`
+        (`_core/_sse.py`): every `.py` file but `_exports.py`, which only the generator reads."""
         prefix = "runtime/"
         return {
             name[len(prefix) :]: text
             for name, text in sorted(self.templates.items())
-            if name.startswith(prefix) and name.endswith(".py")
+            if name.startswith(prefix) and name.endswith(".py") and name != EXPORTS_FILE
         }
-
-
-_FACADE: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "._errors",
-        (
-            "APIConnectionError",
-            "APIResponseValidationError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "BadRequestError",
-            "ConflictError",
-            "GeminiError",
-            "InternalServerError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "RequestValidationError",
-            "ResponseLimitError",
-            "StreamError",
-            "UnprocessableEntityError",
-        ),
-    ),
-    ("._async_pagination", ("AsyncPager",)),
-    ("._async_transport", ("AsyncTransport",)),
-    ("._client_base", ("RequestOptions",)),
-    ("._continuation", ("ContinuationError", "ContinuationWarning")),
-    ("._limits", ("ResponseLimits",)),
-    ("._retry", ("ResumePolicy", "RetryPolicy")),
-    ("._structured", ("StructuredOutputError",)),
-    ("._sync_pagination", ("SyncPager",)),
-    ("._sync_transport", ("SyncTransport",)),
-    ("._waiting", ("WaitTimeoutError",)),
-    (".client", ("AsyncClient", "Client")),
-)
-"""What the package root imports eagerly (cheap: what building a client needs anyway)."""
-
-_LAZY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("._async_live", ("AsyncLiveConnection", "AsyncLiveSession")),
-    ("._async_streaming", ("AsyncStream",)),
-    ("._base", ("ApiModel", "UnknownVariant", "decode_base64")),
-    (
-        "._live",
-        ("LiveConnectionError", "LiveSessionError", "LiveTimeoutError", "LiveUnavailableError"),
-    ),
-    ("._parsed", ("ParsedInteraction",)),
-    ("._raw_response", ("RawResponse",)),
-    ("._rules", ("RequestRuleError", "RequestRuleWarning")),
-    ("._stored", ("StoredDataError", "load_interaction", "load_steps")),
-    ("._sync_live", ("LiveConnection", "LiveSession")),
-    ("._sync_streaming", ("Stream",)),
-    (".conversation", ("AsyncConversation", "Conversation", "function_tool")),
-)
-"""What the package root serves on first use, by module: the models' base (pydantic), streams
-and rule errors load only when a program touches them."""
 
 
 def _environment(templates: Mapping[str, str], cache: Path | None) -> jinja2.Environment:
@@ -187,7 +134,18 @@ def _rules_context(rules: RequestRules) -> RulesView:
     )
 
 
+def copied_header(name: str) -> str:
+    """The first line of the copy of `runtime/<name>`: where to edit it."""
+    return f"# Copied from runtime/{name} by interactions-codegen; edit it there."
+
+
+def twin_header(name: str) -> str:
+    """The first line of the sync twin of `runtime/<name>`: the async source to edit."""
+    return f"# Rewritten from runtime/{name} by interactions-codegen; edit it there."
+
+
 def _twin_docstring(name: str) -> str:
+    name = name.rpartition("/")[2]
     source = name.removesuffix(".py")
     return docstring(
         f"The synchronous twin of `{source}`: the same code with `async` / `await` removed and "
@@ -230,37 +188,6 @@ def render(
         param_names=frozenset(name + PARAM_SUFFIX for name in api.request_side),
     )
     files: dict[str, str] = {
-        f"{package}/__init__.py": _render_template(
-            environment,
-            "package/__init__.py.jinja",
-            {
-                **common,
-                "module_docstring": module_docstring,
-                "version": py_literal(version),
-                "spec_version": py_literal(api.spec_version),
-                "api_revision": py_literal(api.api_revision),
-                "base_url": py_literal(api.base_url),
-                "component_names": list(api.types.components),
-                "facade": _FACADE,
-                "lazy": [(module, list(names)) for module, names in _LAZY],
-                "lazy_map": [
-                    (py_literal(name), py_literal(module))
-                    for module, names in _LAZY
-                    for name in names
-                ],
-                "all_names": sorted(
-                    [
-                        *(name for _, names in _FACADE for name in names),
-                        *(name for _, names in _LAZY for name in names),
-                        "API_REVISION",
-                        "BASE_URL",
-                        "SPEC_VERSION",
-                        "__version__",
-                        "types",
-                    ]
-                ),
-            },
-        ),
         f"{package}/py.typed": "",
         f"{package}/resources/__init__.py": _render_template(
             environment,
@@ -292,7 +219,7 @@ def render(
                 "version": py_literal(version),
             },
         ),
-        f"{package}/_fake_schema.py": _render_template(
+        f"{package}/testing/_schema.py": _render_template(
             environment,
             "package/_fake_schema.py.jinja",
             {**common, **template_vars(fake_context(api))},
@@ -318,11 +245,42 @@ def render(
             {**common, **template_vars(module), "variants": clients["variants"]},
         )
     for name, text in inputs.runtime_modules().items():
-        files[f"{package}/{name}"] = f"{header}\n{text}"
-        if name.startswith(ASYNC_PREFIX):
-            twin = sync_twin(text, f"templates/runtime/{name}")
-            twin_text = f"{header}\n{_twin_docstring(name)}{_body(twin)}"
+        files[f"{package}/{name}"] = f"{copied_header(name)}\n{text}"
+        if is_async_source(name):
+            twin = sync_twin(text, f"runtime/{name}")
+            twin_text = f"{twin_header(name)}\n{_twin_docstring(name)}{_body(twin)}"
             files[f"{package}/{twin_name(name)}"] = twin_text
+    exports = root_exports(inputs.templates.get(EXPORTS_FILE), files, package)
+    files[f"{package}/__init__.py"] = _render_template(
+        environment,
+        "package/__init__.py.jinja",
+        {
+            **common,
+            "module_docstring": module_docstring,
+            "version": py_literal(version),
+            "spec_version": py_literal(api.spec_version),
+            "api_revision": py_literal(api.api_revision),
+            "base_url": py_literal(api.base_url),
+            "component_names": list(api.types.components),
+            "facade": exports.eager,
+            "lazy": exports.lazy,
+            "lazy_map": [
+                (py_literal(name), py_literal(module))
+                for module, names in exports.lazy
+                for name in names
+            ],
+            "all_names": sorted(
+                [
+                    *exports.names(),
+                    "API_REVISION",
+                    "BASE_URL",
+                    "SPEC_VERSION",
+                    "__version__",
+                    "types",
+                ]
+            ),
+        },
+    )
     if distribution is not None:
         files["pyproject.toml"] = _pyproject(environment, common, api, package, distribution, files)
     return dict(sorted(files.items()))

@@ -1,7 +1,7 @@
 """Sync twins of the async runtime modules, rewritten token by token (in the style of unasync).
 
 The runtime keeps one source for code that exists in a sync and an async form: each
-`templates/runtime/_async_<name>.py` is written for asyncio, and `sync_twin` produces the
+`runtime/<room>/_async_<name>.py` is written for asyncio, and `sync_twin` produces the
 `_sync_<name>.py` module from it when the package is rendered, as httpcore does with unasync:
 
 - `async` and `await` disappear (`async def` → `def`, `async for` → `for`, `await x` → `x`);
@@ -21,13 +21,14 @@ import tokenize
 
 from generator.errors import BadInputError
 
-__all__ = ["ASYNC_PREFIX", "SYNC_PREFIX", "sync_twin", "twin_name"]
+__all__ = ["ASYNC_PREFIX", "SYNC_PREFIX", "is_async_source", "sync_name", "sync_twin", "twin_name"]
 
 ASYNC_PREFIX = "_async_"
 SYNC_PREFIX = "_sync_"
 
 _NAMES = {
     "AsyncAPIClient": "SyncAPIClient",
+    "AsyncClientBase": "SyncClientBase",
     "AsyncBaseTransport": "BaseTransport",
     "AsyncClient": "Client",
     "AsyncGenerator": "Generator",
@@ -73,9 +74,16 @@ _STATEMENT_BOUNDARIES = frozenset(
 )
 
 
+def is_async_source(module: str) -> bool:
+    """Whether the runtime file `module` (a path such as `_core/_async_transport.py`) has a sync
+    twin."""
+    return module.rpartition("/")[2].startswith(ASYNC_PREFIX)
+
+
 def twin_name(module: str) -> str:
-    """`_async_streaming.py` → `_sync_streaming.py`."""
-    return SYNC_PREFIX + module.removeprefix(ASYNC_PREFIX)
+    """`_core/_async_streaming.py` → `_core/_sync_streaming.py` (the folder stays)."""
+    folder, slash, name = module.rpartition("/")
+    return folder + slash + SYNC_PREFIX + name.removeprefix(ASYNC_PREFIX)
 
 
 def _rename(name: str) -> str:
@@ -84,6 +92,12 @@ def _rename(name: str) -> str:
     if name.startswith(ASYNC_PREFIX):
         return SYNC_PREFIX + name[len(ASYNC_PREFIX) :]
     return name
+
+
+def sync_name(name: str) -> str:
+    """The name `name` of an async source takes in its sync twin (`AsyncClientBase` →
+    `SyncClientBase`; a name the table does not know stays)."""
+    return _rename(name)
 
 
 def sync_twin(source: str, where: str) -> str:

@@ -21,7 +21,7 @@ from generator.load.facts import FACTS_FILE, Fact
 __all__ = ["FIDELITY_FILE", "FidelityRow", "fake_lists", "fidelity_rows", "render_fidelity"]
 
 FIDELITY_FILE = "FAKE.md"
-REFUSALS_MODULE = "runtime/_fake_refusals.py"
+REFUSALS_MODULE = "runtime/testing/_refusals.py"
 TEMPLATE = "docs/FAKE.md.jinja"
 
 

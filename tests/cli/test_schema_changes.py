@@ -93,10 +93,10 @@ def test_one_optional_field_changes_only_its_schemas_lines(
     # (a citation can be sent back in a replayed step, so UrlCitation has a TypedDict twin)
     assert set(changed) <= {
         "gemini_interactions/types.py",
-        "gemini_interactions/_fake_schema.py",
+        "gemini_interactions/testing/_schema.py",
         "gemini_interactions/params.py",
     }
-    fake_table = changed.get("gemini_interactions/_fake_schema.py", [])
+    fake_table = changed.get("gemini_interactions/testing/_schema.py", [])
     assert all("webhook" in line.lower() for line in fake_table), fake_table
     # params: only additions — the new key, and the twins of what the field made request-side
     params = changed.get("gemini_interactions/params.py", [])

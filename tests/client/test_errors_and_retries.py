@@ -14,7 +14,7 @@ import gemini_interactions as gi
 import httpx
 import pytest
 from gemini_interactions import Client, RetryPolicy, SyncTransport
-from gemini_interactions._retry import parse_retry_after
+from gemini_interactions._core._retry import parse_retry_after
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, Reply
@@ -177,7 +177,7 @@ def test_dot_segment_and_empty_ids_are_refused_locally(
 
 
 def test_header_parameters_left_unset_are_not_sent() -> None:
-    from gemini_interactions._client_base import ClientCore
+    from gemini_interactions._core._client_base import ClientCore
 
     core = ClientCore(
         api_key=API_KEY,

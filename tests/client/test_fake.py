@@ -397,8 +397,8 @@ def test_rules_resting_on_reports_or_conflicts_are_not_refused() -> None:
 def test_the_fake_accepts_every_example_of_the_spec_that_requests_carry(
     patched_spec: dict[str, Any],
 ) -> None:
-    from gemini_interactions._fake_schema import OBJECTS
-    from gemini_interactions._fake_wire import _problems
+    from gemini_interactions.testing._schema import OBJECTS
+    from gemini_interactions.testing._wire import _problems
 
     from tests.generated.test_roundtrip import _schema_examples
 

@@ -19,9 +19,9 @@ import gemini_interactions as gi
 import httpx
 import pytest
 import yaml
-from gemini_interactions._fake_refusals import ENFORCED, NOT_MODELLED
 from gemini_interactions.params import FunctionParam
 from gemini_interactions.testing import FakeGemini, function_call
+from gemini_interactions.testing._refusals import ENFORCED, NOT_MODELLED
 
 from generator.errors import BadInputError
 from generator.load.facts import parse_facts

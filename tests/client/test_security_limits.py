@@ -22,7 +22,7 @@ import gemini_interactions as gi
 import httpx
 import pytest
 from gemini_interactions import AsyncClient, Client, ResponseLimits
-from gemini_interactions._sse import EventTooLargeError, SSEDecoder
+from gemini_interactions._core._sse import EventTooLargeError, SSEDecoder
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply

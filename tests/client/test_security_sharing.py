@@ -170,7 +170,7 @@ def test_a_forked_child_never_shares_the_parents_connections(port_echo: str) -> 
 def test_a_client_brought_from_before_a_fork_is_kept_with_a_warning(
     port_echo: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from gemini_interactions import _client_base
+    from gemini_interactions._core import _client_base
 
     http = httpx.Client()
     client = Client(api_key=API_KEY, base_url=port_echo, http_client=http, max_retries=0)

@@ -14,7 +14,7 @@ from typing import Any
 import gemini_interactions as gi
 import pytest
 from gemini_interactions import AsyncClient, Client, SyncTransport
-from gemini_interactions._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
+from gemini_interactions._core._sse import DONE, BareJsonLine, ServerSentEvent, SSEDecoder
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply

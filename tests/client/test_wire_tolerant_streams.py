@@ -24,7 +24,7 @@ from typing import Any
 import gemini_interactions as gi
 import pytest
 from gemini_interactions import AsyncClient, AsyncTransport, Client, SyncTransport
-from gemini_interactions._streaming import ResumePolicy
+from gemini_interactions._core._streaming import ResumePolicy
 
 from tests.client.conftest import API_KEY
 from tests.client.loopback import LoopbackServer, RecordedRequest, Reply

@@ -14,8 +14,8 @@ from typing import Annotated, Any, get_args, get_origin
 
 import gemini_interactions.types as types
 import pytest
-from gemini_interactions._base import ApiModel, UnknownVariant
-from gemini_interactions._tolerant import parse_wire
+from gemini_interactions._core._base import ApiModel, UnknownVariant
+from gemini_interactions._core._tolerant import parse_wire
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import Discriminator, Tag, TypeAdapter

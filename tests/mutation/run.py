@@ -28,10 +28,19 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED = PROJECT_ROOT.parent / "shared"
-COPIED = ("codegen.yaml", "pyproject.toml", "spec", "overlays", "templates", "generated", "tests")
+COPIED = (
+    "codegen.yaml",
+    "pyproject.toml",
+    "spec",
+    "overlays",
+    "templates",
+    "runtime",
+    "generated",
+    "tests",
+)
 IGNORED = shutil.ignore_patterns("__pycache__", ".cache", ".hypothesis", ".pytest_cache")
 
-STREAMING = "templates/runtime/_async_streaming.py"
+STREAMING = "runtime/_core/_async_streaming.py"
 GIVE_UP = "        if attempt >= connection.policy.max_attempts:\n"
 
 
@@ -68,7 +77,7 @@ MUTANTS = (
     ),
     Mutant(
         "the key also in the query",
-        "templates/runtime/_client_base.py",
+        "runtime/_core/_client_base.py",
         "        all_headers.update(self.auth_headers())\n",
         '        all_headers.update(self.auth_headers())\n        params["key"] = self._api_key\n',
         (
@@ -79,7 +88,7 @@ MUTANTS = (
     ),
     Mutant(
         "a POST retried after a 500",
-        "templates/runtime/_retry.py",
+        "runtime/_core/_retry.py",
         "            return status in self.non_idempotent_statuses\n",
         "            return status in self.non_idempotent_statuses or status >= 500\n",
         (
@@ -90,7 +99,7 @@ MUTANTS = (
     ),
     Mutant(
         "to_dict() turning ints into floats",
-        "templates/runtime/_base.py",
+        "runtime/_core/_base.py",
         '        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, '
         "warnings=False)\n",
         "        import json as _json\n\n"
@@ -105,7 +114,7 @@ MUTANTS = (
     ),
     Mutant(
         "a webhook check that accepts anything",
-        "templates/runtime/webhooks.py",
+        "runtime/lib/webhooks.py",
         "    if not isinstance(payload, bytes | bytearray):\n"
         '        raise WebhookVerificationError("verify the raw request body (bytes), not parsed '
         'JSON")\n',
@@ -114,7 +123,7 @@ MUTANTS = (
     ),
     Mutant(
         "a 400 taken for success",
-        "templates/runtime/_async_transport.py",
+        "runtime/_core/_async_transport.py",
         "                if response.is_success:\n",
         "                if response.is_success or response.status_code == 400:\n",
         (

@@ -63,10 +63,10 @@ def test_the_fakes_lists_are_read_as_literals_and_bad_ones_are_named() -> None:
         {"W15": "x"},
         {},
     )
-    with pytest.raises(BadInputError, match=r"_fake_refusals.py: NOT_MODELLED not found"):
+    with pytest.raises(BadInputError, match=r"_refusals.py: NOT_MODELLED not found"):
         fake_lists('ENFORCED = {"W15": "x"}\n')
     with pytest.raises(BadInputError, match="`ENFORCED` must be a literal dict"):
         fake_lists("ENFORCED = dict(a=1)\nNOT_MODELLED = {}\n")
     templates = {"docs/FAKE.md.jinja": (TEMPLATES / "docs/FAKE.md.jinja").read_text()}
-    with pytest.raises(BadInputError, match=r"runtime/_fake_refusals\.py: missing"):
+    with pytest.raises(BadInputError, match=r"runtime/testing/_refusals\.py: missing"):
         render_fidelity((), templates)

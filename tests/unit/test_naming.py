@@ -104,8 +104,8 @@ def test_reserved_lists_cover_what_the_committed_package_binds() -> None:
 
     runtime = runtime_bound_names(
         {
-            f"runtime/{path.name}": path.read_bytes()
-            for path in (PROJECT_ROOT / "templates" / "runtime").glob("*.py")
+            f"runtime/{path.relative_to(PROJECT_ROOT / 'runtime').as_posix()}": path.read_bytes()
+            for path in (PROJECT_ROOT / "runtime").rglob("*.py")
         }
     )
     assert "ParsedInteraction" in runtime and "Call" in runtime, "read from the runtime source"

@@ -166,10 +166,11 @@ def test_sync_twins_rewrite_tokens_and_keep_everything_else() -> None:
         '__all__ = ["Stream"]\n'
     )
     assert twin_name("_async_streaming.py") == "_sync_streaming.py"
+    assert twin_name("_core/_async_streaming.py") == "_core/_sync_streaming.py"
 
 
 @pytest.mark.parametrize(
-    "source", sorted((PROJECT_ROOT / "templates/runtime").glob("_async_*.py")), ids=lambda p: p.name
+    "source", sorted((PROJECT_ROOT / "runtime").rglob("_async_*.py")), ids=lambda p: p.name
 )
 def test_every_runtime_twin_is_python_without_async(source: Path) -> None:
     tree = ast.parse(sync_twin(source.read_text(encoding="utf-8"), source.name))

@@ -12,16 +12,16 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
-from .._api_client import Call, StreamSpec
-from .._async_api_client import AsyncAPIClient
-from .._async_continuation import async_continue_call, async_continue_stream
-from .._async_live import AsyncLiveSession, async_live_session
-from .._client_base import PathParameter, RequestOptions
-from .._continuation import ContinuationSpec
-from .._raw_response import async_raw_response, raw_response
-from .._sync_api_client import SyncAPIClient
-from .._sync_continuation import continue_call, continue_stream
-from .._sync_live import LiveSession, live_session
+from .._core._api_client import Call, StreamSpec
+from .._core._async_api_client import AsyncAPIClient
+from .._core._client_base import PathParameter, RequestOptions
+from .._core._raw_response import async_raw_response, raw_response
+from .._core._sync_api_client import SyncAPIClient
+from ..lib._async_continuation import async_continue_call, async_continue_stream
+from ..lib._async_live import AsyncLiveSession, async_live_session
+from ..lib._continuation import ContinuationSpec
+from ..lib._sync_continuation import continue_call, continue_stream
+from ..lib._sync_live import LiveSession, live_session
 
 if TYPE_CHECKING:
     from types import UnionType
@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from .._async_streaming import AsyncStream
-    from .._parsed import ParsedInteraction
-    from .._sync_streaming import Stream
+    from .._core._async_streaming import AsyncStream
+    from .._core._sync_streaming import Stream
+    from ..lib._parsed import ParsedInteraction
     from ..params import (
         AgentInteractionAgentConfigParam,
         AgentInteractionEnvironmentParam,

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
-from ._base import (
+from ._core._base import (
     ApiModel,
     Int64String,
     Number,

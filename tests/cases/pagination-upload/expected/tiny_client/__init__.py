@@ -8,11 +8,10 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._async_pagination import AsyncPager
-from ._async_transport import AsyncTransport
-from ._client_base import RequestOptions
-from ._continuation import ContinuationError, ContinuationWarning
-from ._errors import (
+from ._core._async_pagination import AsyncPager
+from ._core._async_transport import AsyncTransport
+from ._core._client_base import RequestOptions
+from ._core._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -30,64 +29,35 @@ from ._errors import (
     StreamError,
     UnprocessableEntityError,
 )
-from ._limits import ResponseLimits
-from ._retry import ResumePolicy, RetryPolicy
-from ._structured import StructuredOutputError
-from ._sync_pagination import SyncPager
-from ._sync_transport import SyncTransport
-from ._waiting import WaitTimeoutError
+from ._core._limits import ResponseLimits
+from ._core._retry import ResumePolicy, RetryPolicy
+from ._core._sync_pagination import SyncPager
+from ._core._sync_transport import SyncTransport
+from ._core._waiting import WaitTimeoutError
 from .client import AsyncClient, Client
+from .lib._continuation import ContinuationError, ContinuationWarning
+from .lib._structured import StructuredOutputError
 
 if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type checkers
     from . import types as types
-    from ._async_live import (
-        AsyncLiveConnection as AsyncLiveConnection,
-    )
-    from ._async_live import (
-        AsyncLiveSession as AsyncLiveSession,
-    )
-    from ._async_streaming import AsyncStream as AsyncStream
-    from ._base import (
+    from ._core._async_streaming import AsyncStream as AsyncStream
+    from ._core._base import (
         ApiModel as ApiModel,
     )
-    from ._base import (
+    from ._core._base import (
         UnknownVariant as UnknownVariant,
     )
-    from ._base import (
+    from ._core._base import (
         decode_base64 as decode_base64,
     )
-    from ._live import (
-        LiveConnectionError as LiveConnectionError,
-    )
-    from ._live import (
-        LiveSessionError as LiveSessionError,
-    )
-    from ._live import (
-        LiveTimeoutError as LiveTimeoutError,
-    )
-    from ._live import (
-        LiveUnavailableError as LiveUnavailableError,
-    )
-    from ._parsed import ParsedInteraction as ParsedInteraction
-    from ._raw_response import RawResponse as RawResponse
-    from ._rules import (
+    from ._core._raw_response import RawResponse as RawResponse
+    from ._core._rules import (
         RequestRuleError as RequestRuleError,
     )
-    from ._rules import (
+    from ._core._rules import (
         RequestRuleWarning as RequestRuleWarning,
     )
-    from ._stored import (
-        StoredDataError as StoredDataError,
-    )
-    from ._stored import (
-        load_interaction as load_interaction,
-    )
-    from ._stored import (
-        load_steps as load_steps,
-    )
-    from ._sync_live import LiveConnection as LiveConnection
-    from ._sync_live import LiveSession as LiveSession
-    from ._sync_streaming import Stream as Stream
+    from ._core._sync_streaming import Stream as Stream
     from .conversation import (
         AsyncConversation as AsyncConversation,
     )
@@ -97,6 +67,36 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
     from .conversation import (
         function_tool as function_tool,
     )
+    from .lib._async_live import (
+        AsyncLiveConnection as AsyncLiveConnection,
+    )
+    from .lib._async_live import (
+        AsyncLiveSession as AsyncLiveSession,
+    )
+    from .lib._live import (
+        LiveConnectionError as LiveConnectionError,
+    )
+    from .lib._live import (
+        LiveSessionError as LiveSessionError,
+    )
+    from .lib._live import (
+        LiveTimeoutError as LiveTimeoutError,
+    )
+    from .lib._live import (
+        LiveUnavailableError as LiveUnavailableError,
+    )
+    from .lib._parsed import ParsedInteraction as ParsedInteraction
+    from .lib._stored import (
+        StoredDataError as StoredDataError,
+    )
+    from .lib._stored import (
+        load_interaction as load_interaction,
+    )
+    from .lib._stored import (
+        load_steps as load_steps,
+    )
+    from .lib._sync_live import LiveConnection as LiveConnection
+    from .lib._sync_live import LiveSession as LiveSession
     from .types import (
         File as File,
     )
@@ -174,26 +174,26 @@ BASE_URL = "https://api.example.test"
 """The API's default base URL."""
 
 _LAZY = {
-    "AsyncLiveConnection": "._async_live",
-    "AsyncLiveSession": "._async_live",
-    "AsyncStream": "._async_streaming",
-    "ApiModel": "._base",
-    "UnknownVariant": "._base",
-    "decode_base64": "._base",
-    "LiveConnectionError": "._live",
-    "LiveSessionError": "._live",
-    "LiveTimeoutError": "._live",
-    "LiveUnavailableError": "._live",
-    "ParsedInteraction": "._parsed",
-    "RawResponse": "._raw_response",
-    "RequestRuleError": "._rules",
-    "RequestRuleWarning": "._rules",
-    "StoredDataError": "._stored",
-    "load_interaction": "._stored",
-    "load_steps": "._stored",
-    "LiveConnection": "._sync_live",
-    "LiveSession": "._sync_live",
-    "Stream": "._sync_streaming",
+    "AsyncLiveConnection": ".lib._async_live",
+    "AsyncLiveSession": ".lib._async_live",
+    "LiveConnectionError": ".lib._live",
+    "LiveSessionError": ".lib._live",
+    "LiveTimeoutError": ".lib._live",
+    "LiveUnavailableError": ".lib._live",
+    "LiveConnection": ".lib._sync_live",
+    "LiveSession": ".lib._sync_live",
+    "AsyncStream": "._core._async_streaming",
+    "ApiModel": "._core._base",
+    "UnknownVariant": "._core._base",
+    "decode_base64": "._core._base",
+    "ParsedInteraction": ".lib._parsed",
+    "RawResponse": "._core._raw_response",
+    "RequestRuleError": "._core._rules",
+    "RequestRuleWarning": "._core._rules",
+    "StoredDataError": ".lib._stored",
+    "load_interaction": ".lib._stored",
+    "load_steps": ".lib._stored",
+    "Stream": "._core._sync_streaming",
     "AsyncConversation": ".conversation",
     "Conversation": ".conversation",
     "function_tool": ".conversation",

@@ -11,7 +11,7 @@ call field.
 from collections.abc import Mapping
 from typing import Any
 
-from ._rules import (
+from ._core._rules import (
     Condition,
     RequestRuleError,
     RequestRuleWarning,

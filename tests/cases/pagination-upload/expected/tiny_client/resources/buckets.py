@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
-from .._api_client import Call
-from .._async_api_client import AsyncAPIClient
-from .._async_pagination import AsyncPager
-from .._client_base import PathParameter, RequestOptions
-from .._raw_response import async_raw_response, raw_response
-from .._sync_api_client import SyncAPIClient
-from .._sync_pagination import SyncPager
-from .._uploads import UploadData
+from .._core._api_client import Call
+from .._core._async_api_client import AsyncAPIClient
+from .._core._async_pagination import AsyncPager
+from .._core._client_base import PathParameter, RequestOptions
+from .._core._raw_response import async_raw_response, raw_response
+from .._core._sync_api_client import SyncAPIClient
+from .._core._sync_pagination import SyncPager
+from .._core._uploads import UploadData
 
 if TYPE_CHECKING:
     import httpx
