@@ -143,9 +143,14 @@ def _types_module(package: str) -> Any:
 
 @cache
 def _adapter(package: str, name: str) -> Any:
-    from pydantic import TypeAdapter  # imported on first call: a client is usable without it
+    from pydantic import BaseModel, TypeAdapter  # first call: a client is usable without it
 
-    return TypeAdapter(getattr(_types_module(package), name))
+    annotation = getattr(_types_module(package), name)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        # the model's own (deferred) schema first: the adapter then reuses it, and the model's
+        # serializer (`to_dict`) comes with it, instead of each building the same schema again
+        annotation.model_rebuild()
+    return TypeAdapter(annotation)
 
 
 def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
@@ -162,16 +167,18 @@ def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
             content = b"{}"
         else:
             raise APIResponseValidationError(response, "the body is empty")
-    what = f"the {schema} answer of {response.request.method} {response.request.url.path}"
     from ._tolerant import parse_wire_json  # with the models: a client is usable without pydantic
+
+    def what() -> str:  # named only when the answer does not fit
+        return f"the {schema} answer of {response.request.method} {response.request.url.path}"
 
     try:
         return parse_wire_json(_adapter(package, schema), annotation, content, what)
     except RecursionError:
-        raise nesting_error(response.request, what) from None
+        raise nesting_error(response.request, what()) from None
     except ValueError as error:  # json.loads: not JSON at all
         if "recursion limit" in str(error):  # pydantic's parser refuses deep nesting
-            raise nesting_error(response.request, what) from None
+            raise nesting_error(response.request, what()) from None
         raise APIResponseValidationError(response, f"invalid JSON: {error}") from None
 
 
@@ -196,7 +203,7 @@ def _wire_parser(package: str, schema: str, what: Callable[[Any], str]) -> Calla
     adapter = _adapter(package, schema)
 
     def parse(payload: Any) -> Any:
-        return parse_wire(adapter, annotation, payload, what(payload))
+        return parse_wire(adapter, annotation, payload, what)
 
     return parse
 

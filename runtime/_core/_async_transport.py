@@ -16,6 +16,7 @@ a forked child (the parent's keep-alive sockets are never shared). A client brou
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -132,12 +133,13 @@ class AsyncTransport:
                 if wait is None or (deadline is not None and wait >= deadline.remaining()):
                     failure = _transport_error(request, error, policy, _secret(request))
             else:
-                logger.debug(
-                    "%s -> %d in %.1f ms",
-                    _redacted(request),
-                    response.status_code,
-                    (self.clock() - started) * 1000,
-                )
+                if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+                    logger.debug(
+                        "%s -> %d in %.1f ms",
+                        _redacted(request),
+                        response.status_code,
+                        (self.clock() - started) * 1000,
+                    )
                 if response.is_success:
                     return response
                 wait = attempts.after_status(request, response)

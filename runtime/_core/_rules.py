@@ -58,7 +58,7 @@ def _lookup(body: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted `path` of `body`, or None."""
     value: Any = body
     for part in path.split("."):
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
             return None
         value = value.get(part)
     return value

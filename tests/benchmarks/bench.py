@@ -123,15 +123,33 @@ _COLD_START = {
         "assert result.id and result.steps\n"
         "print(time.perf_counter() - t)\n"
     ),
+    "floor": (
+        "import time; t = time.perf_counter()\n"
+        "import httpx, pydantic\n"
+        "class Interaction(pydantic.BaseModel):\n"
+        "    id: str\n"
+        "    status: str\n"
+        "    steps: list[dict[str, object]] = []\n"
+        "body = open({payload!r}, 'rb').read()\n"
+        "answer = lambda request: httpx.Response(\n"
+        "    200, headers={{'content-type': 'application/json'}}, content=body)\n"
+        "http = httpx.Client(transport=httpx.MockTransport(answer))\n"
+        "response = http.post('https://floor.invalid/v1beta/interactions',\n"
+        "    json={{'model': 'gemini-3-flash-preview', 'input': 'hi'}})\n"
+        "result = Interaction.model_validate_json(response.content)\n"
+        "assert result.id and result.steps\n"
+        "print(time.perf_counter() - t)\n"
+    ),
 }
-"""Fresh interpreter → import → client → one `create` answered by a mock transport → parsed."""
+"""Fresh interpreter → import → client → one `create` answered by a mock transport → parsed.
+The floor is a hand-written program: httpx and pydantic, one small model, one post, parsed."""
 
 
-def bench_cold_start(results: list[dict[str, Any]], repeats: int) -> None:
+def bench_cold_start(results: list[dict[str, Any]], repeats: int, anchor: bool = True) -> None:
     payload = str(PAYLOADS / "small_interaction.json")
     env = {**os.environ, "PYTHONPATH": str(GENERATED), "PYTHONDONTWRITEBYTECODE": ""}
     for client, template in _COLD_START.items():
-        if client == "google-genai" and not _has_google_genai():
+        if client == "google-genai" and not (anchor and _has_google_genai()):
             continue
         code = template.format(payload=payload)
         subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
@@ -199,6 +217,54 @@ def bench_fake(results: list[dict[str, Any]], repeats: int) -> None:
             path=path,
             events=events,
             events_per_s=round(events / statistics.median(runs)),
+        )
+
+
+_MEMORY = (
+    "import json, resource, sys\n"
+    "sys.setrecursionlimit(10_000)\n"
+    "import httpx, pydantic, gemini_interactions as g\n"
+    "template = json.loads(open({payload!r}, 'rb').read())\n"
+    "copies = {copies}\n"
+    "body = json.dumps({{**template, 'steps': template['steps'] * copies}}).encode()\n"
+    "warm = json.dumps({{**template, 'steps': template['steps'][:9]}})\n"
+    "g.Interaction.model_validate_json(warm)  # the models are built before the baseline\n"
+    "del template\n"
+    "answer = lambda request: httpx.Response(\n"
+    "    200, headers={{'content-type': 'application/json'}}, content=body)\n"
+    "client = g.Client(api_key='bench-key', max_retries=0,\n"
+    "    http_client=httpx.Client(transport=httpx.MockTransport(answer)))\n"
+    "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "if {path!r} == 'ours_get':\n"
+    "    result = client.interactions.get('v1_x')\n"
+    "    assert len(result.steps) == 200 * copies\n"
+    "else:\n"
+    "    result = json.loads(body)\n"
+    "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "print(json.dumps({{'body_mb': len(body) / 1e6, 'peak_growth_mb': (after - before) / 1024}}))\n"
+)
+"""A ~50 MB interaction (large_interaction.json's steps repeated, built in memory) read through
+`get` and through `json.loads`, each in a fresh interpreter: how far the peak RSS grows."""
+
+
+def bench_memory(results: list[dict[str, Any]]) -> None:
+    payload = str(PAYLOADS / "large_interaction.json")
+    size = (PAYLOADS / "large_interaction.json").stat().st_size
+    copies = max(1, round(50e6 / size))
+    env = {**os.environ, "PYTHONPATH": str(GENERATED), "PYTHONDONTWRITEBYTECODE": ""}
+    for path in ("ours_get", "json_loads_floor"):
+        code = _MEMORY.format(payload=payload, copies=copies, path=path)
+        process = subprocess.run(
+            [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+        )
+        figures = json.loads(process.stdout)
+        record(
+            results,
+            bench="memory",
+            path=path,
+            body_mb=round(figures["body_mb"], 1),
+            peak_growth_mb=round(figures["peak_growth_mb"], 1),
+            of_body=round(figures["peak_growth_mb"] / figures["body_mb"], 2),
         )
 
 
@@ -406,14 +472,32 @@ def bench_overhead(results: list[dict[str, Any]], repeats: int, calls: int) -> N
                 times.append((time.perf_counter() - start) / calls)
         return times
 
-    aruns = asyncio.run(run_async())
-    record(
-        results,
-        bench="overhead",
-        api="async",
-        path="ours_create",
-        us_per_call=round(statistics.median(aruns) * 1e6, 1),
-    )
+    async def run_async_floor() -> list[float]:
+        bare = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
+        times = []
+        for index in range(repeats + 1):
+            start = time.perf_counter()
+            for _ in range(calls):
+                response = await bare.post(
+                    "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
+                )
+                json.loads(response.content)
+            if index:
+                times.append((time.perf_counter() - start) / calls)
+        return times
+
+    for path, runner in (
+        ("ours_create", run_async),
+        ("bare_httpx_json_loads_floor", run_async_floor),
+    ):
+        aruns = asyncio.run(runner())
+        record(
+            results,
+            bench="overhead",
+            api="async",
+            path=path,
+            us_per_call=round(statistics.median(aruns) * 1e6, 1),
+        )
 
 
 def bench_generation(results: list[dict[str, Any]], repeats: int) -> None:
@@ -497,6 +581,7 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
         )
     cold = _find(ours, bench="cold_start", client="ours")
     cold_other = _find(ours, bench="cold_start", client="google-genai")
+    cold_floor = _find(ours, bench="cold_start", client="floor")
     if cold:
         their_cold = cold_other["ms"] if cold_other else None
         lines.append(
@@ -505,7 +590,24 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                 cold["ms"],
                 their_cold,
                 _ratio(cold["ms"], their_cold),
+                f"{_ratio(cold['ms'], cold_floor['ms'])} of a hand-written httpx + pydantic "
+                f"program ({cold_floor['ms']} ms)"
+                if cold_floor
+                else "",
+            )
+        )
+    memory = _find(ours, bench="memory", path="ours_get")
+    memory_floor = _find(ours, bench="memory", path="json_loads_floor")
+    if memory and memory_floor:
+        lines.append(
+            _cells(
+                f"peak RSS growth, {memory['body_mb']} MB interaction via get (MB)",
+                memory["peak_growth_mb"],
                 "",
+                "",
+                f"{memory['of_body']:.2f}x the body; "
+                f"{_ratio(memory['peak_growth_mb'], memory_floor['peak_growth_mb'])} of "
+                f"json.loads ({memory_floor['peak_growth_mb']} MB)",
             )
         )
     get = _find(ours, bench="parse", path="ours_get")
@@ -543,13 +645,18 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                     else ""
                 )
                 lines.append(_cells(label, sse["events_per_s"], rate, speedup, of_floor))
-    bare = _find(ours, bench="overhead", path="bare_httpx_json_loads_floor")
     for api in ("sync", "async"):
+        bare = _find(ours, bench="overhead", api=api, path="bare_httpx_json_loads_floor")
         call = _find(ours, bench="overhead", api=api, path="ours_create")
         other = _find(theirs, bench="per_request_overhead", api=api)
         if call:
             their_us = other["us_per_call"] if other else None
-            floor_ratio = _ratio(call["us_per_call"], bare["us_per_call"]) if bare else ""
+            floor_ratio = (
+                f"{_ratio(call['us_per_call'], bare['us_per_call'])} of bare httpx + json.loads "
+                f"({bare['us_per_call']} µs)"
+                if bare
+                else ""
+            )
             label = f"small create, {api} (µs/call)"
             lines.append(
                 _cells(
@@ -598,9 +705,9 @@ def main() -> int:
         date=time.strftime("%Y-%m-%d"),
     )
     bench_import(ours, args.repeats)
-    if not args.no_anchor:
-        bench_cold_start(ours, args.repeats)
+    bench_cold_start(ours, args.repeats, anchor=not args.no_anchor)
     bench_parse(ours, args.repeats, args.parse_iters)
+    bench_memory(ours)
     bench_sse(ours, args.repeats)
     bench_sse_floor(ours, args.repeats)
     bench_overhead(ours, args.repeats, args.calls)

@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -257,6 +257,7 @@ class ClientCore:
         self.retry_policy = policy
         self.default_headers = dict(default_headers or {})
         self._package_version = package_version
+        self._revision_by_path: dict[tuple[str, str], bool] = {}
 
     @cached_property
     def user_agent(self) -> str:
@@ -310,6 +311,17 @@ class ClientCore:
             path = path.replace("{" + parameter.name + "}", _segment(parameter))
         return self.base_url + "/" + path.lstrip("/")
 
+    def _sends_revision(self, template: str) -> bool:
+        """False for a path under one of the revision-exempt prefixes (decided once a path)."""
+        key = (self.api_version, template)
+        sends = self._revision_by_path.get(key)
+        if sends is None:
+            path = template.replace("{api_version}", self.api_version)
+            sends = self._revision_by_path[key] = not any(
+                path.startswith(prefix) for prefix in self.revision_exempt_prefixes
+            )
+        return sends
+
     def build_request(
         self,
         method: str,
@@ -327,23 +339,20 @@ class ClientCore:
         The timeout is the call's `timeout=`, else the client's, else the default of its kind
         (`DEFAULT_TIMEOUT`, `GENERATION_TIMEOUT` or `STREAM_TIMEOUT`).
         """
-        options = options or RequestOptions()
+        options = options or _NO_OPTIONS
         url = self.url_for(template, path_parameters)
-        params = {
-            key: _query_value(value) for key, value in (query or {}).items() if value is not None
-        }
-        params.update(
-            {key: _query_value(value) for key, value in (options.extra_query or {}).items()}
-        )
+        params: dict[str, Any] = {}
+        if query:
+            params.update((k, _query_value(v)) for k, v in query.items() if v is not None)
+        if options.extra_query:
+            params.update((k, _query_value(v)) for k, v in options.extra_query.items())
         all_headers = {"user-agent": self.user_agent, **self.default_headers}
-        if self.api_revision and not any(
-            template.replace("{api_version}", self.api_version).startswith(prefix)
-            for prefix in self.revision_exempt_prefixes
-        ):
+        if self.api_revision and self._sends_revision(template):
             all_headers["api-revision"] = self.api_revision
-        # header parameters: unset ones are left out, the rest go as text
-        all_headers.update({k: str(v) for k, v in (headers or {}).items() if v is not None})
-        all_headers.update(options.extra_headers or {})
+        if headers:  # header parameters: unset ones are left out, the rest go as text
+            all_headers.update((k, str(v)) for k, v in headers.items() if v is not None)
+        if options.extra_headers:
+            all_headers.update(options.extra_headers)
         all_headers.update(self.auth_headers())
         content = None
         if body is not None or options.extra_body:
@@ -352,7 +361,7 @@ class ClientCore:
                 if not isinstance(payload, dict):
                     raise ValueError("extra_body needs a JSON object body")
                 payload = {**payload, **jsonable(dict(options.extra_body))}
-            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            content = _ENCODER.encode(payload).encode()
             all_headers["content-type"] = "application/json"
         import httpx
 
@@ -361,11 +370,11 @@ class ClientCore:
             timeout = _timeouts()[timeout_kind]
         return httpx.Request(
             method,
-            url,
-            params=params,
+            _parsed_url(url),
+            params=params or None,  # no query: httpx keeps the parsed URL as it is
             headers=all_headers,
             content=content,
-            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+            extensions={"timeout": _timeout_dict(timeout)},
         )
 
     def policy_for(self, options: RequestOptions | None) -> RetryPolicy:
@@ -376,6 +385,45 @@ class ClientCore:
         if options is not None and options.retry_non_idempotent is not None:
             policy = replace(policy, retry_non_idempotent=options.retry_non_idempotent)
         return policy
+
+
+_NO_OPTIONS = RequestOptions()
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every request body (`json.dumps` with options builds a new one each call)."""
+
+
+def _timeout_dict(timeout: Any) -> dict[str, float | None]:
+    """The `timeout` extension httpx reads, a fresh dict each request (transports may cap it)."""
+    import httpx
+
+    try:
+        return dict(_cached_timeout_dict(timeout))
+    except TypeError:  # a value that cannot be hashed
+        return httpx.Timeout(timeout).as_dict()
+
+
+@lru_cache(maxsize=64)  # bounded: a caller may compute a new timeout for every call
+def _cached_timeout_dict(timeout: Any) -> dict[str, float | None]:
+    import httpx
+
+    return httpx.Timeout(timeout).as_dict()
+
+
+_PARSED_URLS: dict[str, httpx.URL] = {}
+"""URLs parsed once: parsing a URL through httpx is about a third of building a request, and
+`httpx.URL` is immutable. Bounded: cleared when full (paths carry ids)."""
+
+
+def _parsed_url(url: str) -> httpx.URL:
+    parsed = _PARSED_URLS.get(url)
+    if parsed is None:
+        import httpx
+
+        if len(_PARSED_URLS) >= 256:
+            _PARSED_URLS.clear()
+        parsed = _PARSED_URLS[url] = httpx.URL(url)
+    return parsed
 
 
 def _with_max_retries(policy: RetryPolicy, max_retries: int) -> RetryPolicy:

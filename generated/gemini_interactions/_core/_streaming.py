@@ -94,6 +94,13 @@ class _StreamState:
             return False  # a replay from the start, of events without ids: already delivered
         self.events_received += 1
         kind = payload.get("event_type")
+        if kind != "step.delta":  # nearly every event is a delta, which none of these concern
+            self._note_lifecycle(kind, payload)
+        self.accumulator.add(payload)
+        return True
+
+    def _note_lifecycle(self, kind: Any, payload: dict[str, Any]) -> None:
+        """The interaction's id, its end, or its error, from the events that carry them."""
         if kind in ("interaction.created", "interaction.completed"):
             interaction = payload.get("interaction")
             if isinstance(interaction, dict):
@@ -107,8 +114,6 @@ class _StreamState:
         elif kind == "error":
             self.done = True
             self.error = payload.get("error", payload)
-        self.accumulator.add(payload)
-        return True
 
     def reconnected(self) -> None:
         """A new connection starts; without event ids, it replays what was already delivered."""

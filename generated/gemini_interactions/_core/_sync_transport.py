@@ -6,6 +6,7 @@ the package is generated; `_async_transport` documents it.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -121,12 +122,13 @@ class SyncTransport:
                 if wait is None or (deadline is not None and wait >= deadline.remaining()):
                     failure = _transport_error(request, error, policy, _secret(request))
             else:
-                logger.debug(
-                    "%s -> %d in %.1f ms",
-                    _redacted(request),
-                    response.status_code,
-                    (self.clock() - started) * 1000,
-                )
+                if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+                    logger.debug(
+                        "%s -> %d in %.1f ms",
+                        _redacted(request),
+                        response.status_code,
+                        (self.clock() - started) * 1000,
+                    )
                 if response.is_success:
                     return response
                 wait = attempts.after_status(request, response)

@@ -24,7 +24,7 @@ import json
 import logging
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
@@ -59,20 +59,30 @@ def _first_problem(error: ValidationError) -> str:
     return f"{first['msg']}" + (f" (at {where})" if where else "")
 
 
-def parse_wire(adapter: TypeAdapter[Any], annotation: Any, data: Any, what: str) -> Any:
-    """`data` (plain JSON from the server) as `annotation`; see the module docstring."""
+def parse_wire(
+    adapter: TypeAdapter[Any], annotation: Any, data: Any, what: str | Callable[[Any], str]
+) -> Any:
+    """`data` (plain JSON from the server) as `annotation`; see the module docstring.
+
+    `what` names the data in the warning of a misfit; a function of `data` is called only then
+    (a stream parses thousands of events that fit).
+    """
     try:
         return adapter.validate_python(data, context=WIRE_CONTEXT)
     except ValidationError as error:
-        return _fallback(annotation, data, what, error)
+        return _fallback(annotation, data, what if isinstance(what, str) else what(data), error)
 
 
-def parse_wire_json(adapter: TypeAdapter[Any], annotation: Any, content: bytes, what: str) -> Any:
-    """`content` (JSON text) as `annotation`; text that is not JSON raises ValueError."""
+def parse_wire_json(
+    adapter: TypeAdapter[Any], annotation: Any, content: bytes, what: str | Callable[[], str]
+) -> Any:
+    """`content` (JSON text) as `annotation`; text that is not JSON raises ValueError. A
+    function `what` is called only to name a misfit."""
     try:
         return adapter.validate_json(content, context=WIRE_CONTEXT)
     except ValidationError as error:
-        return _fallback(annotation, json.loads(content), what, error)
+        named = what if isinstance(what, str) else what()
+        return _fallback(annotation, json.loads(content), named, error)
 
 
 def _fallback(annotation: Any, data: Any, what: str, error: ValidationError) -> Any:

@@ -57,7 +57,12 @@ class InteractionAccumulator:
     def add(self, event: dict[str, Any]) -> None:
         """Fold one event payload into the interaction."""
         kind = event.get("event_type")
-        if kind in ("interaction.created", "interaction.completed"):
+        if kind == "step.delta":  # nearly every event: tested first
+            self._delta(self._index(event), event.get("delta"))
+            metadata = event.get("metadata")
+            if isinstance(metadata, dict) and metadata.get("total_usage") is not None:
+                self._total_usage = metadata["total_usage"]
+        elif kind in ("interaction.created", "interaction.completed"):
             payload = event.get("interaction")
             if isinstance(payload, dict):
                 self.interaction.update(payload)
@@ -72,11 +77,6 @@ class InteractionAccumulator:
         elif kind == "step.start":
             step = event.get("step")
             self.steps[self._index(event)] = dict(step) if isinstance(step, dict) else {}
-        elif kind == "step.delta":
-            self._delta(self._index(event), event.get("delta"))
-            metadata = event.get("metadata")
-            if isinstance(metadata, dict) and metadata.get("total_usage") is not None:
-                self._total_usage = metadata["total_usage"]
         elif kind == "step.stop":
             index = self._index(event)
             self._finish_arguments(index)
