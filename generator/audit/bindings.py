@@ -158,7 +158,7 @@ def _types_packages(module: str) -> list[Any]:
     ]
 
 
-def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:
+def read_bindings(module: str = BINDINGS_MODULE) -> tuple[str, Surface]:  # noqa: C901 (one pass over every bindings module tells enums, models, unions and operations apart; audit code beside the pipeline)
     """The version and surface of installed bindings (ImportError when they are missing)."""
     root = importlib.import_module(module)
     try:

@@ -165,7 +165,7 @@ def _rule(raw: Any, where: str) -> Rule:
     )
 
 
-def build_rules(view: SpecView) -> RequestRules:
+def build_rules(view: SpecView) -> RequestRules:  # noqa: C901 (every rule annotation is collected in one walk so their cross-checks see each other)
     """Collect and check every rule annotation of a patched spec."""
     schemas = view.schemas
     rules: dict[str, tuple[Rule, ...]] = {}

@@ -100,7 +100,7 @@ def sync_name(name: str) -> str:
     return _rename(name)
 
 
-def sync_twin(source: str, where: str) -> str:
+def sync_twin(source: str, where: str) -> str:  # noqa: C901 (one token walk, one branch per rewrite rule of the table)
     """The sync module for the async module text `source` (`where` names it in errors)."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))

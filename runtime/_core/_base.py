@@ -245,7 +245,7 @@ def _tag_of(value: Any, tag_property: str) -> Any:
     return getattr(value, tag_property, None)
 
 
-def json_union(
+def json_union(  # noqa: C901 (one discriminator per union, tried in order: JSON kind, tag, shape; the order is the decision)
     branches: Iterable[Branch], tag_property: str | None, unknown: str | None
 ) -> Callable[[Any], str | None]:
     """Build the discriminator of one union (see the module docstring)."""

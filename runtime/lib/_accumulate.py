@@ -92,7 +92,7 @@ class InteractionAccumulator:
             self.steps[index] = {"type": "model_output", "content": []}
         return self.steps[index]
 
-    def _delta(self, index: int, delta: Any) -> None:
+    def _delta(self, index: int, delta: Any) -> None:  # noqa: C901 (one branch per delta type of the stream protocol)
         if not isinstance(delta, dict):
             return
         step = self._step(index)

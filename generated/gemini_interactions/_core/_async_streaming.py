@@ -77,7 +77,7 @@ async def _async_read(
         await response.aclose()
 
 
-async def _async_events(
+async def _async_events(  # noqa: C901 (the resume state machine of one stream (events, cuts, resumes, status fallback) stays in one place; split, its state would travel between functions)
     connection: _Connection,
     fetch_status: Callable[[str], Awaitable[dict[str, Any]]],
     reconnect: Callable[[str, str | None], Awaitable[httpx.Response]],

@@ -116,7 +116,7 @@ class Rule:
         """`error` (refuse before sending) for live facts; `warning` (warn and send) otherwise."""
         return "error" if self.confidence == "live" else "warning"
 
-    def problem(self, body: Mapping[str, Any]) -> str | None:
+    def problem(self, body: Mapping[str, Any]) -> str | None:  # noqa: C901 (one branch per condition and effect of the rule vocabulary)
         """Why `body` breaks this rule, or None when it does not."""
         if not all(condition.holds(body) for condition in self.when):
             return None

@@ -69,7 +69,7 @@ def _sync_read(response: httpx.Response, connection: _Connection) -> Generator[_
         response.close()
 
 
-def _sync_events(
+def _sync_events(  # noqa: C901 (the resume state machine of one stream (events, cuts, resumes, status fallback) stays in one place; split, its state would travel between functions)
     connection: _Connection,
     fetch_status: Callable[[str], dict[str, Any]],
     reconnect: Callable[[str, str | None], httpx.Response],

@@ -76,7 +76,7 @@ def _where(path: str) -> str:
     return f" at '{path}'" if path else ""
 
 
-def _problems(value: Any, definition: str, path: str) -> Iterator[RefusalError]:
+def _problems(value: Any, definition: str, path: str) -> Iterator[RefusalError]:  # noqa: C901 (one branch per JSON kind of the wire check)
     """Every way `value` (wire JSON of `definition`) breaks the wire, outermost first."""
     if definition in UNIONS:
         tag, variants = UNIONS[definition]
