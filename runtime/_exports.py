@@ -13,27 +13,7 @@ means the whole `__all__`. A name the module does not list in its `__all__` stop
 from __future__ import annotations
 
 EAGER: tuple[tuple[str, tuple[str, ...] | None], ...] = (
-    (
-        "_core._errors",
-        (
-            "APIConnectionError",
-            "APIResponseValidationError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "BadRequestError",
-            "ConflictError",
-            "GeminiError",
-            "InternalServerError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "RequestValidationError",
-            "ResponseLimitError",
-            "StreamError",
-            "UnprocessableEntityError",
-        ),
-    ),
+    ("_core._errors", None),  # every error class
     ("_core._async_pagination", None),
     ("_core._async_transport", None),
     ("_core._client_base", ("RequestOptions",)),

@@ -58,7 +58,6 @@ __all__ = [
     "ResponseLimitError",
     "StreamError",
     "UnprocessableEntityError",
-    "status_error",
 ]
 
 
@@ -273,7 +272,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def _status_error(response: httpx.Response) -> APIStatusError:
     """The typed error for an error response (its body must already be read)."""
     try:
         body: Any = json.loads(response.content) if response.content else None

@@ -51,7 +51,16 @@ from ._waiting import TERMINAL_STATUSES
 if TYPE_CHECKING:  # httpx loads with the first request
     import httpx
 
-__all__ = ["ResumePolicy"]
+__all__ = ["ResumePolicy", "delta_text"]
+
+
+def delta_text(event: Any) -> str | None:
+    """The text an event adds to the answer: a `step.delta` whose delta is text; else None."""
+    if getattr(event, "event_type", None) != "step.delta":
+        return None
+    text = getattr(getattr(event, "delta", None), "text", None)
+    delta_type = getattr(getattr(event, "delta", None), "type", None)
+    return text if delta_type == "text" and isinstance(text, str) else None
 
 
 class _StreamState:

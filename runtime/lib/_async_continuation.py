@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .._core._async_streaming import AsyncStream
 from .._core._errors import GeminiError
 from .._core._raw_response import RawResponse
+from .._core._streaming import delta_text
 from ._continuation import (
     ContinuationError,
     ContinuationSpec,
@@ -181,13 +182,9 @@ class AsyncContinuationStream(AsyncStream[_EventT, _FinalT], Generic[_EventT, _F
     async def text_stream(self) -> AsyncIterator[str]:
         """Only the answer's text, piece by piece, across hops."""
         async for event in self:
-            if getattr(event, "event_type", None) != "step.delta":
-                continue
-            delta = getattr(event, "delta", None)
-            if getattr(delta, "type", None) == "text" and isinstance(
-                getattr(delta, "text", None), str
-            ):
-                yield delta.text  # type: ignore[union-attr]
+            text = delta_text(event)
+            if text is not None:
+                yield text
 
     async def close(self) -> None:
         """Stop reading and close the connection of the hop being read."""

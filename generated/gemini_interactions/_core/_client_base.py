@@ -40,7 +40,7 @@ from ._errors import (
     RequestValidationError,
     _public_url,
     _redact_secret,
-    status_error,
+    _status_error,
 )
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 
@@ -588,7 +588,7 @@ def _transport_error(
 
 
 def _status_failure(request: httpx.Request, response: httpx.Response, policy: RetryPolicy) -> Any:
-    error = status_error(response)
+    error = _status_error(response)
     if 300 <= response.status_code < 400:
         where = _public_url(response.headers.get("location", "(no location)"))[:200]
         error.args = (

@@ -30,6 +30,7 @@ from ._streaming import (
     _json_answer,
     _JsonInsteadOfEventsError,
     _StreamState,
+    delta_text,
 )
 from ._waiting import TERMINAL_STATUSES
 
@@ -233,13 +234,9 @@ class Stream(Generic[_EventT, _FinalT]):
         """Only the answer's text, piece by piece as it arrives (thoughts and other steps are
         read but not yielded); `final()` afterwards still gives the complete interaction."""
         for event in self._iterator:
-            if getattr(event, "event_type", None) != "step.delta":
-                continue
-            delta = getattr(event, "delta", None)
-            if getattr(delta, "type", None) == "text" and isinstance(
-                getattr(delta, "text", None), str
-            ):
-                yield delta.text  # type: ignore[union-attr]
+            text = delta_text(event)
+            if text is not None:
+                yield text
 
     def close(self) -> None:
         """Stop reading and close the connection."""

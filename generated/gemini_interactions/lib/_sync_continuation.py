@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core._errors import GeminiError
 from .._core._raw_response import RawResponse
+from .._core._streaming import delta_text
 from .._core._sync_streaming import Stream
 from ._continuation import (
     ContinuationError,
@@ -180,13 +181,9 @@ class ContinuationStream(Stream[_EventT, _FinalT], Generic[_EventT, _FinalT]):
     def text_stream(self) -> Iterator[str]:
         """Only the answer's text, piece by piece, across hops."""
         for event in self:
-            if getattr(event, "event_type", None) != "step.delta":
-                continue
-            delta = getattr(event, "delta", None)
-            if getattr(delta, "type", None) == "text" and isinstance(
-                getattr(delta, "text", None), str
-            ):
-                yield delta.text  # type: ignore[union-attr]
+            text = delta_text(event)
+            if text is not None:
+                yield text
 
     def close(self) -> None:
         """Stop reading and close the connection of the hop being read."""
