@@ -420,7 +420,8 @@ def probe(context: click.Context, target: str | None) -> None:
     state = _state(context)
     chosen = state.config.target(target)
     inputs = read_inputs(state.config, chosen, state.fetcher)
-    probes = collect_probes(parse_overlays(inputs))
+    patch = patch_spec(inputs)
+    probes = collect_probes(patch.actions, target_api(inputs, patch).rules)
     key = os.environ.get("GEMINI_API_KEY")
     if not key:
         click.echo(

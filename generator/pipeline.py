@@ -365,7 +365,7 @@ def overlay_report(
             facts=facts,
             all_citations=citations([*patch.actions, *other_actions]),
             rules=patched_api.rules,
-            probes=tuple(collect_probes(patch.overlays)),
+            probes=tuple(collect_probes(patch.actions, patched_api.rules)),
             probe_log=probe_log,
             review=since or review(inputs, patch),
             other_actions=tuple(other_actions),

@@ -195,6 +195,13 @@ def test_the_rule_vocabulary_is_checked() -> None:
     for broken, message in cases:
         with pytest.raises(BadInputError, match=message):
             build_rules(spec(broken))
+    twice = SpecView(
+        {"paths": {}, "components": {"schemas": {"Body": {"x-requires": [good, good]}}}}
+    )
+    with pytest.raises(
+        BadInputError, match=r"spec schema Body: x-requires has two rules named 'r'"
+    ):
+        build_rules(twice)
 
 
 def test_the_report_reads_as_a_reviewers_document() -> None:

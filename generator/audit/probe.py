@@ -18,6 +18,11 @@ sends `then` to a path under that interaction and checks `expect` against the se
 message with the expectation. Without a key nothing is sent and every probe is reported as
 skipped — a probe never reports a pass it did not observe.
 
+A request rule (`x-requires`) carries its own `probe`; it is read from the IR's rules
+(`RequestRules`), keyed by schema and rule id since one id can name rules on several schemas,
+and attached to the overlay action that added the rule (`rules_added`, from the schemas the
+action matched).
+
 `make probe` with a key appends its run to `overlays/probe-log.yaml` (`probe_log_run`); the
 report reads the latest result of each probe from there (`parse_probe_log`), and says "never
 run" for a probe the log does not have.
@@ -25,14 +30,15 @@ run" for a probe the log does not have.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from generator.errors import BadInputError
-from generator.overlay.engine import OverlayDocument
+from generator.ir.model import RequestRules, Rule
+from generator.overlay.engine import ActionResult
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,6 +50,7 @@ __all__ = [
     "collect_probes",
     "parse_probe_log",
     "probe_log_run",
+    "rules_added",
     "run_probes",
 ]
 
@@ -137,39 +144,78 @@ def _follow_up(raw: Any, where: str) -> FollowUp | None:
     return FollowUp(str(raw["method"]), str(raw["path"]).strip("/"), raw.get("body"))
 
 
-def _rule_probes(update: Any) -> list[tuple[str, Any, tuple[str, ...]]]:
-    """The `probe` of each request rule (`x-requires`) an action adds."""
-    rules = update.get("x-requires") if isinstance(update, dict) else None
-    found = []
-    for rule in rules if isinstance(rules, list) else []:
-        if isinstance(rule, dict) and rule.get("probe") is not None:
-            facts = tuple(str(fact) for fact in rule.get("facts") or [])
-            found.append((str(rule.get("rule")), rule["probe"], facts))
-    return found
+def rules_added(action: ActionResult) -> tuple[tuple[str, str], ...]:
+    """The request rules `action` adds, as (schema, rule id) pairs in the order it wrote them:
+    for each schema it matched, the ids in the schema's `x-requires` after the action that were
+    not there before. A rule id repeats across schemas, so only the pair names one rule."""
+    added: list[tuple[str, str]] = []
+    for match in action.matches:
+        schema, inside = _schema_of(match.pointer)
+        if schema is None or inside not in ((), ("x-requires",)):
+            continue
+        before, after = (
+            value if inside else value.get("x-requires") if isinstance(value, dict) else None
+            for value in (match.before, match.after)
+        )
+        known = _rule_ids(before)
+        added.extend((schema, rule) for rule in _rule_ids(after) if rule not in known)
+    return tuple(added)
 
 
-def collect_probes(overlays: Sequence[OverlayDocument]) -> list[Probe]:
-    """Every `x-probe` of an action and every request rule's `probe`, checked for shape."""
+def _schema_of(pointer: str) -> tuple[str | None, tuple[str, ...]]:
+    """The component schema a JSON Pointer lies in, and the tokens below it (None outside)."""
+    tokens = tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:])
+    if len(tokens) < 3 or tokens[:2] != ("components", "schemas"):
+        return None, ()
+    return tokens[2], tokens[3:]
+
+
+def _rule_ids(rules: Any) -> list[str]:
+    if not isinstance(rules, list):
+        return []
+    return [str(rule["rule"]) for rule in rules if isinstance(rule, dict) and "rule" in rule]
+
+
+def _rule_probes(action: ActionResult, rules: Mapping[tuple[str, str], Rule]) -> list[Rule]:
+    """The IR's rule, with its probe, for each rule id `action` adds (once per id: an action
+    adding one rule to two schemas has one probe)."""
+    found: dict[str, Rule] = {}
+    for key in rules_added(action):
+        rule = rules.get(key)
+        if rule is not None and rule.probe and key[1] not in found:
+            found[key[1]] = rule
+    return list(found.values())
+
+
+def collect_probes(actions: Sequence[ActionResult], rules: RequestRules) -> list[Probe]:
+    """Every `x-probe` of an applied action and the `probe` of every request rule it adds (read
+    from the IR's rules, keyed by schema and rule id), checked for shape."""
+    by_key = {
+        (schema, rule.rule): rule for schema, schema_rules in rules.rules for rule in schema_rules
+    }
     probes = []
-    for overlay in overlays:
-        for action in overlay.actions:
-            where = f"{overlay.source}: action {action.index}"
-            facts = tuple(str(fact) for fact in action.extensions.get("x-facts") or [])
-            raw = action.extensions.get("x-probe")
-            if raw is not None:
-                probes.append(_probe(raw, f"{where}: x-probe", overlay.source, action.index, facts))
-            for name, rule_probe, rule_facts in _rule_probes(action.update):
-                probes.append(
-                    _probe(
-                        rule_probe,
-                        f"{where}: rule {name}: probe",
-                        overlay.source,
-                        action.index,
-                        rule_facts,
-                        name,
-                    )
+    for action in actions:
+        where = f"{action.source}: action {action.index}"
+        facts = tuple(str(fact) for fact in _list(action.extensions.get("x-facts")))
+        raw = action.extensions.get("x-probe")
+        if raw is not None:
+            probes.append(_probe(raw, f"{where}: x-probe", action.source, action.index, facts))
+        for rule in _rule_probes(action, by_key):
+            probes.append(
+                _probe(
+                    rule.probe,
+                    f"{where}: rule {rule.rule}: probe",
+                    action.source,
+                    action.index,
+                    rule.facts,
+                    rule.rule,
                 )
+            )
     return probes
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _expected(probe: Probe) -> str:

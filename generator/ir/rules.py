@@ -165,6 +165,20 @@ def _rule(raw: Any, where: str) -> Rule:
     )
 
 
+def _unique(schema: str, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """A schema's rules, each id once: (schema, rule id) names one rule, so its probe and its
+    report row can be found again."""
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.rule in seen:
+            raise BadInputError(
+                f"spec schema {schema}: x-requires has two rules named {rule.rule!r}; give one "
+                "another name."
+            )
+        seen.add(rule.rule)
+    return rules
+
+
 def build_rules(view: SpecView) -> RequestRules:  # noqa: C901 (every rule annotation is collected in one walk so their cross-checks see each other)
     """Collect and check every rule annotation of a patched spec."""
     schemas = view.schemas
@@ -181,9 +195,12 @@ def build_rules(view: SpecView) -> RequestRules:  # noqa: C901 (every rule annot
         if raw_rules is not None:
             if not isinstance(raw_rules, list):
                 raise BadInputError(f"spec schema {name}: x-requires is a list of rules.")
-            rules[name] = tuple(
-                _rule(raw, f"spec schema {name}: x-requires[{index}]")
-                for index, raw in enumerate(raw_rules)
+            rules[name] = _unique(
+                name,
+                tuple(
+                    _rule(raw, f"spec schema {name}: x-requires[{index}]")
+                    for index, raw in enumerate(raw_rules)
+                ),
             )
         fields, carried, omit = [], [], []
         for field, prop in sorted((schema.get("properties") or {}).items()):

@@ -49,6 +49,7 @@ _NAMES = {
     "_asyncio_sleep": "time.sleep",
     "async_wait_until_done": "wait_until_done",
     "AsyncContinuationStream": "ContinuationStream",
+    "AsyncConversation": "Conversation",
     "async_continue_call": "continue_call",
     "async_continue_stream": "continue_stream",
     "AsyncLiveConnection": "LiveConnection",

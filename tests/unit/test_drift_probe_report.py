@@ -10,8 +10,11 @@ import pytest
 from generator.audit.drift import classify_drift, spec_diff
 from generator.audit.probe import collect_probes, run_probes
 from generator.errors import BadInputError
+from generator.ir.model import RequestRules
+from generator.ir.rules import build_rules
+from generator.ir.spec_view import SpecView
 from generator.load.documents import JsonValue
-from generator.overlay.engine import apply_overlays, parse_overlay
+from generator.overlay.engine import ActionResult, apply_overlays, parse_overlay
 from generator.report.overlays import structural_changes
 from generator.report.surface import api_surface, describe_changes
 
@@ -107,6 +110,18 @@ def test_structural_changes_are_minimal() -> None:
     assert pointers == ["/a/list/1", "/a/new", "/gone"]
 
 
+_NO_RULES = RequestRules((), (), ())
+
+
+def _probes_of(overlay: Any) -> list[Any]:
+    """The probes of an overlay's actions (`x-probe` only: no rules, nothing applied)."""
+    actions = [
+        ActionResult(overlay.source, a.index, a.kind, a.target, a.description, a.extensions, ())
+        for a in overlay.actions
+    ]
+    return collect_probes(actions, _NO_RULES)
+
+
 def _probe_overlay(schemas: dict[str, JsonValue]) -> Any:
     return _overlay(
         schemas,
@@ -139,7 +154,7 @@ def test_probes_are_skipped_without_a_key_and_nothing_is_sent(
         return httpx.Response(200)
 
     outcomes = run_probes(
-        collect_probes([_probe_overlay(overlay_schemas)]), None, "2026-05-20", send=send
+        _probes_of(_probe_overlay(overlay_schemas)), None, "2026-05-20", send=send
     )
     assert [outcome.verdict for outcome in outcomes] == ["skipped", "skipped"]
     assert sent == []
@@ -152,7 +167,7 @@ def test_probes_compare_what_they_observe(overlay_schemas: dict[str, JsonValue])
             return httpx.Response(400, text='{"error": {"message": "dead field rejected"}}')
         return httpx.Response(400, text='{"error": {"message": "surprise"}}')
 
-    outcomes = run_probes(collect_probes([_probe_overlay(overlay_schemas)]), "key", None, send=send)
+    outcomes = run_probes(_probes_of(_probe_overlay(overlay_schemas)), "key", None, send=send)
     assert [outcome.verdict for outcome in outcomes] == ["pass", "fail"]
     assert outcomes[1].observed.startswith("HTTP 400")
 
@@ -182,7 +197,7 @@ def test_a_follow_up_probe_creates_then_checks_its_own_request(
             return httpx.Response(200, json={"id": "int_9", "status": "in_progress"})
         return httpx.Response(200, json={"id": "int_9", "status": "cancelled"})
 
-    probes = collect_probes([overlay])
+    probes = _probes_of(overlay)
     outcomes = run_probes(probes, "key", None, send=send)
     assert sent[1] == ("POST", "interactions/int_9/cancel", {})
     assert outcomes[0].verdict == "pass" and outcomes[0].expected == "POST .../cancel accepted"
@@ -193,20 +208,64 @@ def test_a_follow_up_probe_creates_then_checks_its_own_request(
     outcome = run_probes(probes, "key", None, send=refuse_setup)[0]
     assert outcome.verdict == "error" and "HTTP 429" in outcome.observed
     with pytest.raises(BadInputError, match="then is"):
-        collect_probes(
-            [
-                _overlay(
-                    overlay_schemas,
-                    {
-                        "target": "$.a",
-                        "description": "d",
-                        "update": {"x": 1},
-                        "x-probe": {
-                            "request": {},
-                            "then": {"method": "PATCH", "path": "x"},
-                            "expect": {"accepted": True},
-                        },
+        _probes_of(
+            _overlay(
+                overlay_schemas,
+                {
+                    "target": "$.a",
+                    "description": "d",
+                    "update": {"x": 1},
+                    "x-probe": {
+                        "request": {},
+                        "then": {"method": "PATCH", "path": "x"},
+                        "expect": {"accepted": True},
                     },
-                )
-            ]
+                },
+            )
         )
+
+
+def _rule(name: str, model: str) -> dict[str, Any]:
+    return {
+        "rule": name,
+        "error": "e",
+        "facts": ["W27"],
+        "forbid": {"background": True},
+        "confidence": "live",
+        "probe": {"request": {"model": model, "input": "hi"}, "expect": {"accepted": True}},
+    }
+
+
+def test_a_rule_probe_comes_from_the_schema_its_action_added_it_to(
+    overlay_schemas: dict[str, JsonValue],
+) -> None:
+    # one rule id on two schemas with different probes (as webhook-config-background is on
+    # AgentInteraction and ModelInteraction): each action gets its own schema's probe
+    overlay = _overlay(
+        overlay_schemas,
+        {
+            "target": "$.components.schemas.Agent",
+            "description": "agent rules",
+            "update": {"x-requires": [_rule("shared", "agent-probe")]},
+        },
+        {
+            "target": "$.components.schemas.Model",
+            "description": "model rules",
+            "update": {"x-requires": [_rule("shared", "model-probe"), _rule("own", "model-own")]},
+        },
+        {
+            "target": "$.components.schemas['Model','Agent']",
+            "description": "one rule on both",
+            "update": {"x-requires": [_rule("both", "both-probe")]},
+        },
+    )
+    spec = _spec(Agent={"type": "object"}, Model={"type": "object"})
+    overlaid, actions = apply_overlays(spec, [overlay])
+    probes = collect_probes(actions, build_rules(SpecView(overlaid)))
+    assert [(probe.key, probe.model) for probe in probes] == [
+        ("overlays/current/50-x.yaml#0:shared", "agent-probe"),
+        ("overlays/current/50-x.yaml#1:shared", "model-probe"),
+        ("overlays/current/50-x.yaml#1:own", "model-own"),
+        ("overlays/current/50-x.yaml#2:both", "both-probe"),
+    ]
+    assert [probe.facts for probe in probes] == [("W27",)] * 4
