@@ -20,7 +20,6 @@ pool is full, and waiting again would only queue behind the same requests.
 
 from __future__ import annotations
 
-import email.utils
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +46,8 @@ def parse_retry_after(value: str | None, now: Callable[[], datetime] | None = No
     except ValueError:
         pass
     try:
+        import email.utils  # only for a Retry-After given as an HTTP date (~10 ms to import)
+
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

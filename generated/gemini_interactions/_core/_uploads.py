@@ -8,7 +8,6 @@ from elsewhere (a web form, a model's answer) would upload a local file. A path 
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -39,5 +38,7 @@ def read_upload(data: UploadData, content_type: str | None, name_hint: str) -> t
     else:
         payload = data.read()
         name = str(getattr(data, "name", name_hint))
+    import mimetypes  # loads with the first upload, not with the package
+
     guessed = mimetypes.guess_type(name)[0]
     return payload, content_type or guessed or "application/octet-stream"
