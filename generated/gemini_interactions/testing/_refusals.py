@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .._core._rules import _blocks
 from ._wire import RefusalError
 
 __all__ = ["ENFORCED", "NOT_MODELLED", "check_create"]
@@ -78,17 +79,6 @@ _VERTEX = (
 )
 
 
-def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every object inside `value`, with its path (`input[0].content[1]`)."""
-    if isinstance(value, dict):
-        yield path, value
-        for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
-
-
 def _input_problems(body: Mapping[str, Any]) -> Iterator[RefusalError]:
     given = body.get("input")
     if given == []:
@@ -113,7 +103,7 @@ def _input_problems(body: Mapping[str, Any]) -> Iterator[RefusalError]:
             where = "input" if isinstance(given, dict) else f"input[{index}]"
             yield RefusalError(400, f"Unknown parameter 'processing' at '{where}'.", ("W14", "W37"))
     model = body.get("model")
-    for path, item in _walk(given, "input"):
+    for path, item in _blocks(given, "input"):
         kind = item.get("type")
         if kind not in _MEDIA_TYPES or "agent" in body:  # W53 was seen with Gemini models
             continue
@@ -173,7 +163,7 @@ def _config_problems(body: Mapping[str, Any]) -> Iterator[RefusalError]:  # noqa
                 ("W48",),
             )
     formats = body.get("response_format")
-    for path, item in _walk(formats, "response_format"):
+    for path, item in _blocks(formats, "response_format"):
         kind = item.get("type")
         if kind == "video" and "gcs_uri" in item:
             yield RefusalError(400, f"'{path}.gcs_uri' {_VERTEX}.", ("W48",))
