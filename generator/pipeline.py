@@ -295,11 +295,11 @@ def read_facts(inputs: Inputs) -> tuple[Fact, ...]:
     return parse_facts(data, inputs.facts.path, inputs.revisions)
 
 
-def review(inputs: Inputs, patch: PatchResult) -> Review:
+def review(inputs: Inputs, patch: PatchResult, facts: tuple[Fact, ...] | None = None) -> Review:
     """What changed since the output this run replaces (see `report/review.py`)."""
     return review_of(
         patch.overlays,
-        read_facts(inputs),
+        facts if facts is not None else read_facts(inputs),
         inputs.previous_manifest,
         {overlay.path: sha256_hex(overlay.data) for overlay in inputs.overlay_files},
         sha256_hex(inputs.facts.data),
@@ -307,14 +307,19 @@ def review(inputs: Inputs, patch: PatchResult) -> Review:
 
 
 def overlay_report(
-    inputs: Inputs, patch: PatchResult, api: Api | None = None, since: Review | None = None
+    inputs: Inputs,
+    patch: PatchResult,
+    api: Api | None = None,
+    since: Review | None = None,
+    facts: tuple[Fact, ...] | None = None,
 ) -> str:
     """Render the overlay report for one run, checking every citation on the way.
 
     "What changes for a client" compares the intermediate model built from the published spec
-    with the one built from the patched spec (`api`, built here when not given).
+    with the one built from the patched spec (`api`, built here when not given). `generate`
+    passes what it already computed (`api`, `facts`); a lone `report` reads them here.
     """
-    facts = read_facts(inputs)
+    facts = facts if facts is not None else read_facts(inputs)
     check_citations(facts, patch.actions)
     check_contradictions(facts, patch.actions)
     other_documents: dict[str, list[OverlayDocument]] = {}
@@ -345,10 +350,10 @@ def overlay_report(
         else {}
     )
     upstream, _ = normalize_spec(patch.spec)
-    patched_api = api or build_api(patch.normalized, inputs.target.api_revision)
-    runtime_names = runtime_bound_names(inputs.templates)
+    patched_api = api or target_api(inputs, patch)
     changes = describe_changes(
-        ir_surface(build_api(upstream, None, None, runtime_names)), ir_surface(patched_api)
+        ir_surface(build_api(upstream, None, None, patched_api.runtime_names)),
+        ir_surface(patched_api),
     )
     return render_report(
         ReportInputs(
@@ -529,12 +534,13 @@ def generate_files(inputs: Inputs) -> GenerationResult:
     # functions of their inputs, so running them side by side changes nothing but the time
     with ThreadPoolExecutor(max_workers=1) as formatter:
         formatting = formatter.submit(format_files, rendered)
-        since = review(inputs, patch)
-        report = overlay_report(inputs, patch, api, since)
+        facts = read_facts(inputs)  # parsed once per run: the review, report and table share it
+        since = review(inputs, patch, facts)
+        report = overlay_report(inputs, patch, api, since, facts)
         formatted = formatting.result()
     check_names({name: text for name, text in formatted.items() if name not in copies})
     formatted[REPORT_FILE] = report
-    formatted[FIDELITY_FILE] = render_fidelity(read_facts(inputs), templates, inputs.facts.path)
+    formatted[FIDELITY_FILE] = render_fidelity(facts, templates, inputs.facts.path)
     digests = {key: str(entry["digest"]) for key, entry in since.state["actions"].items()}
     changes = api_changes_of(
         api,

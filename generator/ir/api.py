@@ -56,4 +56,5 @@ def build_api(
             ("security", (view.document.get("components") or {}).get("securitySchemes")),
         ),
         request_side=request_side_names(operations, types),
+        runtime_names=runtime_names,
     )

@@ -348,3 +348,6 @@ class Api:
     request_side: frozenset[str] = frozenset()
     """Every model, union and alias a request can carry (`requests.request_side_names`); each
     has a dict twin in the generated `params` module."""
+    runtime_names: frozenset[str] = frozenset()
+    """The names the runtime binds, which no class took (so another build of the same target,
+    the report's upstream one, reserves the same names)."""

@@ -202,8 +202,21 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             package=package,
             api_revision=_optional_str(raw, "api_revision", where),
             model_mixins=tuple(sorted((str(k), str(v)) for k, v in mixins.items())),
-            distribution_name=_distribution_name(raw, where),
-            package_version=_package_version(raw, where),
+            distribution_name=_matching(
+                raw,
+                "distribution_name",
+                _DISTRIBUTION_NAME,
+                "a valid distribution name (letters, digits, '.', '_' and '-', starting and "
+                "ending with a letter or digit)",
+                where,
+            ),
+            package_version=_matching(
+                raw,
+                "package_version",
+                _PUBLIC_VERSION,
+                "a PEP 440 public version (like 1.4.0, 2026.10.7 or 1.0.0rc1)",
+                where,
+            ),
         )
     if default not in targets:
         raise BadInputError(f"{source}: default target {default!r} is not defined.")
@@ -214,24 +227,14 @@ _DISTRIBUTION_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _PUBLIC_VERSION = re.compile(r"^\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$")
 
 
-def _distribution_name(raw: dict[str, Any], where: str) -> str | None:
-    name = _optional_str(raw, "distribution_name", where)
-    if name is not None and not _DISTRIBUTION_NAME.match(name):
-        raise BadInputError(
-            f"{where}: distribution_name {name!r} is not a valid distribution name "
-            f"(letters, digits, '.', '_' and '-', starting and ending with a letter or digit)."
-        )
-    return name
-
-
-def _package_version(raw: dict[str, Any], where: str) -> str | None:
-    version = _optional_str(raw, "package_version", where)
-    if version is not None and not _PUBLIC_VERSION.match(version):
-        raise BadInputError(
-            f"{where}: package_version {version!r} is not a PEP 440 public version "
-            f"(like 1.4.0, 2026.10.7 or 1.0.0rc1)."
-        )
-    return version
+def _matching(
+    raw: dict[str, Any], key: str, pattern: re.Pattern[str], what: str, where: str
+) -> str | None:
+    """The optional string `key`, refused naming the target unless it matches `pattern`."""
+    value = _optional_str(raw, key, where)
+    if value is not None and not pattern.match(value):
+        raise BadInputError(f"{where}: {key} {value!r} is not {what}.")
+    return value
 
 
 def parse_lock(data: Any, source: str = LOCK_FILE) -> dict[str, LockEntry]:

@@ -216,12 +216,3 @@ def test_a_logged_run_reads_back_as_each_probes_latest_result() -> None:
     assert run["results"][0]["probe"] == "overlays/x.yaml#3:r"
     (record,) = parse_probe_log({"runs": [run]}).values()
     assert (record.ran, record.model, record.verdict) == ("2026-12-04T18:00:00Z", "m", "pass")
-
-
-def test_every_project_extension_has_a_client_effect() -> None:
-    # a new `x-` annotation the effects table does not know would show "client effect: none"
-    # for every action that adds it (found when x-absent-default and x-continuation landed)
-    from generator.ir.extensions import PROJECT_EXTENSIONS
-    from generator.report.effects import _KEY_EFFECTS
-
-    assert [key for key in PROJECT_EXTENSIONS if key not in _KEY_EFFECTS] == []
