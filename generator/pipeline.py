@@ -43,7 +43,12 @@ from generator.normalize.rewrites import NormalizationReport, normalize_spec
 from generator.overlay.engine import ActionResult, OverlayDocument, apply_overlays, parse_overlay
 from generator.render.format import format_files
 from generator.render.name_check import check_names
-from generator.render.package import DistributionSettings, RenderInputs, render
+from generator.render.package import (
+    DistributionSettings,
+    RenderInputs,
+    render,
+    render_pyproject,
+)
 from generator.render.sync_twins import is_async_source, sync_name, twin_name
 from generator.report.api_changes import (
     API_CHANGES_FILE,
@@ -78,6 +83,7 @@ __all__ = [
 ]
 
 REPORT_FILE = "OVERLAYS.md"
+PYPROJECT_FILE = "pyproject.toml"
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATES_DIR = "templates"
 RUNTIME_DIR = "runtime"
@@ -519,11 +525,6 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         RenderInputs(templates, inputs.template_cache),
         inputs.generator_version,
         inputs.target.model_mixins,
-        DistributionSettings(
-            snapshot=inputs.spec_entry.name,
-            name=inputs.target.distribution_name,
-            version=inputs.target.package_version,
-        ),
     )
     # the runtime is copied as written (and tested as such): only rendered modules hold spec names
     runtime = list(RenderInputs(templates).runtime_modules())
@@ -539,6 +540,18 @@ def generate_files(inputs: Inputs) -> GenerationResult:
         report = overlay_report(inputs, patch, api, since, facts)
         formatted = formatting.result()
     check_names({name: text for name, text in formatted.items() if name not in copies})
+    formatted[PYPROJECT_FILE] = render_pyproject(
+        api,
+        inputs.target.package,
+        _header(inputs),
+        RenderInputs(templates, inputs.template_cache),
+        DistributionSettings(
+            snapshot=inputs.spec_entry.name,
+            name=inputs.target.distribution_name,
+            version=inputs.target.package_version,
+        ),
+        formatted,
+    )
     formatted[REPORT_FILE] = report
     formatted[FIDELITY_FILE] = render_fidelity(facts, templates, inputs.facts.path)
     digests = {key: str(entry["digest"]) for key, entry in since.state["actions"].items()}

@@ -350,8 +350,9 @@ def _live(operations: list[Operation]) -> LiveView | None:
     if live is None:
         return None
     return LiveView(
-        path=repr(live.path.replace("/{api_version}/", "", 1)),
+        path=py_literal(live.path.replace("/{api_version}/", "", 1)),
         event=live.event_schema,
+        event_literal=py_literal(live.event_schema),
         docstring=docstring(
             "Open a live session (WebSocket) on the interaction `id`. Experimental.\n\n"
             + live.description

@@ -28,7 +28,14 @@ from generator.render.sync_twins import is_async_source, sync_twin, twin_name
 from generator.render.types_context import types_context
 from generator.render.views import ConditionView, RulesView, RuleView, template_vars
 
-__all__ = ["DistributionSettings", "RenderInputs", "copied_header", "render", "twin_header"]
+__all__ = [
+    "DistributionSettings",
+    "RenderInputs",
+    "copied_header",
+    "render",
+    "render_pyproject",
+    "twin_header",
+]
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,6 @@ def render(
     inputs: RenderInputs,
     version: str,
     model_mixins: tuple[tuple[str, str], ...] = (),
-    distribution: DistributionSettings | None = None,
 ) -> dict[str, str]:
     """Render the package for `api` into `{path relative to the output root: text}`."""
     environment = _environment(inputs.templates, inputs.compiled_cache)
@@ -281,19 +287,19 @@ def render(
             ),
         },
     )
-    if distribution is not None:
-        files["pyproject.toml"] = _pyproject(environment, common, api, package, distribution, files)
     return dict(sorted(files.items()))
 
 
-def _pyproject(
-    environment: jinja2.Environment,
-    common: Mapping[str, str],
+def render_pyproject(
     api: Api,
     package: str,
+    header: str,
+    inputs: RenderInputs,
     settings: DistributionSettings,
     files: Mapping[str, str],
 ) -> str:
+    """`pyproject.toml` for the package whose final (formatted) files are `files`: a derived
+    version names exactly the code that ships, so formatting alone never changes it."""
     view = distribution_view(
         package=package,
         distribution_name=settings.name,
@@ -303,10 +309,10 @@ def _pyproject(
         package_files=files,
     )
     return _render_template(
-        environment,
+        _environment(inputs.templates, inputs.compiled_cache),
         "package/pyproject.toml.jinja",
         {
-            **common,
+            "header": header,
             "name": toml_string(view.name),
             "version": toml_string(view.version),
             "description": toml_string(view.description),

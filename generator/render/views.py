@@ -446,7 +446,11 @@ class LiveView:
     """`connect()` of the resource whose operation carries `x-live` (a WebSocket session)."""
 
     path: str
+    """The live path under the API version, as a Python literal."""
     event: str
+    """The event union's class name (for annotations)."""
+    event_literal: str
+    """The same name as a Python literal (for the session's parser)."""
     docstring: str
 
 
