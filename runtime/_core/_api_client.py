@@ -197,15 +197,10 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 def _wire_parser(package: str, schema: str, what: Callable[[Any], str]) -> Callable[[Any], Any]:
     """A parser of payloads the server sent as `schema` (see `_tolerant.parse_wire`)."""
-    from ._tolerant import parse_wire
+    from ._tolerant import wire_parser
 
-    annotation = getattr(_types_module(package), schema)
-    adapter = _adapter(package, schema)
+    return wire_parser(_adapter(package, schema), getattr(_types_module(package), schema), what)
 
-    def parse(payload: Any) -> Any:
-        return parse_wire(adapter, annotation, payload, what)
-
-    return parse
 
 
 def _deadline(options: RequestOptions | None, clock: Callable[[], float]) -> Deadline | None:

@@ -45,6 +45,11 @@ class InteractionAccumulator:
         # Text and base64 grow by appending; pieces are joined once in `result()` (appending to a
         # str on every delta would be quadratic in the length of the output).
         self._pieces: dict[tuple[int, str], tuple[dict[str, Any], str, list[str]]] = {}
+        # The text run being streamed: the step index and the pieces of its last text block.
+        # Consecutive text deltas of one step (nearly every event of a stream) append here
+        # directly; any other event ends the run, and the next text delta finds its block again.
+        self._run_index: int | None = None
+        self._run: list[str] = []
 
     def _append(self, target: dict[str, Any], key: str, text: str) -> None:
         entry = self._pieces.get((id(target), key))
@@ -57,11 +62,25 @@ class InteractionAccumulator:
         """Fold one event payload into the interaction."""
         kind = event.get("event_type")
         if kind == "step.delta":  # nearly every event: tested first
-            self._delta(self._index(event), event.get("delta"))
+            delta = event.get("delta")
+            index = self._index(event)
+            if (
+                index == self._run_index
+                and type(delta) is dict
+                and delta.get("type") == "text"
+                and len(delta) == 2
+            ):
+                text = delta.get("text", "")
+                self._run.append(text if type(text) is str else str(text))
+            else:
+                self._run_index = None
+                self._delta(index, delta)
             metadata = event.get("metadata")
             if isinstance(metadata, dict) and metadata.get("total_usage") is not None:
                 self._total_usage = metadata["total_usage"]
-        elif kind in ("interaction.created", "interaction.completed"):
+            return
+        self._run_index = None
+        if kind in ("interaction.created", "interaction.completed"):
             payload = event.get("interaction")
             if isinstance(payload, dict):
                 self.interaction.update(payload)
@@ -100,6 +119,9 @@ class InteractionAccumulator:
         if kind == "text":
             block = self._last_block(step, "text")
             self._append(block, "text", str(delta.get("text", "")))
+            if len(delta) == 2 and "text" in delta:  # a plain text delta: the run starts here
+                self._run_index = index
+                self._run = self._pieces[(id(block), "text")][2]
         elif kind == "text_annotation_delta":
             block = self._last_block(step, "text")
             block.setdefault("annotations", []).extend(delta.get("annotations") or [])

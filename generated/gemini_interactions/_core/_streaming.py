@@ -90,11 +90,11 @@ class _StreamState:
 
     def accept(self, payload: Any) -> bool:
         """Record an event payload; False when it is a repeat to skip."""
-        if not isinstance(payload, dict):
+        if type(payload) is not dict:  # what the JSON parsers give for an object
             return False
         self.position += 1
         event_id = payload.get("event_id")
-        if isinstance(event_id, str) and event_id:
+        if type(event_id) is str and event_id:
             if event_id in self.seen_ids:
                 return False
             self.seen_ids.add(event_id)
@@ -202,8 +202,31 @@ class _Batch(list[Any]):
             raise StreamError(message, body=body, events_received=state.events_received)
 
 
+def _json_loader() -> Callable[[str], Any]:
+    """The fastest exact JSON parser available: pydantic-core's (Rust) `from_json`, which parses
+    an event's data about 3x faster than `json.loads`; the stream's models load pydantic anyway.
+    Whatever it refuses (nesting past its 200 levels, an escaped lone surrogate, a number out of
+    range) is parsed again by `json.loads`, so the two accept exactly the same texts."""
+    from pydantic_core import from_json
+
+    def loads(text: str) -> Any:
+        try:
+            return from_json(text)
+        except ValueError:
+            return json.loads(text)  # json.loads' verdict (and error) is the one that counts
+
+    return loads
+
+
+_loads: Callable[[str], Any] | None = None
+
+
 def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
+    global _loads
+    loads = _loads or _json_loader()
+    _loads = loads
     batch = _Batch()
+    append = batch.append
     for item in decoded:
         if item is DONE:
             batch.ended = True
@@ -216,12 +239,13 @@ def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
             message = f"the stream carried a bare JSON line instead of an event: {item.text[:200]}"
             batch.failure = (message, body)
             break
-        if not item.data.strip():
+        data = item.data
+        if data[:1] != "{" and not data.strip():
             continue  # an empty `data:` line (W04)
         try:
-            batch.append(json.loads(item.data))
+            append(loads(data))
         except ValueError:
-            batch.failure = (f"an event's data is not JSON: {item.data[:200]}", None)
+            batch.failure = (f"an event's data is not JSON: {data[:200]}", None)
             break
         except RecursionError:
             batch.failure = (f"an event's data {NESTING_PROBLEM}", None)
