@@ -202,7 +202,6 @@ def _wire_parser(package: str, schema: str, what: Callable[[Any], str]) -> Calla
     return wire_parser(_adapter(package, schema), getattr(_types_module(package), schema), what)
 
 
-
 def _deadline(options: RequestOptions | None, clock: Callable[[], float]) -> Deadline | None:
     """The total deadline of a call whose `timeout=` is a number (see `_limits.Deadline`)."""
     timeout = options.timeout if options is not None else None
