@@ -201,29 +201,21 @@ class _Batch(list[Any]):
             raise StreamError(message, body=body, events_received=state.events_received)
 
 
-def _json_loader() -> Callable[[str], Any]:
-    """The fastest exact JSON parser available: pydantic-core's (Rust) `from_json`, which parses
-    an event's data about 3x faster than `json.loads`; the stream's models load pydantic anyway.
-    Whatever it refuses (nesting past its 200 levels, an escaped lone surrogate, a number out of
-    range) is parsed again by `json.loads`, so the two accept exactly the same texts."""
-    from pydantic_core import from_json
-
-    def loads(text: str) -> Any:
-        try:
-            return from_json(text)
-        except ValueError:
-            return json.loads(text)  # json.loads' verdict (and error) is the one that counts
-
-    return loads
-
-
 _loads: Callable[[str], Any] | None = None
+"""`_tolerant.loads`, imported with the first stream (it loads pydantic, as the events do)."""
+
+
+def _json_loads() -> Callable[[str], Any]:
+    global _loads
+    if _loads is None:
+        from ._tolerant import loads
+
+        _loads = loads
+    return _loads
 
 
 def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
-    global _loads
-    loads = _loads or _json_loader()
-    _loads = loads
+    loads = _loads or _json_loads()
     batch = _Batch()
     append = batch.append
     for item in decoded:

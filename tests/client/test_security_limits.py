@@ -178,14 +178,14 @@ def test_json_nested_too_deep_is_a_named_limit_not_a_recursion_error(
     with small_client(server) as client, pytest.raises(gi.ResponseLimitError) as raised:
         client.interactions.get("x")
     assert raised.value.limit == "json_nesting"
-    nested = b"[" * 300 + b"]" * 300  # past pydantic's 200 levels: kept, not refused
+    nested = b"[" * 300 + b"]" * 300  # past pydantic-core's 200 levels: json.loads reads it
     server.handler = lambda request: Reply(
         raw=b'{"id": "x", "status": "completed", "a": ' + nested + b"}"
     )
     with small_client(server) as client:
         kept = client.interactions.get("x")
     extra = kept.model_extra or {}
-    assert kept.validation_problems and json.dumps(extra["a"]).count("[") == 300
+    assert json.dumps(extra["a"]).count("[") == 300
     server.handler = lambda request: Reply(status=400, raw=DEEP)
     with small_client(server) as client, pytest.raises(gi.BadRequestError):
         client.interactions.get("x")

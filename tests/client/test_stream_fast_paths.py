@@ -1,8 +1,9 @@
 """The stream's fast paths (issue 26) give exactly what the plain paths gave.
 
-- an event's data is parsed by pydantic-core's `from_json` and, where it refuses (nesting past
-  its 200 levels, an escaped lone surrogate), by `json.loads`: the two accept the same texts
-  and give the same values (a property over generated JSON, and events over real HTTP);
+- answers and events are parsed by pydantic-core's `from_json` and, where it refuses (nesting
+  past its 200 levels, an escaped lone surrogate, UTF-16), by `json.loads`: the two accept the
+  same texts and give the same values (a property over generated JSON, and events and answers
+  over real HTTP);
 - the accumulator appends consecutive text deltas of one step straight to the running text;
   any other event ends that run, so the rebuilt interaction keeps every block where it was
   (a property over interleavings of steps, text, media and restarts).
@@ -15,7 +16,7 @@ from typing import Any
 
 import gemini_interactions as gi
 import pytest
-from gemini_interactions._core._streaming import _json_loader
+from gemini_interactions._core._tolerant import loads
 from gemini_interactions.lib._accumulate import InteractionAccumulator
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,7 +47,7 @@ def _nested(depth: int) -> Any:
 @given(value=JSON_VALUES, ensure_ascii=st.booleans())
 def test_the_fast_parser_gives_what_json_loads_gives(value: Any, ensure_ascii: bool) -> None:
     text = json.dumps(value, ensure_ascii=ensure_ascii)
-    assert_json_exact(_json_loader()(text), json.loads(text))
+    assert_json_exact(loads(text), json.loads(text))
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,8 @@ def test_the_fast_parser_gives_what_json_loads_gives(value: Any, ensure_ascii: b
     ],
 )
 def test_texts_the_fast_parser_refuses_are_parsed_by_json_loads(text: str) -> None:
-    assert_json_exact(_json_loader()(text), json.loads(text))
+    assert_json_exact(loads(text), json.loads(text))
+    assert_json_exact(loads(text.encode("utf-16")), json.loads(text.encode("utf-16")))
 
 
 @pytest.mark.parametrize("text", ["{", '{"a": }', "[1,]", '{"a": NaN', ""])
@@ -67,7 +69,7 @@ def test_text_that_is_not_json_is_refused_as_before(text: str) -> None:
     with pytest.raises(ValueError):
         json.loads(text)
     with pytest.raises(ValueError):
-        _json_loader()(text)
+        loads(text)
 
 
 def test_events_past_the_fast_parsers_limits_arrive_whole(server: LoopbackServer) -> None:
@@ -97,6 +99,22 @@ def test_events_past_the_fast_parsers_limits_arrive_whole(server: LoopbackServer
     assert (events[1].model_extra or {})["odd"] == "\ud800 alone"
     assert json.dumps((events[2].model_extra or {})["deep"]) == deep
     assert final.text() == "Hello, world"
+
+
+def test_an_answer_past_the_fast_parsers_limits_arrives_whole(server: LoopbackServer) -> None:
+    """A `get` whose answer carries a lone surrogate escape and 250-level nesting, as UTF-8
+    and as UTF-16 (which only `json.loads` reads): kept whole, exactly as sent."""
+    text = (
+        '{"id": "int_1", "status": "completed", "odd": "\\ud800 alone", "deep": '
+        + json.dumps(_nested(250))
+        + ', "steps": [{"type": "model_output", "content": [{"type": "text", "text": "hi"}]}]}'
+    )
+    for encoded in (text.encode(), text.encode("utf-16")):
+        server.handler = lambda request, body=encoded: Reply(raw=body)
+        with gi.Client(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+            interaction = client.interactions.get("int_1")
+        assert_json_exact(interaction.to_dict(), json.loads(text))
+        assert interaction.text() == "hi"
 
 
 # The accumulator's text run -------------------------------------------------------------------
