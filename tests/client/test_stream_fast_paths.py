@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -101,6 +102,10 @@ def test_events_past_the_fast_parsers_limits_arrive_whole(server: LoopbackServer
     assert final.text() == "Hello, world"
 
 
+def _answer(body: bytes, request: object) -> Reply:
+    return Reply(raw=body)
+
+
 def test_an_answer_past_the_fast_parsers_limits_arrives_whole(server: LoopbackServer) -> None:
     """A `get` whose answer carries a lone surrogate escape and 250-level nesting, as UTF-8
     and as UTF-16 (which only `json.loads` reads): kept whole, exactly as sent."""
@@ -110,7 +115,7 @@ def test_an_answer_past_the_fast_parsers_limits_arrives_whole(server: LoopbackSe
         + ', "steps": [{"type": "model_output", "content": [{"type": "text", "text": "hi"}]}]}'
     )
     for encoded in (text.encode(), text.encode("utf-16")):
-        server.handler = lambda request, body=encoded: Reply(raw=body)
+        server.handler = functools.partial(_answer, encoded)
         with gi.Client(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
             interaction = client.interactions.get("int_1")
         assert_json_exact(interaction.to_dict(), json.loads(text))
