@@ -142,6 +142,11 @@ def _types_module(package: str) -> Any:
 
 
 @cache
+def _rules_module(package: str) -> Any:
+    return generated(package, "rules")  # looked up once: import_module costs on every call
+
+
+@cache
 def _adapter(package: str, name: str) -> Any:
     from pydantic import BaseModel, TypeAdapter  # first call: a client is usable without it
 
@@ -162,7 +167,7 @@ def parse_response(package: str, schema: str, response: httpx.Response) -> Any:
     """
     content = response.content
     annotation = getattr(_types_module(package), schema)
-    if not content.strip():
+    if not content or content.isspace():  # (isspace stops at the first other byte: no copy)
         if getattr(annotation, "model_fields", None) == {}:
             content = b"{}"
         else:
@@ -272,7 +277,7 @@ def _validate_body(
     first_error: Exception | None = None
     for name in candidates:
         try:
-            model = _adapter(package, name).validate_python(body)
+            model = _adapter(package, name).validator.validate_python(body)
         except RequestValidationError as error:  # a model the caller built refused its keys
             first_error = first_error or error
             continue
@@ -349,7 +354,7 @@ class _CallPreparation:
             if call.body_schemas:
                 schema, model = _validate_body(self._package, call.body_schemas, given)
                 body = model.to_dict()
-                generated(self._package, "rules").check_request(schema, body)
+                _rules_module(self._package).check_request(schema, body)
                 hooks.check_body(schema, body)  # W105, lib/_builtin_continuation.py
                 _warn_empty_signatures(body)
                 for name in call.omit:

@@ -54,10 +54,17 @@ def _blocks(value: Any, path: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
             yield from _blocks(child, f"{path}[{index}]")
 
 
+_PATHS: dict[str, tuple[str, ...]] = {}
+"""Dotted paths split once (the rules' paths are a fixed, small set)."""
+
+
 def _lookup(body: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted `path` of `body`, or None."""
+    parts = _PATHS.get(path)
+    if parts is None:
+        parts = _PATHS[path] = tuple(path.split("."))
     value: Any = body
-    for part in path.split("."):
+    for part in parts:
         if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
             return None
         value = value.get(part)
@@ -117,8 +124,9 @@ class Rule:
 
     def problem(self, body: Mapping[str, Any]) -> str | None:  # noqa: C901 (one branch per condition and effect of the rule vocabulary)
         """Why `body` breaks this rule, or None when it does not."""
-        if not all(condition.holds(body) for condition in self.when):
-            return None
+        for condition in self.when:  # a loop, not all(...): most rules stop at their first test
+            if not condition.holds(body):
+                return None
         for name, expected in self.require.items():
             if _lookup(body, name) != expected:
                 return f"`{name}` must be {_json(expected)} (it is {_json(_lookup(body, name))})"
