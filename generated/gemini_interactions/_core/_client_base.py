@@ -153,8 +153,13 @@ class PathParameter:
     allow_reserved: bool = False
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON data from models (by wire name, set fields only), mappings and sequences."""
+    if type(value) in _PLAIN:
+        return value
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
         return to_dict()

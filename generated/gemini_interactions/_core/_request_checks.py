@@ -207,6 +207,8 @@ def wire_names(model_type: type[Any]) -> list[str]:
 def given_models(value: Any, found: set[int] | None = None) -> set[int]:
     """The ids of the model objects a caller passed (they are not searched for unknown keys)."""
     found = set() if found is None else found
+    if type(value) in _SCALARS:
+        return found
     if hasattr(value, "__pydantic_fields__"):
         found.add(id(value))
     elif isinstance(value, Mapping):
@@ -291,26 +293,31 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _walk(value: Any, given: set[int], path: str, untagged: _Problems, unknown: _Problems) -> None:
-    if type(value) in _SCALARS:
+    kind = type(value)
+    if kind in _SCALARS:
         return
-    if hasattr(value, "__pydantic_fields__"):
+    fields = getattr(kind, "__pydantic_fields__", None)
+    if fields is not None:
         if id(value) in given:
             return  # a model the caller passed: built and checked already, or parsed data
-        if getattr(type(value), "_open_variant", False):
+        if getattr(kind, "_open_variant", False):
             if getattr(value, "type", None) is None and getattr(value, "event_type", None) is None:
                 untagged.append((path, _untagged_problem(value, path or "the value")))
             return
-        for key in value.__pydantic_extra__ or {}:
+        for key in value.__pydantic_extra__ or ():
             where = f"{path}.{key}" if path else key
-            problem = not_a_field(type(value), key, where)
+            problem = not_a_field(kind, key, where)
             if problem is not None:
                 unknown.append((where, problem))
-        for name in value.model_fields_set:
-            field = type(value).model_fields.get(name)
+        for name in value.__pydantic_fields_set__:
+            field = fields.get(name)
             if field is None or field.exclude:
                 continue
+            child = getattr(value, name)
+            if type(child) in _SCALARS:
+                continue  # (most fields: no path to build)
             inner = f"{path}.{field.alias or name}" if path else (field.alias or name)
-            _walk(getattr(value, name), given, inner, untagged, unknown)
+            _walk(child, given, inner, untagged, unknown)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _walk(item, given, f"{path}[{index}]", untagged, unknown)

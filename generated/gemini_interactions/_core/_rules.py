@@ -55,6 +55,10 @@ def _blocks(value: Any, path: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
             yield from _blocks(child, f"{path}[{index}]")
 
 
+def _top(path: str) -> str:
+    return path.split(".", 1)[0]
+
+
 _PATHS: dict[str, tuple[str, ...]] = {}
 """Dotted paths split once (the rules' paths are a fixed, small set)."""
 
@@ -82,6 +86,13 @@ class Condition:
     present: bool | None = None
     contains: tuple[str, Any] | None = None
     equals: Any = _UNSET
+
+    @property
+    def needs_value(self) -> bool:
+        """Whether this condition can only hold when its field is set."""
+        return self.equals is not _UNSET or (
+            self.matches is not None or self.contains is not None or self.present is True
+        )
 
     def holds(self, body: Mapping[str, Any]) -> bool:
         value = _lookup(body, self.field)
@@ -117,6 +128,24 @@ class Rule:
     forbid_in_blocks: tuple[str, tuple[str, ...], str, str] | None = None
     """(field, block types, key, pattern): no block of those types anywhere under the field
     may have a string `key` matching the pattern (`gs://` media URIs, fact W53)."""
+    _needs_all: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
+    _needs_any: tuple[str, ...] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # The top-level keys without which the rule cannot fire, so that `problem` passes most
+        # rules with a dict lookup or two (a request sets few of the fields the rules test):
+        # every `when` condition that needs a value needs its key; without conditions, effects
+        # that all test a set field need at least one of theirs.
+        needs_all = tuple(_top(condition.field) for condition in self.when if condition.needs_value)
+        needs_any = None
+        if not self.when and not self.require and not self.require_present:
+            fields = [*self.forbid, *self.forbid_present]
+            for effect in (self.forbid_items, self.forbid_in_blocks, self.require_in_items):
+                if effect is not None:
+                    fields.append(effect[0])
+            needs_any = tuple(_top(name) for name in fields)
+        object.__setattr__(self, "_needs_all", needs_all)
+        object.__setattr__(self, "_needs_any", needs_any)
 
     @property
     def severity(self) -> str:
@@ -125,6 +154,11 @@ class Rule:
 
     def problem(self, body: Mapping[str, Any]) -> str | None:  # noqa: C901 (one branch per condition and effect of the rule vocabulary)
         """Why `body` breaks this rule, or None when it does not."""
+        for key in self._needs_all:
+            if body.get(key) is None:
+                return None
+        if self._needs_any is not None and all(body.get(key) is None for key in self._needs_any):
+            return None
         for condition in self.when:  # a loop, not all(...): most rules stop at their first test
             if not condition.holds(body):
                 return None
