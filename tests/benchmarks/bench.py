@@ -14,7 +14,8 @@ Figures (medians of --repeats runs):
 2. parse of large_interaction.json through `get`, our models' `validate_json` alone, and
    `json.loads` as the floor;
 3. SSE: stream.sse (10,047 events) through `create(stream=True)`, sync and async, one event per
-   chunk and 64 KiB chunks;
+   chunk and 64 KiB chunks, each beside its floor: the same bytes through httpx's client of the
+   same kind (sync or async), split into events and `json.loads`ed;
 4. per-request overhead of sequential small `create` calls, sync and async, with bare httpx +
    `json.loads` as the floor;
 5. the fake API's HTTP server streaming stream.sse: the rate it serves at, beside the rate our
@@ -404,7 +405,24 @@ def _floor_events(http: httpx.Client) -> int:
     return count
 
 
+async def _async_floor_events(http: httpx.AsyncClient) -> int:
+    """The async SSE floor: the same bytes through httpx's async client, split and parsed."""
+    count = 0
+    async with http.stream("POST", "https://floor.invalid/v1beta/interactions") as response:
+        pending = b""
+        async for chunk in response.aiter_bytes():
+            pending += chunk
+            *events, pending = pending.split(b"\n\n")
+            for event in events:
+                for line in event.split(b"\n"):
+                    if line.startswith(b"data: "):
+                        json.loads(line[6:])
+                        count += 1
+    return count
+
+
 def bench_sse_floor(results: list[dict[str, Any]], repeats: int) -> None:
+    """Each API's floor: sync streams against httpx's sync client, async against its async one."""
     sse = (PAYLOADS / "stream.sse").read_bytes()
     for mode in ("event", "64k"):
         chunks = _chunks(sse, mode)
@@ -420,9 +438,37 @@ def bench_sse_floor(results: list[dict[str, Any]], repeats: int) -> None:
         record(
             results,
             bench="sse_floor",
+            api="sync",
             chunking=mode,
             events=events,
             events_per_s=round(events / statistics.median(runs)),
+        )
+
+        async def async_handler(
+            request: httpx.Request, chunks: list[bytes] = chunks
+        ) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_AsyncChunks(chunks)
+            )
+
+        async def run_async() -> list[float]:
+            ahttp = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
+            times = []
+            for index in range(repeats + 1):
+                start = time.perf_counter()
+                await _async_floor_events(ahttp)
+                if index:
+                    times.append(time.perf_counter() - start)
+            return times
+
+        aruns = asyncio.run(run_async())
+        record(
+            results,
+            bench="sse_floor",
+            api="async",
+            chunking=mode,
+            events=events,
+            events_per_s=round(events / statistics.median(aruns)),
         )
 
 
@@ -633,14 +679,14 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
         for mode in ("event", "64k"):
             sse = _find(ours, bench="sse", api=api, chunking=mode)
             other = _find(theirs, bench="sse_stream", api=api, chunking=mode)
-            floor_row = _find(ours, bench="sse_floor", chunking=mode)
+            floor_row = _find(ours, bench="sse_floor", api=api, chunking=mode)
             if sse:
                 rate = other["events_per_s"] if other else None
                 speedup = f"{sse['events_per_s'] / rate:.1f}x faster" if rate else "n/a"
                 label = f"SSE {api}, {mode} chunks (events/s)"
                 of_floor = (
-                    f"{sse['events_per_s'] / floor_row['events_per_s']:.2f} of the untyped floor "
-                    f"({floor_row['events_per_s']:,} ev/s)"
+                    f"{sse['events_per_s'] / floor_row['events_per_s']:.2f} of the untyped {api} "
+                    f"floor ({floor_row['events_per_s']:,} ev/s)"
                     if floor_row
                     else ""
                 )
