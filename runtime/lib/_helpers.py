@@ -6,6 +6,7 @@ recognized by their wire `type`, so they keep working for steps parsed from any 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,6 +47,19 @@ def _trailing_text(items: Any) -> str:
     return "".join(reversed(parts))
 
 
+_note: Callable[[Any, Any], None] | None = None
+"""`_builtin_continuation.note`, imported with the first interaction parsed (every parse calls
+it: a function-level import each time would cost more than the note itself)."""
+
+
+def _load_note() -> Callable[[Any, Any], None]:
+    global _note
+    from ._builtin_continuation import note
+
+    _note = note
+    return note
+
+
 class InteractionHelpers:
     """Accessors for the steps of an interaction (mixed into `Interaction`)."""
 
@@ -53,9 +67,7 @@ class InteractionHelpers:
 
     def model_post_init(self, context: Any, /) -> None:
         """Note an interaction with built-in tool calls, to warn before continuing it (W105)."""
-        from ._builtin_continuation import note
-
-        note(getattr(self, "id", None), self._items())
+        (_note or _load_note())(getattr(self, "id", None), self._items())
 
     def _items(self) -> Any:
         """The steps, or the launch era's `outputs` (the same blocks before steps existed)."""

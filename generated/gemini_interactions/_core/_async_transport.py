@@ -155,12 +155,11 @@ class AsyncTransport:
 
     async def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
         """Read `response`'s body within `limits.max_body_bytes` (and the deadline)."""
-        decoder = BodyDecoder(response, self.limits.max_body_bytes)
         if hasattr(response, "_content"):  # already read (a transport that answers in memory)
-            decoder.size = len(response.content)
-            if decoder.size > decoder.limit:
-                raise decoder.too_large()
+            if len(response.content) > self.limits.max_body_bytes:
+                raise BodyDecoder(response, self.limits.max_body_bytes).too_large()
             return
+        decoder = BodyDecoder(response, self.limits.max_body_bytes)
         parts: list[bytes] = []
         try:
             async for raw in response.aiter_raw():

@@ -45,6 +45,8 @@ class StructuredOutputError(GeminiError, ValueError):
 
 def is_output_type(value: Any) -> bool:
     """Whether `value` is a type to parse into (a class or a generic alias), not wire data."""
+    if value is None or type(value) is dict:  # the usual cases: nothing, or wire data
+        return False
     return isinstance(value, type) or typing.get_origin(value) is not None
 
 
