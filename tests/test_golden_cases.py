@@ -217,7 +217,7 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
         if lines:
             changes[name] = lines
     assert set(changes) == {
-        "tiny_client/types.py",
+        "tiny_client/_models/drawings.py",
         "tiny_client/resources/drawings.py",
         "tiny_client/testing/_schema.py",  # the fake's wire table lists the request's fields
         "api_surface.json",  # the recorded public API: one line for the model, one for the method
@@ -226,7 +226,7 @@ def test_one_optional_field_on_a_request_schema_changes_only_its_lines(
     assert sorted(line[:1] for line in surface) == ["+", "+", "-", "-"]
     assert all("author" in line for line in surface if line.startswith("+"))
     assert changes["tiny_client/testing/_schema.py"] == ['+        "author": ("string", None),']
-    model_lines = changes["tiny_client/types.py"]
+    model_lines = changes["tiny_client/_models/drawings.py"]
     assert model_lines == ["+", "+    author: str | None = None", '+    """Who drew it."""']
     # the method that sends it changes inside its signature, docstring and call only
     name = "tiny_client/resources/drawings.py"

@@ -4,26 +4,403 @@
 Models keep unknown fields, unions keep unknown variants (`Unknown…` models with `.raw`), and
 enum fields accept any string; `to_dict()` / `to_json()` give back exactly the JSON that was
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
+
+This module is the public home of every model; the classes live in modules of a private
+package, each imported with the first use of one of its names, so that a first call builds only
+the models it can meet.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
-
-from ._core._base import (
-    ApiModel,
-    Int64String,
-    Number,
-    UnknownVariant,
-    decode_base64,
-    flatten_input,
-    json_union,
-    utf8_span,
-    utf8_to_char_offsets,
-    wire_aliases,
-)
-from .lib._helpers import InteractionHelpers
+if TYPE_CHECKING:  # the names of `__all__` are re-exported for type checkers
+    from ._models.agents import (
+        Agent,
+        AgentAgentConfig,
+        AgentBaseEnvironment,
+        AgentTool,
+        Empty,
+        ListAgentsResponse,
+        UnknownAgentAgentConfig,
+        UnknownAgentBaseEnvironment,
+        UnknownAgentTool,
+    )
+    from ._models.credentials import (
+        Credential,
+        CredentialCreateParams,
+        CredentialStatus,
+        CredentialType,
+        CredentialUpdateParams,
+        EnvironmentVariableConfig,
+        EnvironmentVariableConfigInjectionLocation,
+        EnvironmentVariableUpdateConfig,
+        EnvironmentVariableUpdateConfigInjectionLocation,
+        HttpBearerConfig,
+        HttpBearerUpdateConfig,
+        InjectionLocation,
+        ListCredentialsResponse,
+        OAuth2Config,
+        OAuth2UpdateConfig,
+        UnknownCredentialCreateParams,
+        UnknownCredentialUpdateParams,
+    )
+    from ._models.environments import (
+        CreateEnvironmentRequest,
+        CreateEnvironmentRequestMode,
+        CreateEnvironmentRequestNetwork,
+        Environment,
+        EnvironmentMode,
+        EnvironmentNetwork,
+        EnvironmentStatus,
+        ListEnvironmentsResponse,
+    )
+    from ._models.environments_files import (
+        EnvironmentFile,
+        EnvironmentFileType,
+        GetEnvironmentFilesResponse,
+    )
+    from ._models.interactions import (
+        AgentInteraction,
+        AgentInteractionAgentConfig,
+        AgentInteractionEnvironment,
+        AgentInteractionResponseFormat,
+        AgentOption,
+        AllowedTools,
+        AllowedToolsMode,
+        Annotation,
+        AntigravityAgentConfig,
+        AudioContent,
+        AudioContentMimeType,
+        AudioContentProcessing,
+        AudioResponseFormat,
+        AudioResponseFormatDelivery,
+        AudioResponseFormatMimeType,
+        AudioStaticMediaProcessing,
+        CodeExecution,
+        CodeExecutionCallStep,
+        CodeExecutionCallStepArguments,
+        CodeExecutionCallStepArgumentsLanguage,
+        CodeExecutionResultStep,
+        CodeExecutionResultStepOutcome,
+        CodeMenderAgentConfig,
+        ComputerUse,
+        ComputerUseDisabledSafetyPoliciesItem,
+        ComputerUseEnvironment,
+        Content,
+        DeepResearchAgentConfig,
+        DeepResearchAgentConfigVisualization,
+        DocumentContent,
+        DocumentContentMimeType,
+        DocumentContentProcessing,
+        DocumentStaticMediaProcessing,
+        DynamicAgentConfig,
+        EgressRule,
+        EgressRuleTransform,
+        EnvironmentConfig,
+        EnvironmentConfigEnv,
+        EnvironmentConfigMode,
+        EnvironmentConfigNetwork,
+        EnvironmentNetworkEgressAllowlist,
+        EnvironmentNetworkEgressAllowlistAllowlist,
+        EnvVar,
+        Error,
+        ExaAISearchConfig,
+        FileCitation,
+        FileContent,
+        FileSearch,
+        FileSearchCallStep,
+        FileSearchResultStep,
+        Filter,
+        FindRequest,
+        FindRequestMode,
+        FixRequest,
+        Function,
+        FunctionCallStep,
+        FunctionResultStep,
+        FunctionResultStepResult,
+        FunctionResultSubContent,
+        GenerationConfig,
+        GenerationConfigToolChoice,
+        GenerationConfigToolChoiceOption,
+        GoogleMaps,
+        GoogleMapsCallStep,
+        GoogleMapsCallStepArguments,
+        GoogleMapsResultItem,
+        GoogleMapsResultPlaces,
+        GoogleMapsResultStep,
+        GoogleSearch,
+        GoogleSearchCallStep,
+        GoogleSearchCallStepArguments,
+        GoogleSearchCallStepSearchType,
+        GoogleSearchResultItem,
+        GoogleSearchResultStep,
+        GoogleSearchSearchTypesItem,
+        GroundingToolCount,
+        GroundingToolCountType,
+        HarmCategory,
+        HybridSearch,
+        ImageConfig,
+        ImageConfigAspectRatio,
+        ImageConfigImageSize,
+        ImageContent,
+        ImageContentMimeType,
+        ImageResponseFormat,
+        ImageResponseFormatAspectRatio,
+        ImageResponseFormatDelivery,
+        ImageResponseFormatImageSize,
+        Interaction,
+        InteractionAgentConfig,
+        InteractionEnvironment,
+        InteractionResponseFormat,
+        InteractionsInput,
+        InteractionStatus,
+        McpServer,
+        McpServerToolCallStep,
+        McpServerToolResultStep,
+        McpServerToolResultStepResult,
+        MediaProcessing,
+        MediaResolution,
+        ModalityTokens,
+        ModelInteraction,
+        ModelInteractionEnvironment,
+        ModelInteractionResponseFormat,
+        ModelInteractionStatus,
+        ModelInteractionToolConfig,
+        ModelOption,
+        ModelOutputStep,
+        PageProcessingOptions,
+        PageProcessingOptionsContentLayersItem,
+        ParallelAISearchConfig,
+        PlaceCitation,
+        ProcessingCallStep,
+        ProcessingResultStep,
+        RagResource,
+        RagRetrievalConfig,
+        RagStoreConfig,
+        Ranking,
+        RankService,
+        ResponseFormat,
+        ResponseModality,
+        Retrieval,
+        RetrievalCallStep,
+        RetrievalCallStepRetrievalType,
+        RetrievalResultStep,
+        RetrievalRetrievalTypesItem,
+        RetrievalStepArguments,
+        ReviewSnippet,
+        SafetySetting,
+        SafetySettingMethod,
+        SafetySettingThreshold,
+        ServiceTier,
+        SessionConfig,
+        SmartTranscriptionMode,
+        Source,
+        SourceType,
+        SpeechAnnotation,
+        SpeechConfig,
+        SpreadsheetProcessingOptions,
+        SpreadsheetProcessingOptionsContentLayersItem,
+        StaticMediaProcessing,
+        StaticMediaProcessingContentLayersItem,
+        Status,
+        Step,
+        TextContent,
+        TextResponseFormat,
+        TextResponseFormatMimeType,
+        ThinkingLevel,
+        ThinkingSummaries,
+        ThoughtContent,
+        ThoughtStep,
+        Tool,
+        ToolCallStep,
+        ToolChoiceConfig,
+        ToolSearch,
+        ToolSearchCallStep,
+        ToolSearchCallStepArguments,
+        ToolSearchExecution,
+        ToolSearchResultStep,
+        TranscriptionConfig,
+        TranscriptionConfigMode,
+        TranscriptionConfigModeOption,
+        TranscriptionMode,
+        UnknownAgentInteractionAgentConfig,
+        UnknownAgentInteractionEnvironment,
+        UnknownAgentInteractionResponseFormat,
+        UnknownAnnotation,
+        UnknownAudioContentProcessing,
+        UnknownContent,
+        UnknownDocumentContentProcessing,
+        UnknownFunctionResultSubContent,
+        UnknownInteractionAgentConfig,
+        UnknownInteractionEnvironment,
+        UnknownInteractionResponseFormat,
+        UnknownInteractionsInput,
+        UnknownMediaProcessing,
+        UnknownModelInteractionEnvironment,
+        UnknownModelInteractionResponseFormat,
+        UnknownResponseFormat,
+        UnknownStep,
+        UnknownThoughtContent,
+        UnknownTool,
+        UnknownTranscriptionConfigMode,
+        UnknownTranscriptionMode,
+        UnknownVideoContentProcessing,
+        UrlCitation,
+        UrlContext,
+        UrlContextCallArguments,
+        UrlContextCallStep,
+        UrlContextResult,
+        UrlContextResultStatus,
+        UrlContextResultStep,
+        Usage,
+        UserInputStep,
+        VerbatimTranscriptionMode,
+        VertexAISearchConfig,
+        VideoConfig,
+        VideoConfigTask,
+        VideoContent,
+        VideoContentMimeType,
+        VideoContentProcessing,
+        VideoContentProcessingOption,
+        VideoResponseFormat,
+        VideoResponseFormatAspectRatio,
+        VideoResponseFormatDelivery,
+        VideoResponseFormatResolution,
+        WebhookConfig,
+        WordInfo,
+    )
+    from ._models.interactions_auth_tokens import (
+        InteractionAuthToken,
+        InteractionAuthTokenCreateParams,
+    )
+    from ._models.live_events import (
+        InteractionCanceledEvent,
+        InteractionCancelledEvent,
+        InteractionConnectedEvent,
+        LiveInteractionCompletedEvent,
+        LiveInteractionCreatedEvent,
+        LiveServerEvent,
+        ReconnectionRequiredEvent,
+        UnknownLiveServerEvent,
+    )
+    from ._models.other import (
+        CancelInteractionEvent,
+        CompleteInteractionEvent,
+        ConnectInteractionEvent,
+        CreateWebhookRequest,
+        DisconnectEvent,
+        GetInteractionRequest,
+        HttpBody,
+        InputEvent,
+        InteractionSseStreamEnvelope,
+        RunTriggerRequest,
+        SpeakerConfig,
+        UpdateTriggerRequest,
+        UpdateWebhookRequest,
+        UploadEnvironmentFileRequest,
+        UploadEnvironmentFileResponse,
+        UrlContextCallStepArguments,
+        UrlContextResultItem,
+        UrlContextResultItemStatus,
+    )
+    from ._models.stream_events import (
+        ArgumentsDelta,
+        AudioDelta,
+        AudioDeltaMimeType,
+        CodeExecutionCallArguments,
+        CodeExecutionCallArgumentsLanguage,
+        CodeExecutionCallDelta,
+        CodeExecutionResultDelta,
+        CodeExecutionResultDeltaOutcome,
+        DocumentDelta,
+        DocumentDeltaMimeType,
+        ErrorEvent,
+        FileSearchCallDelta,
+        FileSearchResult,
+        FileSearchResultDelta,
+        FunctionResultDelta,
+        FunctionResultDeltaResult,
+        GoogleMapsCallArguments,
+        GoogleMapsCallDelta,
+        GoogleMapsResult,
+        GoogleMapsResultDelta,
+        GoogleSearchCallArguments,
+        GoogleSearchCallDelta,
+        GoogleSearchResult,
+        GoogleSearchResultDelta,
+        ImageDelta,
+        ImageDeltaMimeType,
+        InteractionCompletedEvent,
+        InteractionCreatedEvent,
+        InteractionSseEventInteraction,
+        InteractionSseEventInteractionStatus,
+        InteractionSseStreamEvent,
+        InteractionStatusUpdate,
+        InteractionStatusUpdateStatus,
+        McpServerToolCallDelta,
+        McpServerToolResultDelta,
+        McpServerToolResultDeltaResult,
+        Places,
+        ProcessingCallDelta,
+        ProcessingResultDelta,
+        RetrievalCallDelta,
+        RetrievalCallDeltaRetrievalType,
+        RetrievalResultDelta,
+        StepDelta,
+        StepDeltaData,
+        StepDeltaMetadata,
+        StepStart,
+        StepStop,
+        TextAnnotationDelta,
+        TextDelta,
+        ThoughtSignatureDelta,
+        ThoughtSummaryDelta,
+        ToolSearchCallDelta,
+        ToolSearchResultDelta,
+        UnknownInteractionSseStreamEvent,
+        UnknownStepDeltaData,
+        UrlContextCallDelta,
+        UrlContextResultDelta,
+        VideoDelta,
+        VideoDeltaMimeType,
+    )
+    from ._models.triggers import (
+        ListTriggerExecutionsResponse,
+        ListTriggersResponse,
+        Trigger,
+        TriggerCreateParams,
+        TriggerExecution,
+        TriggerExecutionStatus,
+        TriggerStatus,
+        TriggerUpdate,
+        TriggerUpdateStatus,
+    )
+    from ._models.voices import (
+        AudioData,
+        CreateVoiceRequest,
+        DeleteVoiceResponse,
+        ListVoicesResponse,
+        Pitch,
+        PromptedVoice,
+        ReplicatedVoice,
+        Voice,
+        VoiceType,
+    )
+    from ._models.webhooks import (
+        ListWebhooksResponse,
+        PingWebhookRequest,
+        PingWebhookResponse,
+        RotateSigningSecretRequest,
+        RotateSigningSecretRequestRevocationBehavior,
+        RotateSigningSecretResponse,
+        SigningSecret,
+        Webhook,
+        WebhookState,
+        WebhookSubscribedEventsItem,
+        WebhookUpdate,
+        WebhookUpdateState,
+        WebhookUpdateSubscribedEventsItem,
+    )
 
 __all__ = [
     "Agent",
@@ -391,6879 +768,387 @@ __all__ = [
     "WordInfo",
 ]
 
-
-AgentOption = Literal[
-    "deep-research-pro-preview-12-2025",
-    "deep-research-preview-04-2026",
-    "deep-research-max-preview-04-2026",
-    "antigravity-preview-05-2026",
-    "antigravity-preview-09-2026",
-]
-"""The agent to interact with.
-
-Known values: `deep-research-pro-preview-12-2025`, `deep-research-preview-04-2026`,
-`deep-research-max-preview-04-2026`, `antigravity-preview-05-2026`, `antigravity-preview-09-2026`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-AllowedToolsMode = Literal["auto", "any", "none", "validated"]
-"""The mode of the tool choice.
-
-Known values: `auto`, `any`, `none`, `validated`. Fields accept any string, so values added later
-pass through unchanged.
-"""
-
-
-AudioContentMimeType = Literal[
-    "audio/wav",
-    "audio/mp3",
-    "audio/aiff",
-    "audio/aac",
-    "audio/ogg",
-    "audio/flac",
-    "audio/mpeg",
-    "audio/m4a",
-    "audio/l16",
-    "audio/opus",
-    "audio/alaw",
-    "audio/mulaw",
-    "audio/webm",
-]
-"""The mime type of the audio.
-
-Known values: `audio/wav`, `audio/mp3`, `audio/aiff`, `audio/aac`, `audio/ogg`, `audio/flac`,
-`audio/mpeg`, `audio/m4a`, `audio/l16`, `audio/opus`, `audio/alaw`, `audio/mulaw`, `audio/webm`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-AudioDeltaMimeType = Literal[
-    "audio/wav",
-    "audio/mp3",
-    "audio/aiff",
-    "audio/aac",
-    "audio/ogg",
-    "audio/flac",
-    "audio/mpeg",
-    "audio/m4a",
-    "audio/l16",
-    "audio/opus",
-    "audio/alaw",
-    "audio/mulaw",
-    "audio/webm",
-]
-"""Known values: `audio/wav`, `audio/mp3`, `audio/aiff`, `audio/aac`, `audio/ogg`, `audio/flac`,
-`audio/mpeg`, `audio/m4a`, `audio/l16`, `audio/opus`, `audio/alaw`, `audio/mulaw`, `audio/webm`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-AudioResponseFormatDelivery = Literal["inline", "uri"]
-"""The delivery mode for the audio output.
-
-Known values: `inline`, `uri`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-AudioResponseFormatMimeType = Literal[
-    "audio/mp3", "audio/ogg_opus", "audio/l16", "audio/wav", "audio/alaw", "audio/mulaw"
-]
-"""The MIME type of the audio output.
-
-Known values: `audio/mp3`, `audio/ogg_opus`, `audio/l16`, `audio/wav`, `audio/alaw`, `audio/mulaw`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-CodeExecutionCallArgumentsLanguage = Literal["python", "bash"]
-"""Programming language of the `code`.
-
-Known values: `python`, `bash`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-CodeExecutionCallArgumentsLanguageAliases = wire_aliases({"PYTHON": "python"})
-"""Legacy spellings of `CodeExecutionCallArgumentsLanguage` accepted on parse and normalized to the
-current values.
-"""
-
-
-CodeExecutionCallStepArgumentsLanguage = Literal["python"]
-"""Programming language of the `code`.
-
-Known values: `python`. Fields accept any string, so values added later pass through unchanged.
-"""
-CodeExecutionCallStepArgumentsLanguageAliases = wire_aliases({"PYTHON": "python"})
-"""Legacy spellings of `CodeExecutionCallStepArgumentsLanguage` accepted on parse and normalized to
-the current values.
-"""
-
-
-CodeExecutionResultDeltaOutcome = Literal[
-    "OUTCOME_OK", "OUTCOME_FAILED", "OUTCOME_DEADLINE_EXCEEDED"
-]
-"""The launch-era outcome of the execution (today `is_error` says it).
-
-Known values: `OUTCOME_OK`, `OUTCOME_FAILED`, `OUTCOME_DEADLINE_EXCEEDED`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-CodeExecutionResultStepOutcome = Literal[
-    "OUTCOME_OK", "OUTCOME_FAILED", "OUTCOME_DEADLINE_EXCEEDED"
-]
-"""The launch-era outcome of the execution (today `is_error` says it).
-
-Known values: `OUTCOME_OK`, `OUTCOME_FAILED`, `OUTCOME_DEADLINE_EXCEEDED`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-ComputerUseDisabledSafetyPoliciesItem = Literal[
-    "financial_transactions",
-    "sensitive_data_modification",
-    "communication_tool",
-    "account_creation",
-    "data_modification",
-    "user_consent_management",
-    "legal_terms_and_agreements",
-]
-"""Known values: `financial_transactions`, `sensitive_data_modification`, `communication_tool`,
-`account_creation`, `data_modification`, `user_consent_management`, `legal_terms_and_agreements`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-ComputerUseEnvironment = Literal["browser", "mobile", "desktop"]
-"""The environment being operated.
-
-Known values: `browser`, `mobile`, `desktop`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-CreateEnvironmentRequestMode = Literal["on_demand", "self_hosted"]
-"""The compute lifecycle of the environment.
-
-Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-CredentialStatus = Literal["active", "revoked"]
-"""Output only. Current status of the credential.
-
-Known values: `active`, `revoked`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-CredentialType = Literal["bearer_token", "oauth2", "environment_variable"]
-"""Required. Output only. The type of credential.
-
-Known values: `bearer_token`, `oauth2`, `environment_variable`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-DeepResearchAgentConfigVisualization = Literal["off", "auto"]
-"""Whether to include visualizations in the response.
-
-Known values: `off`, `auto`. Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-DocumentContentMimeType = Literal[
-    "application/pdf",
-    "text/csv",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
-]
-"""The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
-Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
-observed on the wire.
-
-Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
-`application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
-`application/vnd.oasis.opendocument.spreadsheet`, `application/vnd.oasis.opendocument.text`,
-`application/vnd.openxmlformats-officedocument.presentationml.presentation`,
-`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
-`application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
-`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-DocumentDeltaMimeType = Literal[
-    "application/pdf",
-    "text/csv",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
-]
-"""The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
-Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
-observed on the wire.
-
-Known values: `application/pdf`, `text/csv`, `application/msword`, `application/vnd.ms-excel`,
-`application/vnd.ms-powerpoint`, `application/vnd.oasis.opendocument.presentation`,
-`application/vnd.oasis.opendocument.spreadsheet`, `application/vnd.oasis.opendocument.text`,
-`application/vnd.openxmlformats-officedocument.presentationml.presentation`,
-`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
-`application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
-`application/vnd.openxmlformats-officedocument.wordprocessingml.template`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-EnvironmentConfigMode = Literal["on_demand", "self_hosted"]
-"""The compute lifecycle of the environment.
-
-Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-EnvironmentFileType = Literal["file", "directory"]
-"""Output only. The type of the entry.
-
-Known values: `file`, `directory`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-EnvironmentMode = Literal["on_demand", "self_hosted"]
-"""The compute lifecycle of the environment.
-
-Known values: `on_demand`, `self_hosted`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-EnvironmentStatus = Literal["active", "expired"]
-"""Output only. The status of the environment container.
-
-Known values: `active`, `expired`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-FindRequestMode = Literal["scan", "verify"]
-"""The mode of the find session.
-
-Known values: `scan`, `verify`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-GenerationConfigToolChoiceOption = Literal["auto", "any", "none", "validated"]
-"""Known values: `auto`, `any`, `none`, `validated`. Fields accept any string, so values added later
-pass through unchanged.
-"""
-
-
-GoogleSearchCallStepSearchType = Literal["web_search", "image_search", "enterprise_web_search"]
-"""The type of search grounding enabled.
-
-Known values: `web_search`, `image_search`, `enterprise_web_search`. Fields accept any string, so
-values added later pass through unchanged.
-"""
-
-
-GoogleSearchSearchTypesItem = Literal["web_search", "image_search", "enterprise_web_search"]
-"""Known values: `web_search`, `image_search`, `enterprise_web_search`. Fields accept any string, so
-values added later pass through unchanged.
-"""
-
-
-GroundingToolCountType = Literal["google_search", "google_maps", "retrieval"]
-"""The grounding tool type associated with the count.
-
-Known values: `google_search`, `google_maps`, `retrieval`. Fields accept any string, so values added
-later pass through unchanged.
-"""
-
-
-HarmCategory = Literal[
-    "hate_speech",
-    "dangerous_content",
-    "harassment",
-    "sexually_explicit",
-    "civic_integrity",
-    "image_hate",
-    "image_dangerous_content",
-    "image_harassment",
-    "image_sexually_explicit",
-    "jailbreak",
-]
-"""Known values: `hate_speech`, `dangerous_content`, `harassment`, `sexually_explicit`,
-`civic_integrity`, `image_hate`, `image_dangerous_content`, `image_harassment`,
-`image_sexually_explicit`, `jailbreak`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-ImageConfigAspectRatio = Literal[
-    "1:1",
-    "2:3",
-    "3:2",
-    "3:4",
-    "4:3",
-    "4:5",
-    "5:4",
-    "9:16",
-    "16:9",
-    "21:9",
-    "1:8",
-    "8:1",
-    "1:4",
-    "4:1",
-]
-"""The aspect ratio of the image to generate. Supported aspect ratios: 1:1,
-2:3, 3:2, 3:4, 4:3, 9:16, 16:9, 21:9.
-
-If not specified, the model will choose a default aspect ratio based on any
-reference images provided.
-
-Known values: `1:1`, `2:3`, `3:2`, `3:4`, `4:3`, `4:5`, `5:4`, `9:16`, `16:9`, `21:9`, `1:8`, `8:1`,
-`1:4`, `4:1`. Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-ImageConfigImageSize = Literal["1K", "2K", "4K", "512"]
-"""Specifies the size of generated images. Supported values are `1K`, `2K`,
-`4K`. If not specified, the model will use default value `1K`.
-
-Known values: `1K`, `2K`, `4K`, `512`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-ImageContentMimeType = Literal[
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "image/heic",
-    "image/heif",
-    "image/gif",
-    "image/bmp",
-    "image/tiff",
-]
-"""The mime type of the image.
-
-Known values: `image/png`, `image/jpeg`, `image/webp`, `image/heic`, `image/heif`, `image/gif`,
-`image/bmp`, `image/tiff`. Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-ImageDeltaMimeType = Literal[
-    "image/png",
-    "image/jpeg",
-    "image/webp",
-    "image/heic",
-    "image/heif",
-    "image/gif",
-    "image/bmp",
-    "image/tiff",
-]
-"""Known values: `image/png`, `image/jpeg`, `image/webp`, `image/heic`, `image/heif`, `image/gif`,
-`image/bmp`, `image/tiff`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-ImageResponseFormatAspectRatio = Literal[
-    "1:1",
-    "2:3",
-    "3:2",
-    "3:4",
-    "4:3",
-    "4:5",
-    "5:4",
-    "9:16",
-    "16:9",
-    "21:9",
-    "1:8",
-    "8:1",
-    "1:4",
-    "4:1",
-]
-"""The aspect ratio for the image output.
-
-Known values: `1:1`, `2:3`, `3:2`, `3:4`, `4:3`, `4:5`, `5:4`, `9:16`, `16:9`, `21:9`, `1:8`, `8:1`,
-`1:4`, `4:1`. Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-ImageResponseFormatDelivery = Literal["inline", "uri"]
-"""The delivery mode for the image output.
-
-Known values: `inline`, `uri`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-ImageResponseFormatImageSize = Literal["512", "1K", "2K", "4K"]
-"""The size of the image output.
-
-Known values: `512`, `1K`, `2K`, `4K`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-InjectionLocation = Literal["header", "query", "body"]
-"""Known values: `header`, `query`, `body`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-InteractionSseEventInteractionStatus = Literal[
-    "in_progress",
-    "requires_action",
-    "completed",
-    "failed",
-    "cancelled",
-    "incomplete",
-    "budget_exceeded",
-    "queued",
-    "requires_continuation",
-    "idle",
-]
-"""Required. Output only. The status of the interaction.
-
-Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-InteractionStatus = Literal[
-    "in_progress",
-    "requires_action",
-    "completed",
-    "failed",
-    "cancelled",
-    "incomplete",
-    "budget_exceeded",
-    "queued",
-    "requires_continuation",
-    "idle",
-]
-"""Required. Output only. The status of the interaction.
-
-Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-InteractionStatusUpdateStatus = Literal[
-    "in_progress",
-    "requires_action",
-    "completed",
-    "failed",
-    "cancelled",
-    "incomplete",
-    "budget_exceeded",
-    "queued",
-    "requires_continuation",
-    "idle",
-]
-"""Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-MediaResolution = Literal["low", "medium", "high", "ultra_high"]
-"""Known values: `low`, `medium`, `high`, `ultra_high`. Fields accept any string, so values added
-later pass through unchanged.
-"""
-
-
-ModelInteractionStatus = Literal[
-    "in_progress",
-    "requires_action",
-    "completed",
-    "failed",
-    "cancelled",
-    "incomplete",
-    "budget_exceeded",
-    "queued",
-    "requires_continuation",
-    "idle",
-]
-"""Required. Output only. The status of the interaction.
-
-Known values: `in_progress`, `requires_action`, `completed`, `failed`, `cancelled`, `incomplete`,
-`budget_exceeded`, `queued`, `requires_continuation`, `idle`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-ModelOption = Literal[
-    "gemini-2.5-flash",
-    "gemini-2.5-pro",
-    "gemma-4-26b-a4b-it",
-    "gemma-4-31b-it",
-    "gemini-flash-latest",
-    "gemini-flash-lite-latest",
-    "gemini-pro-latest",
-    "gemini-2.5-flash-lite",
-    "gemini-2.5-flash-image",
-    "gemini-3-flash-preview",
-    "gemini-3.1-pro-preview",
-    "gemini-3.1-pro-preview-customtools",
-    "gemini-3.1-flash-lite",
-    "gemini-3-pro-image",
-    "nano-banana-pro-preview",
-    "gemini-3.1-flash-image",
-    "gemini-3.1-flash-tts-preview",
-    "gemini-3.5-flash",
-    "gemini-3.6-flash",
-    "gemini-3.7-flash",
-    "gemini-3.8-flash",
-    "gemini-3.8-flash-tts",
-    "gemini-3.8-flash-lite-tts",
-    "lyria-3-clip-preview",
-    "lyria-3-pro-preview",
-    "gemini-robotics-er-1.6-preview",
-    "gemini-robotics-er-2-preview",
-    "lyria-3.5",
-    "gemini-omni-1.1-flash",
-    "gemini-omni-flash-preview",
-    "gemini-4-argon",
-    "gemini-4-carbon",
-    "gemini-4-hydrogen",
-    "gemini-4-neon",
-    "gemini-3.5-flash-lite",
-    "gemini-3.5-transcribe",
-    "gemini-3.1-flash-lite-image",
-    "gemini-nano-banana-2.1",
-    "gemini-omni-1.2-flash",
-]
-"""The model that will complete your prompt.\\n\\nSee
-[models](https://ai.google.dev/gemini-api/docs/models) for additional details.
-
-Known values: `gemini-2.5-flash`, `gemini-2.5-pro`, `gemma-4-26b-a4b-it`, `gemma-4-31b-it`,
-`gemini-flash-latest`, `gemini-flash-lite-latest`, `gemini-pro-latest`, `gemini-2.5-flash-lite`,
-`gemini-2.5-flash-image`, `gemini-3-flash-preview`, `gemini-3.1-pro-preview`,
-`gemini-3.1-pro-preview-customtools`, `gemini-3.1-flash-lite`, `gemini-3-pro-image`,
-`nano-banana-pro-preview`, `gemini-3.1-flash-image`, `gemini-3.1-flash-tts-preview`,
-`gemini-3.5-flash`, `gemini-3.6-flash`, `gemini-3.7-flash`, `gemini-3.8-flash`,
-`gemini-3.8-flash-tts`, `gemini-3.8-flash-lite-tts`, `lyria-3-clip-preview`, `lyria-3-pro-preview`,
-`gemini-robotics-er-1.6-preview`, `gemini-robotics-er-2-preview`, `lyria-3.5`,
-`gemini-omni-1.1-flash`, `gemini-omni-flash-preview`, `gemini-4-argon`, `gemini-4-carbon`,
-`gemini-4-hydrogen`, `gemini-4-neon`, `gemini-3.5-flash-lite`, `gemini-3.5-transcribe`,
-`gemini-3.1-flash-lite-image`, `gemini-nano-banana-2.1`, `gemini-omni-1.2-flash`. Fields accept any
-string, so values added later pass through unchanged.
-"""
-
-
-PageProcessingOptionsContentLayersItem = Literal["page_image", "page_text"]
-"""Known values: `page_image`, `page_text`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-Pitch = Literal["low", "medium", "high"]
-"""Known values: `low`, `medium`, `high`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-ResponseModality = Literal["text", "image", "audio", "video", "document"]
-"""Known values: `text`, `image`, `audio`, `video`, `document`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-RetrievalCallDeltaRetrievalType = Literal[
-    "vertex_ai_search", "rag_store", "exa_ai_search", "parallel_ai_search"
-]
-"""The type of retrieval tools.
-
-Known values: `vertex_ai_search`, `rag_store`, `exa_ai_search`, `parallel_ai_search`. Fields accept
-any string, so values added later pass through unchanged.
-"""
-
-
-RetrievalCallStepRetrievalType = Literal[
-    "vertex_ai_search", "rag_store", "exa_ai_search", "parallel_ai_search"
-]
-"""The type of retrieval tools.
-
-Known values: `vertex_ai_search`, `rag_store`, `exa_ai_search`, `parallel_ai_search`. Fields accept
-any string, so values added later pass through unchanged.
-"""
-
-
-RetrievalRetrievalTypesItem = Literal[
-    "vertex_ai_search", "rag_store", "exa_ai_search", "parallel_ai_search"
-]
-"""Known values: `vertex_ai_search`, `rag_store`, `exa_ai_search`, `parallel_ai_search`. Fields
-accept any string, so values added later pass through unchanged.
-"""
-
-
-RotateSigningSecretRequestRevocationBehavior = Literal[
-    "revoke_previous_secrets_after_h24", "revoke_previous_secrets_immediately"
-]
-"""Optional. The revocation behavior for previous signing secrets.
-
-Known values: `revoke_previous_secrets_after_h24`, `revoke_previous_secrets_immediately`. Fields
-accept any string, so values added later pass through unchanged.
-"""
-
-
-SafetySettingMethod = Literal["severity", "probability"]
-"""Optional. The method for blocking content. If not specified, the default
-behavior is to use the probability score.
-
-Known values: `severity`, `probability`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-SafetySettingThreshold = Literal[
-    "block_low_and_above", "block_medium_and_above", "block_only_high", "block_none", "off"
-]
-"""Required. The threshold for blocking content. If the harm probability
-exceeds this threshold, the content will be blocked.
-
-Known values: `block_low_and_above`, `block_medium_and_above`, `block_only_high`, `block_none`,
-`off`. Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-ServiceTier = Literal["flex", "standard", "priority", "deferred"]
-"""Known values: `flex`, `standard`, `priority`, `deferred`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-SourceType = Literal["gcs", "inline", "repository", "skill_registry"]
-"""Known values: `gcs`, `inline`, `repository`, `skill_registry`. Fields accept any string, so
-values added later pass through unchanged.
-"""
-
-
-SpreadsheetProcessingOptionsContentLayersItem = Literal["visual", "data", "formulas"]
-"""Known values: `visual`, `data`, `formulas`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-StaticMediaProcessingContentLayersItem = Literal["frames", "audio", "transcript"]
-"""Known values: `frames`, `audio`, `transcript`. Fields accept any string, so values added later
-pass through unchanged.
-"""
-
-
-TextResponseFormatMimeType = Literal["application/json", "text/plain"]
-"""The MIME type of the text output.
-
-Known values: `application/json`, `text/plain`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-ThinkingLevel = Literal["minimal", "low", "medium", "high", "xhigh"]
-"""Known values: `minimal`, `low`, `medium`, `high`, `xhigh`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-ThinkingSummaries = Literal["auto", "none"]
-"""Known values: `auto`, `none`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-ThinkingSummariesAliases = wire_aliases(
-    {"THINKING_SUMMARIES_AUTO": "auto", "THINKING_SUMMARIES_NONE": "none"}
-)
-"""Legacy spellings of `ThinkingSummaries` accepted on parse and normalized to the current values.
-"""
-
-
-ToolSearchExecution = Literal["server", "client"]
-"""Where the search runs. `server` (the default) or `client`.
-
-Known values: `server`, `client`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-TranscriptionConfigModeOption = Literal["verbatim", "smart"]
-"""Known values: `verbatim`, `smart`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-TriggerExecutionStatus = Literal["in_progress", "completed", "failed", "skipped", "timed_out"]
-"""Output only. The status of the execution.
-
-Known values: `in_progress`, `completed`, `failed`, `skipped`, `timed_out`. Fields accept any
-string, so values added later pass through unchanged.
-"""
-
-
-TriggerStatus = Literal["active", "paused", "error"]
-"""Output only. The current status of the trigger.
-
-Known values: `active`, `paused`, `error`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-TriggerUpdateStatus = Literal["active", "paused", "error"]
-"""Optional. The status of the trigger.
-
-Known values: `active`, `paused`, `error`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-UrlContextResultItemStatus = Literal["success", "error", "paywall", "unsafe"]
-"""The status of the URL retrieval.
-
-Known values: `success`, `error`, `paywall`, `unsafe`. Fields accept any string, so values added
-later pass through unchanged.
-"""
-UrlContextResultItemStatusAliases = wire_aliases(
-    {
-        "URL_RETRIEVAL_STATUS_ERROR": "error",
-        "URL_RETRIEVAL_STATUS_PAYWALL": "paywall",
-        "URL_RETRIEVAL_STATUS_SUCCESS": "success",
-        "URL_RETRIEVAL_STATUS_UNSAFE": "unsafe",
-    }
-)
-"""Legacy spellings of `UrlContextResultItemStatus` accepted on parse and normalized to the current
-values.
-"""
-
-
-UrlContextResultStatus = Literal["success", "error", "paywall", "unsafe"]
-"""The status of the URL retrieval.
-
-Known values: `success`, `error`, `paywall`, `unsafe`. Fields accept any string, so values added
-later pass through unchanged.
-"""
-UrlContextResultStatusAliases = wire_aliases(
-    {
-        "URL_RETRIEVAL_STATUS_ERROR": "error",
-        "URL_RETRIEVAL_STATUS_PAYWALL": "paywall",
-        "URL_RETRIEVAL_STATUS_SUCCESS": "success",
-        "URL_RETRIEVAL_STATUS_UNSAFE": "unsafe",
-    }
-)
-"""Legacy spellings of `UrlContextResultStatus` accepted on parse and normalized to the current
-values.
-"""
-
-
-VideoConfigTask = Literal[
-    "text_to_video", "image_to_video", "reference_to_video", "edit", "extend", "upscale"
-]
-"""Optional task mode for video generation. If not specified, the model
-automatically determines the appropriate mode based on the provided text
-prompt and input media.
-
-Known values: `text_to_video`, `image_to_video`, `reference_to_video`, `edit`, `extend`, `upscale`.
-Fields accept any string, so values added later pass through unchanged.
-"""
-
-
-VideoContentMimeType = Literal[
-    "video/mp4",
-    "video/mpeg",
-    "video/mpg",
-    "video/mov",
-    "video/avi",
-    "video/x-flv",
-    "video/webm",
-    "video/wmv",
-    "video/3gpp",
-]
-"""The mime type of the video.
-
-Known values: `video/mp4`, `video/mpeg`, `video/mpg`, `video/mov`, `video/avi`, `video/x-flv`,
-`video/webm`, `video/wmv`, `video/3gpp`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-VideoContentProcessingOption = Literal["static", "agentic"]
-"""Known values: `static`, `agentic`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-VideoDeltaMimeType = Literal[
-    "video/mp4",
-    "video/mpeg",
-    "video/mpg",
-    "video/mov",
-    "video/avi",
-    "video/x-flv",
-    "video/webm",
-    "video/wmv",
-    "video/3gpp",
-    "video/jpeg2000",
-]
-"""Known values: `video/mp4`, `video/mpeg`, `video/mpg`, `video/mov`, `video/avi`, `video/x-flv`,
-`video/webm`, `video/wmv`, `video/3gpp`, `video/jpeg2000`. Fields accept any string, so values
-added later pass through unchanged.
-"""
-
-
-VideoResponseFormatAspectRatio = Literal["16:9", "9:16"]
-"""The aspect ratio for the video output.
-
-Known values: `16:9`, `9:16`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-VideoResponseFormatDelivery = Literal["inline", "uri"]
-"""The delivery mode for the video output.
-
-Known values: `inline`, `uri`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-VideoResponseFormatResolution = Literal["360p", "720p", "1080p", "4k"]
-"""The video output resolution. Defaults to 720p.
-
-Known values: `360p`, `720p`, `1080p`, `4k`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-
-
-VoiceType = Literal["replicated", "prompted", "prebuilt"]
-"""Known values: `replicated`, `prompted`, `prebuilt`. Fields accept any string, so values added
-later pass through unchanged.
-"""
-
-
-WebhookState = Literal["enabled", "disabled", "disabled_due_to_failed_deliveries"]
-"""Output only. The state of the webhook.
-
-Known values: `enabled`, `disabled`, `disabled_due_to_failed_deliveries`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-WebhookSubscribedEventsItem = Literal[
-    "batch.succeeded",
-    "batch.expired",
-    "batch.failed",
-    "interaction.requires_action",
-    "interaction.completed",
-    "interaction.failed",
-    "video.generated",
-]
-"""Known values: `batch.succeeded`, `batch.expired`, `batch.failed`, `interaction.requires_action`,
-`interaction.completed`, `interaction.failed`, `video.generated`. Fields accept any string, so
-values added later pass through unchanged.
-"""
-
-
-WebhookUpdateState = Literal["enabled", "disabled", "disabled_due_to_failed_deliveries"]
-"""Optional. The state of the webhook.
-
-Known values: `enabled`, `disabled`, `disabled_due_to_failed_deliveries`. Fields accept any string,
-so values added later pass through unchanged.
-"""
-
-
-WebhookUpdateSubscribedEventsItem = Literal[
-    "batch.succeeded",
-    "batch.expired",
-    "batch.failed",
-    "interaction.requires_action",
-    "interaction.completed",
-    "interaction.failed",
-    "video.generated",
-]
-"""Known values: `batch.succeeded`, `batch.expired`, `batch.failed`, `interaction.requires_action`,
-`interaction.completed`, `interaction.failed`, `video.generated`. Fields accept any string, so
-values added later pass through unchanged.
-"""
-
-
-class Agent(ApiModel):
-    """An agent definition for the CreateAgent API.
-    This message is the target for annotation-parser-based JSON parsing.
-    New format:
-      {
-        "id": "customer-sentinel",
-        "base_agent": "",
-        "system_instruction": "...",
-        "base_environment": { "type": "remote", "sources": [...] },
-        "tools": [ {"type": "code_execution"} ]
-      }
-    """
-
-    agent_config: "AgentAgentConfig | None" = None
-    """Configuration parameters for the agent."""
-
-    base_agent: str | None = None
-    """The base agent to extend."""
-
-    base_environment: "AgentBaseEnvironment | None" = None
-    """The environment configuration for the agent."""
-
-    description: str | None = None
-    """Agent description for developers to quickly read and understand."""
-
-    id: str | None = None
-    """The unique identifier for the agent."""
-
-    system_instruction: str | None = None
-    """System instruction for the agent."""
-
-    tools: "list[AgentTool] | None" = None
-    """The tools available to the agent."""
-
-
-class AgentInteraction(ApiModel):
-    """Interaction for generating the completion using agents."""
-
-    agent: AgentOption | str
-    """The name of the `Agent` used for generating the interaction."""
-
-    agent_config: "AgentInteractionAgentConfig | None" = None
-    """Configuration parameters for the agent interaction."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    environment: "AgentInteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    input: "InteractionsInput | None" = None
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "AgentInteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    service_tier: ServiceTier | str | None = None
-    """The service tier for the interaction."""
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction."""
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class AllowedTools(ApiModel):
-    """The configuration for allowed tools."""
-
-    mode: AllowedToolsMode | str | None = None
-    """The mode of the tool choice."""
-
-    tools: list[str] | None = None
-    """The names of the allowed tools."""
-
-
-class AntigravityAgentConfig(ApiModel):
-    """Configuration for the Antigravity agent runtime.
-    Provides server-side control over the agent's execution environment
-    and tool configuration.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    max_total_tokens: Int64String | None = None
-    """Max total tokens for the agent run.
-
-    An integer that travels as a JSON string.
-    """
-
-    model: str | None = None
-    """The model to use for agent reasoning."""
-
-    type: Literal["antigravity"] = "antigravity"
-
-
-class ArgumentsDelta(ApiModel):
-    """The `ArgumentsDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: str | None = None
-
-    type: Literal["arguments_delta"] = "arguments_delta"
-
-
-class AudioContent(ApiModel):
-    """An audio content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    channels: StrictInt | None = None
-    """The number of audio channels."""
-
-    data: str | None = None
-    """The audio content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: AudioContentMimeType | str | None = None
-    """The mime type of the audio."""
-
-    processing: "AudioContentProcessing | None" = None
-    """How the model processes this audio."""
-
-    sample_rate: StrictInt | None = None
-    """The sample rate of the audio."""
-
-    type: Literal["audio"] = "audio"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class AudioData(ApiModel):
-    """Audio payload used for voice creation."""
-
-    data: str
-    """Required. The raw audio bytes.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: str
-    """Required. The IANA MIME type of the audio data (for example, `audio/wav` or
-    `audio/mpeg`).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class AudioDelta(ApiModel):
-    """The `AudioDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    channels: StrictInt | None = None
-    """The number of audio channels."""
-
-    data: str | None = None
-    """Base64 on the wire; `decode_base64` gives the bytes."""
-
-    mime_type: AudioDeltaMimeType | str | None = None
-
-    rate: StrictInt | None = None
-    """Deprecated. Use sample_rate instead. The value is ignored.
-
-    Deprecated.
-    """
-
-    sample_rate: StrictInt | None = None
-    """The sample rate of the audio."""
-
-    type: Literal["audio"] = "audio"
-
-    uri: str | None = None
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class AudioResponseFormat(ApiModel):
-    """Configuration for audio output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    bit_rate: StrictInt | None = None
-    """Bit rate in bits per second (bps). Only applicable for compressed formats
-    (MP3, Opus).
-    """
-
-    delivery: AudioResponseFormatDelivery | str | None = None
-    """The delivery mode for the audio output."""
-
-    mime_type: AudioResponseFormatMimeType | str | None = None
-    """The MIME type of the audio output."""
-
-    sample_rate: StrictInt | None = None
-    """Sample rate in Hz."""
-
-    type: Literal["audio"] = "audio"
-
-
-class AudioStaticMediaProcessing(ApiModel):
-    """Process a segment of the audio."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    end_offset: str | None = None
-    """Segment end, in seconds with an `s` suffix (`30s`); after `start_offset`."""
-
-    start_offset: str | None = None
-    """Segment start, in seconds with an `s` suffix (`10.5s`); non-negative."""
-
-    type: Literal["static"] = "static"
-
-
-class CancelInteractionEvent(ApiModel):
-    """Cancels the interaction on the server."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.cancel"] = "interaction.cancel"
-
-
-class CodeExecution(ApiModel):
-    """A tool that can be used by the model to execute code."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    type: Literal["code_execution"] = "code_execution"
-
-
-class CodeExecutionCallArguments(ApiModel):
-    """The arguments to pass to the code execution."""
-
-    code: str | None = None
-    """The code to be executed."""
-
-    language: (
-        Annotated[
-            CodeExecutionCallArgumentsLanguage | str, CodeExecutionCallArgumentsLanguageAliases
-        ]
-        | None
-    ) = None
-    """Programming language of the `code`."""
-
-
-class CodeExecutionCallDelta(ApiModel):
-    """The `CodeExecutionCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: CodeExecutionCallArguments | None = None
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_call"] = "code_execution_call"
-
-    code: str | None = Field(default=None, exclude=True)
-    """The code to be executed.
-
-    Flattened from `arguments.code`, where it travels on the wire.
-    """
-
-    language: (
-        Annotated[
-            CodeExecutionCallArgumentsLanguage | str, CodeExecutionCallArgumentsLanguageAliases
-        ]
-        | None
-    ) = Field(default=None, exclude=True)
-    """Programming language of the `code`.
-
-    Flattened from `arguments.language`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("code", "code"), ("language", "language")))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeExecutionCallStep(ApiModel):
-    """Code execution call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "CodeExecutionCallStepArguments | None" = None
-    """Required. The arguments to pass to the code execution."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_call"] = "code_execution_call"
-
-    code: str | None = Field(default=None, exclude=True)
-    """The code to be executed.
-
-    Flattened from `arguments.code`, where it travels on the wire.
-    """
-
-    language: (
-        Annotated[
-            CodeExecutionCallStepArgumentsLanguage | str,
-            CodeExecutionCallStepArgumentsLanguageAliases,
-        ]
-        | None
-    ) = Field(default=None, exclude=True)
-    """Programming language of the `code`.
-
-    Flattened from `arguments.language`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("code", "code"), ("language", "language")))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeExecutionCallStepArguments(ApiModel):
-    """The arguments to pass to the code execution."""
-
-    code: str | None = None
-    """The code to be executed."""
-
-    language: (
-        Annotated[
-            CodeExecutionCallStepArgumentsLanguage | str,
-            CodeExecutionCallStepArgumentsLanguageAliases,
-        ]
-        | None
-    ) = None
-    """Programming language of the `code`."""
-
-
-class CodeExecutionResultDelta(ApiModel):
-    """The `CodeExecutionResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    is_error: StrictBool | None = None
-
-    outcome: CodeExecutionResultDeltaOutcome | str | None = None
-    """The launch-era outcome of the execution (today `is_error` says it)."""
-
-    output: str | None = None
-    """The launch-era output of the execution (today `result` holds it)."""
-
-    result: str
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_result"] = "code_execution_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeExecutionResultStep(ApiModel):
-    """Code execution result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the code execution resulted in an error."""
-
-    outcome: CodeExecutionResultStepOutcome | str | None = None
-    """The launch-era outcome of the execution (today `is_error` says it)."""
-
-    output: str | None = None
-    """The launch-era output of the execution (today `result` holds it)."""
-
-    result: str
-    """Required. The output of the code execution."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_result"] = "code_execution_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeMenderAgentConfig(ApiModel):
-    """Configuration for the CodeMender agent."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    find_request: "FindRequest | None" = None
-    """Parameters for finding vulnerabilities."""
-
-    fix_request: "FixRequest | None" = None
-    """Parameters for fixing vulnerabilities."""
-
-    model: str | None = None
-    """The name of the model to use for the CodeMender agent. One
-    CodeMender session will only use one model.
-    """
-
-    session_config: "SessionConfig | None" = None
-    """Optional session-specific configurations to override default agent
-    behavior.
-    """
-
-    session_id: str | None = None
-    """Parameter for grouping multiple interactions that belong to
-    the same CodeMender session.
-    """
-
-    type: Literal["code-mender"] = "code-mender"
-
-
-class CompleteInteractionEvent(ApiModel):
-    """Asks the server to finish the interaction; it answers `interaction.completed`."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.complete"] = "interaction.complete"
-
-
-class ComputerUse(ApiModel):
-    """A tool that can be used by the model to interact with the computer."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    disabled_safety_policies: list[ComputerUseDisabledSafetyPoliciesItem | str] | None = None
-    """Optional. Disabled safety policies for computer use."""
-
-    enable_prompt_injection_detection: StrictBool | None = None
-    """Whether enable the prompt injection detection check on computer-use
-    request.
-    """
-
-    environment: ComputerUseEnvironment | str | None = None
-    """The environment being operated."""
-
-    excluded_predefined_functions: list[str] | None = None
-    """The list of predefined functions that are excluded from the model call."""
-
-    type: Literal["computer_use"] = "computer_use"
-
-
-class ConnectInteractionEvent(ApiModel):
-    """Connects the session to an existing interaction; sent first."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    background: StrictBool | None = None
-    """Whether the interaction runs in the background."""
-
-    event_type: Literal["interaction.connect"] = "interaction.connect"
-
-    id: str | None = None
-    """The id of the interaction to connect to."""
-
-
-class CreateEnvironmentRequest(ApiModel):
-    """Request for `CreateEnvironment`."""
-
-    custom_config: dict[str, Any] | None = None
-    """Any JSON configuration passed through to a self-hosted environment's poller."""
-
-    from_environment: str | None = None
-    """Optional. The source environment to copy/fork from.
-    Format: `environments/{environment_id}` or `{environment_id}`.
-    When specified, `sources` and `env` must be empty.
-    """
-
-    mode: CreateEnvironmentRequestMode | str | None = None
-    """The compute lifecycle of the environment."""
-
-    network: "CreateEnvironmentRequestNetwork | None" = None
-    """Network configuration for the environment."""
-
-    sources: "list[Source] | None" = None
-    """Sources to be mounted into the environment."""
-
-    system_instruction: str | None = None
-    """A system instruction applied to the interactions that run in this environment."""
-
-
-class CreateVoiceRequest(ApiModel):
-    """Request message for `VoicesService.CreateVoice`."""
-
-    store: StrictBool | None = None
-    """Optional. Whether the created voice is persisted and managed by Google.
-
-    * When `true`, Google stores the voice and returns `Voice.id` (for example,
-      `voice_abc123def456`), which can be managed via `GetVoice`, `ListVoices`,
-      and `DeleteVoice` and referenced by ID in synthesis requests. Stored
-      voices expire after 1 year of inactivity; using a stored voice in speech
-      synthesis or as a `base_voice` in `CreateVoice` extends its
-      `expire_time`. Projects are subject to a maximum active stored voice
-      quota; exceeding the quota returns `RESOURCE_EXHAUSTED`.
-    * When `false` (default), the voice is not stored by Google and `Voice.key`
-      (for example, `voicekey_...`) is returned for client-side storage and
-      synthesis. Optional discovery metadata fields on `voice` are not
-      persisted or returned when `store` is `false`.
-    * Required to be `true` when `voice.type` is `"prompted"`
-      (otherwise fails with `INVALID_ARGUMENT`).
-    """
-
-    voice: "Voice"
-    """Required. The voice to create.
-    `voice.model` is optional; if omitted, the service selects the default
-    voice creation model. Output-only fields on `Voice` (`id`, `key`,
-    `expire_time`, `usage`) are ignored if set.
-    """
-
-
-class CreateWebhookRequest(ApiModel):
-    """Request message for WebhookService.CreateWebhook."""
-
-    webhook: "Webhook"
-    """Required. The webhook to create."""
-
-
-class Credential(ApiModel):
-    """Server-managed credential resource stored in Secret Manager."""
-
-    create_time: str | None = None
-    """Output only. The timestamp when the credential was created."""
-
-    id: str
-    """Required. Output only. Identifier. Unique identifier for the credential."""
-
-    status: CredentialStatus | str | None = None
-    """Output only. Current status of the credential."""
-
-    type: CredentialType | str | None = None
-    """Required. Output only. The type of credential."""
-
-    update_time: str | None = None
-    """Output only. The timestamp when the credential was last updated."""
-
-
-class DeepResearchAgentConfig(ApiModel):
-    """Configuration for the Deep Research agent."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    collaborative_planning: StrictBool | None = None
-    """Enables human-in-the-loop planning for the Deep Research agent. If set to
-    true, the Deep Research agent will provide a research plan in its response.
-    The agent will then proceed only if the user confirms the plan in the next
-    turn.
-    """
-
-    enable_bigquery_tool: StrictBool | None = None
-    """Enables bigquery tool for the Deep Research agent.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    thinking_summaries: Annotated[ThinkingSummaries | str, ThinkingSummariesAliases] | None = None
-    """Whether to include thought summaries in the response."""
-
-    type: Literal["deep-research"] = "deep-research"
-
-    visualization: DeepResearchAgentConfigVisualization | str | None = None
-    """Whether to include visualizations in the response."""
-
-
-class DeleteVoiceResponse(ApiModel):
-    """Response message for `VoicesService.DeleteVoice`."""
-
-
-class DisconnectEvent(ApiModel):
-    """Leaves the session; the interaction keeps running."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.disconnect"] = "interaction.disconnect"
-
-
-class DocumentContent(ApiModel):
-    """A document content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """The document content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: DocumentContentMimeType | str | None = None
-    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
-    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
-    observed on the wire.
-    """
-
-    processing: "DocumentContentProcessing | None" = None
-    """How the model processes this document."""
-
-    resolution: MediaResolution | str | None = None
-    """The resolution at which the model reads the document."""
-
-    type: Literal["document"] = "document"
-
-    uri: str | None = None
-    """The URI of the document."""
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class DocumentDelta(ApiModel):
-    """The `DocumentDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """Base64 on the wire; `decode_base64` gives the bytes."""
-
-    mime_type: DocumentDeltaMimeType | str | None = None
-    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
-    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
-    observed on the wire.
-    """
-
-    type: Literal["document"] = "document"
-
-    uri: str | None = None
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class DocumentStaticMediaProcessing(ApiModel):
-    """How to process a document."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    page_options: "PageProcessingOptions | None" = None
-
-    spreadsheet_options: "SpreadsheetProcessingOptions | None" = None
-
-    type: Literal["static"] = "static"
-
-
-class DynamicAgentConfig(ApiModel):
-    """Configuration for dynamic agents."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    type: Literal["dynamic"] = "dynamic"
-
-
-class EgressRule(ApiModel):
-    """A single domain allowlist rule with optional header injection."""
-
-    credential: str | None = None
-    """Optional. Reference to a server-managed Credential resource by ID."""
-
-    domain: str
-    """Domain to allow outbound requests to. Supports wildcards (e.g.
-    '*.googleapis.com'). Use '*' to allow all domains.
-    """
-
-    transform: "EgressRuleTransform | None" = None
-    """Headers to inject on all outbound requests matching this domain. Accepts a single dict or a
-    list of dicts. The egress proxy injects these automatically.
-    """
-
-
-class Empty(ApiModel):
-    """A generic empty message that you can re-use to avoid defining duplicated
-    empty messages in your APIs. A typical example is to use it as the request
-    or the response type of an API method. For instance:
-
-        service Foo {
-          rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
-        }
-    """
-
-
-class EnvVar(ApiModel):
-    """An environment variable to set in the execution environment."""
-
-    credential: str | None = None
-    """Optional reference to a server-managed Credential resource by ID."""
-
-    value: str | None = None
-    """Direct string value for plain environment variables."""
-
-
-class Environment(ApiModel):
-    """An execution environment for an agent."""
-
-    created: str | None = None
-    """Output only. The time at which the environment was created in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    custom_config: dict[str, Any] | None = None
-    """Output only. The JSON configuration passed through to a self-hosted environment, when one was
-    given.
-    """
-
-    environment_key: str | None = None
-    """Output only. The secret a self-hosted environment's poller authenticates with; returned only
-    in the answer that created the environment.
-    """
-
-    file_count: Int64String | None = None
-    """Output only. The number of files in the environment, output only.
-
-    An integer that travels as a JSON string.
-    """
-
-    id: str
-    """Required. Output only. The ID of the environment."""
-
-    last_accessed: str | None = None
-    """Output only. The time at which the environment was last accessed in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    mode: EnvironmentMode | str | None = None
-    """The compute lifecycle of the environment."""
-
-    network: "EnvironmentNetwork | None" = None
-    """Network configuration for the environment."""
-
-    size_bytes: Int64String | None = None
-    """Output only. The total size of the environment files in bytes, output only.
-
-    An integer that travels as a JSON string.
-    """
-
-    sources: "list[Source] | None" = None
-    """Sources to be mounted into the environment."""
-
-    status: EnvironmentStatus | str | None = None
-    """Output only. The status of the environment container."""
-
-    updated: str | None = None
-    """Output only. The time at which the environment was last updated in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-
-class EnvironmentConfig(ApiModel):
-    """Configuration for a custom environment."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    custom_config: dict[str, Any] | None = None
-    """Any JSON configuration passed through to a self-hosted environment (`mode` self_hosted only).
-    """
-
-    env: "EnvironmentConfigEnv | None" = None
-    """Environment variables to set in the sandbox environment."""
-
-    environment_id: str | None = None
-    """Optional. The environment ID for the interaction. If specified, the request will
-    update the existing environment instead of creating a new one.
-    """
-
-    mode: EnvironmentConfigMode | str | None = None
-    """The compute lifecycle of the environment."""
-
-    network: "EnvironmentConfigNetwork | None" = None
-    """Network configuration for the environment."""
-
-    sources: "list[Source] | None" = None
-
-    type: Literal["remote"] = "remote"
-
-
-class EnvironmentFile(ApiModel):
-    """Metadata for a file or directory within an environment."""
-
-    created: str | None = None
-    """Output only. The creation time of the file/directory."""
-
-    mime_type: str | None = None
-    """Output only. The MIME type of the file (e.g., "text/python", "image/png").
-    Empty for directories.
-    NOLINT
-    """
-
-    modified: str | None = None
-    """Output only. The modification time of the file/directory."""
-
-    name: str | None = None
-    """Output only. The name of the file or directory (e.g., "main.py" or "src")."""
-
-    path: str | None = None
-    """Output only. The full relative path within the environment
-    (e.g., "workspace/src/main.py").
-    """
-
-    size_bytes: Int64String | None = None
-    """Output only. The size of the file/directory in bytes.
-    NOLINT
-
-    An integer that travels as a JSON string.
-    """
-
-    type: EnvironmentFileType | str | None = None
-    """Output only. The type of the entry."""
-
-
-class EnvironmentNetworkEgressAllowlistAllowlist(ApiModel):
-    """Outbound networking configuration for the sandbox. When specified, restricts which external
-    domains the sandbox can reach. Omit entirely to allow all outbound traffic with no header
-    injection.
-    """
-
-    allowlist: list[EgressRule] | None = None
-    """List of allowed outbound domains. Only requests to listed domains are permitted. Use
-    [{'domain': '*'}] to allow all domains while still injecting headers on specific ones.
-    """
-
-
-class EnvironmentVariableConfig(ApiModel):
-    """Configuration for environment variable credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    id: str
-
-    injection_location: "EnvironmentVariableConfigInjectionLocation"
-    """Required. Locations where the environment variable can be injected in
-    outgoing HTTP requests. Must contain at least one location.
-    Accepts either a single location (e.g. "header") or an array of locations.
-    """
-
-    trusted_domains: list[str] | None = None
-    """Optional. List of domains allowed to receive this environment variable
-    value in HTTP requests.
-    """
-
-    type: Literal["environment_variable"] = "environment_variable"
-
-    value: str
-    """Required. Input only. Secret value of the environment variable. Write-only; never
-    returned in responses.
-    """
-
-
-class EnvironmentVariableUpdateConfig(ApiModel):
-    """Configuration for updating environment variable credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    injection_location: "EnvironmentVariableUpdateConfigInjectionLocation | None" = None
-    """Optional. Locations where the environment variable can be injected in
-    outgoing HTTP requests.
-    Accepts either a single location (e.g. "header") or an array of locations.
-    """
-
-    trusted_domains: list[str] | None = None
-    """Optional. List of domains allowed to receive this environment variable
-    value in HTTP requests.
-    """
-
-    type: Literal["environment_variable"] = "environment_variable"
-
-    value: str | None = None
-    """Optional. Input only. Secret value of the environment variable. Write-only; never
-    returned in responses.
-    """
-
-
-class Error(ApiModel):
-    """Error message from an interaction."""
-
-    code: str | None = None
-    """A URI that identifies the error type."""
-
-    message: str | None = None
-    """A human-readable error message."""
-
-
-class ErrorEvent(ApiModel):
-    """The `ErrorEvent` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    error: Error | None = None
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["error"] = "error"
-
-
-class ExaAISearchConfig(ApiModel):
-    """Used to specify configuration for ExaAISearch."""
-
-    api_key: str
-    """Required. The API key for ExaAiSearch."""
-
-    custom_config: dict[str, Any] | None = None
-    """Optional. This field can be used to pass any parameter from the Exa.ai Search API."""
-
-
-class FileCitation(ApiModel):
-    """A file citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    custom_metadata: dict[str, Any] | None = None
-    """User provided metadata about the retrieved context."""
-
-    document_uri: str | None = None
-    """The URI of the file."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    file_name: str | None = None
-    """The name of the file."""
-
-    media_id: str | None = None
-    """Media ID in-case of image citations, if applicable."""
-
-    page_number: StrictInt | None = None
-    """Page number of the cited document, if applicable."""
-
-    source: str | None = None
-    """Source attributed for a portion of the text."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    type: Literal["file_citation"] = "file_citation"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class FileContent(ApiModel):
-    """Content of a single file in the codebase."""
-
-    content: str | None = None
-    """The UTF-8 encoded text content of the file."""
-
-    path: str | None = None
-    """The relative path of the file from the project root."""
-
-
-class FileSearch(ApiModel):
-    """A tool that can be used by the model to search files."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    file_search_store_names: list[str] | None = None
-    """The file search store names to search."""
-
-    metadata_filter: str | None = None
-    """Metadata filter to apply to the semantic retrieval documents and chunks."""
-
-    top_k: StrictInt | None = None
-    """The number of semantic retrieval chunks to retrieve."""
-
-    type: Literal["file_search"] = "file_search"
-
-
-class FileSearchCallDelta(ApiModel):
-    """The `FileSearchCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_call"] = "file_search_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class FileSearchCallStep(ApiModel):
-    """File Search call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_call"] = "file_search_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class FileSearchResult(ApiModel):
-    """The result of the File Search."""
-
-
-class FileSearchResultDelta(ApiModel):
-    """The `FileSearchResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    result: list[FileSearchResult] | None = None
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_result"] = "file_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class FileSearchResultStep(ApiModel):
-    """File Search result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_result"] = "file_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class Filter(ApiModel):
-    """Config for filters."""
-
-    metadata_filter: str | None = None
-    """Optional. String for metadata filtering."""
-
-    vector_distance_threshold: Number | None = None
-    """Optional. Only returns contexts with vector distance smaller than the
-    threshold.
-    """
-
-    vector_similarity_threshold: Number | None = None
-    """Optional. Only returns contexts with vector similarity larger than the
-    threshold.
-    """
-
-
-class FindRequest(ApiModel):
-    """Request parameters specific to FIND sessions, used for discovering
-    vulnerabilities in a codebase.
-    """
-
-    description: str | None = None
-    """Additional context or custom instructions provided by the user to guide
-    the vulnerability analysis.
-    """
-
-    finding_id: str | None = None
-    """The identifier of a specific finding to verify. This is primarily used in
-    VERIFY mode to focus the agent's execution-based validation on a single
-    vulnerability.
-    """
-
-    mode: FindRequestMode | str | None = None
-    """The mode of the find session."""
-
-    source_files: list[FileContent] | None = None
-    """A list of source files to provide as context for the scan."""
-
-
-class FixRequest(ApiModel):
-    """Request parameters specific to FIX sessions, used for generating and
-    validating security patches.
-    """
-
-    description: str | None = None
-    """Additional context or custom instructions provided by the user to guide
-    the patch generation process.
-    """
-
-    finding_id: str | None = None
-    """The identifier of the specific security finding to be remediated. This ID
-    maps to a previously discovered vulnerability.
-    """
-
-    source_files: list[FileContent] | None = None
-    """A list of source files providing context for the remediation. These files
-    are typically the ones containing the identified vulnerability.
-    """
-
-
-class Function(ApiModel):
-    """A tool that can be used by the model."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    defer_loading: StrictBool | None = None
-    """When true, the definition is loaded only when a tool search asks for it."""
-
-    description: str | None = None
-    """A description of the function."""
-
-    name: str | None = None
-    """The name of the function."""
-
-    parameters: Any | None = None
-    """The JSON Schema for the function's parameters."""
-
-    short_description: str | None = None
-    """A brief summary the model sees while the definition is deferred."""
-
-    type: Literal["function"] = "function"
-
-
-class FunctionCallStep(ApiModel):
-    """A function tool call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: dict[str, Any]
-    """Required. The arguments to pass to the function."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    name: str
-    """Required. The name of the tool to call."""
-
-    signature: str | None = None
-    """Opaque signature for backend validation. Replay it unchanged: stateless history with a
-    `function_call` step but no signature is rejected.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["function_call"] = "function_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class FunctionResultDelta(ApiModel):
-    """The `FunctionResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    is_error: StrictBool | None = None
-
-    name: str | None = None
-
-    result: "FunctionResultDeltaResult"
-
-    type: Literal["function_result"] = "function_result"
-
-
-class FunctionResultStep(ApiModel):
-    """Result of a function tool call."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the tool call resulted in an error."""
-
-    name: str | None = None
-    """The name of the tool that was called."""
-
-    result: "FunctionResultStepResult"
-    """Required. The result of the tool call."""
-
-    type: Literal["function_result"] = "function_result"
-
-
-class GenerationConfig(ApiModel):
-    """Configuration parameters for model interactions."""
-
-    image_config: "ImageConfig | None" = None
-    """Configuration for image interaction.
-
-    Deprecated.
-    """
-
-    max_output_tokens: StrictInt | None = None
-    """The maximum number of tokens to include in the response."""
-
-    seed: StrictInt | None = None
-    """Seed used in decoding for reproducibility."""
-
-    speech_config: "list[SpeechConfig] | None" = None
-    """Speech and multi-speaker configuration: a list of flat `{voice, language, speaker}` objects,
-    one per speaker. The API rejects a single object and the `{"speakers": [...]}` form.
-    `language` is required whenever `voice` is set.
-    """
-
-    stop_sequences: list[str] | None = None
-    """A list of character sequences that will stop output interaction."""
-
-    temperature: Number | None = None
-    """Controls the randomness of the output.
-
-    Deprecated.
-    """
-
-    thinking_level: ThinkingLevel | str | None = None
-    """The level of thought tokens that the model should generate."""
-
-    thinking_summaries: Annotated[ThinkingSummaries | str, ThinkingSummariesAliases] | None = None
-    """Whether to include thought summaries in the response."""
-
-    tool_choice: "GenerationConfigToolChoice | None" = None
-    """The tool choice configuration."""
-
-    top_p: Number | None = None
-    """The maximum cumulative probability of tokens to consider when sampling.
-
-    Deprecated.
-    """
-
-    transcription_config: "TranscriptionConfig | None" = None
-    """Optional. Configuration for speech recognition (transcription). If present, ASR is
-    enabled.
-    """
-
-    video_config: "VideoConfig | None" = None
-    """Configuration for video generation."""
-
-
-class GetEnvironmentFilesResponse(ApiModel):
-    """Response for `GetEnvironmentFiles`."""
-
-    files: list[EnvironmentFile] | None = None
-    """If the requested path is a directory, this contains its contents.
-    If the requested path is a file, this contains a single entry with the
-    file's metadata.
-    If alt=media was specified, this is empty (content is served via `blob`).
-    """
-
-    next_page_token: str | None = None
-    """Pagination token for directory listing.
-    NOLINT
-    """
-
-
-class GetInteractionRequest(ApiModel):
-    """Request for InteractionService.GetInteraction."""
-
-    include_input: StrictBool | None = None
-    """If true, includes the input in the response.
-
-    Deprecated.
-    """
-
-    last_event_id: str | None = None
-    """If set, resumes the interaction stream from the chunk after the event
-    marked by the event id. Can only be used if `stream` is true.
-    """
-
-    name: str
-    """Required. The name of the interaction to retrieve.
-    Format: interactions/{interaction}
-    """
-
-    stream: StrictBool | None = None
-    """If true, streams the interaction events as Server-Sent Events."""
-
-
-class GoogleMaps(ApiModel):
-    """A tool that can be used by the model to call Google Maps."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    enable_widget: StrictBool | None = None
-    """Whether to return a widget context token in the tool call result of the
-    response.
-    """
-
-    latitude: Number | None = None
-    """The latitude of the user's location."""
-
-    longitude: Number | None = None
-    """The longitude of the user's location."""
-
-    type: Literal["google_maps"] = "google_maps"
-
-
-class GoogleMapsCallArguments(ApiModel):
-    """The arguments to pass to the Google Maps tool."""
-
-    queries: list[str] | None = None
-    """The queries to be executed."""
-
-
-class GoogleMapsCallDelta(ApiModel):
-    """The `GoogleMapsCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: GoogleMapsCallArguments | None = None
-    """The arguments to pass to the Google Maps tool."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_maps_call"] = "google_maps_call"
-
-    queries: list[str] | None = Field(default=None, exclude=True)
-    """The queries to be executed.
-
-    Flattened from `arguments.queries`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("queries", "queries"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleMapsCallStep(ApiModel):
-    """Google Maps call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "GoogleMapsCallStepArguments | None" = None
-    """The arguments to pass to the Google Maps tool."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_maps_call"] = "google_maps_call"
-
-    queries: list[str] | None = Field(default=None, exclude=True)
-    """The queries to be executed.
-
-    Flattened from `arguments.queries`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("queries", "queries"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleMapsCallStepArguments(ApiModel):
-    """The arguments to pass to the Google Maps tool."""
-
-    queries: list[str] | None = None
-    """The queries to be executed."""
-
-
-class GoogleMapsResult(ApiModel):
-    """The result of the Google Maps."""
-
-    places: "list[Places] | None" = None
-    """The places that were found."""
-
-    widget_context_token: str | None = None
-    """Resource name of the Google Maps widget context token."""
-
-
-class GoogleMapsResultDelta(ApiModel):
-    """The `GoogleMapsResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    result: list[GoogleMapsResult] | None = None
-    """The results of the Google Maps."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_maps_result"] = "google_maps_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleMapsResultItem(ApiModel):
-    """The result of the Google Maps."""
-
-    places: "list[GoogleMapsResultPlaces] | None" = None
-
-    widget_context_token: str | None = None
-
-
-class GoogleMapsResultPlaces(ApiModel):
-    """The `GoogleMapsResultPlaces` object."""
-
-    name: str | None = None
-
-    place_id: str | None = None
-
-    review_snippets: "list[ReviewSnippet] | None" = None
-
-    url: str | None = None
-
-
-class GoogleMapsResultStep(ApiModel):
-    """Google Maps result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    result: list[GoogleMapsResultItem]
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_maps_result"] = "google_maps_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleSearch(ApiModel):
-    """A tool that can be used by the model to search Google."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    search_types: list[GoogleSearchSearchTypesItem | str] | None = None
-    """The types of search grounding to enable."""
-
-    type: Literal["google_search"] = "google_search"
-
-
-class GoogleSearchCallArguments(ApiModel):
-    """The arguments to pass to Google Search."""
-
-    queries: list[str] | None = None
-    """Web search queries for the following-up web search."""
-
-
-class GoogleSearchCallDelta(ApiModel):
-    """The `GoogleSearchCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: GoogleSearchCallArguments | None = None
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_search_call"] = "google_search_call"
-
-    queries: list[str] | None = Field(default=None, exclude=True)
-    """Web search queries for the following-up web search.
-
-    Flattened from `arguments.queries`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("queries", "queries"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleSearchCallStep(ApiModel):
-    """Google Search call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "GoogleSearchCallStepArguments | None" = None
-    """Required. The arguments to pass to Google Search."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    search_type: GoogleSearchCallStepSearchType | str | None = None
-    """The type of search grounding enabled."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_search_call"] = "google_search_call"
-
-    queries: list[str] | None = Field(default=None, exclude=True)
-    """Web search queries for the following-up web search.
-
-    Flattened from `arguments.queries`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("queries", "queries"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleSearchCallStepArguments(ApiModel):
-    """The arguments to pass to Google Search."""
-
-    queries: list[str] | None = None
-    """Web search queries for the following-up web search."""
-
-
-class GoogleSearchResult(ApiModel):
-    """The result of the Google Search."""
-
-    search_suggestions: str | None = None
-    """Web content snippet that can be embedded in a web page or an app webview."""
-
-
-class GoogleSearchResultDelta(ApiModel):
-    """The `GoogleSearchResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    is_error: StrictBool | None = None
-
-    result: list[GoogleSearchResult]
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_search_result"] = "google_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GoogleSearchResultItem(ApiModel):
-    """The result of the Google Search."""
-
-    search_suggestions: str | None = None
-    """Web content snippet that can be embedded in a web page or an app webview."""
-
-
-class GoogleSearchResultStep(ApiModel):
-    """Google Search result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the Google Search resulted in an error."""
-
-    result: list[GoogleSearchResultItem]
-    """Required. The results of the Google Search."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["google_search_result"] = "google_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class GroundingToolCount(ApiModel):
-    """The number of grounding tool counts."""
-
-    count: StrictInt | None = None
-    """The number of grounding tool counts."""
-
-    type: GroundingToolCountType | str | None = None
-    """The grounding tool type associated with the count."""
-
-
-class HttpBearerConfig(ApiModel):
-    """Configuration for HTTP Bearer token credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    header_name: str | None = None
-    """Optional. Header name to inject the token into. Defaults to
-    'Authorization'.
-    """
-
-    id: str
-
-    prefix: str | None = None
-    """Optional. Prefix to prepend to the token. Defaults to 'Bearer'. Set to ''
-    for no prefix.
-    """
-
-    token: str
-    """Required. Input only. The static bearer token. Write-only; never returned in responses."""
-
-    type: Literal["bearer_token"] = "bearer_token"
-
-
-class HttpBearerUpdateConfig(ApiModel):
-    """Configuration for updating HTTP Bearer token credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    header_name: str | None = None
-    """Optional. Header name to inject the token into. Defaults to
-    'Authorization'.
-    """
-
-    prefix: str | None = None
-    """Optional. Prefix to prepend to the token. Defaults to 'Bearer'. Set to ''
-    for no prefix.
-    """
-
-    token: str | None = None
-    """Optional. Input only. The static bearer token. Write-only; never returned in responses."""
-
-    type: Literal["bearer_token"] = "bearer_token"
-
-
-class HttpBody(ApiModel):
-    """Message that represents an arbitrary HTTP body. It should only be used for
-    payload formats that can't be represented as JSON, such as raw binary or
-    an HTML page.
-
-
-    This message can be used both in streaming and non-streaming API methods in
-    the request as well as the response.
-
-    It can be used as a top-level request field, which is convenient if one
-    wants to extract parameters from either the URL or HTTP template into the
-    request fields and also want access to the raw HTTP body.
-
-    Example:
-
-        message GetResourceRequest {
-          // A unique request id.
-          string request_id = 1;
-
-          // The raw HTTP body is bound to this field.
-          google.api.HttpBody http_body = 2;
-
-        }
-
-        service ResourceService {
-          rpc GetResource(GetResourceRequest)
-            returns (google.api.HttpBody);
-          rpc UpdateResource(google.api.HttpBody)
-            returns (google.protobuf.Empty);
-
-        }
-
-    Example with streaming methods:
-
-        service CaldavService {
-          rpc GetCalendar(stream google.api.HttpBody)
-            returns (stream google.api.HttpBody);
-          rpc UpdateCalendar(stream google.api.HttpBody)
-            returns (stream google.api.HttpBody);
-
-        }
-
-    Use of this type only changes how the request and response bodies are
-    handled, all other features will continue to work unchanged.
-    """
-
-    content_type: str | None = None
-    """The HTTP Content-Type header value specifying the content type of the body."""
-
-    data: str | None = None
-    """The HTTP request/response body as raw binary.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    extensions: list[dict[str, Any]] | None = None
-    """Application specific response metadata. Must be set in the first response
-    for streaming APIs.
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class HybridSearch(ApiModel):
-    """Config for Hybrid Search."""
-
-    alpha: Number | None = None
-    """Optional. Alpha value controls the weight between dense and sparse vector search
-    results.
-    """
-
-
-class ImageConfig(ApiModel):
-    """The configuration for image interaction."""
-
-    aspect_ratio: ImageConfigAspectRatio | str | None = None
-    """The aspect ratio of the image to generate. Supported aspect ratios: 1:1,
-    2:3, 3:2, 3:4, 4:3, 9:16, 16:9, 21:9.
-
-    If not specified, the model will choose a default aspect ratio based on any
-    reference images provided.
-    """
-
-    image_size: ImageConfigImageSize | str | None = None
-    """Specifies the size of generated images. Supported values are `1K`, `2K`,
-    `4K`. If not specified, the model will use default value `1K`.
-    """
-
-
-class ImageContent(ApiModel):
-    """An image content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """The image content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: ImageContentMimeType | str | None = None
-    """The mime type of the image."""
-
-    resolution: MediaResolution | str | None = None
-    """The resolution of the media."""
-
-    type: Literal["image"] = "image"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class ImageDelta(ApiModel):
-    """The `ImageDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """Base64 on the wire; `decode_base64` gives the bytes."""
-
-    mime_type: ImageDeltaMimeType | str | None = None
-
-    resolution: MediaResolution | str | None = None
-    """The resolution of the media."""
-
-    type: Literal["image"] = "image"
-
-    uri: str | None = None
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class ImageResponseFormat(ApiModel):
-    """Configuration for image output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    aspect_ratio: ImageResponseFormatAspectRatio | str | None = None
-    """The aspect ratio for the image output."""
-
-    delivery: ImageResponseFormatDelivery | str | None = None
-    """The delivery mode for the image output."""
-
-    image_size: ImageResponseFormatImageSize | str | None = None
-    """The size of the image output."""
-
-    mime_type: Literal["image/jpeg"] | str | None = None
-    """The MIME type of the image output."""
-
-    type: Literal["image"] = "image"
-
-
-class InputEvent(ApiModel):
-    """Input for the interaction, as content blocks."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    content: "list[Content] | None" = None
-    """The input's content blocks."""
-
-    event_type: Literal["input"] = "input"
-
-
-class Interaction(InteractionHelpers, ApiModel):
-    """The Interaction resource."""
-
-    agent: AgentOption | str | None = None
-    """The name of the `Agent` used for generating the interaction."""
-
-    agent_config: "InteractionAgentConfig | None" = None
-    """Configuration parameters for the agent interaction."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    cached_content: str | None = None
-    """The name of the cached content used as context to serve the prediction. Note: only used in
-    explicit caching, where users can have control over caching (e.g. what content to cache) and
-    enjoy guaranteed cost savings. Format: cachedContents/{cachedContent}
-
-    Deprecated.
-    """
-
-    continuation_ids: list[str] | None = None
-    """Output only. The ids of the interactions (hops) an automatically continued answer was merged
-    from, in order.
-    """
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    created: str | None = None
-    """Required. Output only. The time at which the response was created in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    environment: "InteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    environment_id: str | None = None
-    """Output only. The environment ID for the interaction. Only populated if environment
-    config is set in the request.
-    """
-
-    errors: list[Error] | None = None
-    """Output only. Diagnostic faults / platform errors recorded on the interaction."""
-
-    generation_config: GenerationConfig | None = None
-    """Input only. Configuration parameters for the model interaction."""
-
-    id: str = ""
-    """Required. Output only. A unique identifier for the interaction completion.
-
-    Reads '' when the wire omits it; the key stays absent when the object is serialized again.
-    """
-
-    input: "InteractionsInput | None" = None
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-    """
-
-    model: ModelOption | str | None = None
-    """The name of the `Model` used for generating the interaction."""
-
-    object: str | None = None
-    """Always `interaction`."""
-
-    output_text: str | None = None
-    """The text of the answer, when the API sends it (not every response does); `text()` derives it
-    from the steps otherwise.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "InteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_mime_type: str | None = None
-    """The mime type of the response. This is required if response_format is set.
-
-    Deprecated.
-    """
-
-    response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction."""
-
-    service_tier: ServiceTier | str | None = None
-    """The service tier for the interaction."""
-
-    status: InteractionStatus | str
-    """Required. Output only. The status of the interaction."""
-
-    steps: "list[Step] | None" = None
-    """Required. Output only. The steps that make up the interaction, when included in the response.
-    """
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction."""
-
-    updated: str | None = None
-    """Required. Output only. The time at which the response was last updated in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    usage: "Usage | None" = None
-    """Output only. Statistics on the interaction request's token usage."""
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class InteractionAuthToken(ApiModel):
-    """A short-lived credential for one interaction."""
-
-    auth_token: str | None = None
-    """The token."""
-
-    expires_at: str | None = None
-    """When the token expires."""
-
-
-class InteractionAuthTokenCreateParams(ApiModel):
-    """What to create an interaction auth token with."""
-
-    expire_time: str | None = None
-    """A hard deadline; messages are refused after it."""
-
-
-class InteractionCanceledEvent(ApiModel):
-    """The interaction was cancelled, in the one-l spelling the bindings' session code also accepts;
-    the session ends.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.canceled"] = "interaction.canceled"
-
-    usage: "Usage | None" = None
-    """The token usage up to the cancel."""
-
-
-class InteractionCancelledEvent(ApiModel):
-    """The interaction was cancelled (`interaction.cancel`); the session ends."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.cancelled"] = "interaction.cancelled"
-
-    usage: "Usage | None" = None
-    """The token usage up to the cancel."""
-
-
-class InteractionCompletedEvent(ApiModel):
-    """Signals that the Interaction completed. Sent when the Interaction receives
-    Complete/Cancel or naturally terminates. No more input can be sent to the
-    Interaction after this.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["interaction.completed"] = "interaction.completed"
-
-    interaction: "InteractionSseEventInteraction"
-    """Required. Partial completed interaction resource emitted at the end of the stream."""
-
-
-class InteractionConnectedEvent(ApiModel):
-    """The server accepted `interaction.connect`; the session is open."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.connected"] = "interaction.connected"
-
-    interaction: Interaction | None = None
-    """The interaction as it stands when the session opens, when the server sends it."""
-
-    interaction_id: str | None = None
-    """The id of the interaction the session is connected to."""
-
-
-class InteractionCreatedEvent(ApiModel):
-    """Server response confirming that a new interaction was created."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["interaction.created"] = "interaction.created"
-
-    interaction: "InteractionSseEventInteraction"
-    """Required. Partial interaction resource emitted when the stream is created."""
-
-
-class InteractionSseEventInteraction(ApiModel):
-    """Partial interaction resource emitted by interaction lifecycle SSE events.
-    Streaming lifecycle payloads may omit fields that are only available on
-    full non-streaming Interaction responses.
-    """
-
-    agent: str | None = None
-    """The agent to interact with."""
-
-    continuation_token: str | None = None
-    """Output only. Opaque token to resume a long decode when status is incomplete.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    created: str | None = None
-    """Output only. The time at which the response was created in ISO 8601 format."""
-
-    id: str
-    """Required. Output only. A unique identifier for the interaction completion."""
-
-    model: str | None = None
-    """The model that will complete your prompt."""
-
-    object: str | None = None
-    """Output only. The resource type."""
-
-    service_tier: ServiceTier | str | None = None
-    """The service tier for the interaction."""
-
-    status: InteractionSseEventInteractionStatus | str
-    """Required. Output only. The status of the interaction."""
-
-    steps: "list[Step] | None" = None
-    """Output only. The steps that make up the interaction, if included in this event."""
-
-    updated: str | None = None
-    """Output only. The time at which the response was last updated in ISO 8601 format."""
-
-    usage: "Usage | None" = None
-    """Output only. Statistics on the interaction request's token usage."""
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class InteractionSseStreamEnvelope(ApiModel):
-    """The `InteractionSseStreamEnvelope` object."""
-
-    data: "InteractionSseStreamEvent"
-
-
-class InteractionStatusUpdate(ApiModel):
-    """The `InteractionStatusUpdate` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    continuation_token: str | None = None
-    """A checkpoint: a token a new hop can continue the generation from, if the stream drops before
-    the next one.
-    """
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["interaction.status_update"] = "interaction.status_update"
-
-    interaction_id: str
-
-    status: InteractionStatusUpdateStatus | str
-
-
-class ListAgentsResponse(ApiModel):
-    """The `ListAgentsResponse` object."""
-
-    agents: list[Agent] | None = None
-    """The list of agents."""
-
-    next_page_token: str | None = None
-    """A token to retrieve the next page of results."""
-
-
-class ListCredentialsResponse(ApiModel):
-    """The `ListCredentialsResponse` object."""
-
-    credentials: list[Credential] | None = None
-
-    next_page_token: str | None = None
-
-
-class ListEnvironmentsResponse(ApiModel):
-    """Response for `ListEnvironments`."""
-
-    environments: list[Environment] | None = None
-    """Environments belonging to the provided project."""
-
-    next_page_token: str | None = None
-    """Pagination token."""
-
-
-class ListTriggerExecutionsResponse(ApiModel):
-    """Response message for TriggerService.ListTriggerExecutions."""
-
-    next_page_token: str | None = None
-    """A page token, received from a previous `ListTriggerExecutions` call.
-    Provide this to retrieve the subsequent page.
-    """
-
-    trigger_executions: "list[TriggerExecution] | None" = None
-    """The list of trigger executions."""
-
-
-class ListTriggersResponse(ApiModel):
-    """Response message for TriggerService.ListTriggers."""
-
-    next_page_token: str | None = None
-    """A page token, received from a previous `ListTriggers` call.
-    Provide this to retrieve the subsequent page.
-    """
-
-    triggers: "list[Trigger] | None" = None
-    """The list of triggers."""
-
-
-class ListVoicesResponse(ApiModel):
-    """Response message for `VoicesService.ListVoices`."""
-
-    next_page_token: str | None = None
-    """A token that can be sent as `page_token` to retrieve the next page.
-    If empty, there are no subsequent pages.
-    """
-
-    voices: "list[Voice] | None" = None
-    """The voices from the specified collection."""
-
-
-class ListWebhooksResponse(ApiModel):
-    """Response message for WebhookService.ListWebhooks."""
-
-    next_page_token: str | None = None
-    """A token, which can be sent as `page_token` to retrieve the next page.
-    If this field is omitted, there are no subsequent pages.
-    """
-
-    webhooks: "list[Webhook] | None" = None
-    """The webhooks."""
-
-
-class LiveInteractionCompletedEvent(ApiModel):
-    """The interaction completed (after `interaction.complete`, or on its own). No more input can be
-    sent on the session.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    created: str | None = None
-    """When the interaction was created (ISO 8601)."""
-
-    event_type: Literal["interaction.completed"] = "interaction.completed"
-
-    status: "Status | None" = None
-    """How it ended, as an rpc Status (`code` 0 is success)."""
-
-    updated: str | None = None
-    """When the interaction was last updated (ISO 8601)."""
-
-    usage: "Usage | None" = None
-    """The token usage of the interaction."""
-
-
-class LiveInteractionCreatedEvent(ApiModel):
-    """The server created the interaction this session runs."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["interaction.created"] = "interaction.created"
-
-    interaction_id: str | None = None
-    """The id of the new interaction."""
-
-
-class McpServer(ApiModel):
-    """A MCPServer is a server that can be called by the model to perform actions."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    allowed_tools: list[AllowedTools] | None = None
-    """The allowed tools."""
-
-    defer_loading: StrictBool | None = None
-    """When true, the server's tools are loaded only when a tool search asks for them."""
-
-    headers: dict[str, str] | None = None
-    """Optional: Fields for authentication headers, timeouts, etc., if needed."""
-
-    name: str | None = None
-    """The name of the MCPServer."""
-
-    type: Literal["mcp_server"] = "mcp_server"
-
-    url: str | None = None
-    """The full URL for the MCPServer endpoint.
-    Example: "https://api.example.com/mcp"
-    """
-
-
-class McpServerToolCallDelta(ApiModel):
-    """The `McpServerToolCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: dict[str, Any]
-
-    name: str
-
-    server_name: str
-
-    type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
-
-
-class McpServerToolCallStep(ApiModel):
-    """MCPServer tool call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: dict[str, Any]
-    """Required. The JSON object of arguments for the function."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    name: str
-    """Required. The name of the tool which was called."""
-
-    server_name: str
-    """Required. The name of the used MCP server."""
-
-    type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
-
-
-class McpServerToolResultDelta(ApiModel):
-    """The `McpServerToolResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    name: str | None = None
-
-    result: "McpServerToolResultDeltaResult"
-
-    server_name: str | None = None
-
-    type: Literal["mcp_server_tool_result"] = "mcp_server_tool_result"
-
-
-class McpServerToolResultStep(ApiModel):
-    """MCPServer tool result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    name: str | None = None
-    """Name of the tool which is called for this specific tool call."""
-
-    result: "McpServerToolResultStepResult"
-    """Required. The output from the MCP server call. Can be simple text or rich content."""
-
-    server_name: str | None = None
-    """The name of the used MCP server."""
-
-    type: Literal["mcp_server_tool_result"] = "mcp_server_tool_result"
-
-
-class ModalityTokens(ApiModel):
-    """The token count for a single response modality."""
-
-    modality: ResponseModality | str | None = None
-    """The modality associated with the token count."""
-
-    tokens: StrictInt | None = None
-    """Number of tokens for the modality."""
-
-
-class ModelInteraction(ApiModel):
-    """Interaction for generating the completion using models."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    created: str | None = None
-    """Required. Output only. The time at which the response was created in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    environment: "ModelInteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    environment_id: str | None = None
-    """Output only. The environment ID for the interaction. Only populated if environment
-    config is set in the request.
-    """
-
-    generation_config: GenerationConfig | None = None
-    """Input only. Configuration parameters for the model interaction."""
-
-    id: str | None = None
-    """Required. Output only. A unique identifier for the interaction completion."""
-
-    input: "InteractionsInput"
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    model: ModelOption | str
-    """The name of the `Model` used for generating the interaction.
-
-    Not inherited through `previous_interaction_id`: send it every turn.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "ModelInteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_modalities: list[ResponseModality | str] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    service_tier: ServiceTier | str | None = None
-    """The service tier for the interaction."""
-
-    status: ModelInteractionStatus | str | None = None
-    """Required. Output only. The status of the interaction."""
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction.
-
-    Inheritance through `previous_interaction_id` is contested: resend it every turn.
-    """
-
-    tool_config: "ModelInteractionToolConfig | None" = None
-    """How the model uses the declared tools."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction.
-
-    Not inherited through `previous_interaction_id`: send it every turn.
-    """
-
-    updated: str | None = None
-    """Required. Output only. The time at which the response was last updated in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class ModelInteractionToolConfig(ApiModel):
-    """How the model uses the declared tools."""
-
-    include_server_side_tool_invocations: StrictBool | None = None
-    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
-    for it when `google_search` was mixed with function tools.
-    """
-
-
-class ModelOutputStep(ApiModel):
-    """Output generated by the model."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    content: "list[Content] | None" = None
-
-    error: "Status | None" = None
-    """The error result of the operation in case of failure or cancellation.
-
-    Deprecated.
-    """
-
-    type: Literal["model_output"] = "model_output"
-
-
-class OAuth2Config(ApiModel):
-    """Configuration for OAuth2 credentials with automatic token refresh."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    client_id: str
-    """Required. OAuth2 client ID."""
-
-    client_secret: str
-    """Required. Input only. OAuth2 client secret. Write-only; never returned in responses."""
-
-    id: str
-
-    refresh_token: str
-    """Required. Input only. OAuth2 refresh token. Write-only; never returned in responses."""
-
-    scopes: list[str] | None = None
-    """Optional. List of OAuth2 scopes."""
-
-    token_url: str
-    """Required. OAuth2 token endpoint URL for refreshing access tokens."""
-
-    type: Literal["oauth2"] = "oauth2"
-
-
-class OAuth2UpdateConfig(ApiModel):
-    """Configuration for updating OAuth2 credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    client_id: str | None = None
-    """Optional. OAuth2 client ID."""
-
-    client_secret: str | None = None
-    """Optional. Input only. OAuth2 client secret. Write-only; never returned in responses."""
-
-    refresh_token: str | None = None
-    """Optional. Input only. OAuth2 refresh token. Write-only; never returned in responses."""
-
-    scopes: list[str] | None = None
-    """Optional. List of OAuth2 scopes."""
-
-    token_url: str | None = None
-    """Optional. OAuth2 token endpoint URL for refreshing access tokens."""
-
-    type: Literal["oauth2"] = "oauth2"
-
-
-class PageProcessingOptions(ApiModel):
-    """Processing options for paginated documents (PDF, Office documents, presentations)."""
-
-    content_layers: list[PageProcessingOptionsContentLayersItem | str] | None = None
-    """The layers to extract from each page."""
-
-    end_page: StrictInt | None = None
-    """The last page, inclusive, counting from 1; not before `start_page`."""
-
-    start_page: StrictInt | None = None
-    """The first page, counting from 1."""
-
-
-class ParallelAISearchConfig(ApiModel):
-    """Used to specify configuration for ParallelAISearch."""
-
-    api_key: str | None = None
-    """Optional. The API key for ParallelAiSearch."""
-
-    custom_config: dict[str, Any] | None = None
-    """Optional. Custom configs for ParallelAiSearch."""
-
-
-class PingWebhookRequest(ApiModel):
-    """Request message for WebhookService.PingWebhook."""
-
-
-class PingWebhookResponse(ApiModel):
-    """Response message for WebhookService.PingWebhook."""
-
-
-class PlaceCitation(ApiModel):
-    """A place citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    name: str | None = None
-    """Title of the place."""
-
-    place_id: str | None = None
-    """The ID of the place, in `places/{place_id}` format."""
-
-    review_snippets: "list[ReviewSnippet] | None" = None
-    """Snippets of reviews that are used to generate answers about the
-    features of a given place in Google Maps.
-    """
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    type: Literal["place_citation"] = "place_citation"
-
-    url: str | None = None
-    """URI reference of the place."""
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class Places(ApiModel):
-    """The `Places` object."""
-
-    name: str | None = None
-    """Title of the place."""
-
-    place_id: str | None = None
-    """The ID of the place, in `places/{place_id}` format."""
-
-    review_snippets: "list[ReviewSnippet] | None" = None
-    """Snippets of reviews that are used to generate answers about the
-    features of a given place in Google Maps.
-    """
-
-    url: str | None = None
-    """URI reference of the place."""
-
-
-class ProcessingCallDelta(ApiModel):
-    """Streaming delta for a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["processing_call"] = "processing_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ProcessingCallStep(ApiModel):
-    """A server-initiated processing step for media analysis (e.g. video
-    understanding).
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["processing_call"] = "processing_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ProcessingResultDelta(ApiModel):
-    """Streaming delta for the result of a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["processing_result"] = "processing_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ProcessingResultStep(ApiModel):
-    """The result of a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["processing_result"] = "processing_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class PromptedVoice(ApiModel):
-    """Parameters for prompted voice generation.
-    Required in `CreateVoice` when `type` is `"prompted"`. Returned in
-    `CreateVoice`, `GetVoice`, and `ListVoices` responses for prompted voices.
-    """
-
-    base_voice: str | None = None
-    """A stored voice (its id or key) that the prompt adapts, instead of starting from nothing."""
-
-    input: str
-    """Required. The natural-language prompt describing the desired voice, e.g.
-    "A deep, booming male voice of a massive evil ogre in his middle years."
-    """
-
-
-class RagResource(ApiModel):
-    """The definition of the Rag resource."""
-
-    rag_corpus: str | None = None
-    """Optional. RagCorpora resource name."""
-
-    rag_file_ids: list[str] | None = None
-    """Optional. rag_file_id. The files should be in the same rag_corpus set in
-    rag_corpus field.
-    """
-
-
-class RagRetrievalConfig(ApiModel):
-    """Specifies the context retrieval config."""
-
-    filter: Filter | None = None
-    """Optional. Config for filters."""
-
-    hybrid_search: HybridSearch | None = None
-    """Optional. Config for Hybrid Search."""
-
-    ranking: "Ranking | None" = None
-    """Optional. Config for ranking and reranking."""
-
-    top_k: StrictInt | None = None
-    """Optional. The number of contexts to retrieve."""
-
-
-class RagStoreConfig(ApiModel):
-    """Use to specify configuration for RAG Store."""
-
-    rag_resources: list[RagResource] | None = None
-    """Optional. The representation of the rag source."""
-
-    rag_retrieval_config: RagRetrievalConfig | None = None
-    """Optional. The retrieval config for the Rag query."""
-
-    similarity_top_k: StrictInt | None = None
-    """Optional. Number of top k results to return from the selected corpora.
-
-    Deprecated.
-    """
-
-    vector_distance_threshold: Number | None = None
-    """Optional. Only return results with vector distance smaller than the threshold.
-
-    Deprecated.
-    """
-
-
-class RankService(ApiModel):
-    """Config for Rank Service."""
-
-    model_name: str | None = None
-    """Optional. The model name of the rank service."""
-
-
-class Ranking(ApiModel):
-    """Config for ranking and reranking."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("ranking_config",)
-
-    model_name: str | None = None
-    """Optional. The model name of the rank service."""
-
-    rank_service: RankService | None = None
-    """Config for Rank Service."""
-
-    ranking_config: Literal["rank_service"] = "rank_service"
-
-
-class ReconnectionRequiredEvent(ApiModel):
-    """The server asks the client to connect again by interaction id; the session ends."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_type: Literal["reconnection_required"] = "reconnection_required"
-
-
-class ReplicatedVoice(ApiModel):
-    """Input only. Parameters for replicated voice generation.
-    Required on input when `type` is `"replicated"`. Not returned in
-    responses.
-    """
-
-    consent_audio: AudioData
-    """Required. Audio recording of the same speaker reading the required
-    consent phrase, confirming authorization to replicate the voice.
-    """
-
-    source_audio: AudioData
-    """Required. The reference audio sample of the speaker's voice to replicate.
-    Must be an unmodified recording of an adult human voice.
-    """
-
-
-class Retrieval(ApiModel):
-    """A tool that can be used by the model to retrieve files."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    exa_ai_search_config: ExaAISearchConfig | None = None
-    """Used to specify configuration for ExaAISearch."""
-
-    parallel_ai_search_config: ParallelAISearchConfig | None = None
-    """Used to specify configuration for ParallelAISearch."""
-
-    rag_store_config: RagStoreConfig | None = None
-    """Used to specify configuration for RagStore."""
-
-    retrieval_types: list[RetrievalRetrievalTypesItem | str] | None = None
-    """The types of file retrieval to enable."""
-
-    type: Literal["retrieval"] = "retrieval"
-
-    vertex_ai_search_config: "VertexAISearchConfig | None" = None
-    """Used to specify configuration for VertexAISearch."""
-
-
-class RetrievalCallDelta(ApiModel):
-    """Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
-    etc. RetrievalType decides which tool is used.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "RetrievalStepArguments"
-    """Required. The arguments to pass to the Retrieval tool."""
-
-    retrieval_type: RetrievalCallDeltaRetrievalType | str | None = None
-    """The type of retrieval tools."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["retrieval_call"] = "retrieval_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class RetrievalCallStep(ApiModel):
-    """Retrieval call step.
-    Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
-    etc. RetrievalType decides which tool is used.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "RetrievalStepArguments"
-    """Required. The arguments to pass to the retrieval tool."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    retrieval_type: RetrievalCallStepRetrievalType | str | None = None
-    """The type of retrieval tools."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["retrieval_call"] = "retrieval_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class RetrievalResultDelta(ApiModel):
-    """Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
-    etc.
-    ToolResultDelta.type
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    is_error: StrictBool | None = None
-    """Whether the retrieval resulted in an error."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["retrieval_result"] = "retrieval_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class RetrievalResultStep(ApiModel):
-    """Vertex Retrieval result step.
-    Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
-    etc.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the retrieval resulted in an error."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["retrieval_result"] = "retrieval_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class RetrievalStepArguments(ApiModel):
-    """The arguments to pass to Retrieval tools."""
-
-    queries: list[str] | None = None
-    """Queries for Retrieval information."""
-
-
-class ReviewSnippet(ApiModel):
-    """Encapsulates a snippet of a user review that answers a question about
-    the features of a specific place in Google Maps.
-    """
-
-    review_id: str | None = None
-    """The ID of the review snippet."""
-
-    title: str | None = None
-    """Title of the review."""
-
-    url: str | None = None
-    """A link that corresponds to the user review on Google Maps."""
-
-
-class RotateSigningSecretRequest(ApiModel):
-    """Request message for WebhookService.RotateSigningSecret."""
-
-    revocation_behavior: RotateSigningSecretRequestRevocationBehavior | str | None = None
-    """Optional. The revocation behavior for previous signing secrets."""
-
-
-class RotateSigningSecretResponse(ApiModel):
-    """Response message for WebhookService.RotateSigningSecret."""
-
-    secret: str | None = None
-    """Output only. The newly generated signing secret."""
-
-
-class RunTriggerRequest(ApiModel):
-    """Request message for TriggerService.RunTrigger."""
-
-    id: str
-    """Required. The ID of the trigger to run immediately."""
-
-
-class SafetySetting(ApiModel):
-    """A safety setting that affects the safety-blocking behavior.
-
-    A SafetySetting consists of a
-    harm category and a
-    threshold for that
-    category.
-    """
-
-    method: SafetySettingMethod | str | None = None
-    """Optional. The method for blocking content. If not specified, the default
-    behavior is to use the probability score.
-    """
-
-    threshold: SafetySettingThreshold | str
-    """Required. The threshold for blocking content. If the harm probability
-    exceeds this threshold, the content will be blocked.
-    """
-
-    type: HarmCategory | str
-    """Required. The type of harm category to be blocked."""
-
-
-class SessionConfig(ApiModel):
-    """The configuration of CodeMender sessions."""
-
-    max_rounds: StrictInt | None = None
-    """The maximum number of interaction rounds the agent is allowed to perform
-    before reaching a timeout.
-    """
-
-
-class SigningSecret(ApiModel):
-    """Represents a signing secret used to verify webhook payloads."""
-
-    expire_time: str | None = None
-    """Output only. The expiration date of the signing secret."""
-
-    truncated_secret: str | None = None
-    """Output only. The truncated version of the signing secret."""
-
-
-class SmartTranscriptionMode(ApiModel):
-    """Configuration for smart transcription mode."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    source_text: str | None = None
-    """Text to edit or rewrite by voice instructions; the model then outputs the finished
-    replacement text.
-    """
-
-    type: Literal["smart"] = "smart"
-
-
-class Source(ApiModel):
-    """A source to be mounted into the environment."""
-
-    content: str | None = None
-    """The inline content if `type` is `INLINE`."""
-
-    encoding: str | None = None
-    """Optional encoding for inline content (e.g. `base64`)."""
-
-    source: str | None = None
-    """The source of the environment.
-    For Cloud Storage, this is the Cloud Storage path.
-    For GitHub, this is the GitHub path.
-    """
-
-    target: str | None = None
-    """Where the source should appear in the environment."""
-
-    type: SourceType | str | None = None
-
-
-class SpeakerConfig(ApiModel):
-    """Configuration for multi-speaker and speech generation."""
-
-    speakers: "list[SpeechConfig] | None" = None
-    """Individual speaker configurations."""
-
-
-class SpeechAnnotation(ApiModel):
-    """Speech annotation for text content."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    speaker: str | None = None
-    """The speaker to associate with this turn."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    style: str | None = None
-    """Style instruction for the speech synthesis."""
-
-    type: Literal["speech_metadata"] = "speech_metadata"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class SpeechConfig(ApiModel):
-    """The configuration for speech interaction."""
-
-    language: str | None = None
-    """The language of the speech."""
-
-    speaker: str | None = None
-    """The speaker's name, it should match the speaker name given in the prompt."""
-
-    voice: str | None = None
-    """The voice of the speaker."""
-
-
-class SpreadsheetProcessingOptions(ApiModel):
-    """Processing options for spreadsheets."""
-
-    content_layers: list[SpreadsheetProcessingOptionsContentLayersItem | str] | None = None
-    """The layers to extract from the sheet."""
-
-    sheet_index: StrictInt | None = None
-    """The sheet to extract, counting from 1 in workbook order; all sheets when unset."""
-
-    visible_cells: str | None = None
-    """The cells to extract in A1 notation (`A1:D10`); the occupied area when unset."""
-
-
-class StaticMediaProcessing(ApiModel):
-    """The `StaticMediaProcessing` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
-    """The content layers to extract from the video."""
-
-    end_offset: str | None = None
-    """Optional. Segment end time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
-    `start_offset` if `start_offset` is set.
-    """
-
-    fps: Number | None = None
-    """Optional. Video frame-rate sampling density."""
-
-    start_offset: str | None = None
-    """Optional. Segment start time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "10.5s". Must be non-negative.
-    """
-
-    type: Literal["static"] = "static"
-
-
-class Status(ApiModel):
-    """The `Status` type defines a logical error model that is suitable for
-    different programming environments, including REST APIs and RPC APIs. It is
-    used by [gRPC](https://github.com/grpc). Each `Status` message contains
-    three pieces of data: error code, error message, and error details.
-
-    You can find out more about this error model and how to work with it in the
-    [API Design Guide](https://cloud.google.com/apis/design/errors).
-    """
-
-    code: StrictInt | None = None
-    """The status code, which should be an enum value of google.rpc.Code."""
-
-    details: list[dict[str, Any]] | None = None
-    """A list of messages that carry the error details.  There is a common set of
-    message types for APIs to use.
-    """
-
-    message: str | None = None
-    """A developer-facing error message, which should be in English. Any
-    user-facing error message should be localized and sent in the
-    google.rpc.Status.details field, or localized by the client.
-    """
-
-
-class StepDelta(ApiModel):
-    """The `StepDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    delta: "StepDeltaData"
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.delta"] = "step.delta"
-
-    index: StrictInt
-
-    metadata: "StepDeltaMetadata | None" = None
-
-
-class StepDeltaMetadata(ApiModel):
-    """Optional metadata accompanying ANY streamed event."""
-
-    total_usage: "Usage | None" = None
-    """Statistics on the interaction request's token usage."""
-
-
-class StepStart(ApiModel):
-    """The `StepStart` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.start"] = "step.start"
-
-    index: StrictInt
-
-    step: "Step"
-
-
-class StepStop(ApiModel):
-    """The `StepStop` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.stop"] = "step.stop"
-
-    index: StrictInt
-
-    step_usage: "Usage | None" = None
-    """Model usage stats for this specific step."""
-
-    usage: "Usage | None" = None
-    """Cumulative model usage stats from the start of the session."""
-
-
-class TextAnnotationDelta(ApiModel):
-    """The `TextAnnotationDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    annotations: "list[Annotation] | None" = None
-    """Citation information for model-generated content."""
-
-    type: Literal["text_annotation_delta"] = "text_annotation_delta"
-
-
-class TextContent(ApiModel):
-    """A text content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    annotations: "list[Annotation] | None" = None
-    """Citation information for model-generated content."""
-
-    text: str
-    """Required. The text content."""
-
-    type: Literal["text"] = "text"
-
-
-class TextDelta(ApiModel):
-    """The `TextDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    text: str
-
-    type: Literal["text"] = "text"
-
-
-class TextResponseFormat(ApiModel):
-    """Configuration for text output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    mime_type: TextResponseFormatMimeType | str | None = None
-    """The MIME type of the text output."""
-
-    schema_: dict[str, Any] | None = Field(
-        default=None, validation_alias="schema", serialization_alias="schema"
-    )
-    """The JSON schema that the output should conform to. Only applicable when
-    mime_type is application/json.
-    """
-
-    type: Literal["text"] = "text"
-
-
-class ThoughtSignatureDelta(ApiModel):
-    """The `ThoughtSignatureDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    signature: str | None = None
-    """Signature to match the backend source to be part of the generation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["thought_signature"] = "thought_signature"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ThoughtStep(ApiModel):
-    """A thought step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    summary: "list[ThoughtContent] | None" = None
-    """A summary of the thought."""
-
-    type: Literal["thought"] = "thought"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ThoughtSummaryDelta(ApiModel):
-    """The `ThoughtSummaryDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    content: "Content | None" = None
-    """A new summary item to be added to the thought."""
-
-    type: Literal["thought_summary"] = "thought_summary"
-
-
-class ToolCallStep(ApiModel):
-    """A call to a server-side tool (observed for MCP servers) that the API reports without its name
-    or arguments. Evidence of the call is `usage.total_tool_use_tokens`.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    id: str | None = None
-    """A unique ID for this tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["tool_call"] = "tool_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ToolChoiceConfig(ApiModel):
-    """The tool choice configuration containing allowed tools."""
-
-    allowed_tools: AllowedTools | None = None
-    """The allowed tools."""
-
-
-class ToolSearch(ApiModel):
-    """A tool that lets the model search for tools and load their definitions into its context on
-    demand, so that not every definition is sent up front.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    description: str | None = None
-    """What the client's search function does (client execution only)."""
-
-    execution: ToolSearchExecution | str | None = None
-    """Where the search runs. `server` (the default) or `client`."""
-
-    name: str | None = None
-    """The name of the client's search function (client execution only)."""
-
-    parameters: Any | None = None
-    """The JSON Schema of the client's search function's parameters (client execution only)."""
-
-    type: Literal["tool_search"] = "tool_search"
-
-
-class ToolSearchCallDelta(ApiModel):
-    """A streamed piece of a tool search call."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "ToolSearchCallStepArguments | None" = None
-
-    signature: str | None = None
-    """A signature hash for backend validation."""
-
-    type: Literal["tool_search_call"] = "tool_search_call"
-
-
-class ToolSearchCallStep(ApiModel):
-    """The model searched for tools to load."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: "ToolSearchCallStepArguments"
-
-    id: str
-    """Required. The id of this call; its result step answers it by `call_id`."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["tool_search_call"] = "tool_search_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class ToolSearchCallStepArguments(ApiModel):
-    """What a tool search asked for."""
-
-    function_names: list[str] | None = None
-    """The names of the functions to load."""
-
-
-class ToolSearchResultDelta(ApiModel):
-    """A streamed piece of a tool search result."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    result: list[Function] | None = None
-    """The loaded function definitions."""
-
-    signature: str | None = None
-    """A signature hash for backend validation."""
-
-    type: Literal["tool_search_result"] = "tool_search_result"
-
-
-class ToolSearchResultStep(ApiModel):
-    """The function definitions a tool search loaded."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. The id of the tool search call this result answers."""
-
-    result: list[Function] | None = None
-    """The loaded function definitions."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["tool_search_result"] = "tool_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class TranscriptionConfig(ApiModel):
-    """Configuration for speech recognition (transcription)."""
-
-    adaptation_phrases: list[str] | None = None
-    """Optional. A list of phrases to bias the ASR model towards.
-
-    Deprecated.
-    """
-
-    custom_vocabulary: list[str] | None = None
-    """Optional. A list of custom vocabulary phrases to bias the speech recognition model
-    toward recognizing specific terms.
-    """
-
-    diarization_mode: str | None = None
-    """Optional. Configures speaker diarization. Supported values: "speaker".
-
-    Deprecated.
-    """
-
-    language_codes: list[str] | None = None
-    """Optional. BCP-47 language codes providing hints about the languages present in the
-    audio. If omitted or empty, defaults to automatic language detection.
-    """
-
-    language_hints: list[str] | None = None
-    """Deprecated: use language_codes. BCP-47 language codes providing hints about the languages
-    present in the audio.
-
-    Deprecated.
-    """
-
-    mode: "TranscriptionConfigMode | None" = None
-    """Discriminated transcription mode options or enum."""
-
-    timestamp_granularities: list[str] | None = None
-    """Optional. The granularity of timestamps to include in the transcription output.
-    Supported values: "word". If empty, no timestamps are generated.
-
-    Deprecated.
-    """
-
-
-class Trigger(ApiModel):
-    """A trigger configuration that is scheduled to run an agent."""
-
-    consecutive_failure_count: StrictInt | None = None
-    """Output only. The number of consecutive failures that have occurred
-    since the last successful execution.
-    """
-
-    create_time: str | None = None
-    """Output only. The time when the trigger was created."""
-
-    display_name: str | None = None
-    """Optional. The display name of the trigger."""
-
-    environment_id: str | None = None
-    """Optional. The environment ID for the trigger execution."""
-
-    execution_timeout_seconds: StrictInt | None = None
-    """Optional. The execution timeout for the triggered interaction."""
-
-    id: str
-    """Required. Output only. Identifier. The ID of the trigger."""
-
-    interaction: AgentInteraction
-    """Required. The interaction request template to be executed."""
-
-    last_pause_time: str | None = None
-    """Output only. The time when the trigger was last paused."""
-
-    last_resume_time: str | None = None
-    """Output only. The time when the trigger was last resumed."""
-
-    last_run_time: str | None = None
-    """Output only. The time when the trigger was last run."""
-
-    max_consecutive_failures: StrictInt | None = None
-    """Optional. The maximum number of consecutive failures allowed before
-    the trigger is automatically paused (status becomes ERROR).
-    """
-
-    next_run_time: str | None = None
-    """Output only. The time when the trigger is scheduled to run next."""
-
-    previous_interaction_id: str | None = None
-    """Output only. The ID of the last interaction created by this trigger."""
-
-    schedule: str
-    """Required. The cron schedule on which the trigger should run.
-    Standard cron format.
-    """
-
-    status: TriggerStatus | str | None = None
-    """Output only. The current status of the trigger."""
-
-    time_zone: str
-    """Required. Time zone in which the schedule should be interpreted."""
-
-    update_time: str | None = None
-    """Output only. The time when the trigger was last updated."""
-
-
-class TriggerCreateParams(ApiModel):
-    """Parameters for creating a trigger."""
-
-    display_name: str | None = None
-    """Optional. The display name of the trigger."""
-
-    environment_id: str | None = None
-    """Optional. The environment ID for the trigger execution."""
-
-    execution_timeout_seconds: StrictInt | None = None
-    """Optional. The execution timeout for the triggered interaction."""
-
-    interaction: AgentInteraction
-    """Required. The interaction request template to be executed."""
-
-    max_consecutive_failures: StrictInt | None = None
-    """Optional. The maximum number of consecutive failures allowed before
-    the trigger is automatically paused (status becomes ERROR).
-    """
-
-    schedule: str
-    """Required. The cron schedule on which the trigger should run.
-    Standard cron format.
-    """
-
-    time_zone: str
-    """Required. Time zone in which the schedule should be interpreted."""
-
-
-class TriggerExecution(ApiModel):
-    """An execution instance of a trigger."""
-
-    end_time: str | None = None
-    """Output only. The time when the execution finished."""
-
-    environment_id: str | None = None
-    """Output only. The environment ID used for the execution."""
-
-    error: str | None = None
-    """Output only. The error message if the execution failed."""
-
-    id: str
-    """Required. Output only. Identifier. The ID of the trigger execution."""
-
-    interaction_id: str | None = None
-    """Output only. The ID of the interaction created by this execution, if any."""
-
-    scheduled_time: str | None = None
-    """Output only. The time when the execution was scheduled to run."""
-
-    start_time: str | None = None
-    """Output only. The time when the execution started."""
-
-    status: TriggerExecutionStatus | str | None = None
-    """Output only. The status of the execution."""
-
-    trigger_id: str
-    """Required. Output only. Identifier. The ID of the trigger that created this execution."""
-
-
-class TriggerUpdate(ApiModel):
-    """Represents the fields of a Trigger that can be updated."""
-
-    display_name: str | None = None
-    """Optional. The display name of the trigger."""
-
-    status: TriggerUpdateStatus | str | None = None
-    """Optional. The status of the trigger."""
-
-
-class UnknownAgentAgentConfig(UnknownVariant):
-    """A `AgentAgentConfig` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    max_total_tokens: Int64String | None = None
-    """Max total tokens for the agent run.
-
-    An integer that travels as a JSON string.
-    """
-
-    model: str | None = None
-    """The model to use for agent reasoning."""
-
-
-class UnknownAgentBaseEnvironment(UnknownVariant):
-    """A `AgentBaseEnvironment` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentInteractionAgentConfig(UnknownVariant):
-    """A `AgentInteractionAgentConfig` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentInteractionEnvironment(UnknownVariant):
-    """A `AgentInteractionEnvironment` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentInteractionResponseFormat(UnknownVariant):
-    """A `AgentInteractionResponseFormat` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentTool(UnknownVariant):
-    """A `AgentTool` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAnnotation(UnknownVariant):
-    """A `Annotation` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class UnknownAudioContentProcessing(UnknownVariant):
-    """A `AudioContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownContent(UnknownVariant):
-    """A `Content` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownCredentialCreateParams(UnknownVariant):
-    """A `CredentialCreateParams` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    id: str | None = None
-
-
-class UnknownCredentialUpdateParams(UnknownVariant):
-    """A `CredentialUpdateParams` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownDocumentContentProcessing(UnknownVariant):
-    """A `DocumentContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownFunctionResultSubContent(UnknownVariant):
-    """A `FunctionResultSubContent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionAgentConfig(UnknownVariant):
-    """A `InteractionAgentConfig` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionEnvironment(UnknownVariant):
-    """A `InteractionEnvironment` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionResponseFormat(UnknownVariant):
-    """A `InteractionResponseFormat` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionSseStreamEvent(UnknownVariant):
-    """A `InteractionSseStreamEvent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    event_type: str | None = None
-    """The variant's tag, as received."""
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-
-class UnknownInteractionsInput(UnknownVariant):
-    """A `InteractionsInput` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownLiveServerEvent(UnknownVariant):
-    """A `LiveServerEvent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    event_type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownMediaProcessing(UnknownVariant):
-    """A `MediaProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
-    """The content layers to extract from the video."""
-
-    end_offset: str | None = None
-    """Optional. Segment end time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
-    `start_offset` if `start_offset` is set.
-    """
-
-    fps: Number | None = None
-    """Optional. Video frame-rate sampling density."""
-
-    start_offset: str | None = None
-    """Optional. Segment start time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "10.5s". Must be non-negative.
-    """
-
-
-class UnknownModelInteractionEnvironment(UnknownVariant):
-    """A `ModelInteractionEnvironment` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownModelInteractionResponseFormat(UnknownVariant):
-    """A `ModelInteractionResponseFormat` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownResponseFormat(UnknownVariant):
-    """A `ResponseFormat` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownStep(UnknownVariant):
-    """A `Step` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownStepDeltaData(UnknownVariant):
-    """A `StepDeltaData` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownThoughtContent(UnknownVariant):
-    """A `ThoughtContent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTool(UnknownVariant):
-    """A `Tool` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTranscriptionConfigMode(UnknownVariant):
-    """A `TranscriptionConfigMode` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTranscriptionMode(UnknownVariant):
-    """A `TranscriptionMode` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownVideoContentProcessing(UnknownVariant):
-    """A `VideoContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UpdateTriggerRequest(ApiModel):
-    """Request message for TriggerService.UpdateTrigger."""
-
-    id: str
-    """Required. The ID of the trigger to update."""
-
-    trigger: TriggerUpdate
-    """Required. The trigger to update."""
-
-    update_mask: str | None = None
-    """Optional. The update mask applies to the resource."""
-
-
-class UpdateWebhookRequest(ApiModel):
-    """Request message for WebhookService.UpdateWebhook."""
-
-    id: str
-    """Required. The ID of the webhook to update."""
-
-    update_mask: str | None = None
-    """Optional. The list of fields to update."""
-
-    webhook: "WebhookUpdate"
-    """Required. The webhook to update."""
-
-
-class UploadEnvironmentFileRequest(ApiModel):
-    """Request for `UploadEnvironmentFile`."""
-
-    extract: StrictBool | None = None
-    """Optional. If true, treats the uploaded file as a tar/tar.gz archive and
-    unpacks it into `path`.
-    """
-
-    overwrite: StrictBool | None = None
-    """Optional. Whether to overwrite the destination file if it already exists."""
-
-
-class UploadEnvironmentFileResponse(ApiModel):
-    """Response for `UploadEnvironmentFile`."""
-
-    files: list[EnvironmentFile] | None = None
-    """List of files created or extracted in the environment."""
-
-
-class UrlCitation(ApiModel):
-    """A URL citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    title: str | None = None
-    """The title of the URL."""
-
-    type: Literal["url_citation"] = "url_citation"
-
-    url: str | None = None
-    """The URL."""
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class UrlContext(ApiModel):
-    """A tool that can be used by the model to fetch URL context."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    type: Literal["url_context"] = "url_context"
-
-
-class UrlContextCallArguments(ApiModel):
-    """The arguments to pass to the URL context."""
-
-    urls: list[str] | None = None
-    """The URLs to fetch."""
-
-
-class UrlContextCallDelta(ApiModel):
-    """The `UrlContextCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: UrlContextCallArguments | None = None
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["url_context_call"] = "url_context_call"
-
-    urls: list[str] | None = Field(default=None, exclude=True)
-    """The URLs to fetch.
-
-    Flattened from `arguments.urls`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("urls", "urls"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class UrlContextCallStep(ApiModel):
-    """URL context call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    arguments: UrlContextCallArguments | None = None
-    """Required. The arguments to pass to the URL context."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["url_context_call"] = "url_context_call"
-
-    urls: list[str] | None = Field(default=None, exclude=True)
-    """The URLs to fetch.
-
-    Flattened from `arguments.urls`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("urls", "urls"),))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class UrlContextCallStepArguments(ApiModel):
-    """The arguments to pass to the URL context."""
-
-    urls: list[str] | None = None
-    """The URLs to fetch."""
-
-
-class UrlContextResult(ApiModel):
-    """The result of the URL context."""
-
-    status: Annotated[UrlContextResultStatus | str, UrlContextResultStatusAliases] | None = None
-    """The status of the URL retrieval."""
-
-    url: str | None = None
-    """The URL that was fetched."""
-
-
-class UrlContextResultDelta(ApiModel):
-    """The `UrlContextResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    is_error: StrictBool | None = None
-
-    result: list[UrlContextResult]
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["url_context_result"] = "url_context_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class UrlContextResultItem(ApiModel):
-    """The result of the URL context."""
-
-    status: (
-        Annotated[UrlContextResultItemStatus | str, UrlContextResultItemStatusAliases] | None
-    ) = None
-    """The status of the URL retrieval."""
-
-    url: str | None = None
-    """The URL that was fetched."""
-
-
-class UrlContextResultStep(ApiModel):
-    """URL context result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the URL context resulted in an error."""
-
-    result: list[UrlContextResult]
-    """Required. The results of the URL context."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["url_context_result"] = "url_context_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class Usage(ApiModel):
-    """Statistics on the interaction request's token usage."""
-
-    cached_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of cached token usage by modality."""
-
-    grounding_tool_count: list[GroundingToolCount] | None = None
-    """Grounding tool count."""
-
-    initial_input_tokens: StrictInt | None = None
-    """The input tokens of the first turn of this interaction."""
-
-    input_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of input token usage by modality."""
-
-    output_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of output token usage by modality."""
-
-    tool_use_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of tool-use token usage by modality."""
-
-    total_cached_tokens: StrictInt | None = None
-    """Number of tokens in the cached part of the prompt (the cached content)."""
-
-    total_input_tokens: StrictInt | None = None
-    """Number of tokens in the prompt (context)."""
-
-    total_output_tokens: StrictInt | None = None
-    """Total number of tokens across all the generated responses."""
-
-    total_thought_tokens: StrictInt | None = None
-    """Number of tokens of thoughts for thinking models."""
-
-    total_tokens: StrictInt | None = None
-    """Total token count for the interaction request (prompt + responses + other
-    internal tokens).
-    """
-
-    total_tool_use_tokens: StrictInt | None = None
-    """Number of tokens present in tool-use prompt(s)."""
-
-
-class UserInputStep(ApiModel):
-    """Input provided by the user."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    content: "list[Content] | None" = None
-
-    type: Literal["user_input"] = "user_input"
-
-
-class VerbatimTranscriptionMode(ApiModel):
-    """Configuration for verbatim transcription mode."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    diarization_mode: str | None = None
-    """Optional. Configures speaker diarization. Supported values: "speaker"."""
-
-    timestamp_granularities: list[str] | None = None
-    """Optional. The granularity of timestamps to include in the transcription output.
-    Supported values: "word". If empty, no timestamps are generated.
-    """
-
-    type: Literal["verbatim"] = "verbatim"
-
-
-class VertexAISearchConfig(ApiModel):
-    """Used to specify configuration for VertexAISearch."""
-
-    datastores: list[str] | None = None
-    """Optional. Used to specify Vertex AI Search datastores."""
-
-    engine: str | None = None
-    """Optional. Used to specify Vertex AI Search engine."""
-
-
-class VideoConfig(ApiModel):
-    """Configuration options for video generation."""
-
-    task: VideoConfigTask | str | None = None
-    """Optional task mode for video generation. If not specified, the model
-    automatically determines the appropriate mode based on the provided text
-    prompt and input media.
-    """
-
-
-class VideoContent(ApiModel):
-    """A video content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """The video content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: VideoContentMimeType | str | None = None
-    """The mime type of the video."""
-
-    name: str | None = None
-    """A user-defined name for this content block. Can be referenced by the model
-    in the final response.
-    """
-
-    processing: "VideoContentProcessing | None" = None
-    """How the model processes this video for understanding."""
-
-    resolution: MediaResolution | str | None = None
-    """The resolution of the media."""
-
-    type: Literal["video"] = "video"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class VideoDelta(ApiModel):
-    """The `VideoDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    data: str | None = None
-    """Base64 on the wire; `decode_base64` gives the bytes."""
-
-    mime_type: VideoDeltaMimeType | str | None = None
-
-    resolution: MediaResolution | str | None = None
-    """The resolution of the media."""
-
-    type: Literal["video"] = "video"
-
-    uri: str | None = None
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class VideoResponseFormat(ApiModel):
-    """Configuration for video output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    aspect_ratio: VideoResponseFormatAspectRatio | str | None = None
-    """The aspect ratio for the video output."""
-
-    delivery: VideoResponseFormatDelivery | str | None = None
-    """The delivery mode for the video output."""
-
-    duration: str | None = None
-    """The duration for the video output."""
-
-    gcs_uri: str | None = None
-    """The Cloud Storage URI to store the video output. Required for Vertex if
-    delivery mode is URI.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    resolution: VideoResponseFormatResolution | str | None = None
-    """The video output resolution. Defaults to 720p."""
-
-    type: Literal["video"] = "video"
-
-
-class Voice(ApiModel):
-    """A voice resource representing either a custom voice (created via
-    `CreateVoice`) or a prebuilt system voice (returned by `ListVoices`).
-    """
-
-    accent: str | None = None
-    """Optional. Regional accent descriptor (e.g. "American", "British")."""
-
-    context: str | None = None
-    """Optional. Optimal usage context or domain (e.g. "Conversational",
-    "Audiobook", "News").
-    """
-
-    description: str | None = None
-    """Optional. Descriptive summary of vocal timbre, personality, and tone."""
-
-    display_name: str | None = None
-    """Optional. User-provided display name for a stored voice (`store = true`),
-    or the catalog name for a prebuilt voice.
-    """
-
-    expire_time: str | None = None
-    """Output only. The timestamp at which a custom stored voice (`store = true`)
-    or replicated voice key (`store = false`) expires. For custom stored voices
-    (`store = true`), this expiration time is extended when the voice is used
-    for speech synthesis or as a `base_voice` in `CreateVoice`. Unset for
-    prebuilt catalog voices (`"prebuilt"`), which do not expire.
-    """
-
-    gender: str | None = None
-    """Optional. Perceived voice gender presentation (e.g. "female", "male",
-    "neutral").
-    """
-
-    id: str | None = None
-    """Output only. The unique identifier of the voice.
-
-    * For Google-managed custom voices (`store = true`), this is a generated ID
-      with prefix `voice_` (for example, `voice_abc123def456`). Pass
-      `voices/{id}` as the `name` in `GetVoice` and `DeleteVoice`, and pass
-      `{id}` directly to `SpeechConfig.voice_config.voice` (or
-      `SpeechConfig.voice`) during speech synthesis.
-    * For prebuilt catalog voices (`"prebuilt"` returned by `ListVoices`), this
-      is the speaker name (for example, `Puck` or `Charon`).
-    * Unset when `CreateVoice` is called with `store = false`.
-    """
-
-    key: str | None = None
-    """Output only. The client-managed voice replication key (with prefix
-    `voicekey_`). Returned only by `CreateVoice` when `type` is `"replicated"`
-    and `store` is `false`. Pass this key to `SpeechConfig.voice_config.voice`
-    (or `SpeechConfig.voice`) during speech synthesis.
-    """
-
-    language_code: str | None = None
-    """Optional. Primary BCP-47 language tag (e.g. "en-US", "fr-FR")."""
-
-    model: str | None = None
-    """Optional. The model used to design or replicate the voice.
-    If omitted in `CreateVoice`, defaults to the latest supported voice design
-    model. Returned in `CreateVoice`, `GetVoice`, and `ListVoices` responses
-    for custom voices (`"prompted"` and `"replicated"`); unset for `"prebuilt"`
-    voices. Created voices can be synthesized across any supported TTS
-    synthesis model.
-    """
-
-    persona: str | None = None
-    """Optional. Intended persona or character archetype (e.g. "Warm, Friendly",
-    "Narrator").
-    """
-
-    pitch: Pitch | str | None = None
-    """Optional. Voice pitch classification."""
-
-    prompted: PromptedVoice | None = None
-    """Parameters for prompted voice generation.
-    Required in `CreateVoice` when `type` is `"prompted"`. Returned in
-    `CreateVoice`, `GetVoice`, and `ListVoices` responses for prompted voices.
-    """
-
-    region_code: str | None = None
-    """Optional. ISO 3166-1 alpha-2 or UN M.49 geographic region code (e.g. "US",
-    "GB", "001").
-    """
-
-    replicated: ReplicatedVoice | None = None
-    """Input only. Parameters for replicated voice generation.
-    Required on input when `type` is `"replicated"`. Not returned in
-    responses.
-    """
-
-    sample_audio: AudioData | None = None
-    """Output only. Sample audio (synthesizer prompt audio) generated for a
-    prompted voice.
-    Populated only in `CreateVoice` and `GetVoice` responses when `type` is
-    `"prompted"`; unset in `ListVoices` responses and for `"replicated"` or
-    `"prebuilt"` voices.
-    """
-
-    type: VoiceType | str
-    """Required. The type of the voice. In `CreateVoice`, must be `"replicated"`
-    or `"prompted"`. In `ListVoices` responses, may also be `"prebuilt"`.
-    """
-
-    usage: Usage | None = None
-    """Output only. Token usage statistics for the voice creation request.
-    Populated only in the response of `CreateVoice` when `type` is
-    `"prompted"`; unset for `"replicated"` and in `GetVoice` and `ListVoices`
-    responses.
-    """
-
-
-class Webhook(ApiModel):
-    """A Webhook resource."""
-
-    create_time: str | None = None
-    """Output only. The timestamp when the webhook was created."""
-
-    id: str | None = None
-    """Output only. The ID of the webhook."""
-
-    name: str | None = None
-    """Optional. The user-provided name of the webhook."""
-
-    new_signing_secret: str | None = None
-    """Output only. The new signing secret for the webhook. Only populated on create."""
-
-    signing_secrets: list[SigningSecret] | None = None
-    """Output only. The signing secrets associated with this webhook."""
-
-    state: WebhookState | str | None = None
-    """Output only. The state of the webhook."""
-
-    subscribed_events: list[WebhookSubscribedEventsItem | str]
-    """Required. The events that the webhook is subscribed to.
-    Available events:
-    - batch.succeeded
-    - batch.expired
-    - batch.failed
-    - interaction.requires_action
-    - interaction.completed
-    - interaction.failed
-    - video.generated
-    """
-
-    update_time: str | None = None
-    """Output only. The timestamp when the webhook was last updated."""
-
-    uri: str
-    """Required. The URI to which webhook events will be sent."""
-
-
-class WebhookConfig(ApiModel):
-    """Message for configuring webhook events for a request."""
-
-    uris: list[str] | None = None
-    """Optional. If set, these webhook URIs will be used for webhook events instead of the
-    registered webhooks.
-    """
-
-    user_metadata: dict[str, Any] | None = None
-    """Optional. The user metadata that will be returned on each event emission to the
-    webhooks.
-    """
-
-
-class WebhookUpdate(ApiModel):
-    """The `WebhookUpdate` object."""
-
-    name: str | None = None
-    """Optional. The user-provided name of the webhook."""
-
-    state: WebhookUpdateState | str | None = None
-    """Optional. The state of the webhook."""
-
-    subscribed_events: list[WebhookUpdateSubscribedEventsItem | str] | None = None
-    """Optional. The events that the webhook is subscribed to.
-    Available events:
-    - batch.succeeded
-    - batch.expired
-    - batch.failed
-    - interaction.requires_action
-    - interaction.completed
-    - interaction.failed
-    - video.generated
-    """
-
-    uri: str | None = None
-    """Optional. The URI to which webhook events will be sent."""
-
-
-class WordInfo(ApiModel):
-    """Word-level ASR annotation for transcription output.
-    Carries the word text, optional timing, and optional speaker attribution.
-    """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    end_offset: str | None = None
-    """End offset in time of the word relative to the start of the audio.
-    Present when timestamp_granularities contains "word".
-    """
-
-    speaker: str | None = None
-    """Optional. Speaker label for this word (e.g. "spk_1", "spk_2").
-    Present when diarization_mode is set in TranscriptionConfig.
-    """
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    start_offset: str | None = None
-    """Start offset in time of the word relative to the start of the audio.
-    Present when timestamp_granularities contains "word".
-    """
-
-    text: str | None = None
-    """The transcribed word."""
-
-    type: Literal["word_info"] = "word_info"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-AgentAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[UnknownAgentAgentConfig, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Configuration parameters for the agent."""
-
-
-AgentBaseEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The environment configuration for the agent."""
-
-
-AgentInteractionAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[CodeMenderAgentConfig, Tag("code-mender")]
-    | Annotated[DeepResearchAgentConfig, Tag("deep-research")]
-    | Annotated[DynamicAgentConfig, Tag("dynamic")]
-    | Annotated[UnknownAgentInteractionAgentConfig, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("code-mender", frozenset(("object",)), frozenset(("code-mender",))),
-                ("deep-research", frozenset(("object",)), frozenset(("deep-research",))),
-                ("dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Configuration parameters for the agent interaction."""
-
-
-AgentInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
-
-
-ResponseFormat: TypeAlias = Annotated[
-    Annotated[AudioResponseFormat, Tag("audio")]
-    | Annotated[ImageResponseFormat, Tag("image")]
-    | Annotated[TextResponseFormat, Tag("text")]
-    | Annotated[VideoResponseFormat, Tag("video")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[UnknownResponseFormat, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: AudioResponseFormat, ImageResponseFormat, TextResponseFormat, VideoResponseFormat,
-dict[str, Any], UnknownResponseFormat.
-"""
-
-
-AgentInteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
-
-
-AgentTool: TypeAlias = Annotated[
-    Annotated[CodeExecution, Tag("code_execution")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[GoogleSearch, Tag("google_search")]
-    | Annotated[McpServer, Tag("mcp_server")]
-    | Annotated[UrlContext, Tag("url_context")]
-    | Annotated[UnknownAgentTool, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("google_search", frozenset(("object",)), frozenset(("google_search",))),
-                ("mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
-                ("url_context", frozenset(("object",)), frozenset(("url_context",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""A tool that the agent can use."""
-
-
-Annotation: TypeAlias = Annotated[
-    Annotated[FileCitation, Tag("file_citation")]
-    | Annotated[PlaceCitation, Tag("place_citation")]
-    | Annotated[SpeechAnnotation, Tag("speech_metadata")]
-    | Annotated[UrlCitation, Tag("url_citation")]
-    | Annotated[WordInfo, Tag("word_info")]
-    | Annotated[UnknownAnnotation, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("file_citation", frozenset(("object",)), frozenset(("file_citation",))),
-                ("place_citation", frozenset(("object",)), frozenset(("place_citation",))),
-                ("speech_metadata", frozenset(("object",)), frozenset(("speech_metadata",))),
-                ("url_citation", frozenset(("object",)), frozenset(("url_citation",))),
-                ("word_info", frozenset(("object",)), frozenset(("word_info",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Citation information for model-generated content."""
-
-
-AudioContentProcessing: TypeAlias = Annotated[
-    Annotated[AudioStaticMediaProcessing, Tag("static")]
-    | Annotated[Literal["static"], Tag("Literal['static']")]
-    | Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("Literal['static']", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""How the model processes this audio."""
-
-
-Content: TypeAlias = Annotated[
-    Annotated[AudioContent, Tag("audio")]
-    | Annotated[DocumentContent, Tag("document")]
-    | Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[VideoContent, Tag("video")]
-    | Annotated[UnknownContent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The content of the response."""
-
-
-EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
-    Annotated[
-        EnvironmentNetworkEgressAllowlistAllowlist,
-        Tag("EnvironmentNetworkEgressAllowlistAllowlist"),
-    ]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlistAllowlist",
-                    frozenset(("object",)),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Outbound networking configuration for the sandbox. Accepts an object with an 'allowlist' array to
-restrict traffic, or the string 'disabled' to turn off all network access. Omit entirely to allow
-all outbound traffic with no header injection.
-"""
-
-
-CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Network configuration for the environment."""
-
-
-CredentialCreateParams: TypeAlias = Annotated[
-    Annotated[EnvironmentVariableConfig, Tag("environment_variable")]
-    | Annotated[HttpBearerConfig, Tag("bearer_token")]
-    | Annotated[OAuth2Config, Tag("oauth2")]
-    | Annotated[UnknownCredentialCreateParams, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "environment_variable",
-                    frozenset(("object",)),
-                    frozenset(("environment_variable",)),
-                ),
-                ("bearer_token", frozenset(("object",)), frozenset(("bearer_token",))),
-                ("oauth2", frozenset(("object",)), frozenset(("oauth2",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Represents the fields of a Credential provided on creation."""
-
-
-CredentialUpdateParams: TypeAlias = Annotated[
-    Annotated[EnvironmentVariableUpdateConfig, Tag("environment_variable")]
-    | Annotated[HttpBearerUpdateConfig, Tag("bearer_token")]
-    | Annotated[OAuth2UpdateConfig, Tag("oauth2")]
-    | Annotated[UnknownCredentialUpdateParams, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "environment_variable",
-                    frozenset(("object",)),
-                    frozenset(("environment_variable",)),
-                ),
-                ("bearer_token", frozenset(("object",)), frozenset(("bearer_token",))),
-                ("oauth2", frozenset(("object",)), frozenset(("oauth2",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Represents the fields of a Credential that can be updated."""
-
-
-DocumentContentProcessing: TypeAlias = Annotated[
-    Annotated[DocumentStaticMediaProcessing, Tag("static")]
-    | Annotated[Literal["static"], Tag("Literal['static']")]
-    | Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("Literal['static']", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""How the model processes this document."""
-
-
-EgressRuleTransform: TypeAlias = Annotated[
-    Annotated[Sequence[dict[str, str]], Tag("Sequence[dict[str, str]]")]
-    | Annotated[dict[str, str], Tag("dict[str, str]")],
-    Discriminator(
-        json_union(
-            [
-                ("Sequence[dict[str, str]]", frozenset(("array",)), frozenset(())),
-                ("dict[str, str]", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Headers to inject on all outbound requests matching this domain. Accepts a single dict or a list
-of dicts. The egress proxy injects these automatically.
-"""
-
-
-EnvironmentConfigEnv: TypeAlias = Annotated[
-    Annotated[dict[str, EnvVar], Tag("dict[str, EnvVar]")] | Annotated[str, Tag("str")],
-    Discriminator(
-        json_union(
-            [
-                ("dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Environment variables to set in the sandbox environment."""
-
-
-EnvironmentConfigNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Network configuration for the environment."""
-
-
-EnvironmentNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Network configuration for the environment."""
-
-
-EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[InjectionLocation | str, Tag("InjectionLocation | str")]
-    | Annotated[Sequence[InjectionLocation | str], Tag("Sequence[InjectionLocation | str]")],
-    Discriminator(
-        json_union(
-            [
-                ("InjectionLocation | str", frozenset(("string",)), frozenset(())),
-                ("Sequence[InjectionLocation | str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Required. Locations where the environment variable can be injected in
-outgoing HTTP requests. Must contain at least one location.
-Accepts either a single location (e.g. "header") or an array of locations.
-"""
-
-
-EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[InjectionLocation | str, Tag("InjectionLocation | str")]
-    | Annotated[Sequence[InjectionLocation | str], Tag("Sequence[InjectionLocation | str]")],
-    Discriminator(
-        json_union(
-            [
-                ("InjectionLocation | str", frozenset(("string",)), frozenset(())),
-                ("Sequence[InjectionLocation | str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Optional. Locations where the environment variable can be injected in
-outgoing HTTP requests.
-Accepts either a single location (e.g. "header") or an array of locations.
-"""
-
-
-FunctionResultSubContent: TypeAlias = Annotated[
-    Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[AudioContent, Tag("audio")]
-    | Annotated[DocumentContent, Tag("document")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[VideoContent, Tag("video")]
-    | Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
-UnknownFunctionResultSubContent.
-"""
-
-
-FunctionResultDeltaResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
-    ),
-]
-"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str, Number, StrictBool."""
-
-
-FunctionResultStepResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
-    ),
-]
-"""Required. The result of the tool call."""
-
-
-GenerationConfigToolChoice: TypeAlias = Annotated[
-    Annotated[ToolChoiceConfig, Tag("ToolChoiceConfig")]
-    | Annotated[
-        GenerationConfigToolChoiceOption | str, Tag("GenerationConfigToolChoiceOption | str")
-    ],
-    Discriminator(
-        json_union(
-            [
-                ("ToolChoiceConfig", frozenset(("object",)), frozenset(())),
-                ("GenerationConfigToolChoiceOption | str", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""The tool choice configuration."""
-
-
-InteractionAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[CodeMenderAgentConfig, Tag("code-mender")]
-    | Annotated[DeepResearchAgentConfig, Tag("deep-research")]
-    | Annotated[DynamicAgentConfig, Tag("dynamic")]
-    | Annotated[UnknownInteractionAgentConfig, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("code-mender", frozenset(("object",)), frozenset(("code-mender",))),
-                ("deep-research", frozenset(("object",)), frozenset(("deep-research",))),
-                ("dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Configuration parameters for the agent interaction."""
-
-
-InteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
-
-
-InteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
-
-
-InteractionSseStreamEvent: TypeAlias = Annotated[
-    Annotated[ErrorEvent, Tag("error")]
-    | Annotated[InteractionCompletedEvent, Tag("interaction.completed")]
-    | Annotated[InteractionCreatedEvent, Tag("interaction.created")]
-    | Annotated[InteractionStatusUpdate, Tag("interaction.status_update")]
-    | Annotated[StepDelta, Tag("step.delta")]
-    | Annotated[StepStart, Tag("step.start")]
-    | Annotated[StepStop, Tag("step.stop")]
-    | Annotated[UnknownInteractionSseStreamEvent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("error", frozenset(("object",)), frozenset(("error",))),
-                (
-                    "interaction.completed",
-                    frozenset(("object",)),
-                    frozenset(("interaction.completed",)),
-                ),
-                (
-                    "interaction.created",
-                    frozenset(("object",)),
-                    frozenset(("interaction.created",)),
-                ),
-                (
-                    "interaction.status_update",
-                    frozenset(("object",)),
-                    frozenset(("interaction.status_update",)),
-                ),
-                ("step.delta", frozenset(("object",)), frozenset(("step.delta",))),
-                ("step.start", frozenset(("object",)), frozenset(("step.start",))),
-                ("step.stop", frozenset(("object",)), frozenset(("step.stop",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: ErrorEvent, InteractionCompletedEvent, InteractionCreatedEvent, InteractionStatusUpdate,
-StepDelta, StepStart, StepStop, UnknownInteractionSseStreamEvent.
-"""
-
-
-Step: TypeAlias = Annotated[
-    Annotated[CodeExecutionCallStep, Tag("code_execution_call")]
-    | Annotated[CodeExecutionResultStep, Tag("code_execution_result")]
-    | Annotated[FileSearchCallStep, Tag("file_search_call")]
-    | Annotated[FileSearchResultStep, Tag("file_search_result")]
-    | Annotated[FunctionCallStep, Tag("function_call")]
-    | Annotated[FunctionResultStep, Tag("function_result")]
-    | Annotated[GoogleMapsCallStep, Tag("google_maps_call")]
-    | Annotated[GoogleMapsResultStep, Tag("google_maps_result")]
-    | Annotated[GoogleSearchCallStep, Tag("google_search_call")]
-    | Annotated[GoogleSearchResultStep, Tag("google_search_result")]
-    | Annotated[McpServerToolCallStep, Tag("mcp_server_tool_call")]
-    | Annotated[McpServerToolResultStep, Tag("mcp_server_tool_result")]
-    | Annotated[ModelOutputStep, Tag("model_output")]
-    | Annotated[ProcessingCallStep, Tag("processing_call")]
-    | Annotated[ProcessingResultStep, Tag("processing_result")]
-    | Annotated[RetrievalCallStep, Tag("retrieval_call")]
-    | Annotated[RetrievalResultStep, Tag("retrieval_result")]
-    | Annotated[ThoughtStep, Tag("thought")]
-    | Annotated[UrlContextCallStep, Tag("url_context_call")]
-    | Annotated[UrlContextResultStep, Tag("url_context_result")]
-    | Annotated[UserInputStep, Tag("user_input")]
-    | Annotated[ToolCallStep, Tag("tool_call")]
-    | Annotated[ToolSearchCallStep, Tag("tool_search_call")]
-    | Annotated[ToolSearchResultStep, Tag("tool_search_result")]
-    | Annotated[UnknownStep, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "code_execution_call",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_call",)),
-                ),
-                (
-                    "code_execution_result",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_result",)),
-                ),
-                ("file_search_call", frozenset(("object",)), frozenset(("file_search_call",))),
-                ("file_search_result", frozenset(("object",)), frozenset(("file_search_result",))),
-                ("function_call", frozenset(("object",)), frozenset(("function_call",))),
-                ("function_result", frozenset(("object",)), frozenset(("function_result",))),
-                ("google_maps_call", frozenset(("object",)), frozenset(("google_maps_call",))),
-                ("google_maps_result", frozenset(("object",)), frozenset(("google_maps_result",))),
-                ("google_search_call", frozenset(("object",)), frozenset(("google_search_call",))),
-                (
-                    "google_search_result",
-                    frozenset(("object",)),
-                    frozenset(("google_search_result",)),
-                ),
-                (
-                    "mcp_server_tool_call",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_call",)),
-                ),
-                (
-                    "mcp_server_tool_result",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_result",)),
-                ),
-                ("model_output", frozenset(("object",)), frozenset(("model_output",))),
-                ("processing_call", frozenset(("object",)), frozenset(("processing_call",))),
-                ("processing_result", frozenset(("object",)), frozenset(("processing_result",))),
-                ("retrieval_call", frozenset(("object",)), frozenset(("retrieval_call",))),
-                ("retrieval_result", frozenset(("object",)), frozenset(("retrieval_result",))),
-                ("thought", frozenset(("object",)), frozenset(("thought",))),
-                ("url_context_call", frozenset(("object",)), frozenset(("url_context_call",))),
-                ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
-                ("user_input", frozenset(("object",)), frozenset(("user_input",))),
-                ("tool_call", frozenset(("object",)), frozenset(("tool_call",))),
-                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
-                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""A step in the interaction."""
-
-
-InteractionsInput: TypeAlias = Annotated[
-    Annotated[Content, Tag("Content")]
-    | Annotated[Sequence[Step], Tag("Sequence[Step]")]
-    | Annotated[Sequence[Content], Tag("Sequence[Content]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownInteractionsInput, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "Content",
-                    frozenset(("object",)),
-                    frozenset(("audio", "document", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[Step]",
-                    frozenset(("array",)),
-                    frozenset(
-                        (
-                            "code_execution_call",
-                            "code_execution_result",
-                            "file_search_call",
-                            "file_search_result",
-                            "function_call",
-                            "function_result",
-                            "google_maps_call",
-                            "google_maps_result",
-                            "google_search_call",
-                            "google_search_result",
-                            "mcp_server_tool_call",
-                            "mcp_server_tool_result",
-                            "model_output",
-                            "processing_call",
-                            "processing_result",
-                            "retrieval_call",
-                            "retrieval_result",
-                            "thought",
-                            "tool_call",
-                            "tool_search_call",
-                            "tool_search_result",
-                            "url_context_call",
-                            "url_context_result",
-                            "user_input",
-                        )
-                    ),
-                ),
-                (
-                    "Sequence[Content]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "image", "text", "video")),
-                ),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The input for the interaction."""
-
-
-LiveServerEvent: TypeAlias = Annotated[
-    Annotated[ErrorEvent, Tag("error")]
-    | Annotated[InteractionCanceledEvent, Tag("interaction.canceled")]
-    | Annotated[InteractionCancelledEvent, Tag("interaction.cancelled")]
-    | Annotated[InteractionConnectedEvent, Tag("interaction.connected")]
-    | Annotated[LiveInteractionCompletedEvent, Tag("interaction.completed")]
-    | Annotated[LiveInteractionCreatedEvent, Tag("interaction.created")]
-    | Annotated[ReconnectionRequiredEvent, Tag("reconnection_required")]
-    | Annotated[StepDelta, Tag("step.delta")]
-    | Annotated[StepStart, Tag("step.start")]
-    | Annotated[StepStop, Tag("step.stop")]
-    | Annotated[UnknownLiveServerEvent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("error", frozenset(("object",)), frozenset(("error",))),
-                (
-                    "interaction.canceled",
-                    frozenset(("object",)),
-                    frozenset(("interaction.canceled",)),
-                ),
-                (
-                    "interaction.cancelled",
-                    frozenset(("object",)),
-                    frozenset(("interaction.cancelled",)),
-                ),
-                (
-                    "interaction.connected",
-                    frozenset(("object",)),
-                    frozenset(("interaction.connected",)),
-                ),
-                (
-                    "interaction.completed",
-                    frozenset(("object",)),
-                    frozenset(("interaction.completed",)),
-                ),
-                (
-                    "interaction.created",
-                    frozenset(("object",)),
-                    frozenset(("interaction.created",)),
-                ),
-                (
-                    "reconnection_required",
-                    frozenset(("object",)),
-                    frozenset(("reconnection_required",)),
-                ),
-                ("step.delta", frozenset(("object",)), frozenset(("step.delta",))),
-                ("step.start", frozenset(("object",)), frozenset(("step.start",))),
-                ("step.stop", frozenset(("object",)), frozenset(("step.stop",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
-    ),
-]
-"""An event a live session receives."""
-
-
-McpServerToolResultDeltaResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
-    ),
-]
-"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str."""
-
-
-McpServerToolResultStepResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
-    ),
-]
-"""Required. The output from the MCP server call. Can be simple text or rich content."""
-
-
-MediaProcessing: TypeAlias = Annotated[
-    Annotated[StaticMediaProcessing, Tag("static")]
-    | Annotated[UnknownMediaProcessing, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: StaticMediaProcessing, UnknownMediaProcessing."""
-
-
-ModelInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
-
-
-ModelInteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
-
-
-StepDeltaData: TypeAlias = Annotated[
-    Annotated[ArgumentsDelta, Tag("arguments_delta")]
-    | Annotated[AudioDelta, Tag("audio")]
-    | Annotated[CodeExecutionCallDelta, Tag("code_execution_call")]
-    | Annotated[CodeExecutionResultDelta, Tag("code_execution_result")]
-    | Annotated[DocumentDelta, Tag("document")]
-    | Annotated[FileSearchCallDelta, Tag("file_search_call")]
-    | Annotated[FileSearchResultDelta, Tag("file_search_result")]
-    | Annotated[FunctionResultDelta, Tag("function_result")]
-    | Annotated[GoogleMapsCallDelta, Tag("google_maps_call")]
-    | Annotated[GoogleMapsResultDelta, Tag("google_maps_result")]
-    | Annotated[GoogleSearchCallDelta, Tag("google_search_call")]
-    | Annotated[GoogleSearchResultDelta, Tag("google_search_result")]
-    | Annotated[ImageDelta, Tag("image")]
-    | Annotated[McpServerToolCallDelta, Tag("mcp_server_tool_call")]
-    | Annotated[McpServerToolResultDelta, Tag("mcp_server_tool_result")]
-    | Annotated[ProcessingCallDelta, Tag("processing_call")]
-    | Annotated[ProcessingResultDelta, Tag("processing_result")]
-    | Annotated[RetrievalCallDelta, Tag("retrieval_call")]
-    | Annotated[RetrievalResultDelta, Tag("retrieval_result")]
-    | Annotated[TextAnnotationDelta, Tag("text_annotation_delta")]
-    | Annotated[TextDelta, Tag("text")]
-    | Annotated[ThoughtSignatureDelta, Tag("thought_signature")]
-    | Annotated[ThoughtSummaryDelta, Tag("thought_summary")]
-    | Annotated[UrlContextCallDelta, Tag("url_context_call")]
-    | Annotated[UrlContextResultDelta, Tag("url_context_result")]
-    | Annotated[VideoDelta, Tag("video")]
-    | Annotated[ToolSearchCallDelta, Tag("tool_search_call")]
-    | Annotated[ToolSearchResultDelta, Tag("tool_search_result")]
-    | Annotated[UnknownStepDeltaData, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("arguments_delta", frozenset(("object",)), frozenset(("arguments_delta",))),
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                (
-                    "code_execution_call",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_call",)),
-                ),
-                (
-                    "code_execution_result",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_result",)),
-                ),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("file_search_call", frozenset(("object",)), frozenset(("file_search_call",))),
-                ("file_search_result", frozenset(("object",)), frozenset(("file_search_result",))),
-                ("function_result", frozenset(("object",)), frozenset(("function_result",))),
-                ("google_maps_call", frozenset(("object",)), frozenset(("google_maps_call",))),
-                ("google_maps_result", frozenset(("object",)), frozenset(("google_maps_result",))),
-                ("google_search_call", frozenset(("object",)), frozenset(("google_search_call",))),
-                (
-                    "google_search_result",
-                    frozenset(("object",)),
-                    frozenset(("google_search_result",)),
-                ),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                (
-                    "mcp_server_tool_call",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_call",)),
-                ),
-                (
-                    "mcp_server_tool_result",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_result",)),
-                ),
-                ("processing_call", frozenset(("object",)), frozenset(("processing_call",))),
-                ("processing_result", frozenset(("object",)), frozenset(("processing_result",))),
-                ("retrieval_call", frozenset(("object",)), frozenset(("retrieval_call",))),
-                ("retrieval_result", frozenset(("object",)), frozenset(("retrieval_result",))),
-                (
-                    "text_annotation_delta",
-                    frozenset(("object",)),
-                    frozenset(("text_annotation_delta",)),
-                ),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("thought_signature", frozenset(("object",)), frozenset(("thought_signature",))),
-                ("thought_summary", frozenset(("object",)), frozenset(("thought_summary",))),
-                ("url_context_call", frozenset(("object",)), frozenset(("url_context_call",))),
-                ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
-                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: ArgumentsDelta, AudioDelta, CodeExecutionCallDelta, CodeExecutionResultDelta,
-DocumentDelta, FileSearchCallDelta, FileSearchResultDelta, FunctionResultDelta,
-GoogleMapsCallDelta, GoogleMapsResultDelta, GoogleSearchCallDelta, GoogleSearchResultDelta,
-ImageDelta, McpServerToolCallDelta, McpServerToolResultDelta, ProcessingCallDelta,
-ProcessingResultDelta, RetrievalCallDelta, RetrievalResultDelta, TextAnnotationDelta, TextDelta,
-ThoughtSignatureDelta, ThoughtSummaryDelta, UrlContextCallDelta, UrlContextResultDelta,
-VideoDelta, ToolSearchCallDelta, ToolSearchResultDelta, UnknownStepDeltaData.
-"""
-
-
-ThoughtContent: TypeAlias = Annotated[
-    Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[UnknownThoughtContent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: ImageContent, TextContent, UnknownThoughtContent."""
-
-
-Tool: TypeAlias = Annotated[
-    Annotated[CodeExecution, Tag("code_execution")]
-    | Annotated[ComputerUse, Tag("computer_use")]
-    | Annotated[FileSearch, Tag("file_search")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[GoogleMaps, Tag("google_maps")]
-    | Annotated[GoogleSearch, Tag("google_search")]
-    | Annotated[McpServer, Tag("mcp_server")]
-    | Annotated[Retrieval, Tag("retrieval")]
-    | Annotated[UrlContext, Tag("url_context")]
-    | Annotated[ToolSearch, Tag("tool_search")]
-    | Annotated[UnknownTool, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),
-                ("computer_use", frozenset(("object",)), frozenset(("computer_use",))),
-                ("file_search", frozenset(("object",)), frozenset(("file_search",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("google_maps", frozenset(("object",)), frozenset(("google_maps",))),
-                ("google_search", frozenset(("object",)), frozenset(("google_search",))),
-                ("mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
-                ("retrieval", frozenset(("object",)), frozenset(("retrieval",))),
-                ("url_context", frozenset(("object",)), frozenset(("url_context",))),
-                ("tool_search", frozenset(("object",)), frozenset(("tool_search",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""A tool that can be used by the model."""
-
-
-TranscriptionMode: TypeAlias = Annotated[
-    Annotated[SmartTranscriptionMode, Tag("smart")]
-    | Annotated[VerbatimTranscriptionMode, Tag("verbatim")]
-    | Annotated[UnknownTranscriptionMode, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("smart", frozenset(("object",)), frozenset(("smart",))),
-                ("verbatim", frozenset(("object",)), frozenset(("verbatim",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Configuration for transcription mode."""
-
-
-TranscriptionConfigMode: TypeAlias = Annotated[
-    Annotated[TranscriptionMode, Tag("TranscriptionMode")]
-    | Annotated[TranscriptionConfigModeOption | str, Tag("TranscriptionConfigModeOption | str")]
-    | Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("TranscriptionMode", frozenset(("object",)), frozenset(("smart", "verbatim"))),
-                ("TranscriptionConfigModeOption | str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Discriminated transcription mode options or enum."""
-
-
-VideoContentProcessing: TypeAlias = Annotated[
-    Annotated[MediaProcessing, Tag("static")]
-    | Annotated[VideoContentProcessingOption | str, Tag("VideoContentProcessingOption | str")]
-    | Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("VideoContentProcessingOption | str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""How the model processes this video for understanding."""
+_HOMES = {
+    "AgentInteraction": "interactions",
+    "AgentInteractionAgentConfig": "interactions",
+    "AgentInteractionEnvironment": "interactions",
+    "AgentInteractionResponseFormat": "interactions",
+    "AgentOption": "interactions",
+    "AllowedTools": "interactions",
+    "AllowedToolsMode": "interactions",
+    "Annotation": "interactions",
+    "AntigravityAgentConfig": "interactions",
+    "AudioContent": "interactions",
+    "AudioContentMimeType": "interactions",
+    "AudioContentProcessing": "interactions",
+    "AudioResponseFormat": "interactions",
+    "AudioResponseFormatDelivery": "interactions",
+    "AudioResponseFormatMimeType": "interactions",
+    "AudioStaticMediaProcessing": "interactions",
+    "CodeExecution": "interactions",
+    "CodeExecutionCallStep": "interactions",
+    "CodeExecutionCallStepArguments": "interactions",
+    "CodeExecutionCallStepArgumentsLanguage": "interactions",
+    "CodeExecutionCallStepArgumentsLanguageAliases": "interactions",
+    "CodeExecutionResultStep": "interactions",
+    "CodeExecutionResultStepOutcome": "interactions",
+    "CodeMenderAgentConfig": "interactions",
+    "ComputerUse": "interactions",
+    "ComputerUseDisabledSafetyPoliciesItem": "interactions",
+    "ComputerUseEnvironment": "interactions",
+    "Content": "interactions",
+    "DeepResearchAgentConfig": "interactions",
+    "DeepResearchAgentConfigVisualization": "interactions",
+    "DocumentContent": "interactions",
+    "DocumentContentMimeType": "interactions",
+    "DocumentContentProcessing": "interactions",
+    "DocumentStaticMediaProcessing": "interactions",
+    "DynamicAgentConfig": "interactions",
+    "EgressRule": "interactions",
+    "EgressRuleTransform": "interactions",
+    "EnvVar": "interactions",
+    "EnvironmentConfig": "interactions",
+    "EnvironmentConfigEnv": "interactions",
+    "EnvironmentConfigMode": "interactions",
+    "EnvironmentConfigNetwork": "interactions",
+    "EnvironmentNetworkEgressAllowlist": "interactions",
+    "EnvironmentNetworkEgressAllowlistAllowlist": "interactions",
+    "Error": "interactions",
+    "ExaAISearchConfig": "interactions",
+    "FileCitation": "interactions",
+    "FileContent": "interactions",
+    "FileSearch": "interactions",
+    "FileSearchCallStep": "interactions",
+    "FileSearchResultStep": "interactions",
+    "Filter": "interactions",
+    "FindRequest": "interactions",
+    "FindRequestMode": "interactions",
+    "FixRequest": "interactions",
+    "Function": "interactions",
+    "FunctionCallStep": "interactions",
+    "FunctionResultStep": "interactions",
+    "FunctionResultStepResult": "interactions",
+    "FunctionResultSubContent": "interactions",
+    "GenerationConfig": "interactions",
+    "GenerationConfigToolChoice": "interactions",
+    "GenerationConfigToolChoiceOption": "interactions",
+    "GoogleMaps": "interactions",
+    "GoogleMapsCallStep": "interactions",
+    "GoogleMapsCallStepArguments": "interactions",
+    "GoogleMapsResultItem": "interactions",
+    "GoogleMapsResultPlaces": "interactions",
+    "GoogleMapsResultStep": "interactions",
+    "GoogleSearch": "interactions",
+    "GoogleSearchCallStep": "interactions",
+    "GoogleSearchCallStepArguments": "interactions",
+    "GoogleSearchCallStepSearchType": "interactions",
+    "GoogleSearchResultItem": "interactions",
+    "GoogleSearchResultStep": "interactions",
+    "GoogleSearchSearchTypesItem": "interactions",
+    "GroundingToolCount": "interactions",
+    "GroundingToolCountType": "interactions",
+    "HarmCategory": "interactions",
+    "HybridSearch": "interactions",
+    "ImageConfig": "interactions",
+    "ImageConfigAspectRatio": "interactions",
+    "ImageConfigImageSize": "interactions",
+    "ImageContent": "interactions",
+    "ImageContentMimeType": "interactions",
+    "ImageResponseFormat": "interactions",
+    "ImageResponseFormatAspectRatio": "interactions",
+    "ImageResponseFormatDelivery": "interactions",
+    "ImageResponseFormatImageSize": "interactions",
+    "Interaction": "interactions",
+    "InteractionAgentConfig": "interactions",
+    "InteractionEnvironment": "interactions",
+    "InteractionResponseFormat": "interactions",
+    "InteractionStatus": "interactions",
+    "InteractionsInput": "interactions",
+    "McpServer": "interactions",
+    "McpServerToolCallStep": "interactions",
+    "McpServerToolResultStep": "interactions",
+    "McpServerToolResultStepResult": "interactions",
+    "MediaProcessing": "interactions",
+    "MediaResolution": "interactions",
+    "ModalityTokens": "interactions",
+    "ModelInteraction": "interactions",
+    "ModelInteractionEnvironment": "interactions",
+    "ModelInteractionResponseFormat": "interactions",
+    "ModelInteractionStatus": "interactions",
+    "ModelInteractionToolConfig": "interactions",
+    "ModelOption": "interactions",
+    "ModelOutputStep": "interactions",
+    "PageProcessingOptions": "interactions",
+    "PageProcessingOptionsContentLayersItem": "interactions",
+    "ParallelAISearchConfig": "interactions",
+    "PlaceCitation": "interactions",
+    "ProcessingCallStep": "interactions",
+    "ProcessingResultStep": "interactions",
+    "RagResource": "interactions",
+    "RagRetrievalConfig": "interactions",
+    "RagStoreConfig": "interactions",
+    "RankService": "interactions",
+    "Ranking": "interactions",
+    "ResponseFormat": "interactions",
+    "ResponseModality": "interactions",
+    "Retrieval": "interactions",
+    "RetrievalCallStep": "interactions",
+    "RetrievalCallStepRetrievalType": "interactions",
+    "RetrievalResultStep": "interactions",
+    "RetrievalRetrievalTypesItem": "interactions",
+    "RetrievalStepArguments": "interactions",
+    "ReviewSnippet": "interactions",
+    "SafetySetting": "interactions",
+    "SafetySettingMethod": "interactions",
+    "SafetySettingThreshold": "interactions",
+    "ServiceTier": "interactions",
+    "SessionConfig": "interactions",
+    "SmartTranscriptionMode": "interactions",
+    "Source": "interactions",
+    "SourceType": "interactions",
+    "SpeechAnnotation": "interactions",
+    "SpeechConfig": "interactions",
+    "SpreadsheetProcessingOptions": "interactions",
+    "SpreadsheetProcessingOptionsContentLayersItem": "interactions",
+    "StaticMediaProcessing": "interactions",
+    "StaticMediaProcessingContentLayersItem": "interactions",
+    "Status": "interactions",
+    "Step": "interactions",
+    "TextContent": "interactions",
+    "TextResponseFormat": "interactions",
+    "TextResponseFormatMimeType": "interactions",
+    "ThinkingLevel": "interactions",
+    "ThinkingSummaries": "interactions",
+    "ThinkingSummariesAliases": "interactions",
+    "ThoughtContent": "interactions",
+    "ThoughtStep": "interactions",
+    "Tool": "interactions",
+    "ToolCallStep": "interactions",
+    "ToolChoiceConfig": "interactions",
+    "ToolSearch": "interactions",
+    "ToolSearchCallStep": "interactions",
+    "ToolSearchCallStepArguments": "interactions",
+    "ToolSearchExecution": "interactions",
+    "ToolSearchResultStep": "interactions",
+    "TranscriptionConfig": "interactions",
+    "TranscriptionConfigMode": "interactions",
+    "TranscriptionConfigModeOption": "interactions",
+    "TranscriptionMode": "interactions",
+    "UnknownAgentInteractionAgentConfig": "interactions",
+    "UnknownAgentInteractionEnvironment": "interactions",
+    "UnknownAgentInteractionResponseFormat": "interactions",
+    "UnknownAnnotation": "interactions",
+    "UnknownAudioContentProcessing": "interactions",
+    "UnknownContent": "interactions",
+    "UnknownDocumentContentProcessing": "interactions",
+    "UnknownFunctionResultSubContent": "interactions",
+    "UnknownInteractionAgentConfig": "interactions",
+    "UnknownInteractionEnvironment": "interactions",
+    "UnknownInteractionResponseFormat": "interactions",
+    "UnknownInteractionsInput": "interactions",
+    "UnknownMediaProcessing": "interactions",
+    "UnknownModelInteractionEnvironment": "interactions",
+    "UnknownModelInteractionResponseFormat": "interactions",
+    "UnknownResponseFormat": "interactions",
+    "UnknownStep": "interactions",
+    "UnknownThoughtContent": "interactions",
+    "UnknownTool": "interactions",
+    "UnknownTranscriptionConfigMode": "interactions",
+    "UnknownTranscriptionMode": "interactions",
+    "UnknownVideoContentProcessing": "interactions",
+    "UrlCitation": "interactions",
+    "UrlContext": "interactions",
+    "UrlContextCallArguments": "interactions",
+    "UrlContextCallStep": "interactions",
+    "UrlContextResult": "interactions",
+    "UrlContextResultStatus": "interactions",
+    "UrlContextResultStatusAliases": "interactions",
+    "UrlContextResultStep": "interactions",
+    "Usage": "interactions",
+    "UserInputStep": "interactions",
+    "VerbatimTranscriptionMode": "interactions",
+    "VertexAISearchConfig": "interactions",
+    "VideoConfig": "interactions",
+    "VideoConfigTask": "interactions",
+    "VideoContent": "interactions",
+    "VideoContentMimeType": "interactions",
+    "VideoContentProcessing": "interactions",
+    "VideoContentProcessingOption": "interactions",
+    "VideoResponseFormat": "interactions",
+    "VideoResponseFormatAspectRatio": "interactions",
+    "VideoResponseFormatDelivery": "interactions",
+    "VideoResponseFormatResolution": "interactions",
+    "WebhookConfig": "interactions",
+    "WordInfo": "interactions",
+    "ArgumentsDelta": "stream_events",
+    "AudioDelta": "stream_events",
+    "AudioDeltaMimeType": "stream_events",
+    "CodeExecutionCallArguments": "stream_events",
+    "CodeExecutionCallArgumentsLanguage": "stream_events",
+    "CodeExecutionCallArgumentsLanguageAliases": "stream_events",
+    "CodeExecutionCallDelta": "stream_events",
+    "CodeExecutionResultDelta": "stream_events",
+    "CodeExecutionResultDeltaOutcome": "stream_events",
+    "DocumentDelta": "stream_events",
+    "DocumentDeltaMimeType": "stream_events",
+    "ErrorEvent": "stream_events",
+    "FileSearchCallDelta": "stream_events",
+    "FileSearchResult": "stream_events",
+    "FileSearchResultDelta": "stream_events",
+    "FunctionResultDelta": "stream_events",
+    "FunctionResultDeltaResult": "stream_events",
+    "GoogleMapsCallArguments": "stream_events",
+    "GoogleMapsCallDelta": "stream_events",
+    "GoogleMapsResult": "stream_events",
+    "GoogleMapsResultDelta": "stream_events",
+    "GoogleSearchCallArguments": "stream_events",
+    "GoogleSearchCallDelta": "stream_events",
+    "GoogleSearchResult": "stream_events",
+    "GoogleSearchResultDelta": "stream_events",
+    "ImageDelta": "stream_events",
+    "ImageDeltaMimeType": "stream_events",
+    "InteractionCompletedEvent": "stream_events",
+    "InteractionCreatedEvent": "stream_events",
+    "InteractionSseEventInteraction": "stream_events",
+    "InteractionSseEventInteractionStatus": "stream_events",
+    "InteractionSseStreamEvent": "stream_events",
+    "InteractionStatusUpdate": "stream_events",
+    "InteractionStatusUpdateStatus": "stream_events",
+    "McpServerToolCallDelta": "stream_events",
+    "McpServerToolResultDelta": "stream_events",
+    "McpServerToolResultDeltaResult": "stream_events",
+    "Places": "stream_events",
+    "ProcessingCallDelta": "stream_events",
+    "ProcessingResultDelta": "stream_events",
+    "RetrievalCallDelta": "stream_events",
+    "RetrievalCallDeltaRetrievalType": "stream_events",
+    "RetrievalResultDelta": "stream_events",
+    "StepDelta": "stream_events",
+    "StepDeltaData": "stream_events",
+    "StepDeltaMetadata": "stream_events",
+    "StepStart": "stream_events",
+    "StepStop": "stream_events",
+    "TextAnnotationDelta": "stream_events",
+    "TextDelta": "stream_events",
+    "ThoughtSignatureDelta": "stream_events",
+    "ThoughtSummaryDelta": "stream_events",
+    "ToolSearchCallDelta": "stream_events",
+    "ToolSearchResultDelta": "stream_events",
+    "UnknownInteractionSseStreamEvent": "stream_events",
+    "UnknownStepDeltaData": "stream_events",
+    "UrlContextCallDelta": "stream_events",
+    "UrlContextResultDelta": "stream_events",
+    "VideoDelta": "stream_events",
+    "VideoDeltaMimeType": "stream_events",
+    "Agent": "agents",
+    "AgentAgentConfig": "agents",
+    "AgentBaseEnvironment": "agents",
+    "AgentTool": "agents",
+    "Empty": "agents",
+    "ListAgentsResponse": "agents",
+    "UnknownAgentAgentConfig": "agents",
+    "UnknownAgentBaseEnvironment": "agents",
+    "UnknownAgentTool": "agents",
+    "Credential": "credentials",
+    "CredentialCreateParams": "credentials",
+    "CredentialStatus": "credentials",
+    "CredentialType": "credentials",
+    "CredentialUpdateParams": "credentials",
+    "EnvironmentVariableConfig": "credentials",
+    "EnvironmentVariableConfigInjectionLocation": "credentials",
+    "EnvironmentVariableUpdateConfig": "credentials",
+    "EnvironmentVariableUpdateConfigInjectionLocation": "credentials",
+    "HttpBearerConfig": "credentials",
+    "HttpBearerUpdateConfig": "credentials",
+    "InjectionLocation": "credentials",
+    "ListCredentialsResponse": "credentials",
+    "OAuth2Config": "credentials",
+    "OAuth2UpdateConfig": "credentials",
+    "UnknownCredentialCreateParams": "credentials",
+    "UnknownCredentialUpdateParams": "credentials",
+    "CreateEnvironmentRequest": "environments",
+    "CreateEnvironmentRequestMode": "environments",
+    "CreateEnvironmentRequestNetwork": "environments",
+    "Environment": "environments",
+    "EnvironmentMode": "environments",
+    "EnvironmentNetwork": "environments",
+    "EnvironmentStatus": "environments",
+    "ListEnvironmentsResponse": "environments",
+    "EnvironmentFile": "environments_files",
+    "EnvironmentFileType": "environments_files",
+    "GetEnvironmentFilesResponse": "environments_files",
+    "InteractionAuthToken": "interactions_auth_tokens",
+    "InteractionAuthTokenCreateParams": "interactions_auth_tokens",
+    "ListTriggerExecutionsResponse": "triggers",
+    "ListTriggersResponse": "triggers",
+    "Trigger": "triggers",
+    "TriggerCreateParams": "triggers",
+    "TriggerExecution": "triggers",
+    "TriggerExecutionStatus": "triggers",
+    "TriggerStatus": "triggers",
+    "TriggerUpdate": "triggers",
+    "TriggerUpdateStatus": "triggers",
+    "AudioData": "voices",
+    "CreateVoiceRequest": "voices",
+    "DeleteVoiceResponse": "voices",
+    "ListVoicesResponse": "voices",
+    "Pitch": "voices",
+    "PromptedVoice": "voices",
+    "ReplicatedVoice": "voices",
+    "Voice": "voices",
+    "VoiceType": "voices",
+    "ListWebhooksResponse": "webhooks",
+    "PingWebhookRequest": "webhooks",
+    "PingWebhookResponse": "webhooks",
+    "RotateSigningSecretRequest": "webhooks",
+    "RotateSigningSecretRequestRevocationBehavior": "webhooks",
+    "RotateSigningSecretResponse": "webhooks",
+    "SigningSecret": "webhooks",
+    "Webhook": "webhooks",
+    "WebhookState": "webhooks",
+    "WebhookSubscribedEventsItem": "webhooks",
+    "WebhookUpdate": "webhooks",
+    "WebhookUpdateState": "webhooks",
+    "WebhookUpdateSubscribedEventsItem": "webhooks",
+    "InteractionCanceledEvent": "live_events",
+    "InteractionCancelledEvent": "live_events",
+    "InteractionConnectedEvent": "live_events",
+    "LiveInteractionCompletedEvent": "live_events",
+    "LiveInteractionCreatedEvent": "live_events",
+    "LiveServerEvent": "live_events",
+    "ReconnectionRequiredEvent": "live_events",
+    "UnknownLiveServerEvent": "live_events",
+    "CancelInteractionEvent": "other",
+    "CompleteInteractionEvent": "other",
+    "ConnectInteractionEvent": "other",
+    "CreateWebhookRequest": "other",
+    "DisconnectEvent": "other",
+    "GetInteractionRequest": "other",
+    "HttpBody": "other",
+    "InputEvent": "other",
+    "InteractionSseStreamEnvelope": "other",
+    "RunTriggerRequest": "other",
+    "SpeakerConfig": "other",
+    "UpdateTriggerRequest": "other",
+    "UpdateWebhookRequest": "other",
+    "UploadEnvironmentFileRequest": "other",
+    "UploadEnvironmentFileResponse": "other",
+    "UrlContextCallStepArguments": "other",
+    "UrlContextResultItem": "other",
+    "UrlContextResultItemStatus": "other",
+    "UrlContextResultItemStatusAliases": "other",
+}
+"""The module of `_models` each name lives in."""
+
+if not TYPE_CHECKING:  # type checkers read the imports above
+
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"._models.{home}", __package__), name)
+        globals()[name] = value  # found once; later lookups skip this function
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOMES})

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.groups import model_groups
 from generator.ir.model import Api
 from generator.ir.operations import build_operations
 from generator.ir.requests import request_side_names
@@ -56,5 +57,6 @@ def build_api(
             ("security", (view.document.get("components") or {}).get("securitySchemes")),
         ),
         request_side=request_side_names(operations, types),
+        type_groups=model_groups(operations, types),
         runtime_names=runtime_names,
     )

@@ -22,6 +22,7 @@ __all__ = [
     "FieldDef",
     "FlattenDef",
     "ModelDef",
+    "ModelGroup",
     "Operation",
     "PageInfo",
     "Parameter",
@@ -168,6 +169,21 @@ class TypeModel:
                 + [definition.name for definition in self.aliases]
             )
         )
+
+
+@dataclass(frozen=True)
+class ModelGroup:
+    """One module of the generated models: the definitions a set of roots reaches first.
+
+    `groups.py` decides them; each group names only its own definitions and those of earlier
+    groups, so the modules import each other in one direction."""
+
+    module: str
+    """The module's name inside the private models package (`interactions`, `stream_events`)."""
+    summary: str
+    """What the module holds, for its docstring."""
+    names: tuple[str, ...]
+    """The definitions it holds, sorted."""
 
 
 # -- operations -----------------------------------------------------------------------------------
@@ -348,6 +364,9 @@ class Api:
     request_side: frozenset[str] = frozenset()
     """Every model, union and alias a request can carry (`requests.request_side_names`); each
     has a dict twin in the generated `params` module."""
+    type_groups: tuple[ModelGroup, ...] = ()
+    """The models split into modules, in import order (`groups.model_groups`); every definition
+    of `types` is in exactly one."""
     runtime_names: frozenset[str] = frozenset()
     """The names the runtime binds, which no class took (so another build of the same target,
     the report's upstream one, reserves the same names)."""

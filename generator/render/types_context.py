@@ -1,28 +1,33 @@
-"""Template context for the generated types module: every annotation and default as text.
+"""Template context for the generated models: every annotation, default and import as text.
 
-The templates in `templates/models/` receive data — annotations (from `annotations.py`),
-literals, docstrings, each union's branch table — and lay out the Python around them.
-Definitions come in a stable order (see `_ordered`): enums and models by name, so a change to
-one schema stays local in the diff; forward references are quoted and resolved when the models
-are first used.
+The models live in one module per group (`ir/groups.py` decides the groups) inside the private
+`_models` package; `types` is the public home of every name and imports a group's module when
+one of its names is first asked for. The templates in `templates/models/` receive data —
+annotations (from `annotations.py`), literals, docstrings, each union's branch table, each
+module's imports — and lay out the Python around them. Within a module definitions come in a
+stable order (see `_ordered`): enums and models by name, so a change to one schema stays local in
+the diff; forward references are quoted and resolved when the models are first used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.groups import model_groups
 from generator.ir.model import (
     EnumDef,
     FieldDef,
     ModelDef,
+    ModelGroup,
     TypeAliasDef,
     TypeModel,
     UnionDef,
     UnionMember,
 )
-from generator.ir.types import names_in
+from generator.ir.types import EnumRef, ListOf, LiteralOf, Scalar, TypeExpr, names_in, walk
 from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
@@ -33,14 +38,43 @@ from generator.render.views import (
     EnumView,
     FieldView,
     FlattenView,
-    MixinImportView,
+    ImportView,
+    ModelsModuleView,
     ModelView,
     TypesView,
     UnionMemberView,
     UnionView,
 )
 
-__all__ = ["types_context"]
+__all__ = ["MODELS_PACKAGE", "types_context"]
+
+MODELS_PACKAGE = "_models"
+"""The private package of the model modules (`<package>/_models/<group>.py`)."""
+
+_HOMES_OF_SUPPORT = {
+    "Sequence": "collections.abc",
+    **dict.fromkeys(("Annotated", "Any", "ClassVar", "Literal", "TypeAlias"), "typing"),
+    **dict.fromkeys(
+        ("Discriminator", "Field", "StrictBool", "StrictInt", "Tag", "model_validator"), "pydantic"
+    ),
+    **dict.fromkeys(
+        (
+            "ApiModel",
+            "Int64String",
+            "Number",
+            "UnknownVariant",
+            "decode_base64",
+            "flatten_input",
+            "json_union",
+            "utf8_span",
+            "utf8_to_char_offsets",
+            "wire_aliases",
+        ),
+        ".._core._base",
+    ),
+}
+"""Where each name a model module may use besides the definitions comes from (relative to a
+model module)."""
 
 
 def _field(field: FieldDef, before: Callable[[str], bool]) -> FieldView:
@@ -194,14 +228,90 @@ def _positions(ordered: list[tuple[str, Any]]) -> dict[str, int]:
     return {definition.name: index for index, (_, definition) in enumerate(ordered)}
 
 
-def types_context(types: TypeModel, model_mixins: tuple[tuple[str, str], ...] = ()) -> TypesView:
-    """Everything the types module template needs."""
-    mixins = dict(model_mixins)
-    known = {model.name for model in types.models}
-    for name in sorted(mixins):
-        if name not in known:
-            raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
-    ordered = _ordered(types)
+def _type_names(types: Iterable[TypeExpr]) -> set[str]:
+    """The names an annotation of these types uses: definitions, enum aliases, typing helpers."""
+    used: set[str] = set()
+    for type_ in types:
+        for node in walk(type_):
+            if isinstance(node, Scalar):
+                used.add(node.name)
+            elif isinstance(node, EnumRef):
+                used.add(node.name)
+                if node.aliased:
+                    used |= {"Annotated", f"{node.name}Aliases"}
+            elif isinstance(node, LiteralOf):
+                used.add("Literal")
+            elif isinstance(node, ListOf) and node.covariant:
+                used.add("Sequence")
+            else:
+                used |= names_in(node)
+    return used
+
+
+def _used_names(kind: str, definition: Any, mixins: dict[str, str]) -> set[str]:
+    """Every name the definition's rendered text uses (see the templates in `models/`)."""
+    if kind == "enum":
+        return {"Literal", "wire_aliases"} if definition.aliases else {"Literal"}
+    if kind == "alias":
+        return {"TypeAlias"} | _type_names([definition.type])
+    if kind == "union":
+        return {"Annotated", "Discriminator", "Tag", "TypeAlias", "json_union"} | _type_names(
+            member.type for member in definition.members
+        )
+    used = _type_names(field.type for field in definition.fields)
+    used.add("UnknownVariant" if definition.unknown_variant else "ApiModel")
+    if any(field.constant is not None for field in definition.fields):
+        used.add("ClassVar")
+    if any(field.excluded or (field.wire_name != field.python_name) for field in definition.fields):
+        used.add("Field")
+    if definition.flatten:
+        used |= {"Any", "flatten_input", "model_validator"}
+    if definition.byte_offsets:
+        used |= {"utf8_span", "utf8_to_char_offsets"}
+    if any(field.base64 for field in definition.fields):
+        used.add("decode_base64")
+    if definition.name in mixins:
+        used.add(mixins[definition.name].rsplit(".", 1)[1])
+    return used
+
+
+def _imports(
+    used: set[str], here: set[str], homes: dict[str, str], mixins: dict[str, str]
+) -> tuple[ImportView, ...]:
+    """The import lines of one module: support names, mixins and earlier groups' definitions."""
+    by_module: dict[str, set[str]] = {}
+    mixin_homes = {path.rsplit(".", 1)[1]: path.rsplit(".", 1)[0] for path in mixins.values()}
+    for name in used - here:
+        if name in _HOMES_OF_SUPPORT:
+            module = _HOMES_OF_SUPPORT[name]
+        elif name in mixin_homes:
+            module = f"..{mixin_homes[name]}"
+        elif name in homes:
+            module = f".{homes[name]}"
+        else:  # a builtin (str, int, None...)
+            continue
+        by_module.setdefault(module, set()).add(name)
+    return tuple(
+        ImportView(module=module, names=tuple(sorted(names)))
+        for module, names in sorted(by_module.items())
+    )
+
+
+def _subset(types: TypeModel, names: frozenset[str]) -> TypeModel:
+    return replace(
+        types,
+        enums=tuple(enum for enum in types.enums if enum.name in names),
+        models=tuple(model for model in types.models if model.name in names),
+        unions=tuple(union for union in types.unions if union.name in names),
+        aliases=tuple(alias for alias in types.aliases if alias.name in names),
+    )
+
+
+def _module(
+    types: TypeModel, group: ModelGroup, homes: dict[str, str], mixins: dict[str, str]
+) -> ModelsModuleView:
+    """One group's module: its definitions in their stable order and what they import."""
+    ordered = _ordered(_subset(types, frozenset(group.names)))
     positions = _positions(ordered)
     render: dict[str, Callable[[Any], ModelView | EnumView | UnionView | AliasView]] = {
         "enum": _enum,
@@ -209,9 +319,60 @@ def types_context(types: TypeModel, model_mixins: tuple[tuple[str, str], ...] = 
         "union": _union,
         "alias": _alias,
     }
-    imports = sorted({tuple(value.rsplit(".", 1)) for value in mixins.values()})
-    return TypesView(
-        mixin_imports=tuple(MixinImportView(module=module, name=name) for module, name in imports),
+    used: set[str] = set()
+    here: set[str] = set()
+    for kind, item in ordered:
+        used |= _used_names(kind, item, mixins)
+        here.add(item.name)
+        if kind == "enum" and item.aliases:
+            here.add(f"{item.name}Aliases")
+    return ModelsModuleView(
+        module=group.module,
+        docstring=docstring(
+            f"{group.summary} Import them from `types`, their public home; this module is "
+            f"loaded when one of them is first used."
+        ),
+        imports=_imports(used, here, homes, mixins),
         definitions=tuple(render[kind](item) for kind, item in ordered),
+        all_names=tuple(sorted(group.names)),
+    )
+
+
+def types_context(
+    types: TypeModel,
+    model_mixins: tuple[tuple[str, str], ...] = (),
+    groups: tuple[ModelGroup, ...] | None = None,
+) -> TypesView:
+    """Everything the types module and the model modules need. `groups` are the API's
+    (`Api.type_groups`); without them every definition goes to one module."""
+    mixins = dict(model_mixins)
+    known = {model.name for model in types.models}
+    for name in sorted(mixins):
+        if name not in known:
+            raise BadInputError(f"codegen.yaml: model_mixins names {name!r}, which is not a model.")
+    if groups is None:
+        groups = model_groups((), types)
+    homes: dict[str, str] = {}
+    for group in groups:
+        for name in group.names:
+            homes[name] = group.module
+    for enum in types.enums:
+        if enum.aliases:
+            homes[f"{enum.name}Aliases"] = homes[enum.name]
+    missing = sorted(set(types.names()) - homes.keys())
+    if missing:
+        raise BadInputError(f"spec: the definitions {missing} belong to no module of models.")
+    return TypesView(
         all_names=tuple(types.names()),
+        exported=tuple(
+            ImportView(module=group.module, names=tuple(sorted(group.names))) for group in groups
+        ),
+        homes=tuple(
+            ImportView(
+                module=group.module,
+                names=tuple(sorted(name for name, home in homes.items() if home == group.module)),
+            )
+            for group in groups
+        ),
+        modules=tuple(_module(types, group, homes, mixins) for group in groups),
     )

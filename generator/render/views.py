@@ -32,9 +32,10 @@ __all__ = [
     "FieldView",
     "FlattenView",
     "HelpersView",
+    "ImportView",
     "MethodView",
-    "MixinImportView",
     "ModelView",
+    "ModelsModuleView",
     "OverloadView",
     "PageView",
     "ParamAliasView",
@@ -270,20 +271,35 @@ class AliasView:
 
 
 @dataclass(frozen=True)
-class MixinImportView:
-    """`from .<module> import <name>`: a hand-written class mixed into a model."""
+class ImportView:
+    """`from <module> import <names>` (the formatter sorts and wraps the lines)."""
 
     module: str
-    name: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelsModuleView:
+    """What `models/module.py.jinja` lays out: one group of definitions in their stable order."""
+
+    module: str
+    docstring: str
+    imports: tuple[ImportView, ...]
+    definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
+    all_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class TypesView:
-    """What `models/types.py.jinja` lays out: the definitions in their stable order."""
+    """What `models/types.py.jinja` lays out: every name, the module it lives in (for type
+    checkers and the lazy lookup), and the modules themselves."""
 
-    mixin_imports: tuple[MixinImportView, ...]
-    definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
     all_names: tuple[str, ...]
+    exported: tuple[ImportView, ...]
+    """The names of `__all__` by module (imported for type checkers)."""
+    homes: tuple[ImportView, ...]
+    """Every name by module, the enums' legacy spellings (`...Aliases`) too (looked up lazily)."""
+    modules: tuple[ModelsModuleView, ...]
 
 
 # -- resources/module.py.jinja (the parts of a method) -----------------------------------------

@@ -8,9 +8,9 @@ module imports the models, so it loads only with the first structured answer (or
 
 from __future__ import annotations
 
+import sys
 from typing import Generic, TypeVar, cast
 
-from .. import types as _types
 from ..types import Interaction
 
 __all__ = ["ParsedInteraction"]
@@ -30,4 +30,5 @@ class ParsedInteraction(Interaction, Generic[_T]):
         return cast("_T", parse_text(self, self.text()))
 
 
-ParsedInteraction.model_rebuild(_types_namespace=vars(_types))
+# the annotations it inherits name the models of `Interaction`'s own module
+ParsedInteraction.model_rebuild(_types_namespace=vars(sys.modules[Interaction.__module__]))

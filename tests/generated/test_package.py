@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import GENERATED, PROJECT_ROOT
 
@@ -68,11 +71,16 @@ def test_the_package_needs_only_httpx_and_pydantic(tmp_path: Path) -> None:
 
 
 def _public_names(path: Path) -> tuple[set[str], set[str]]:
-    """(names the module defines, names it imports), public ones only."""
+    """(names the module defines, names it imports), public ones only. A module that serves its
+    names lazily (`types`) imports them under `if TYPE_CHECKING:`; those count as imported."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     defined: set[str] = set()
     imported: set[str] = set()
+    body = list(tree.body)
     for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            body += [inner for inner in node.body if isinstance(inner, ast.ImportFrom)]
+    for node in body:
         if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             defined.add(node.name)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
@@ -183,6 +191,92 @@ def test_building_a_client_imports_neither_pydantic_nor_the_models() -> None:
         [sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+_FIRST_CREATE = """
+import json, sys
+import httpx, gemini_interactions as gi
+from gemini_interactions import types
+body = open(sys.argv[1], "rb").read()
+def answer(request):
+    assert json.loads(request.content) == {"model": "m", "input": "hi"}
+    return httpx.Response(200, headers={"content-type": "application/json"}, content=body)
+client = gi.Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+result = client.interactions.create(model="m", input="hi")
+assert result.id and result.steps and json.loads(result.to_json()) == json.loads(body)
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("gemini_interactions._models."))))
+print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
+"""
+
+
+def test_a_first_create_builds_only_the_models_it_can_meet(shared_dir: Path) -> None:
+    # the cold-start win: a first `create` imports the module of the interaction's own models,
+    # not those of stream events, the other resources, Live or the webhook payloads
+    payload = shared_dir / "bench" / "payloads" / "small_interaction.json"
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_CREATE, str(payload)],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded, listed = (json.loads(line) for line in result.stdout.splitlines())
+    assert loaded == ["gemini_interactions._models.interactions"]
+    assert listed is True
+    names = {name: module for module in _model_modules() for name in _declared_all(module)}
+    assert {module.stem for module in names.values()} >= {
+        "interactions",
+        "stream_events",
+        "agents",
+        "live_events",
+        "other",
+    }
+    assert names["Interaction"].stem == "interactions"
+    assert names["InteractionSseStreamEvent"].stem == "stream_events"
+
+
+def _model_modules() -> list[Path]:
+    return sorted(path for path in (PACKAGE / "_models").glob("*.py") if path.stem != "__init__")
+
+
+def test_types_serves_every_model_from_the_module_it_lives_in() -> None:
+    # `types` stays the public home: every name of `__all__` resolves (lazily), `from ... import`
+    # works, the modules import each other in one direction, and models pickle by their home
+    import copy
+    import pickle
+
+    from gemini_interactions import types
+    from gemini_interactions.types import Interaction, StepDelta
+
+    homes = {name: module.stem for module in _model_modules() for name in _declared_all(module)}
+    assert sorted(homes) == sorted(types.__all__)
+    for name in types.__all__:
+        value = getattr(types, name)  # a class, or a union / enum / alias (typing forms)
+        if isinstance(value, type):
+            assert value.__module__ == f"gemini_interactions._models.{homes[name]}", name
+    imports = {
+        module.stem: {
+            str(node.module)
+            for node in ast.parse(module.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+        }
+        for module in _model_modules()
+    }
+    done: set[str] = set()
+    while len(done) < len(imports):  # peel the modules whose imports are all done: no cycle
+        ready = {name for name, needed in imports.items() if name not in done and needed <= done}
+        assert ready, f"the model modules import each other in a ring: {imports}"
+        done |= ready
+    missing = "NoSuchModel"  # a type checker refuses `types.NoSuchModel` itself
+    with pytest.raises(AttributeError, match=missing):
+        getattr(types, missing)
+    interaction = Interaction.model_validate(
+        {"id": "i", "status": "completed", "steps": [{"type": "thought"}]}
+    )
+    assert pickle.loads(pickle.dumps(interaction)) == interaction
+    assert copy.deepcopy(interaction) == interaction
+    assert repr(interaction).startswith("Interaction(")
+    assert StepDelta is types.StepDelta
 
 
 def test_everything_a_user_is_handed_or_catches_is_importable_from_the_root() -> None:

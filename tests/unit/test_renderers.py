@@ -43,9 +43,9 @@ def test_models_come_in_name_order_and_later_names_are_quoted() -> None:
     b = ModelDef(
         "B", "", (_field("a", Optional(Named("A"))), _field("me", Named("B"), True)), (), None, "/b"
     )
-    context = types_context(_types(b, a))
-    definitions = {item.name: item for item in context.definitions}
-    assert [item.name for item in context.definitions] == ["A", "B"]
+    (module,) = types_context(_types(b, a)).modules
+    definitions = {item.name: item for item in module.definitions}
+    assert [item.name for item in module.definitions] == ["A", "B"]
     model_a, model_b = definitions["A"], definitions["B"]
     assert isinstance(model_a, ModelView) and isinstance(model_b, ModelView)
     assert model_a.fields[0].annotation == "'B | None'", "B is defined later"

@@ -4,37 +4,38 @@
 Models keep unknown fields, unions keep unknown variants (`Unknown…` models with `.raw`), and
 enum fields accept any string; `to_dict()` / `to_json()` give back exactly the JSON that was
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
+
+This module is the public home of every model; the classes live in modules of a private
+package, each imported with the first use of one of its names, so that a first call builds only
+the models it can meet.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
-
-from ._core._base import (
-    ApiModel,
-    Int64String,
-    Number,
-    UnknownVariant,
-    decode_base64,
-    flatten_input,
-    json_union,
-    utf8_span,
-    utf8_to_char_offsets,
-    wire_aliases,
-)
+if TYPE_CHECKING:  # the names of `__all__` are re-exported for type checkers
+    from ._models.things import (
+        Thing,
+    )
 
 __all__ = [
     "Thing",
 ]
 
+_HOMES = {
+    "Thing": "things",
+}
+"""The module of `_models` each name lives in."""
 
-class Thing(ApiModel):
-    """The `Thing` object."""
+if not TYPE_CHECKING:  # type checkers read the imports above
 
-    id: str | None = None
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"._models.{home}", __package__), name)
+        globals()[name] = value  # found once; later lookups skip this function
+        return value
 
-    name: str
-
-    shade: str | None = None
-    """The colour of the thing."""
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOMES})

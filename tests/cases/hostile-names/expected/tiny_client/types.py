@@ -4,25 +4,29 @@
 Models keep unknown fields, unions keep unknown variants (`Unknown…` models with `.raw`), and
 enum fields accept any string; `to_dict()` / `to_json()` give back exactly the JSON that was
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
+
+This module is the public home of every model; the classes live in modules of a private
+package, each imported with the first use of one of its names, so that a first call builds only
+the models it can meet.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
-
-from ._core._base import (
-    ApiModel,
-    Int64String,
-    Number,
-    UnknownVariant,
-    decode_base64,
-    flatten_input,
-    json_union,
-    utf8_span,
-    utf8_to_char_offsets,
-    wire_aliases,
-)
+if TYPE_CHECKING:  # the names of `__all__` are re-exported for type checkers
+    from ._models.close_ import (
+        Interaction,
+        JsonValue,
+        NestedList,
+        Tag_,
+    )
+    from ._models.with_options_ import (
+        Annotated_,
+        ClassVar_,
+        Field_,
+        Literal_,
+        Sequence_,
+    )
 
 __all__ = [
     "Annotated_",
@@ -36,93 +40,28 @@ __all__ = [
     "Tag_",
 ]
 
+_HOMES = {
+    "Interaction": "close_",
+    "JsonValue": "close_",
+    "NestedList": "close_",
+    "Tag_": "close_",
+    "Annotated_": "with_options_",
+    "ClassVar_": "with_options_",
+    "Field_": "with_options_",
+    "Literal_": "with_options_",
+    "Sequence_": "with_options_",
+}
+"""The module of `_models` each name lives in."""
 
-Tag_ = Literal["a", "b"]
-"""Known values: `a`, `b`. Fields accept any string, so values added later pass through unchanged.
-"""
+if not TYPE_CHECKING:  # type checkers read the imports above
 
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"._models.{home}", __package__), name)
+        globals()[name] = value  # found once; later lookups skip this function
+        return value
 
-class Annotated_(ApiModel):
-    """The `Annotated_` object."""
-
-    a: str | None = None
-
-
-class ClassVar_(ApiModel):
-    """The `ClassVar_` object."""
-
-    c: StrictInt | None = None
-
-
-class Field_(ApiModel):
-    """The `Field_` object."""
-
-    f: str | None = None
-
-
-class Interaction(ApiModel):
-    """An interaction.\x00 With a NUL, a bell \x07 and an escape \x1b in its description."""
-
-    list_: "NestedList | None" = Field(
-        default=None, validation_alias="list", serialization_alias="list"
-    )
-
-    model_dump_: str | None = Field(
-        default=None, validation_alias="model_dump", serialization_alias="model_dump"
-    )
-
-    str_: str | None = Field(default=None, validation_alias="str", serialization_alias="str")
-
-    tag: Tag_ | str | None = None
-
-    text: str | None = None
-    """Shadows the text() helper."""
-
-    to_dict_: str | None = Field(
-        default=None, validation_alias="to_dict", serialization_alias="to_dict"
-    )
-
-    value: "JsonValue | None" = None
-
-
-class Literal_(ApiModel):
-    """The `Literal_` object."""
-
-    annotated: Annotated_ | None = None
-
-    class_var: ClassVar_ | None = None
-
-    field: Field_ | None = None
-
-    sequence: "Sequence_ | None" = None
-
-
-JsonValue: TypeAlias = Annotated[
-    Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")]
-    | Annotated[Sequence[Any], Tag("Sequence[Any]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")],
-    Discriminator(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-                ("Sequence[Any]", frozenset(("array",)), frozenset(())),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""Any JSON value."""
-
-
-NestedList: TypeAlias = list[Any]
-"""`list[Any]`."""
-
-
-Sequence_: TypeAlias = list[str]
-"""`list[str]`."""
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOMES})

@@ -4,25 +4,31 @@
 Models keep unknown fields, unions keep unknown variants (`Unknown…` models with `.raw`), and
 enum fields accept any string; `to_dict()` / `to_json()` give back exactly the JSON that was
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
+
+This module is the public home of every model; the classes live in modules of a private
+package, each imported with the first use of one of its names, so that a first call builds only
+the models it can meet.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
-
-from ._core._base import (
-    ApiModel,
-    Int64String,
-    Number,
-    UnknownVariant,
-    decode_base64,
-    flatten_input,
-    json_union,
-    utf8_span,
-    utf8_to_char_offsets,
-    wire_aliases,
-)
+if TYPE_CHECKING:  # the names of `__all__` are re-exported for type checkers
+    from ._models.jobs import (
+        Job,
+        JobRequest,
+        JobStatus,
+    )
+    from ._models.other import (
+        JobEventEnvelope,
+    )
+    from ._models.stream_events import (
+        JobCompleted,
+        JobEvent,
+        JobOutput,
+        JobStarted,
+        UnknownJobEvent,
+    )
 
 __all__ = [
     "Job",
@@ -36,101 +42,28 @@ __all__ = [
     "UnknownJobEvent",
 ]
 
+_HOMES = {
+    "Job": "jobs",
+    "JobRequest": "jobs",
+    "JobStatus": "jobs",
+    "JobCompleted": "stream_events",
+    "JobEvent": "stream_events",
+    "JobOutput": "stream_events",
+    "JobStarted": "stream_events",
+    "UnknownJobEvent": "stream_events",
+    "JobEventEnvelope": "other",
+}
+"""The module of `_models` each name lives in."""
 
-JobStatus = Literal["running", "completed", "failed"]
-"""Known values: `running`, `completed`, `failed`. Fields accept any string, so values added later
-pass through unchanged.
-"""
+if not TYPE_CHECKING:  # type checkers read the imports above
 
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"._models.{home}", __package__), name)
+        globals()[name] = value  # found once; later lookups skip this function
+        return value
 
-class Job(ApiModel):
-    """The `Job` object."""
-
-    id: str | None = None
-
-    output: str | None = None
-
-    status: JobStatus | str | None = None
-
-
-class JobCompleted(ApiModel):
-    """The `JobCompleted` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-
-    event_type: Literal["job.completed"] = "job.completed"
-
-    job: Job | None = None
-
-
-class JobEventEnvelope(ApiModel):
-    """The `JobEventEnvelope` object."""
-
-    data: "JobEvent | None" = None
-
-
-class JobOutput(ApiModel):
-    """The `JobOutput` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-
-    event_type: Literal["job.output"] = "job.output"
-
-    text: str | None = None
-
-
-class JobRequest(ApiModel):
-    """The `JobRequest` object."""
-
-    background: StrictBool | None = None
-
-    task: str
-    """What to do."""
-
-
-class JobStarted(ApiModel):
-    """The `JobStarted` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
-
-    event_id: str | None = None
-
-    event_type: Literal["job.start"] = "job.start"
-
-    job: Job | None = None
-
-
-class UnknownJobEvent(UnknownVariant):
-    """A `JobEvent` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    event_type: str | None = None
-    """The variant's tag, as received."""
-
-    event_id: str | None = None
-
-
-JobEvent: TypeAlias = Annotated[
-    Annotated[JobStarted, Tag("job.start")]
-    | Annotated[JobOutput, Tag("job.output")]
-    | Annotated[JobCompleted, Tag("job.completed")]
-    | Annotated[UnknownJobEvent, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("job.start", frozenset(("object",)), frozenset(("job.start",))),
-                ("job.output", frozenset(("object",)), frozenset(("job.output",))),
-                ("job.completed", frozenset(("object",)), frozenset(("job.completed",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
-    ),
-]
-"""One of: JobStarted, JobOutput, JobCompleted, UnknownJobEvent."""
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOMES})

@@ -4,25 +4,30 @@
 Models keep unknown fields, unions keep unknown variants (`Unknown…` models with `.raw`), and
 enum fields accept any string; `to_dict()` / `to_json()` give back exactly the JSON that was
 parsed (legacy enum spellings are the one exception: they come back in their current spelling).
+
+This module is the public home of every model; the classes live in modules of a private
+package, each imported with the first use of one of its names, so that a first call builds only
+the models it can meet.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
-
-from ._core._base import (
-    ApiModel,
-    Int64String,
-    Number,
-    UnknownVariant,
-    decode_base64,
-    flatten_input,
-    json_union,
-    utf8_span,
-    utf8_to_char_offsets,
-    wire_aliases,
-)
+if TYPE_CHECKING:  # the names of `__all__` are re-exported for type checkers
+    from ._models.drawings import (
+        Circle,
+        Color,
+        Drawing,
+        DrawingTitle,
+        Group,
+        Note,
+        NoteKind,
+        Point,
+        Shape,
+        Square,
+        SquareLabel,
+        UnknownShape,
+    )
 
 __all__ = [
     "Circle",
@@ -39,139 +44,32 @@ __all__ = [
     "UnknownShape",
 ]
 
+_HOMES = {
+    "Circle": "drawings",
+    "Color": "drawings",
+    "ColorAliases": "drawings",
+    "Drawing": "drawings",
+    "DrawingTitle": "drawings",
+    "Group": "drawings",
+    "Note": "drawings",
+    "NoteKind": "drawings",
+    "Point": "drawings",
+    "Shape": "drawings",
+    "Square": "drawings",
+    "SquareLabel": "drawings",
+    "UnknownShape": "drawings",
+}
+"""The module of `_models` each name lives in."""
 
-Color = Literal["red", "green", "blue"]
-"""Known values: `red`, `green`, `blue`. Fields accept any string, so values added later pass
-through unchanged.
-"""
-ColorAliases = wire_aliases({"BLUE": "blue", "GREEN": "green", "RED": "red"})
-"""Legacy spellings of `Color` accepted on parse and normalized to the current values."""
+if not TYPE_CHECKING:  # type checkers read the imports above
 
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"._models.{home}", __package__), name)
+        globals()[name] = value  # found once; later lookups skip this function
+        return value
 
-NoteKind = Literal["info", "warning"]
-"""Known values: `info`, `warning`. Fields accept any string, so values added later pass through
-unchanged.
-"""
-
-
-class Circle(ApiModel):
-    """The `Circle` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    center: "Point | None" = None
-
-    radius: Number
-
-    type: Literal["circle"] = "circle"
-
-
-class Drawing(ApiModel):
-    """A drawing made of shapes."""
-
-    background: Annotated[Color | str, ColorAliases] | None = None
-
-    shapes: "list[Shape]"
-
-    title: "DrawingTitle | None" = None
-    """One title, or one per language."""
-
-
-class Group(ApiModel):
-    """Shapes drawn together; a group may hold groups."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    shapes: "list[Shape] | None" = None
-
-    type: Literal["group"] = "group"
-
-
-class Note(ApiModel):
-    """The `Note` object."""
-
-    kind: NoteKind | str | None = None
-
-    text: str | None = None
-
-
-class Point(ApiModel):
-    """The `Point` object."""
-
-    x: StrictInt | None = None
-
-    y: StrictInt | None = None
-
-
-class Square(ApiModel):
-    """The `Square` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
-
-    label: "SquareLabel | None" = None
-
-    side: Number
-
-    type: Literal["square"] = "square"
-
-
-class UnknownShape(UnknownVariant):
-    """A `Shape` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-DrawingTitle: TypeAlias = Annotated[
-    Annotated[str, Tag("str")] | Annotated[Sequence[str], Tag("Sequence[str]")],
-    Discriminator(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Sequence[str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""One title, or one per language."""
-
-
-Shape: TypeAlias = Annotated[
-    Annotated[Circle, Tag("circle")]
-    | Annotated[Square, Tag("square")]
-    | Annotated[Group, Tag("group")]
-    | Annotated[UnknownShape, Tag("(unknown)")],
-    Discriminator(
-        json_union(
-            [
-                ("circle", frozenset(("object",)), frozenset(("circle",))),
-                ("square", frozenset(("object",)), frozenset(("square",))),
-                ("group", frozenset(("object",)), frozenset(("group",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
-    ),
-]
-"""Any shape; the `type` tells them apart."""
-
-
-SquareLabel: TypeAlias = Annotated[
-    Annotated[str, Tag("str")] | Annotated[Note, Tag("Note")],
-    Discriminator(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Note", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
-    ),
-]
-"""One of: str, Note."""
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOMES})

@@ -1,0 +1,113 @@
+"""Which module of the generated models each definition lives in.
+
+Building a pydantic class costs about as much as the rest of a first call, so the models are
+split: a first `create` imports (and builds) only the classes it can meet, not the stream events,
+the other resources, Live or the webhook payloads. Each group is what an ordered list of roots
+reaches that no earlier root reached:
+
+1. each resource that streams (`interactions`): the request and response schemas of its
+   operations, their parameters and pages;
+2. the stream events of every operation (`stream_events`);
+3. every other resource, in operation order (`agents`, `environments_files`, ...);
+4. the Live session's events (`live_events`);
+5. whatever no operation reaches (`other`: webhook payloads, Live client messages...).
+
+A definition goes to the first group that reaches it, so a group names only its own
+definitions and those of earlier groups: the modules import each other in one direction. Groups
+that reach nothing new are left out. The render stage only lays the groups out
+(`render/types_context.py`); `types` stays the public home of every name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.errors import BadInputError
+from generator.ir.model import ModelGroup, Operation, TypeModel
+from generator.ir.types import TypeExpr, names_in
+
+__all__ = ["model_groups"]
+
+STREAM_EVENTS = "stream_events"
+LIVE_EVENTS = "live_events"
+OTHER = "other"
+
+
+def _needs(types: TypeModel) -> dict[str, frozenset[str]]:
+    """Each definition with the definitions it names directly."""
+    needs: dict[str, frozenset[str]] = {enum.name: frozenset() for enum in types.enums}
+    for model in types.models:
+        needs[model.name] = frozenset().union(*(names_in(field.type) for field in model.fields))
+    for union in types.unions:
+        needs[union.name] = frozenset().union(*(names_in(member.type) for member in union.members))
+    for alias in types.aliases:
+        needs[alias.name] = names_in(alias.type)
+    return needs
+
+
+def _operation_types(operation: Operation) -> list[TypeExpr]:
+    """The types an operation's own call names (not its stream or Live events)."""
+    named = [parameter.type for parameter in operation.parameters]
+    named += [field.type for field in operation.body_fields]
+    if operation.page is not None:
+        named.append(operation.page.item_type)
+    return named
+
+
+def _operation_roots(operation: Operation, types: TypeModel) -> set[str]:
+    roots = {types.class_for(schema) for schema in operation.request_schemas}
+    if operation.response_schema:
+        roots.add(types.class_for(operation.response_schema))
+    for type_ in _operation_types(operation):
+        roots |= names_in(type_)
+    return roots
+
+
+def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[ModelGroup, ...]:
+    """The definitions of `types` in groups, in import order (see the module docstring)."""
+    operations = tuple(operations)
+    needs = _needs(types)
+    resources: dict[tuple[str, ...], set[str]] = {}
+    streaming: set[tuple[str, ...]] = set()
+    stream_roots: set[str] = set()
+    live_roots: set[str] = set()
+    for operation in operations:
+        resources.setdefault(operation.resource, set()).update(_operation_roots(operation, types))
+        if operation.stream is not None:
+            streaming.add(operation.resource)
+            stream_roots.add(types.class_for(operation.stream.event_schema))
+        if operation.live is not None:
+            live_roots.add(types.class_for(operation.live.event_schema))
+    ordered: list[tuple[str, str, set[str]]] = [
+        ("_".join(resource), f"The `{'.'.join(resource)}` calls' requests and answers.", roots)
+        for resource, roots in resources.items()
+        if resource in streaming
+    ]
+    ordered.append((STREAM_EVENTS, "The events of streamed calls.", stream_roots))
+    ordered += [
+        ("_".join(resource), f"The `{'.'.join(resource)}` calls' requests and answers.", roots)
+        for resource, roots in resources.items()
+        if resource not in streaming
+    ]
+    ordered.append((LIVE_EVENTS, "The events of Live sessions.", live_roots))
+    ordered.append((OTHER, "What no call names (webhook payloads and the like).", set(needs)))
+    placed: set[str] = set()
+    groups: list[ModelGroup] = []
+    for module, summary, roots in ordered:
+        reached: set[str] = set()
+        pending = sorted(roots & needs.keys())
+        while pending:
+            name = pending.pop()
+            if name not in reached and name not in placed:
+                reached.add(name)
+                pending.extend(sorted(needs[name]))
+        if not reached:
+            continue
+        if any(group.module == module for group in groups):
+            raise BadInputError(
+                f"spec: two groups of models would both be called {module!r} (a resource is "
+                f"named like {STREAM_EVENTS!r}, {LIVE_EVENTS!r} or {OTHER!r}); rename one."
+            )
+        placed |= reached
+        groups.append(ModelGroup(module=module, summary=summary, names=tuple(sorted(reached))))
+    return tuple(groups)
