@@ -378,6 +378,7 @@ _VARIANTS = (
         continue_stream="continue_stream",
         live_session="LiveSession",
         live_factory="live_session",
+        live_module="_sync_live",
     ),
     VariantView(
         prefix="Async",
@@ -391,6 +392,7 @@ _VARIANTS = (
         continue_stream="async_continue_stream",
         live_session="AsyncLiveSession",
         live_factory="async_live_session",
+        live_module="_async_live",
     ),
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""

@@ -498,6 +498,8 @@ class VariantView:
     continue_stream: str
     live_session: str
     live_factory: str
+    live_module: str
+    """The `lib` module of the Live session (imported by `connect()` itself: Live loads asyncio)."""
 
 
 @dataclass(frozen=True)

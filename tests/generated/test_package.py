@@ -206,6 +206,7 @@ result = client.interactions.create(model="m", input="hi")
 assert result.id and result.steps and json.loads(result.to_json()) == json.loads(body)
 print(json.dumps(sorted(m for m in sys.modules if m.startswith("gemini_interactions._models."))))
 print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
+print(json.dumps(sorted(m for m in ("asyncio", "gemini_interactions.lib._sync_live") if m in sys.modules)))
 """
 
 
@@ -220,9 +221,10 @@ def test_a_first_create_builds_only_the_models_it_can_meet(shared_dir: Path) -> 
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    loaded, listed = (json.loads(line) for line in result.stdout.splitlines())
+    loaded, listed, live = (json.loads(line) for line in result.stdout.splitlines())
     assert loaded == ["gemini_interactions._models.interactions"]
     assert listed is True
+    assert live == []  # Live (and asyncio with it) loads with the first `connect()`
     names = {name: module for module in _model_modules() for name in _declared_all(module)}
     assert {module.stem for module in names.values()} >= {
         "interactions",

@@ -18,10 +18,8 @@ from .._core._client_base import PathParameter, RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
 from ..lib._async_continuation import async_continue_call, async_continue_stream
-from ..lib._async_live import AsyncLiveSession, async_live_session
 from ..lib._continuation import ContinuationSpec
 from ..lib._sync_continuation import continue_call, continue_stream
-from ..lib._sync_live import LiveSession, live_session
 
 if TYPE_CHECKING:
     from types import UnionType
@@ -31,7 +29,9 @@ if TYPE_CHECKING:
 
     from .._core._async_streaming import AsyncStream
     from .._core._sync_streaming import Stream
+    from ..lib._async_live import AsyncLiveSession
     from ..lib._parsed import ParsedInteraction
+    from ..lib._sync_live import LiveSession
     from ..params import (
         AgentInteractionAgentConfigParam,
         AgentInteractionEnvironmentParam,
@@ -380,6 +380,8 @@ class InteractionsResource:
         without a frame) and `timeout` (the whole session) raise `LiveTimeoutError`. Needs the
         `live` extra (`websockets`).
         """
+        from ..lib._sync_live import live_session  # with asyncio
+
         return live_session(
             self._client,
             "interactions/live",
@@ -1021,6 +1023,8 @@ class AsyncInteractionsResource:
         without a frame) and `timeout` (the whole session) raise `LiveTimeoutError`. Needs the
         `live` extra (`websockets`).
         """
+        from ..lib._async_live import async_live_session  # with asyncio
+
         return async_live_session(
             self._client,
             "interactions/live",
