@@ -206,7 +206,8 @@ result = client.interactions.create(model="m", input="hi")
 assert result.id and result.steps and json.loads(result.to_json()) == json.loads(body)
 print(json.dumps(sorted(m for m in sys.modules if m.startswith("gemini_interactions._models."))))
 print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
-print(json.dumps(sorted(m for m in ("asyncio", "gemini_interactions.lib._sync_live") if m in sys.modules)))
+live = ("asyncio", "gemini_interactions.lib._sync_live")
+print(json.dumps(sorted(m for m in live if m in sys.modules)))
 """
 
 
