@@ -67,6 +67,7 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
     """The definitions of `types` in groups, in import order (see the module docstring)."""
     operations = tuple(operations)
     needs = _needs(types)
+    models = frozenset(model.name for model in types.models)
     resources: dict[tuple[str, ...], set[str]] = {}
     streaming: set[tuple[str, ...]] = set()
     stream_roots: set[str] = set()
@@ -108,6 +109,41 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
                 f"spec: two groups of models would both be called {module!r} (a resource is "
                 f"named like {STREAM_EVENTS!r}, {LIVE_EVENTS!r} or {OTHER!r}); rename one."
             )
+        home_of = {name: group.module for group in groups for name in group.names}
+        after = {home_of[other] for name in reached for other in needs[name] if other in home_of}
         placed |= reached
-        groups.append(ModelGroup(module=module, summary=summary, names=tuple(sorted(reached))))
+        groups.append(
+            ModelGroup(
+                module=module,
+                summary=summary,
+                names=tuple(sorted(reached)),
+                build_order=_build_order(reached, needs, models),
+                builds_after=tuple(group.module for group in groups if group.module in after),
+            )
+        )
     return tuple(groups)
+
+
+def _build_order(
+    group: set[str], needs: dict[str, frozenset[str]], models: frozenset[str]
+) -> tuple[str, ...]:
+    """The group's models, each after the models of the group it names through fields, unions
+    and aliases (a depth-first postorder in name order; a cycle is cut where it is met)."""
+    order: list[str] = []
+    visited: set[str] = set()
+    for root in sorted(group):
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(sorted(needs[root] & group)))]
+        while stack:
+            name, pending = stack[-1]
+            child = next((item for item in pending if item not in visited), None)
+            if child is None:
+                stack.pop()
+                if name in models:
+                    order.append(name)
+            else:
+                visited.add(child)
+                stack.append((child, iter(sorted(needs[child] & group))))
+    return tuple(order)

@@ -184,6 +184,12 @@ class ModelGroup:
     """What the module holds, for its docstring."""
     names: tuple[str, ...]
     """The definitions it holds, sorted."""
+    build_order: tuple[str, ...] = ()
+    """Its models, each after the models of the group it names (depth-first, cycles cut where
+    met): the order the client completes them in, so that pydantic generates each model's schema
+    once instead of once per root that reaches it."""
+    builds_after: tuple[str, ...] = ()
+    """The earlier groups its definitions name, completed before it (in import order)."""
 
 
 # -- operations -----------------------------------------------------------------------------------

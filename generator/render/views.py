@@ -287,6 +287,10 @@ class ModelsModuleView:
     imports: tuple[ImportView, ...]
     definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
     all_names: tuple[str, ...]
+    build_order: tuple[str, ...]
+    """The models in the order the client completes them (`ModelGroup.build_order`)."""
+    builds_after: tuple[str, ...]
+    """The groups completed before this one."""
 
 
 @dataclass(frozen=True)

@@ -147,10 +147,28 @@ def _rules_module(package: str) -> Any:
 
 
 @cache
+def _complete_group(package: str, group: str) -> None:
+    """Complete the models of one generated group (`_models.<group>`), the groups it names
+    first, each model after those it names (the order the generator wrote): pydantic then
+    generates every schema once. Deferred models completed one root at a time would generate
+    the sub-models the roots share once per root (the request and the answer of `create` share
+    105 of their 125 models)."""
+    module = generated(package, f"_models.{group}")
+    for earlier in getattr(module, "_BUILD_AFTER", ()):
+        _complete_group(package, earlier)
+    for name in getattr(module, "_BUILD_ORDER", ()):
+        getattr(module, name).model_rebuild()
+
+
+@cache
 def _adapter(package: str, name: str) -> Any:
     from pydantic import BaseModel, TypeAdapter  # first call: a client is usable without it
 
-    annotation = getattr(_types_module(package), name)
+    types = _types_module(package)
+    annotation = getattr(types, name)
+    group = getattr(types, "_HOMES", {}).get(name)
+    if group is not None:
+        _complete_group(package, group)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         # the model's own (deferred) schema first: the adapter then reuses it, and the model's
         # serializer (`to_dict`) comes with it, instead of each building the same schema again

@@ -208,6 +208,15 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("gemini_interacti
 print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
 live = ("asyncio", "gemini_interactions.lib._sync_live")
 print(json.dumps(sorted(m for m in live if m in sys.modules)))
+from pydantic import BaseModel
+from gemini_interactions._models import interactions as group
+def own_model(value):
+    return isinstance(value, type) and issubclass(value, BaseModel) and (
+        value.__module__ == group.__name__
+    )
+defined = sorted(name for name, value in vars(group).items() if own_model(value))
+incomplete = [name for name in group._BUILD_ORDER if not getattr(group, name).__pydantic_complete__]
+print(json.dumps([sorted(group._BUILD_ORDER) == defined, incomplete]))
 """
 
 
@@ -222,10 +231,13 @@ def test_a_first_create_builds_only_the_models_it_can_meet(shared_dir: Path) -> 
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    loaded, listed, live = (json.loads(line) for line in result.stdout.splitlines())
+    loaded, listed, live, built = (json.loads(line) for line in result.stdout.splitlines())
     assert loaded == ["gemini_interactions._models.interactions"]
     assert listed is True
     assert live == []  # Live (and asyncio with it) loads with the first `connect()`
+    # the group was completed model by model, children first (each schema generated once), not
+    # root by root: every model of it is complete, not only the request and the answer
+    assert built == [True, []]
     names = {name: module for module in _model_modules() for name in _declared_all(module)}
     assert {module.stem for module in names.values()} >= {
         "interactions",

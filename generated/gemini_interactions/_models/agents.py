@@ -182,3 +182,19 @@ AgentTool: TypeAlias = Annotated[
     ),
 ]
 """A tool that the agent can use."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ("interactions",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "UnknownAgentAgentConfig",
+    "UnknownAgentBaseEnvironment",
+    "UnknownAgentTool",
+    "Agent",
+    "Empty",
+    "ListAgentsResponse",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

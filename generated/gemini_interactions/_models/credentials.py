@@ -330,3 +330,23 @@ EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
 outgoing HTTP requests.
 Accepts either a single location (e.g. "header") or an array of locations.
 """
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "Credential",
+    "EnvironmentVariableConfig",
+    "HttpBearerConfig",
+    "OAuth2Config",
+    "UnknownCredentialCreateParams",
+    "EnvironmentVariableUpdateConfig",
+    "HttpBearerUpdateConfig",
+    "OAuth2UpdateConfig",
+    "UnknownCredentialUpdateParams",
+    "ListCredentialsResponse",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

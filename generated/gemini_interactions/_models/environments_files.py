@@ -70,3 +70,15 @@ class GetEnvironmentFilesResponse(ApiModel):
     """Pagination token for directory listing.
     NOLINT
     """
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "EnvironmentFile",
+    "GetEnvironmentFilesResponse",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

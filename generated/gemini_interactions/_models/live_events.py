@@ -168,3 +168,23 @@ LiveServerEvent: TypeAlias = Annotated[
     ),
 ]
 """An event a live session receives."""
+
+
+_BUILD_AFTER: tuple[str, ...] = (
+    "interactions",
+    "stream_events",
+)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "InteractionCanceledEvent",
+    "InteractionCancelledEvent",
+    "InteractionConnectedEvent",
+    "LiveInteractionCompletedEvent",
+    "LiveInteractionCreatedEvent",
+    "ReconnectionRequiredEvent",
+    "UnknownLiveServerEvent",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

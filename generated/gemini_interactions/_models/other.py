@@ -281,3 +281,36 @@ class UrlContextResultItem(ApiModel):
 
     url: str | None = None
     """The URL that was fetched."""
+
+
+_BUILD_AFTER: tuple[str, ...] = (
+    "interactions",
+    "stream_events",
+    "environments_files",
+    "triggers",
+    "webhooks",
+)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "CancelInteractionEvent",
+    "CompleteInteractionEvent",
+    "ConnectInteractionEvent",
+    "CreateWebhookRequest",
+    "DisconnectEvent",
+    "GetInteractionRequest",
+    "HttpBody",
+    "InputEvent",
+    "InteractionSseStreamEnvelope",
+    "RunTriggerRequest",
+    "SpeakerConfig",
+    "UpdateTriggerRequest",
+    "UpdateWebhookRequest",
+    "UploadEnvironmentFileRequest",
+    "UploadEnvironmentFileResponse",
+    "UrlContextCallStepArguments",
+    "UrlContextResultItem",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

@@ -1298,3 +1298,59 @@ ProcessingResultDelta, RetrievalCallDelta, RetrievalResultDelta, TextAnnotationD
 ThoughtSignatureDelta, ThoughtSummaryDelta, UrlContextCallDelta, UrlContextResultDelta,
 VideoDelta, ToolSearchCallDelta, ToolSearchResultDelta, UnknownStepDeltaData.
 """
+
+
+_BUILD_AFTER: tuple[str, ...] = ("interactions",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "ArgumentsDelta",
+    "AudioDelta",
+    "CodeExecutionCallArguments",
+    "CodeExecutionCallDelta",
+    "CodeExecutionResultDelta",
+    "DocumentDelta",
+    "ErrorEvent",
+    "FileSearchCallDelta",
+    "FileSearchResult",
+    "FileSearchResultDelta",
+    "FunctionResultDelta",
+    "GoogleMapsCallArguments",
+    "GoogleMapsCallDelta",
+    "Places",
+    "GoogleMapsResult",
+    "GoogleMapsResultDelta",
+    "GoogleSearchCallArguments",
+    "GoogleSearchCallDelta",
+    "GoogleSearchResult",
+    "GoogleSearchResultDelta",
+    "ImageDelta",
+    "InteractionSseEventInteraction",
+    "InteractionCompletedEvent",
+    "InteractionCreatedEvent",
+    "InteractionStatusUpdate",
+    "McpServerToolCallDelta",
+    "McpServerToolResultDelta",
+    "ProcessingCallDelta",
+    "ProcessingResultDelta",
+    "RetrievalCallDelta",
+    "RetrievalResultDelta",
+    "TextAnnotationDelta",
+    "TextDelta",
+    "ThoughtSignatureDelta",
+    "ThoughtSummaryDelta",
+    "ToolSearchCallDelta",
+    "ToolSearchResultDelta",
+    "UnknownStepDeltaData",
+    "UrlContextCallDelta",
+    "UrlContextResultDelta",
+    "VideoDelta",
+    "StepDeltaMetadata",
+    "StepDelta",
+    "StepStart",
+    "StepStop",
+    "UnknownInteractionSseStreamEvent",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

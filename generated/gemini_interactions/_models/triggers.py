@@ -200,3 +200,19 @@ class TriggerUpdate(ApiModel):
 
     status: TriggerUpdateStatus | str | None = None
     """Optional. The status of the trigger."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ("interactions",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "TriggerExecution",
+    "ListTriggerExecutionsResponse",
+    "Trigger",
+    "ListTriggersResponse",
+    "TriggerCreateParams",
+    "TriggerUpdate",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

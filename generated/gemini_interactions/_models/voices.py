@@ -241,3 +241,20 @@ class Voice(ApiModel):
     `"prompted"`; unset for `"replicated"` and in `GetVoice` and `ListVoices`
     responses.
     """
+
+
+_BUILD_AFTER: tuple[str, ...] = ("interactions",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "AudioData",
+    "PromptedVoice",
+    "ReplicatedVoice",
+    "Voice",
+    "CreateVoiceRequest",
+    "DeleteVoiceResponse",
+    "ListVoicesResponse",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

@@ -187,3 +187,21 @@ class WebhookUpdate(ApiModel):
 
     uri: str | None = None
     """Optional. The URI to which webhook events will be sent."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "SigningSecret",
+    "Webhook",
+    "ListWebhooksResponse",
+    "PingWebhookRequest",
+    "PingWebhookResponse",
+    "RotateSigningSecretRequest",
+    "RotateSigningSecretResponse",
+    "WebhookUpdate",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

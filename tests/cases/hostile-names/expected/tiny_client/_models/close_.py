@@ -73,3 +73,12 @@ JsonValue: TypeAlias = Annotated[
 
 NestedList: TypeAlias = list[Any]
 """`list[Any]`."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = ("Interaction",)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

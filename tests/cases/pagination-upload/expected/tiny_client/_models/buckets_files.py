@@ -33,3 +33,15 @@ class ListFilesResponse(ApiModel):
     files: list[File] | None = None
 
     next_page_token: str | None = None
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "File",
+    "ListFilesResponse",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

@@ -15,3 +15,12 @@ class JobEventEnvelope(ApiModel):
     """The `JobEventEnvelope` object."""
 
     data: JobEvent | None = None
+
+
+_BUILD_AFTER: tuple[str, ...] = ("stream_events",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = ("JobEventEnvelope",)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

@@ -85,3 +85,17 @@ JobEvent: TypeAlias = Annotated[
     ),
 ]
 """One of: JobStarted, JobOutput, JobCompleted, UnknownJobEvent."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ("jobs",)
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "JobCompleted",
+    "JobOutput",
+    "JobStarted",
+    "UnknownJobEvent",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""

@@ -161,3 +161,20 @@ SquareLabel: TypeAlias = Annotated[
     ),
 ]
 """One of: str, Note."""
+
+
+_BUILD_AFTER: tuple[str, ...] = ()
+"""The groups of models completed before this one (their modules are imported above)."""
+
+_BUILD_ORDER: tuple[str, ...] = (
+    "Point",
+    "Circle",
+    "Group",
+    "Note",
+    "Square",
+    "UnknownShape",
+    "Drawing",
+)
+"""This group's models, each after those it names: the client completes them in this order with
+the first call that needs one, so that pydantic generates each schema once (two roots that
+share their sub-models would each generate them otherwise)."""
