@@ -18,6 +18,9 @@ Figures (medians of --repeats runs):
    same kind (sync or async), split into events and `json.loads`ed;
 4. per-request overhead of sequential small `create` calls, sync and async, with bare httpx +
    `json.loads` as the floor;
+
+A figure "of the floor" is the median of the repeats' own ratios: within each repeat our path
+and its floor take turns (streams and small calls), so both see the same machine.
 5. the fake API's HTTP server streaming stream.sse: the rate it serves at, beside the rate our
    client consumes it through the same server;
 6. `generate` and `check` wall time and peak memory.
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import gc
 import importlib.util
 import json
@@ -39,7 +41,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,46 @@ def median_runs(
             fn()
         runs.append((time.perf_counter() - start) / iters)
     return runs
+
+
+def paired_runs(
+    paths: dict[str, Callable[[], Any]], repeats: int, iters: int = 1
+) -> dict[str, list[float]]:
+    """Seconds per call of each path, the paths taking turns within every repeat: drift on a
+    shared machine then touches all of them alike, and a ratio of one repeat is side by side."""
+    for fn in paths.values():
+        fn()
+    runs: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(repeats):
+        for name, fn in paths.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(iters):
+                fn()
+            runs[name].append((time.perf_counter() - start) / iters)
+    return runs
+
+
+async def async_paired_runs(
+    paths: dict[str, Callable[[], Awaitable[Any]]], repeats: int, iters: int = 1
+) -> dict[str, list[float]]:
+    """`paired_runs` for coroutines, in one event loop."""
+    for fn in paths.values():
+        await fn()
+    runs: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(repeats):
+        for name, fn in paths.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(iters):
+                await fn()
+            runs[name].append((time.perf_counter() - start) / iters)
+    return runs
+
+
+def paired_ratio(runs: list[float], floor: list[float]) -> float:
+    """The median of the repeats' own ratios (each measured side by side)."""
+    return round(statistics.median(a / b for a, b in zip(runs, floor, strict=True)), 2)
 
 
 def record(results: list[dict[str, Any]], **fields: Any) -> None:
@@ -147,31 +189,35 @@ The floor is a hand-written program: httpx and pydantic, one small model, one po
 
 
 def bench_cold_start(results: list[dict[str, Any]], repeats: int, anchor: bool = True) -> None:
+    """Each repeat starts every program once, in turn (ours, google-genai, the floor)."""
     payload = str(PAYLOADS / "small_interaction.json")
     env = {**os.environ, "PYTHONPATH": str(GENERATED), "PYTHONDONTWRITEBYTECODE": ""}
-    for client, template in _COLD_START.items():
-        if client == "google-genai" and not (anchor and _has_google_genai()):
-            continue
-        code = template.format(payload=payload)
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-        runs = [
-            float(
-                subprocess.run(
-                    [sys.executable, "-c", code],
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-            )
-            for _ in range(repeats)
-        ]
+    codes = {
+        client: template.format(payload=payload)
+        for client, template in _COLD_START.items()
+        if client != "google-genai" or (anchor and _has_google_genai())
+    }
+
+    def start(code: str) -> float:
+        process = subprocess.run(
+            [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+        )
+        return float(process.stdout)
+
+    for code in codes.values():  # compiled and cached once before timing
+        start(code)
+    runs: dict[str, list[float]] = {client: [] for client in codes}
+    for _ in range(repeats):
+        for client, code in codes.items():
+            runs[client].append(start(code))
+    for client, times in runs.items():
         record(
             results,
             bench="cold_start",
             client=client,
-            ms=round(statistics.median(runs) * 1000, 1),
-            runs_ms=[round(r * 1000, 1) for r in runs],
+            ms=round(statistics.median(times) * 1000, 1),
+            runs_ms=[round(r * 1000, 1) for r in times],
+            **({"of_floor": paired_ratio(times, runs["floor"])} if client != "floor" else {}),
         )
 
 
@@ -328,7 +374,10 @@ class _AsyncChunks(httpx.AsyncByteStream):
 
 
 def bench_sse(results: list[dict[str, Any]], repeats: int) -> None:
+    """Our streams beside their floor, taking turns: sync against the same bytes through httpx's
+    sync client split and `json.loads`ed, async against its async client."""
     sse = (PAYLOADS / "stream.sse").read_bytes()
+    events = sse.count(b"\ndata: ") + sse.startswith(b"data: ")
     for mode in ("event", "64k"):
         chunks = _chunks(sse, mode)
 
@@ -338,23 +387,17 @@ def bench_sse(results: list[dict[str, Any]], repeats: int) -> None:
             )
 
         client = mock_client(sync_handler)
+        http = httpx.Client(transport=httpx.MockTransport(sync_handler))
 
-        def run_sync(client: gi.Client = client) -> int:
-            count = 0
-            for _ in client.interactions.create(model="m", input="go", stream=True):
-                count += 1
-            return count
+        def run_sync(client: gi.Client = client) -> None:
+            count = sum(1 for _ in client.interactions.create(model="m", input="go", stream=True))
+            assert count == events, count
 
-        runs = median_runs(run_sync, repeats)
-        events = run_sync()
-        record(
-            results,
-            bench="sse",
-            api="sync",
-            chunking=mode,
-            events=events,
-            events_per_s=round(events / statistics.median(runs)),
-        )
+        def run_floor(http: httpx.Client = http) -> None:
+            assert _floor_events(http) == events
+
+        runs = paired_runs({"ours": run_sync, "floor": run_floor}, repeats)
+        _record_sse(results, "sync", mode, events, runs)
 
         async def async_handler(
             request: httpx.Request, chunks: list[bytes] = chunks
@@ -363,29 +406,40 @@ def bench_sse(results: list[dict[str, Any]], repeats: int) -> None:
                 200, headers={"content-type": "text/event-stream"}, stream=_AsyncChunks(chunks)
             )
 
-        async def run_async() -> list[float]:
+        async def run_async() -> dict[str, list[float]]:
             aclient = gi.AsyncClient(
                 api_key="bench-key",
                 http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)),
             )
-            times = []
-            for index in range(repeats + 1):
-                start = time.perf_counter()
-                stream = await aclient.interactions.create(model="m", input="go", stream=True)
-                async for _ in stream:
-                    pass
-                if index:
-                    times.append(time.perf_counter() - start)
-            return times
+            ahttp = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
 
-        aruns = asyncio.run(run_async())
+            async def ours() -> None:
+                stream = await aclient.interactions.create(model="m", input="go", stream=True)
+                count = 0
+                async for _ in stream:
+                    count += 1
+                assert count == events, count
+
+            async def floor() -> None:
+                assert await _async_floor_events(ahttp) == events
+
+            return await async_paired_runs({"ours": ours, "floor": floor}, repeats)
+
+        _record_sse(results, "async", mode, events, asyncio.run(run_async()))
+
+
+def _record_sse(
+    results: list[dict[str, Any]], api: str, mode: str, events: int, runs: dict[str, list[float]]
+) -> None:
+    for path, bench in (("ours", "sse"), ("floor", "sse_floor")):
         record(
             results,
-            bench="sse",
-            api="async",
+            bench=bench,
+            api=api,
             chunking=mode,
             events=events,
-            events_per_s=round(events / statistics.median(aruns)),
+            events_per_s=round(events / statistics.median(runs[path])),
+            **({"of_floor": paired_ratio(runs["floor"], runs["ours"])} if path == "ours" else {}),
         )
 
 
@@ -421,58 +475,8 @@ async def _async_floor_events(http: httpx.AsyncClient) -> int:
     return count
 
 
-def bench_sse_floor(results: list[dict[str, Any]], repeats: int) -> None:
-    """Each API's floor: sync streams against httpx's sync client, async against its async one."""
-    sse = (PAYLOADS / "stream.sse").read_bytes()
-    for mode in ("event", "64k"):
-        chunks = _chunks(sse, mode)
-
-        def handler(request: httpx.Request, chunks: list[bytes] = chunks) -> httpx.Response:
-            return httpx.Response(
-                200, headers={"content-type": "text/event-stream"}, stream=_SyncChunks(chunks)
-            )
-
-        http = httpx.Client(transport=httpx.MockTransport(handler))
-        runs = median_runs(functools.partial(_floor_events, http), repeats)
-        events = _floor_events(http)
-        record(
-            results,
-            bench="sse_floor",
-            api="sync",
-            chunking=mode,
-            events=events,
-            events_per_s=round(events / statistics.median(runs)),
-        )
-
-        async def async_handler(
-            request: httpx.Request, chunks: list[bytes] = chunks
-        ) -> httpx.Response:
-            return httpx.Response(
-                200, headers={"content-type": "text/event-stream"}, stream=_AsyncChunks(chunks)
-            )
-
-        async def run_async() -> list[float]:
-            ahttp = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
-            times = []
-            for index in range(repeats + 1):
-                start = time.perf_counter()
-                await _async_floor_events(ahttp)
-                if index:
-                    times.append(time.perf_counter() - start)
-            return times
-
-        aruns = asyncio.run(run_async())
-        record(
-            results,
-            bench="sse_floor",
-            api="async",
-            chunking=mode,
-            events=events,
-            events_per_s=round(events / statistics.median(aruns)),
-        )
-
-
 def bench_overhead(results: list[dict[str, Any]], repeats: int, calls: int) -> None:
+    """Sequential small `create` calls beside bare httpx + `json.loads`, taking turns."""
     small = (PAYLOADS / "small_interaction.json").read_bytes()
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -480,69 +484,59 @@ def bench_overhead(results: list[dict[str, Any]], repeats: int, calls: int) -> N
 
     client = mock_client(handler)
     bare = httpx.Client(transport=httpx.MockTransport(handler))
-    paths = {
-        "ours_create": lambda: client.interactions.create(
-            model="gemini-3-flash-preview", input="Say hello"
-        ),
-        "bare_httpx_json_loads_floor": lambda: json.loads(
-            bare.post(
-                "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
-            ).content
-        ),
-    }
-    for name, fn in paths.items():
-        runs = median_runs(fn, repeats, calls)
-        record(
-            results,
-            bench="overhead",
-            api="sync",
-            path=name,
-            us_per_call=round(statistics.median(runs) * 1e6, 1),
-        )
+    runs = paired_runs(
+        {
+            "ours_create": lambda: client.interactions.create(
+                model="gemini-3-flash-preview", input="Say hello"
+            ),
+            "bare_httpx_json_loads_floor": lambda: json.loads(
+                bare.post(
+                    "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
+                ).content
+            ),
+        },
+        repeats,
+        calls,
+    )
+    _record_overhead(results, "sync", runs)
 
     async def async_handler(request: httpx.Request) -> httpx.Response:
         return handler(request)
 
-    async def run_async() -> list[float]:
+    async def run_async() -> dict[str, list[float]]:
         aclient = gi.AsyncClient(
             api_key="bench-key",
             http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)),
             max_retries=0,
         )
-        times = []
-        for index in range(repeats + 1):
-            start = time.perf_counter()
-            for _ in range(calls):
-                await aclient.interactions.create(model="gemini-3-flash-preview", input="Say hello")
-            if index:
-                times.append((time.perf_counter() - start) / calls)
-        return times
+        abare = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
 
-    async def run_async_floor() -> list[float]:
-        bare = httpx.AsyncClient(transport=httpx.MockTransport(async_handler))
-        times = []
-        for index in range(repeats + 1):
-            start = time.perf_counter()
-            for _ in range(calls):
-                response = await bare.post(
-                    "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
-                )
-                json.loads(response.content)
-            if index:
-                times.append((time.perf_counter() - start) / calls)
-        return times
+        async def ours() -> None:
+            await aclient.interactions.create(model="gemini-3-flash-preview", input="Say hello")
 
-    for path, runner in (
-        ("ours_create", run_async),
-        ("bare_httpx_json_loads_floor", run_async_floor),
-    ):
-        aruns = asyncio.run(runner())
+        async def floor() -> None:
+            response = await abare.post(
+                "https://x.invalid/v1beta/interactions", json={"model": "m", "input": "hi"}
+            )
+            json.loads(response.content)
+
+        return await async_paired_runs(
+            {"ours_create": ours, "bare_httpx_json_loads_floor": floor}, repeats, calls
+        )
+
+    _record_overhead(results, "async", asyncio.run(run_async()))
+
+
+def _record_overhead(results: list[dict[str, Any]], api: str, runs: dict[str, list[float]]) -> None:
+    floor = runs["bare_httpx_json_loads_floor"]
+    for path, times in runs.items():
         record(
             results,
             bench="overhead",
-            api="async",
+            api=api,
             path=path,
-            us_per_call=round(statistics.median(aruns) * 1e6, 1),
+            us_per_call=round(statistics.median(times) * 1e6, 1),
+            **({"of_floor": paired_ratio(times, floor)} if path == "ours_create" else {}),
         )
 
 
@@ -636,7 +630,7 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                 cold["ms"],
                 their_cold,
                 _ratio(cold["ms"], their_cold),
-                f"{_ratio(cold['ms'], cold_floor['ms'])} of a hand-written httpx + pydantic "
+                f"{cold['of_floor']:.2f}x of a hand-written httpx + pydantic "
                 f"program ({cold_floor['ms']} ms)"
                 if cold_floor
                 else "",
@@ -685,8 +679,8 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
                 speedup = f"{sse['events_per_s'] / rate:.1f}x faster" if rate else "n/a"
                 label = f"SSE {api}, {mode} chunks (events/s)"
                 of_floor = (
-                    f"{sse['events_per_s'] / floor_row['events_per_s']:.2f} of the untyped {api} "
-                    f"floor ({floor_row['events_per_s']:,} ev/s)"
+                    f"{sse['of_floor']:.2f} of the untyped {api} floor "
+                    f"({floor_row['events_per_s']:,} ev/s)"
                     if floor_row
                     else ""
                 )
@@ -698,8 +692,7 @@ def table(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[str]
         if call:
             their_us = other["us_per_call"] if other else None
             floor_ratio = (
-                f"{_ratio(call['us_per_call'], bare['us_per_call'])} of bare httpx + json.loads "
-                f"({bare['us_per_call']} µs)"
+                f"{call['of_floor']:.2f}x of bare httpx + json.loads ({bare['us_per_call']} µs)"
                 if bare
                 else ""
             )
@@ -755,7 +748,6 @@ def main() -> int:
     bench_parse(ours, args.repeats, args.parse_iters)
     bench_memory(ours)
     bench_sse(ours, args.repeats)
-    bench_sse_floor(ours, args.repeats)
     bench_overhead(ours, args.repeats, args.calls)
     bench_fake(ours, args.repeats)
     bench_generation(ours, args.repeats)
