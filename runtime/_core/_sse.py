@@ -106,20 +106,31 @@ class SSEDecoder:
         event has more than one `data:` line or other fields."""
         blocks = buffer.split(b"\n\n")
         self._buffer = bytearray(blocks.pop())  # the unterminated rest, decoded when it completes
+        make = tuple.__new__  # a named tuple built without its keyword-parsing constructor
         for block in blocks:
+            # `data: JSON`, or `event: NAME` then `data: JSON`: one line of data, nothing else
             event = None
-            data_line = block
-            if block.startswith(b"event: "):  # `event: NAME` then one `data:` line
+            start = 6
+            if block[:6] == b"data: ":
+                simple = b"\n" not in block
+            elif block[:7] == b"event: ":
                 cut = block.find(b"\n")
-                if cut != -1:
-                    event = block[7:cut].decode("utf-8", errors="replace")
-                    data_line = block[cut + 1 :]
-            if data_line.startswith(b"data: ") and b"\n" not in data_line:
-                data = data_line[6:].decode("utf-8", errors="replace")
+                simple = (
+                    cut != -1
+                    and block[cut + 1 : cut + 7] == b"data: "
+                    and block.find(b"\n", cut + 1) == -1
+                )
+                if simple:
+                    event = block[7:cut].decode("utf-8", "replace")
+                    start = cut + 7
+            else:
+                simple = False
+            if simple:
+                data = block[start:].decode("utf-8", "replace")
                 if len(data) < 16 and data.strip() == "[DONE]":
                     yield DONE
                 else:
-                    yield ServerSentEvent(data=data, event=event, id=self._id, retry=self._retry)
+                    yield make(ServerSentEvent, (data, event, self._id, self._retry))
                 continue
             for raw_line in block.split(b"\n"):
                 item = self._line(raw_line.decode("utf-8", errors="replace"))

@@ -63,7 +63,9 @@ class InteractionAccumulator:
         kind = event.get("event_type")
         if kind == "step.delta":  # nearly every event: tested first
             delta = event.get("delta")
-            index = self._index(event)
+            index = event.get("index")
+            if not isinstance(index, int):
+                index = 0
             if (
                 index == self._run_index
                 and type(delta) is dict
@@ -75,9 +77,10 @@ class InteractionAccumulator:
             else:
                 self._run_index = None
                 self._delta(index, delta)
-            metadata = event.get("metadata")
-            if isinstance(metadata, dict) and metadata.get("total_usage") is not None:
-                self._total_usage = metadata["total_usage"]
+            if "metadata" in event:
+                metadata = event["metadata"]
+                if isinstance(metadata, dict) and metadata.get("total_usage") is not None:
+                    self._total_usage = metadata["total_usage"]
             return
         self._run_index = None
         if kind in ("interaction.created", "interaction.completed"):

@@ -87,6 +87,7 @@ async def _async_events(  # noqa: C901 (the resume state machine of one stream (
     import httpx
 
     state = connection.state
+    accept, parse_event = state.accept, connection.parse_event  # once, not once per event
     attempt = 0
     while True:
         reason = "the connection closed"
@@ -96,9 +97,9 @@ async def _async_events(  # noqa: C901 (the resume state machine of one stream (
             try:
                 async for batch in reader:
                     for payload in batch:
-                        if state.accept(payload):
+                        if accept(payload):
                             attempt = 0
-                            yield connection.parse_event(payload)
+                            yield parse_event(payload)
                         if state.done:
                             break
                     batch.raise_failure(state)
