@@ -388,6 +388,7 @@ class _CallPreparation:
             headers=call.headers,
             options=options,
             timeout_kind="stream" if streaming else "generation" if call.generates else "default",
+            body_is_json=bool(call.body_schemas),  # a validated body: the model's to_dict()
         )
 
     def _parse(self, call: Call, response: httpx.Response) -> Any:
