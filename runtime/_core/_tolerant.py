@@ -5,8 +5,8 @@ without `arguments`, an `incomplete` interaction without `steps` (fact W88), an 
 whose `code` is a number, a file-search delta without `result` (W62). A strict parser would
 refuse the whole interaction or end the stream. Here:
 
-1. the fast path validates as usual (`TypeAdapter.validate_python`/`validate_json`, in the wire
-   context so int64 numbers stay numbers);
+1. the fast path parses the JSON (`loads`) and validates it as usual (`validate_python`, in
+   the wire context so int64 numbers stay numbers);
 2. only when that fails, `lenient()` builds the value part by part: every part that validates
    is typed as usual; a model whose fields do not all fit is still that model, with the fields
    that fit typed, a missing required field reading `None`, and a value of the wrong type kept
