@@ -229,6 +229,11 @@ def without_nulls(value: Any) -> Any:
     if type(value) in _SCALARS:
         return value
     if isinstance(value, Mapping) and not hasattr(value, "__pydantic_fields__"):
+        for item in value.values():
+            if item is None or type(item) not in _SCALARS:
+                break
+        else:
+            return value  # no null and nothing nested (a plain call's body): nothing to rebuild
         kept = {key: without_nulls(item) for key, item in value.items() if item is not None}
         unchanged = len(kept) == len(value) and all(kept[key] is value[key] for key in kept)
         return value if unchanged else kept  # the caller's own dict when nothing was left out

@@ -196,14 +196,14 @@ class _Plan:
     def first_call(self) -> Call:
         """The call as the caller made it; one that continues a stored interaction by hand (a
         token and `previous_interaction_id`) need not give `input`, as W98's hops send none."""
-        from .._core._api_client import Call
-
         spec, call = self.spec, self.call
         body = call.body or {}
         if not (self.stateful and body.get(spec.token) and body.get(spec.previous)):
-            return call
+            return call  # nearly every call: nothing more to import or build
         if body.get(spec.input) is not None:
             return call  # given: sent as given, the API decides
+        from .._core._api_client import Call
+
         filled = {**body, spec.input: ""}  # the body model requires one: checked, never sent
         omit = (*call.omit, spec.input)
         return dataclasses.replace(call, body=filled, omit=omit) if isinstance(call, Call) else call
