@@ -47,11 +47,14 @@ def note(interaction_id: Any, steps: Iterable[Any] | None) -> None:
     """Remember `interaction_id` if `steps` hold a built-in tool call."""
     if not isinstance(interaction_id, str) or not interaction_id or not steps:
         return
+    for step in steps:  # every parsed interaction passes here: no set unless one matches
+        if getattr(step, "type", None) in BUILTIN_CALLS:
+            break
+    else:
+        return
     kinds = tuple(
         sorted({kind for step in steps if (kind := getattr(step, "type", None)) in BUILTIN_CALLS})
     )
-    if not kinds:
-        return
     with _lock:
         _seen[interaction_id] = kinds
         _seen.move_to_end(interaction_id)
