@@ -92,14 +92,14 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
     ]
     ordered.append((LIVE_EVENTS, "The events of Live sessions.", live_roots))
     ordered.append((OTHER, "What no call names (webhook payloads and the like).", set(needs)))
-    placed: set[str] = set()
+    home_of: dict[str, str] = {}  # each definition placed so far, with its group's module
     groups: list[ModelGroup] = []
     for module, summary, roots in ordered:
         reached: set[str] = set()
         pending = sorted(roots & needs.keys())
         while pending:
             name = pending.pop()
-            if name not in reached and name not in placed:
+            if name not in reached and name not in home_of:
                 reached.add(name)
                 pending.extend(sorted(needs[name]))
         if not reached:
@@ -109,9 +109,7 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
                 f"spec: two groups of models would both be called {module!r} (a resource is "
                 f"named like {STREAM_EVENTS!r}, {LIVE_EVENTS!r} or {OTHER!r}); rename one."
             )
-        home_of = {name: group.module for group in groups for name in group.names}
         after = {home_of[other] for name in reached for other in needs[name] if other in home_of}
-        placed |= reached
         groups.append(
             ModelGroup(
                 module=module,
@@ -121,6 +119,7 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
                 builds_after=tuple(group.module for group in groups if group.module in after),
             )
         )
+        home_of.update(dict.fromkeys(reached, module))
     return tuple(groups)
 
 

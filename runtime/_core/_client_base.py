@@ -40,6 +40,7 @@ from ._errors import (
     _redact_secret,
     _status_error,
 )
+from ._request_checks import _SCALARS
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:  # httpx loads with the first request
@@ -151,12 +152,9 @@ class PathParameter:
     allow_reserved: bool = False
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def jsonable(value: Any) -> Any:
     """Plain JSON data from models (by wire name, set fields only), mappings and sequences."""
-    if type(value) in _PLAIN:
+    if type(value) in _SCALARS:
         return value
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
