@@ -18,9 +18,11 @@ Map of the module:
 - `utf8_span` / `utf8_to_char_offsets`: byte-offset annotations applied to Python strings;
   offsets out of range, inverted or inside a multi-byte character raise `ValueError`.
 - `decode_base64`: bytes from a base64 (standard or URL-safe, padded or not) field.
-"""
 
-from __future__ import annotations
+The module does not postpone its annotations (no `from __future__ import annotations`): pydantic
+evaluates the annotations of a model's bases again for every subclass it builds, and the
+`ClassVar`s of `ApiModel` written as strings cost ~4 ms of a cold start over ~130 models.
+"""
 
 import base64
 import binascii
