@@ -109,18 +109,71 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
                 f"spec: two groups of models would both be called {module!r} (a resource is "
                 f"named like {STREAM_EVENTS!r}, {LIVE_EVENTS!r} or {OTHER!r}); rename one."
             )
-        after = {home_of[other] for name in reached for other in needs[name] if other in home_of}
+        order = _build_order(reached, needs, models)
         groups.append(
             ModelGroup(
                 module=module,
                 summary=summary,
                 names=tuple(sorted(reached)),
-                build_order=_build_order(reached, needs, models),
-                builds_after=tuple(group.module for group in groups if group.module in after),
+                build_needs=_build_needs(reached, order, needs, models),
             )
         )
         home_of.update(dict.fromkeys(reached, module))
     return tuple(groups)
+
+
+def _models_named(name: str, needs: dict[str, frozenset[str]], models: frozenset[str]) -> set[str]:
+    """The models `name` names, directly or through enums, unions and aliases (of any group)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = sorted(needs.get(name, ()))
+    while pending:
+        child = pending.pop()
+        if child in seen:
+            continue
+        seen.add(child)
+        if child in models:
+            found.add(child)
+        else:
+            pending.extend(sorted(needs.get(child, ())))
+    return found
+
+
+def _build_needs(
+    group: set[str],
+    order: tuple[str, ...],
+    needs: dict[str, frozenset[str]],
+    models: frozenset[str],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each model of the group in `order`, then each union or alias of it that names models, with
+    the models to complete before it: those of earlier groups, and those of the group that come
+    before it in `order` (one that comes after is further up a cycle: that edge is where the
+    cycle is cut). Earlier groups' models come first, by name, then the group's, in order."""
+    position = {name: index for index, name in enumerate(order)}
+
+    def first(names: set[str]) -> tuple[str, ...]:
+        return tuple(
+            sorted(names, key=lambda name: (name in position, position.get(name, 0), name))
+        )
+
+    entries = [
+        (
+            model,
+            first(
+                {
+                    child
+                    for child in _models_named(model, needs, models)
+                    if child not in position or position[child] < position[model]
+                }
+            ),
+        )
+        for model in order
+    ]
+    for name in sorted(group - models):
+        named = _models_named(name, needs, models)
+        if named:
+            entries.append((name, first(named)))
+    return tuple(entries)
 
 
 def _build_order(

@@ -184,12 +184,12 @@ class ModelGroup:
     """What the module holds, for its docstring."""
     names: tuple[str, ...]
     """The definitions it holds, sorted."""
-    build_order: tuple[str, ...] = ()
-    """Its models, each after the models of the group it names (depth-first, cycles cut where
-    met): the order the client completes them in, so that pydantic generates each model's schema
-    once instead of once per root that reaches it."""
-    builds_after: tuple[str, ...] = ()
-    """The earlier groups its definitions name, completed before it (in import order)."""
+    build_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Its models in the order the client completes them (children first: depth-first, cycles
+    cut where met), then its unions and aliases that name models, each with the models completed
+    before it (of earlier groups, then of this one). In this order pydantic generates each
+    model's schema once instead of once per root that reaches it; following one model's needs,
+    a call completes only the models it can meet."""
 
 
 # -- operations -----------------------------------------------------------------------------------

@@ -335,8 +335,7 @@ def _module(
         imports=_imports(used, here, homes, mixins),
         definitions=tuple(render[kind](item) for kind, item in ordered),
         all_names=tuple(sorted(group.names)),
-        build_order=group.build_order,
-        builds_after=group.builds_after,
+        build_needs=group.build_needs,
     )
 
 

@@ -287,10 +287,9 @@ class ModelsModuleView:
     imports: tuple[ImportView, ...]
     definitions: tuple[ModelView | EnumView | UnionView | AliasView, ...]
     all_names: tuple[str, ...]
-    build_order: tuple[str, ...]
-    """The models in the order the client completes them (`ModelGroup.build_order`)."""
-    builds_after: tuple[str, ...]
-    """The groups completed before this one."""
+    build_needs: tuple[tuple[str, tuple[str, ...]], ...]
+    """Each model in the order the client completes them, then each union or alias that names
+    models, with the models completed before it (`ModelGroup.build_needs`)."""
 
 
 @dataclass(frozen=True)

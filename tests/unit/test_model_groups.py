@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir.groups import _build_order
+from generator.ir.groups import _build_needs, _build_order
 
 
 def test_each_model_comes_after_the_models_it_names_through_unions_and_aliases() -> None:
@@ -44,3 +44,38 @@ def test_a_cycle_is_cut_where_it_is_met_and_other_groups_are_left_out() -> None:
     order = _build_order({"Node", "Children", "Leaf"}, needs, models)
     assert order == ("Leaf", "Node")
     assert _build_order({"Node", "Children", "Leaf"}, needs, models) == order  # stable
+
+
+def test_each_model_needs_the_models_it_names_that_are_completed_before_it() -> None:
+    needs = {
+        "Answer": frozenset({"Step", "Usage"}),
+        "Step": frozenset({"Content", "Shared"}),  # a union
+        "Content": frozenset({"Text", "Image"}),
+        "Text": frozenset({"Mime"}),
+        "Image": frozenset({"Mime", "Node"}),
+        "Mime": frozenset(),  # an enum
+        "Usage": frozenset(),
+        "Node": frozenset({"Children"}),
+        "Children": frozenset({"Node", "Image"}),  # a union that names Node again: a cycle
+        "Shared": frozenset(),  # a model of an earlier group
+        "Lonely": frozenset({"Mime"}),  # a union of no models
+    }
+    models = frozenset({"Answer", "Text", "Image", "Usage", "Node", "Shared"})
+    group = set(needs) - {"Shared"}
+    order = _build_order(group, needs, models)
+    entries = _build_needs(group, order, needs, models)
+    listed = dict(entries)
+    # every model of the group, in completion order, then the unions that name models
+    assert tuple(listed)[: len(order)] == order
+    assert tuple(listed)[len(order) :] == ("Children", "Content", "Step")  # by name
+    assert "Lonely" not in listed and "Shared" not in listed
+    # through unions, the earlier group's model first, then the group's, in order
+    assert listed["Answer"] == ("Shared", "Image", "Text", "Usage")
+    assert listed["Step"] == ("Shared", "Image", "Text")
+    position = {name: index for index, name in enumerate(order)}
+    for name, needed in entries:
+        assert len(set(needed)) == len(needed)
+        if name in position:  # nothing listed after the model itself: the needs have no cycle
+            assert all(position.get(other, -1) < position[name] for other in needed), name
+    # the cycle Image -> Node -> Children -> Image is cut once, where the order met it
+    assert ("Node" in listed["Image"]) != ("Image" in listed["Node"])

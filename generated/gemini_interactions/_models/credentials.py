@@ -332,21 +332,32 @@ Accepts either a single location (e.g. "header") or an array of locations.
 """
 
 
-_BUILD_AFTER: tuple[str, ...] = ()
-"""The groups of models completed before this one (their modules are imported above)."""
-
-_BUILD_ORDER: tuple[str, ...] = (
-    "Credential",
-    "EnvironmentVariableConfig",
-    "HttpBearerConfig",
-    "OAuth2Config",
-    "UnknownCredentialCreateParams",
-    "EnvironmentVariableUpdateConfig",
-    "HttpBearerUpdateConfig",
-    "OAuth2UpdateConfig",
-    "UnknownCredentialUpdateParams",
-    "ListCredentialsResponse",
-)
-"""This group's models, each after those it names: the client completes them in this order with
-the first call that needs one, so that pydantic generates each schema once (two roots that
-share their sub-models would each generate them otherwise)."""
+_BUILD_NEEDS: dict[str, tuple[str, ...]] = {
+    "Credential": (),
+    "EnvironmentVariableConfig": (),
+    "HttpBearerConfig": (),
+    "OAuth2Config": (),
+    "UnknownCredentialCreateParams": (),
+    "EnvironmentVariableUpdateConfig": (),
+    "HttpBearerUpdateConfig": (),
+    "OAuth2UpdateConfig": (),
+    "UnknownCredentialUpdateParams": (),
+    "ListCredentialsResponse": ("Credential",),
+    "CredentialCreateParams": (
+        "EnvironmentVariableConfig",
+        "HttpBearerConfig",
+        "OAuth2Config",
+        "UnknownCredentialCreateParams",
+    ),
+    "CredentialUpdateParams": (
+        "EnvironmentVariableUpdateConfig",
+        "HttpBearerUpdateConfig",
+        "OAuth2UpdateConfig",
+        "UnknownCredentialUpdateParams",
+    ),
+}
+"""What the client completes, in order (this group's models, then its unions and aliases that
+name models), each with the models it completes first: those of earlier groups, then those of
+this group that come before it. Following the needs of the first model a call uses, pydantic
+generates each schema once (two roots that share sub-models would each generate them
+otherwise), and only for the models that call can meet."""

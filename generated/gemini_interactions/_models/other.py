@@ -283,34 +283,43 @@ class UrlContextResultItem(ApiModel):
     """The URL that was fetched."""
 
 
-_BUILD_AFTER: tuple[str, ...] = (
-    "interactions",
-    "stream_events",
-    "environments_files",
-    "triggers",
-    "webhooks",
-)
-"""The groups of models completed before this one (their modules are imported above)."""
-
-_BUILD_ORDER: tuple[str, ...] = (
-    "CancelInteractionEvent",
-    "CompleteInteractionEvent",
-    "ConnectInteractionEvent",
-    "CreateWebhookRequest",
-    "DisconnectEvent",
-    "GetInteractionRequest",
-    "HttpBody",
-    "InputEvent",
-    "InteractionSseStreamEnvelope",
-    "RunTriggerRequest",
-    "SpeakerConfig",
-    "UpdateTriggerRequest",
-    "UpdateWebhookRequest",
-    "UploadEnvironmentFileRequest",
-    "UploadEnvironmentFileResponse",
-    "UrlContextCallStepArguments",
-    "UrlContextResultItem",
-)
-"""This group's models, each after those it names: the client completes them in this order with
-the first call that needs one, so that pydantic generates each schema once (two roots that
-share their sub-models would each generate them otherwise)."""
+_BUILD_NEEDS: dict[str, tuple[str, ...]] = {
+    "CancelInteractionEvent": (),
+    "CompleteInteractionEvent": (),
+    "ConnectInteractionEvent": (),
+    "CreateWebhookRequest": ("Webhook",),
+    "DisconnectEvent": (),
+    "GetInteractionRequest": (),
+    "HttpBody": (),
+    "InputEvent": (
+        "AudioContent",
+        "DocumentContent",
+        "ImageContent",
+        "TextContent",
+        "UnknownContent",
+        "VideoContent",
+    ),
+    "InteractionSseStreamEnvelope": (
+        "ErrorEvent",
+        "InteractionCompletedEvent",
+        "InteractionCreatedEvent",
+        "InteractionStatusUpdate",
+        "StepDelta",
+        "StepStart",
+        "StepStop",
+        "UnknownInteractionSseStreamEvent",
+    ),
+    "RunTriggerRequest": (),
+    "SpeakerConfig": ("SpeechConfig",),
+    "UpdateTriggerRequest": ("TriggerUpdate",),
+    "UpdateWebhookRequest": ("WebhookUpdate",),
+    "UploadEnvironmentFileRequest": (),
+    "UploadEnvironmentFileResponse": ("EnvironmentFile",),
+    "UrlContextCallStepArguments": (),
+    "UrlContextResultItem": (),
+}
+"""What the client completes, in order (this group's models, then its unions and aliases that
+name models), each with the models it completes first: those of earlier groups, then those of
+this group that come before it. Following the needs of the first model a call uses, pydantic
+generates each schema once (two roots that share sub-models would each generate them
+otherwise), and only for the models that call can meet."""

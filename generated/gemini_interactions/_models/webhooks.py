@@ -189,19 +189,18 @@ class WebhookUpdate(ApiModel):
     """Optional. The URI to which webhook events will be sent."""
 
 
-_BUILD_AFTER: tuple[str, ...] = ()
-"""The groups of models completed before this one (their modules are imported above)."""
-
-_BUILD_ORDER: tuple[str, ...] = (
-    "SigningSecret",
-    "Webhook",
-    "ListWebhooksResponse",
-    "PingWebhookRequest",
-    "PingWebhookResponse",
-    "RotateSigningSecretRequest",
-    "RotateSigningSecretResponse",
-    "WebhookUpdate",
-)
-"""This group's models, each after those it names: the client completes them in this order with
-the first call that needs one, so that pydantic generates each schema once (two roots that
-share their sub-models would each generate them otherwise)."""
+_BUILD_NEEDS: dict[str, tuple[str, ...]] = {
+    "SigningSecret": (),
+    "Webhook": ("SigningSecret",),
+    "ListWebhooksResponse": ("Webhook",),
+    "PingWebhookRequest": (),
+    "PingWebhookResponse": (),
+    "RotateSigningSecretRequest": (),
+    "RotateSigningSecretResponse": (),
+    "WebhookUpdate": (),
+}
+"""What the client completes, in order (this group's models, then its unions and aliases that
+name models), each with the models it completes first: those of earlier groups, then those of
+this group that come before it. Following the needs of the first model a call uses, pydantic
+generates each schema once (two roots that share sub-models would each generate them
+otherwise), and only for the models that call can meet."""
