@@ -431,9 +431,22 @@ def _manifest(
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+def _top_level_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The module's statements, with those of its top-level `if` blocks (both branches): a name
+    bound under `if TYPE_CHECKING:` / `else:` is bound at the top level all the same."""
+    found: list[ast.stmt] = []
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop(0)
+        found.append(node)
+        if isinstance(node, ast.If):
+            pending[:0] = [*node.body, *node.orelse]
+    return found
+
+
 def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
     """The capitalized names the runtime modules bind at their top level (classes, constants,
-    imports), read from their source: a schema's class must not take one, since the rendered
+    imports; under a top-level `if` too), read from their source: a schema's class must not take one, since the rendered
     modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...).
     An async source's names count in their sync twin's spelling too (`SyncClientBase`)."""
     names: set[str] = set()
@@ -445,7 +458,7 @@ def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
         except (SyntaxError, UnicodeDecodeError, ValueError) as error:
             raise BadInputError(f"{path}: not valid Python ({error}).") from None
         found: set[str] = set()
-        for node in tree.body:
+        for node in _top_level_statements(tree):
             if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 found.add(node.name)
             elif isinstance(node, ast.Assign):

@@ -17,9 +17,11 @@ from generator.ir.types import (
 __all__ = ["annotation"]
 
 
-def annotation(type_: TypeExpr, *, builtin_list: bool = False) -> str:
+def annotation(type_: TypeExpr, *, builtin_list: bool = False, evaluated: bool = False) -> str:
     """The annotation for `type_`; `builtin_list` writes `builtins.list` (for classes that
-    define a method named `list`)."""
+    define a method named `list`). An open enum is `X | str`, or `OpenEnum[X]` where the
+    annotation is `evaluated` when its module runs (the models): type checkers read the same
+    type, and pydantic reads `str` (see `OpenEnum` in the runtime's `_base`)."""
 
     def render(node: TypeExpr) -> str:
         if isinstance(node, Scalar):
@@ -27,7 +29,7 @@ def annotation(type_: TypeExpr, *, builtin_list: bool = False) -> str:
         if isinstance(node, Named):
             return node.name
         if isinstance(node, EnumRef):
-            open_enum = f"{node.name} | str"
+            open_enum = f"OpenEnum[{node.name}]" if evaluated else f"{node.name} | str"
             return f"Annotated[{open_enum}, {node.name}Aliases]" if node.aliased else open_enum
         if isinstance(node, LiteralOf):
             return "Literal[" + ", ".join(repr(value) for value in node.values) + "]"

@@ -62,6 +62,7 @@ _HOMES_OF_SUPPORT = {
             "ApiModel",
             "Int64String",
             "Number",
+            "OpenEnum",
             "UnknownVariant",
             "decode_base64",
             "flatten_input",
@@ -80,7 +81,7 @@ model module)."""
 def _field(field: FieldDef, before: Callable[[str], bool]) -> FieldView:
     """A field's line as data: annotation (quoted when it names something defined at or after
     its model), default, wire alias and whether it is left out of the wire form."""
-    text = annotation(field.type)
+    text = annotation(field.type, evaluated=True)
     if not all(before(name) for name in names_in(field.type)):
         text = py_literal(text)
     if field.constant is not None:
@@ -166,7 +167,7 @@ def _union(union: UnionDef) -> UnionView:
         name=union.name,
         members=tuple(
             UnionMemberView(
-                annotation=annotation(member.type),
+                annotation=annotation(member.type, evaluated=True),
                 tag=py_literal(_member_tag(member)),
                 kinds=py_literal(member.kinds),
                 tag_values=py_literal(member.tag_values),
@@ -185,7 +186,7 @@ def _union(union: UnionDef) -> UnionView:
 def _alias(alias: TypeAliasDef) -> AliasView:
     return AliasView(
         name=alias.name,
-        annotation=annotation(alias.type),
+        annotation=annotation(alias.type, evaluated=True),
         docstring=docstring(alias.description or f"`{annotation(alias.type)}`."),
     )
 
@@ -236,7 +237,7 @@ def _type_names(types: Iterable[TypeExpr]) -> set[str]:
             if isinstance(node, Scalar):
                 used.add(node.name)
             elif isinstance(node, EnumRef):
-                used.add(node.name)
+                used |= {node.name, "OpenEnum"}
                 if node.aliased:
                     used |= {"Annotated", f"{node.name}Aliases"}
             elif isinstance(node, LiteralOf):

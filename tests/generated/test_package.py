@@ -80,6 +80,8 @@ def _public_names(path: Path) -> tuple[set[str], set[str]]:
     for node in tree.body:
         if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
             body += [inner for inner in node.body if isinstance(inner, ast.ImportFrom)]
+            # a name given one meaning for type checkers and another at run time (`OpenEnum`)
+            body += [inner for inner in node.orelse if not isinstance(inner, ast.ImportFrom)]
     for node in body:
         if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             defined.add(node.name)

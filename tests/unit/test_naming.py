@@ -125,3 +125,21 @@ def test_reserved_lists_cover_what_the_committed_package_binds() -> None:
     public = {name for name in dir(client) if not name.startswith("_")}
     assert public - resources <= CLIENT_MEMBERS
     client.close()
+
+
+def test_a_name_the_runtime_binds_under_a_top_level_if_is_reserved_too() -> None:
+    from generator.pipeline import runtime_bound_names
+
+    source = b"""
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    OpenThing = str
+else:
+    class OpenThing: ...
+    if True:
+        Nested = 1
+def helper() -> None:
+    Inner = 2
+"""
+    bound = runtime_bound_names({"runtime/_core/_x.py": source, "runtime/notes.txt": b"Ignored"})
+    assert bound == {"OpenThing", "Nested", "TYPE_CHECKING"}

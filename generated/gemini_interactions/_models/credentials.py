@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
 
-from .._core._base import ApiModel, UnknownVariant, json_union
+from .._core._base import ApiModel, OpenEnum, UnknownVariant, json_union
 
 __all__ = [
     "Credential",
@@ -62,10 +62,10 @@ class Credential(ApiModel):
     id: str
     """Required. Output only. Identifier. Unique identifier for the credential."""
 
-    status: CredentialStatus | str | None = None
+    status: OpenEnum[CredentialStatus] | None = None
     """Output only. Current status of the credential."""
 
-    type: CredentialType | str | None = None
+    type: OpenEnum[CredentialType] | None = None
     """Required. Output only. The type of credential."""
 
     update_time: str | None = None
@@ -293,8 +293,8 @@ CredentialUpdateParams: TypeAlias = Annotated[
 
 
 EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[InjectionLocation | str, Tag("InjectionLocation | str")]
-    | Annotated[Sequence[InjectionLocation | str], Tag("Sequence[InjectionLocation | str]")],
+    Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")]
+    | Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
     Discriminator(
         json_union(
             [
@@ -313,8 +313,8 @@ Accepts either a single location (e.g. "header") or an array of locations.
 
 
 EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[InjectionLocation | str, Tag("InjectionLocation | str")]
-    | Annotated[Sequence[InjectionLocation | str], Tag("Sequence[InjectionLocation | str]")],
+    Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")]
+    | Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
     Discriminator(
         json_union(
             [

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
 
-from .._core._base import ApiModel, Int64String, json_union
+from .._core._base import ApiModel, Int64String, OpenEnum, json_union
 from .interactions import EnvironmentNetworkEgressAllowlist, Source
 
 __all__ = [
@@ -58,7 +58,7 @@ class CreateEnvironmentRequest(ApiModel):
     When specified, `sources` and `env` must be empty.
     """
 
-    mode: CreateEnvironmentRequestMode | str | None = None
+    mode: OpenEnum[CreateEnvironmentRequestMode] | None = None
     """The compute lifecycle of the environment."""
 
     network: "CreateEnvironmentRequestNetwork | None" = None
@@ -103,7 +103,7 @@ class Environment(ApiModel):
     (YYYY-MM-DDThh:mm:ssZ).
     """
 
-    mode: EnvironmentMode | str | None = None
+    mode: OpenEnum[EnvironmentMode] | None = None
     """The compute lifecycle of the environment."""
 
     network: "EnvironmentNetwork | None" = None
@@ -118,7 +118,7 @@ class Environment(ApiModel):
     sources: list[Source] | None = None
     """Sources to be mounted into the environment."""
 
-    status: EnvironmentStatus | str | None = None
+    status: OpenEnum[EnvironmentStatus] | None = None
     """Output only. The status of the environment container."""
 
     updated: str | None = None

@@ -5,7 +5,7 @@ home; this module is loaded when one of them is first used.
 
 from typing import Literal
 
-from .._core._base import ApiModel, Int64String
+from .._core._base import ApiModel, Int64String, OpenEnum
 
 __all__ = [
     "EnvironmentFile",
@@ -52,7 +52,7 @@ class EnvironmentFile(ApiModel):
     An integer that travels as a JSON string.
     """
 
-    type: EnvironmentFileType | str | None = None
+    type: OpenEnum[EnvironmentFileType] | None = None
     """Output only. The type of the entry."""
 
 

@@ -12,6 +12,7 @@ from .._core._base import (
     ApiModel,
     Int64String,
     Number,
+    OpenEnum,
     UnknownVariant,
     decode_base64,
     flatten_input,
@@ -834,7 +835,7 @@ through unchanged.
 class AgentInteraction(ApiModel):
     """Interaction for generating the completion using agents."""
 
-    agent: AgentOption | str
+    agent: OpenEnum[AgentOption]
     """The name of the `Agent` used for generating the interaction."""
 
     agent_config: "AgentInteractionAgentConfig | None" = None
@@ -878,7 +879,7 @@ class AgentInteraction(ApiModel):
     the JSON schema specified in this field.
     """
 
-    response_modalities: list[ResponseModality | str] | None = None
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
     """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
     uppercase spellings are rejected.
 
@@ -891,7 +892,7 @@ class AgentInteraction(ApiModel):
     Vertex AI only: the Gemini API rejects this field.
     """
 
-    service_tier: ServiceTier | str | None = None
+    service_tier: OpenEnum[ServiceTier] | None = None
     """The service tier for the interaction."""
 
     store: StrictBool | None = None
@@ -919,7 +920,7 @@ class AgentInteraction(ApiModel):
 class AllowedTools(ApiModel):
     """The configuration for allowed tools."""
 
-    mode: AllowedToolsMode | str | None = None
+    mode: OpenEnum[AllowedToolsMode] | None = None
     """The mode of the tool choice."""
 
     tools: list[str] | None = None
@@ -960,7 +961,7 @@ class AudioContent(ApiModel):
     Base64 on the wire; `decode_base64` gives the bytes.
     """
 
-    mime_type: AudioContentMimeType | str | None = None
+    mime_type: OpenEnum[AudioContentMimeType] | None = None
     """The mime type of the audio."""
 
     processing: "AudioContentProcessing | None" = None
@@ -991,10 +992,10 @@ class AudioResponseFormat(ApiModel):
     (MP3, Opus).
     """
 
-    delivery: AudioResponseFormatDelivery | str | None = None
+    delivery: OpenEnum[AudioResponseFormatDelivery] | None = None
     """The delivery mode for the audio output."""
 
-    mime_type: AudioResponseFormatMimeType | str | None = None
+    mime_type: OpenEnum[AudioResponseFormatMimeType] | None = None
     """The MIME type of the audio output."""
 
     sample_rate: StrictInt | None = None
@@ -1052,7 +1053,7 @@ class CodeExecutionCallStep(ApiModel):
 
     language: (
         Annotated[
-            CodeExecutionCallStepArgumentsLanguage | str,
+            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
             CodeExecutionCallStepArgumentsLanguageAliases,
         ]
         | None
@@ -1080,7 +1081,7 @@ class CodeExecutionCallStepArguments(ApiModel):
 
     language: (
         Annotated[
-            CodeExecutionCallStepArgumentsLanguage | str,
+            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
             CodeExecutionCallStepArgumentsLanguageAliases,
         ]
         | None
@@ -1099,7 +1100,7 @@ class CodeExecutionResultStep(ApiModel):
     is_error: StrictBool | None = None
     """Whether the code execution resulted in an error."""
 
-    outcome: CodeExecutionResultStepOutcome | str | None = None
+    outcome: OpenEnum[CodeExecutionResultStepOutcome] | None = None
     """The launch-era outcome of the execution (today `is_error` says it)."""
 
     output: str | None = None
@@ -1155,7 +1156,7 @@ class ComputerUse(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    disabled_safety_policies: list[ComputerUseDisabledSafetyPoliciesItem | str] | None = None
+    disabled_safety_policies: list[OpenEnum[ComputerUseDisabledSafetyPoliciesItem]] | None = None
     """Optional. Disabled safety policies for computer use."""
 
     enable_prompt_injection_detection: StrictBool | None = None
@@ -1163,7 +1164,7 @@ class ComputerUse(ApiModel):
     request.
     """
 
-    environment: ComputerUseEnvironment | str | None = None
+    environment: OpenEnum[ComputerUseEnvironment] | None = None
     """The environment being operated."""
 
     excluded_predefined_functions: list[str] | None = None
@@ -1190,12 +1191,14 @@ class DeepResearchAgentConfig(ApiModel):
     Vertex AI only: the Gemini API rejects this field.
     """
 
-    thinking_summaries: Annotated[ThinkingSummaries | str, ThinkingSummariesAliases] | None = None
+    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
+        None
+    )
     """Whether to include thought summaries in the response."""
 
     type: Literal["deep-research"] = "deep-research"
 
-    visualization: DeepResearchAgentConfigVisualization | str | None = None
+    visualization: OpenEnum[DeepResearchAgentConfigVisualization] | None = None
     """Whether to include visualizations in the response."""
 
 
@@ -1210,7 +1213,7 @@ class DocumentContent(ApiModel):
     Base64 on the wire; `decode_base64` gives the bytes.
     """
 
-    mime_type: DocumentContentMimeType | str | None = None
+    mime_type: OpenEnum[DocumentContentMimeType] | None = None
     """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
     Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
     observed on the wire.
@@ -1219,7 +1222,7 @@ class DocumentContent(ApiModel):
     processing: "DocumentContentProcessing | None" = None
     """How the model processes this document."""
 
-    resolution: MediaResolution | str | None = None
+    resolution: OpenEnum[MediaResolution] | None = None
     """The resolution at which the model reads the document."""
 
     type: Literal["document"] = "document"
@@ -1296,7 +1299,7 @@ class EnvironmentConfig(ApiModel):
     update the existing environment instead of creating a new one.
     """
 
-    mode: EnvironmentConfigMode | str | None = None
+    mode: OpenEnum[EnvironmentConfigMode] | None = None
     """The compute lifecycle of the environment."""
 
     network: "EnvironmentConfigNetwork | None" = None
@@ -1484,7 +1487,7 @@ class FindRequest(ApiModel):
     vulnerability.
     """
 
-    mode: FindRequestMode | str | None = None
+    mode: OpenEnum[FindRequestMode] | None = None
     """The mode of the find session."""
 
     source_files: list[FileContent] | None = None
@@ -1613,10 +1616,12 @@ class GenerationConfig(ApiModel):
     Deprecated.
     """
 
-    thinking_level: ThinkingLevel | str | None = None
+    thinking_level: OpenEnum[ThinkingLevel] | None = None
     """The level of thought tokens that the model should generate."""
 
-    thinking_summaries: Annotated[ThinkingSummaries | str, ThinkingSummariesAliases] | None = None
+    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
+        None
+    )
     """Whether to include thought summaries in the response."""
 
     tool_choice: "GenerationConfigToolChoice | None" = None
@@ -1746,7 +1751,7 @@ class GoogleSearch(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    search_types: list[GoogleSearchSearchTypesItem | str] | None = None
+    search_types: list[OpenEnum[GoogleSearchSearchTypesItem]] | None = None
     """The types of search grounding to enable."""
 
     type: Literal["google_search"] = "google_search"
@@ -1763,7 +1768,7 @@ class GoogleSearchCallStep(ApiModel):
     id: str
     """Required. A unique ID for this specific tool call."""
 
-    search_type: GoogleSearchCallStepSearchType | str | None = None
+    search_type: OpenEnum[GoogleSearchCallStepSearchType] | None = None
     """The type of search grounding enabled."""
 
     signature: str | None = None
@@ -1837,7 +1842,7 @@ class GroundingToolCount(ApiModel):
     count: StrictInt | None = None
     """The number of grounding tool counts."""
 
-    type: GroundingToolCountType | str | None = None
+    type: OpenEnum[GroundingToolCountType] | None = None
     """The grounding tool type associated with the count."""
 
 
@@ -1853,7 +1858,7 @@ class HybridSearch(ApiModel):
 class ImageConfig(ApiModel):
     """The configuration for image interaction."""
 
-    aspect_ratio: ImageConfigAspectRatio | str | None = None
+    aspect_ratio: OpenEnum[ImageConfigAspectRatio] | None = None
     """The aspect ratio of the image to generate. Supported aspect ratios: 1:1,
     2:3, 3:2, 3:4, 4:3, 9:16, 16:9, 21:9.
 
@@ -1861,7 +1866,7 @@ class ImageConfig(ApiModel):
     reference images provided.
     """
 
-    image_size: ImageConfigImageSize | str | None = None
+    image_size: OpenEnum[ImageConfigImageSize] | None = None
     """Specifies the size of generated images. Supported values are `1K`, `2K`,
     `4K`. If not specified, the model will use default value `1K`.
     """
@@ -1878,10 +1883,10 @@ class ImageContent(ApiModel):
     Base64 on the wire; `decode_base64` gives the bytes.
     """
 
-    mime_type: ImageContentMimeType | str | None = None
+    mime_type: OpenEnum[ImageContentMimeType] | None = None
     """The mime type of the image."""
 
-    resolution: MediaResolution | str | None = None
+    resolution: OpenEnum[MediaResolution] | None = None
     """The resolution of the media."""
 
     type: Literal["image"] = "image"
@@ -1901,13 +1906,13 @@ class ImageResponseFormat(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    aspect_ratio: ImageResponseFormatAspectRatio | str | None = None
+    aspect_ratio: OpenEnum[ImageResponseFormatAspectRatio] | None = None
     """The aspect ratio for the image output."""
 
-    delivery: ImageResponseFormatDelivery | str | None = None
+    delivery: OpenEnum[ImageResponseFormatDelivery] | None = None
     """The delivery mode for the image output."""
 
-    image_size: ImageResponseFormatImageSize | str | None = None
+    image_size: OpenEnum[ImageResponseFormatImageSize] | None = None
     """The size of the image output."""
 
     mime_type: Literal["image/jpeg"] | str | None = None
@@ -1919,7 +1924,7 @@ class ImageResponseFormat(ApiModel):
 class Interaction(InteractionHelpers, ApiModel):
     """The Interaction resource."""
 
-    agent: AgentOption | str | None = None
+    agent: OpenEnum[AgentOption] | None = None
     """The name of the `Agent` used for generating the interaction."""
 
     agent_config: "InteractionAgentConfig | None" = None
@@ -1988,7 +1993,7 @@ class Interaction(InteractionHelpers, ApiModel):
     Label values are optional. Label keys must start with a letter.
     """
 
-    model: ModelOption | str | None = None
+    model: OpenEnum[ModelOption] | None = None
     """The name of the `Model` used for generating the interaction."""
 
     object: str | None = None
@@ -2013,7 +2018,7 @@ class Interaction(InteractionHelpers, ApiModel):
     Deprecated.
     """
 
-    response_modalities: list[ResponseModality | str] | None = None
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
     """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
     uppercase spellings are rejected.
 
@@ -2023,10 +2028,10 @@ class Interaction(InteractionHelpers, ApiModel):
     safety_settings: "list[SafetySetting] | None" = None
     """Safety settings for the interaction."""
 
-    service_tier: ServiceTier | str | None = None
+    service_tier: OpenEnum[ServiceTier] | None = None
     """The service tier for the interaction."""
 
-    status: InteractionStatus | str
+    status: OpenEnum[InteractionStatus]
     """Required. Output only. The status of the interaction."""
 
     steps: "list[Step] | None" = None
@@ -2131,7 +2136,7 @@ class McpServerToolResultStep(ApiModel):
 class ModalityTokens(ApiModel):
     """The token count for a single response modality."""
 
-    modality: ResponseModality | str | None = None
+    modality: OpenEnum[ResponseModality] | None = None
     """The modality associated with the token count."""
 
     tokens: StrictInt | None = None
@@ -2187,7 +2192,7 @@ class ModelInteraction(ApiModel):
     Vertex AI only: the Gemini API rejects this field.
     """
 
-    model: ModelOption | str
+    model: OpenEnum[ModelOption]
     """The name of the `Model` used for generating the interaction.
 
     Not inherited through `previous_interaction_id`: send it every turn.
@@ -2201,7 +2206,7 @@ class ModelInteraction(ApiModel):
     the JSON schema specified in this field.
     """
 
-    response_modalities: list[ResponseModality | str] | None = None
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
     """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
     uppercase spellings are rejected.
 
@@ -2214,10 +2219,10 @@ class ModelInteraction(ApiModel):
     Vertex AI only: the Gemini API rejects this field.
     """
 
-    service_tier: ServiceTier | str | None = None
+    service_tier: OpenEnum[ServiceTier] | None = None
     """The service tier for the interaction."""
 
-    status: ModelInteractionStatus | str | None = None
+    status: OpenEnum[ModelInteractionStatus] | None = None
     """Required. Output only. The status of the interaction."""
 
     store: StrictBool | None = None
@@ -2284,7 +2289,7 @@ class ModelOutputStep(ApiModel):
 class PageProcessingOptions(ApiModel):
     """Processing options for paginated documents (PDF, Office documents, presentations)."""
 
-    content_layers: list[PageProcessingOptionsContentLayersItem | str] | None = None
+    content_layers: list[OpenEnum[PageProcessingOptionsContentLayersItem]] | None = None
     """The layers to extract from each page."""
 
     end_page: StrictInt | None = None
@@ -2472,7 +2477,7 @@ class Retrieval(ApiModel):
     rag_store_config: RagStoreConfig | None = None
     """Used to specify configuration for RagStore."""
 
-    retrieval_types: list[RetrievalRetrievalTypesItem | str] | None = None
+    retrieval_types: list[OpenEnum[RetrievalRetrievalTypesItem]] | None = None
     """The types of file retrieval to enable."""
 
     type: Literal["retrieval"] = "retrieval"
@@ -2495,7 +2500,7 @@ class RetrievalCallStep(ApiModel):
     id: str
     """Required. A unique ID for this specific tool call."""
 
-    retrieval_type: RetrievalCallStepRetrievalType | str | None = None
+    retrieval_type: OpenEnum[RetrievalCallStepRetrievalType] | None = None
     """The type of retrieval tools."""
 
     signature: str | None = None
@@ -2569,17 +2574,17 @@ class SafetySetting(ApiModel):
     category.
     """
 
-    method: SafetySettingMethod | str | None = None
+    method: OpenEnum[SafetySettingMethod] | None = None
     """Optional. The method for blocking content. If not specified, the default
     behavior is to use the probability score.
     """
 
-    threshold: SafetySettingThreshold | str
+    threshold: OpenEnum[SafetySettingThreshold]
     """Required. The threshold for blocking content. If the harm probability
     exceeds this threshold, the content will be blocked.
     """
 
-    type: HarmCategory | str
+    type: OpenEnum[HarmCategory]
     """Required. The type of harm category to be blocked."""
 
 
@@ -2623,7 +2628,7 @@ class Source(ApiModel):
     target: str | None = None
     """Where the source should appear in the environment."""
 
-    type: SourceType | str | None = None
+    type: OpenEnum[SourceType] | None = None
 
 
 class SpeechAnnotation(ApiModel):
@@ -2673,7 +2678,7 @@ class SpeechConfig(ApiModel):
 class SpreadsheetProcessingOptions(ApiModel):
     """Processing options for spreadsheets."""
 
-    content_layers: list[SpreadsheetProcessingOptionsContentLayersItem | str] | None = None
+    content_layers: list[OpenEnum[SpreadsheetProcessingOptionsContentLayersItem]] | None = None
     """The layers to extract from the sheet."""
 
     sheet_index: StrictInt | None = None
@@ -2688,7 +2693,7 @@ class StaticMediaProcessing(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
+    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
     """The content layers to extract from the video."""
 
     end_offset: str | None = None
@@ -2752,7 +2757,7 @@ class TextResponseFormat(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    mime_type: TextResponseFormatMimeType | str | None = None
+    mime_type: OpenEnum[TextResponseFormatMimeType] | None = None
     """The MIME type of the text output."""
 
     schema_: dict[str, Any] | None = Field(
@@ -2826,7 +2831,7 @@ class ToolSearch(ApiModel):
     description: str | None = None
     """What the client's search function does (client execution only)."""
 
-    execution: ToolSearchExecution | str | None = None
+    execution: OpenEnum[ToolSearchExecution] | None = None
     """Where the search runs. `server` (the default) or `client`."""
 
     name: str | None = None
@@ -3068,7 +3073,7 @@ class UnknownMediaProcessing(UnknownVariant):
     type: str | None = None
     """The variant's tag, as received."""
 
-    content_layers: list[StaticMediaProcessingContentLayersItem | str] | None = None
+    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
     """The content layers to extract from the video."""
 
     end_offset: str | None = None
@@ -3251,7 +3256,7 @@ class UrlContextCallStep(ApiModel):
 class UrlContextResult(ApiModel):
     """The result of the URL context."""
 
-    status: Annotated[UrlContextResultStatus | str, UrlContextResultStatusAliases] | None = None
+    status: Annotated[OpenEnum[UrlContextResultStatus], UrlContextResultStatusAliases] | None = None
     """The status of the URL retrieval."""
 
     url: str | None = None
@@ -3366,7 +3371,7 @@ class VertexAISearchConfig(ApiModel):
 class VideoConfig(ApiModel):
     """Configuration options for video generation."""
 
-    task: VideoConfigTask | str | None = None
+    task: OpenEnum[VideoConfigTask] | None = None
     """Optional task mode for video generation. If not specified, the model
     automatically determines the appropriate mode based on the provided text
     prompt and input media.
@@ -3384,7 +3389,7 @@ class VideoContent(ApiModel):
     Base64 on the wire; `decode_base64` gives the bytes.
     """
 
-    mime_type: VideoContentMimeType | str | None = None
+    mime_type: OpenEnum[VideoContentMimeType] | None = None
     """The mime type of the video."""
 
     name: str | None = None
@@ -3395,7 +3400,7 @@ class VideoContent(ApiModel):
     processing: "VideoContentProcessing | None" = None
     """How the model processes this video for understanding."""
 
-    resolution: MediaResolution | str | None = None
+    resolution: OpenEnum[MediaResolution] | None = None
     """The resolution of the media."""
 
     type: Literal["video"] = "video"
@@ -3415,10 +3420,10 @@ class VideoResponseFormat(ApiModel):
 
     _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
-    aspect_ratio: VideoResponseFormatAspectRatio | str | None = None
+    aspect_ratio: OpenEnum[VideoResponseFormatAspectRatio] | None = None
     """The aspect ratio for the video output."""
 
-    delivery: VideoResponseFormatDelivery | str | None = None
+    delivery: OpenEnum[VideoResponseFormatDelivery] | None = None
     """The delivery mode for the video output."""
 
     duration: str | None = None
@@ -3431,7 +3436,7 @@ class VideoResponseFormat(ApiModel):
     Vertex AI only: the Gemini API rejects this field.
     """
 
-    resolution: VideoResponseFormatResolution | str | None = None
+    resolution: OpenEnum[VideoResponseFormatResolution] | None = None
     """The video output resolution. Defaults to 720p."""
 
     type: Literal["video"] = "video"
@@ -3827,7 +3832,7 @@ FunctionResultStepResult: TypeAlias = Annotated[
 GenerationConfigToolChoice: TypeAlias = Annotated[
     Annotated[ToolChoiceConfig, Tag("ToolChoiceConfig")]
     | Annotated[
-        GenerationConfigToolChoiceOption | str, Tag("GenerationConfigToolChoiceOption | str")
+        OpenEnum[GenerationConfigToolChoiceOption], Tag("GenerationConfigToolChoiceOption | str")
     ],
     Discriminator(
         json_union(
@@ -4228,7 +4233,7 @@ TranscriptionMode: TypeAlias = Annotated[
 
 TranscriptionConfigMode: TypeAlias = Annotated[
     Annotated[TranscriptionMode, Tag("TranscriptionMode")]
-    | Annotated[TranscriptionConfigModeOption | str, Tag("TranscriptionConfigModeOption | str")]
+    | Annotated[OpenEnum[TranscriptionConfigModeOption], Tag("TranscriptionConfigModeOption | str")]
     | Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
     Discriminator(
         json_union(
@@ -4247,7 +4252,7 @@ TranscriptionConfigMode: TypeAlias = Annotated[
 
 VideoContentProcessing: TypeAlias = Annotated[
     Annotated[MediaProcessing, Tag("static")]
-    | Annotated[VideoContentProcessingOption | str, Tag("VideoContentProcessingOption | str")]
+    | Annotated[OpenEnum[VideoContentProcessingOption], Tag("VideoContentProcessingOption | str")]
     | Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
     Discriminator(
         json_union(

@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import StrictBool
 
-from .._core._base import ApiModel, decode_base64, wire_aliases
+from .._core._base import ApiModel, OpenEnum, decode_base64, wire_aliases
 from .environments_files import EnvironmentFile
 from .interactions import Content, SpeechConfig
 from .stream_events import InteractionSseStreamEvent
@@ -275,7 +275,7 @@ class UrlContextResultItem(ApiModel):
     """The result of the URL context."""
 
     status: (
-        Annotated[UrlContextResultItemStatus | str, UrlContextResultItemStatusAliases] | None
+        Annotated[OpenEnum[UrlContextResultItemStatus], UrlContextResultItemStatusAliases] | None
     ) = None
     """The status of the URL retrieval."""
 

@@ -11,6 +11,7 @@ from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_val
 from .._core._base import (
     ApiModel,
     Number,
+    OpenEnum,
     UnknownVariant,
     decode_base64,
     flatten_input,
@@ -272,7 +273,7 @@ class AudioDelta(ApiModel):
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
 
-    mime_type: AudioDeltaMimeType | str | None = None
+    mime_type: OpenEnum[AudioDeltaMimeType] | None = None
 
     rate: StrictInt | None = None
     """Deprecated. Use sample_rate instead. The value is ignored.
@@ -300,7 +301,7 @@ class CodeExecutionCallArguments(ApiModel):
 
     language: (
         Annotated[
-            CodeExecutionCallArgumentsLanguage | str, CodeExecutionCallArgumentsLanguageAliases
+            OpenEnum[CodeExecutionCallArgumentsLanguage], CodeExecutionCallArgumentsLanguageAliases
         ]
         | None
     ) = None
@@ -330,7 +331,7 @@ class CodeExecutionCallDelta(ApiModel):
 
     language: (
         Annotated[
-            CodeExecutionCallArgumentsLanguage | str, CodeExecutionCallArgumentsLanguageAliases
+            OpenEnum[CodeExecutionCallArgumentsLanguage], CodeExecutionCallArgumentsLanguageAliases
         ]
         | None
     ) = Field(default=None, exclude=True)
@@ -356,7 +357,7 @@ class CodeExecutionResultDelta(ApiModel):
 
     is_error: StrictBool | None = None
 
-    outcome: CodeExecutionResultDeltaOutcome | str | None = None
+    outcome: OpenEnum[CodeExecutionResultDeltaOutcome] | None = None
     """The launch-era outcome of the execution (today `is_error` says it)."""
 
     output: str | None = None
@@ -385,7 +386,7 @@ class DocumentDelta(ApiModel):
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
 
-    mime_type: DocumentDeltaMimeType | str | None = None
+    mime_type: OpenEnum[DocumentDeltaMimeType] | None = None
     """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
     Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
     observed on the wire.
@@ -616,9 +617,9 @@ class ImageDelta(ApiModel):
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
 
-    mime_type: ImageDeltaMimeType | str | None = None
+    mime_type: OpenEnum[ImageDeltaMimeType] | None = None
 
-    resolution: MediaResolution | str | None = None
+    resolution: OpenEnum[MediaResolution] | None = None
     """The resolution of the media."""
 
     type: Literal["image"] = "image"
@@ -692,10 +693,10 @@ class InteractionSseEventInteraction(ApiModel):
     object: str | None = None
     """Output only. The resource type."""
 
-    service_tier: ServiceTier | str | None = None
+    service_tier: OpenEnum[ServiceTier] | None = None
     """The service tier for the interaction."""
 
-    status: InteractionSseEventInteractionStatus | str
+    status: OpenEnum[InteractionSseEventInteractionStatus]
     """Required. Output only. The status of the interaction."""
 
     steps: list[Step] | None = None
@@ -731,7 +732,7 @@ class InteractionStatusUpdate(ApiModel):
 
     interaction_id: str
 
-    status: InteractionStatusUpdateStatus | str
+    status: OpenEnum[InteractionStatusUpdateStatus]
 
 
 class McpServerToolCallDelta(ApiModel):
@@ -826,7 +827,7 @@ class RetrievalCallDelta(ApiModel):
     arguments: RetrievalStepArguments
     """Required. The arguments to pass to the Retrieval tool."""
 
-    retrieval_type: RetrievalCallDeltaRetrievalType | str | None = None
+    retrieval_type: OpenEnum[RetrievalCallDeltaRetrievalType] | None = None
     """The type of retrieval tools."""
 
     signature: str | None = None
@@ -1091,9 +1092,9 @@ class VideoDelta(ApiModel):
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
 
-    mime_type: VideoDeltaMimeType | str | None = None
+    mime_type: OpenEnum[VideoDeltaMimeType] | None = None
 
-    resolution: MediaResolution | str | None = None
+    resolution: OpenEnum[MediaResolution] | None = None
     """The resolution of the media."""
 
     type: Literal["video"] = "video"

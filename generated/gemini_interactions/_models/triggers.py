@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import StrictInt
 
-from .._core._base import ApiModel
+from .._core._base import ApiModel, OpenEnum
 from .interactions import AgentInteraction
 
 __all__ = [
@@ -122,7 +122,7 @@ class Trigger(ApiModel):
     Standard cron format.
     """
 
-    status: TriggerStatus | str | None = None
+    status: OpenEnum[TriggerStatus] | None = None
     """Output only. The current status of the trigger."""
 
     time_zone: str
@@ -185,7 +185,7 @@ class TriggerExecution(ApiModel):
     start_time: str | None = None
     """Output only. The time when the execution started."""
 
-    status: TriggerExecutionStatus | str | None = None
+    status: OpenEnum[TriggerExecutionStatus] | None = None
     """Output only. The status of the execution."""
 
     trigger_id: str
@@ -198,7 +198,7 @@ class TriggerUpdate(ApiModel):
     display_name: str | None = None
     """Optional. The display name of the trigger."""
 
-    status: TriggerUpdateStatus | str | None = None
+    status: OpenEnum[TriggerUpdateStatus] | None = None
     """Optional. The status of the trigger."""
 
 

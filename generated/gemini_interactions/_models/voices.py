@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import StrictBool
 
-from .._core._base import ApiModel, decode_base64
+from .._core._base import ApiModel, OpenEnum, decode_base64
 from .interactions import Usage
 
 __all__ = [
@@ -202,7 +202,7 @@ class Voice(ApiModel):
     "Narrator").
     """
 
-    pitch: Pitch | str | None = None
+    pitch: OpenEnum[Pitch] | None = None
     """Optional. Voice pitch classification."""
 
     prompted: PromptedVoice | None = None
@@ -230,7 +230,7 @@ class Voice(ApiModel):
     `"prebuilt"` voices.
     """
 
-    type: VoiceType | str
+    type: OpenEnum[VoiceType]
     """Required. The type of the voice. In `CreateVoice`, must be `"replicated"`
     or `"prompted"`. In `ListVoices` responses, may also be `"prebuilt"`.
     """

@@ -5,7 +5,7 @@ module is loaded when one of them is first used.
 
 from typing import Literal
 
-from .._core._base import ApiModel
+from .._core._base import ApiModel, OpenEnum
 
 __all__ = [
     "ListWebhooksResponse",
@@ -103,7 +103,7 @@ class PingWebhookResponse(ApiModel):
 class RotateSigningSecretRequest(ApiModel):
     """Request message for WebhookService.RotateSigningSecret."""
 
-    revocation_behavior: RotateSigningSecretRequestRevocationBehavior | str | None = None
+    revocation_behavior: OpenEnum[RotateSigningSecretRequestRevocationBehavior] | None = None
     """Optional. The revocation behavior for previous signing secrets."""
 
 
@@ -142,10 +142,10 @@ class Webhook(ApiModel):
     signing_secrets: list[SigningSecret] | None = None
     """Output only. The signing secrets associated with this webhook."""
 
-    state: WebhookState | str | None = None
+    state: OpenEnum[WebhookState] | None = None
     """Output only. The state of the webhook."""
 
-    subscribed_events: list[WebhookSubscribedEventsItem | str]
+    subscribed_events: list[OpenEnum[WebhookSubscribedEventsItem]]
     """Required. The events that the webhook is subscribed to.
     Available events:
     - batch.succeeded
@@ -170,10 +170,10 @@ class WebhookUpdate(ApiModel):
     name: str | None = None
     """Optional. The user-provided name of the webhook."""
 
-    state: WebhookUpdateState | str | None = None
+    state: OpenEnum[WebhookUpdateState] | None = None
     """Optional. The state of the webhook."""
 
-    subscribed_events: list[WebhookUpdateSubscribedEventsItem | str] | None = None
+    subscribed_events: list[OpenEnum[WebhookUpdateSubscribedEventsItem]] | None = None
     """Optional. The events that the webhook is subscribed to.
     Available events:
     - batch.succeeded

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, StrictBool, Tag
 
-from .._core._base import ApiModel, Number, json_union
+from .._core._base import ApiModel, Number, OpenEnum, json_union
 
 __all__ = [
     "Interaction",
@@ -36,7 +36,7 @@ class Interaction(ApiModel):
 
     str_: str | None = Field(default=None, validation_alias="str", serialization_alias="str")
 
-    tag: Tag_ | str | None = None
+    tag: OpenEnum[Tag_] | None = None
 
     text: str | None = None
     """Shadows the text() helper."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import StrictBool
 
-from .._core._base import ApiModel
+from .._core._base import ApiModel, OpenEnum
 
 __all__ = [
     "Job",
@@ -29,7 +29,7 @@ class Job(ApiModel):
 
     output: str | None = None
 
-    status: JobStatus | str | None = None
+    status: OpenEnum[JobStatus] | None = None
 
 
 class JobRequest(ApiModel):

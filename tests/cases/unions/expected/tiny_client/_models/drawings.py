@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, StrictInt, Tag
 
-from .._core._base import ApiModel, Number, UnknownVariant, json_union, wire_aliases
+from .._core._base import ApiModel, Number, OpenEnum, UnknownVariant, json_union, wire_aliases
 
 __all__ = [
     "Circle",
@@ -55,7 +55,7 @@ class Circle(ApiModel):
 class Drawing(ApiModel):
     """A drawing made of shapes."""
 
-    background: Annotated[Color | str, ColorAliases] | None = None
+    background: Annotated[OpenEnum[Color], ColorAliases] | None = None
 
     shapes: "list[Shape]"
 
@@ -76,7 +76,7 @@ class Group(ApiModel):
 class Note(ApiModel):
     """The `Note` object."""
 
-    kind: NoteKind | str | None = None
+    kind: OpenEnum[NoteKind] | None = None
 
     text: str | None = None
 
