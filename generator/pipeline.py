@@ -446,8 +446,9 @@ def _top_level_statements(tree: ast.Module) -> list[ast.stmt]:
 
 def runtime_bound_names(templates: Mapping[str, bytes]) -> frozenset[str]:
     """The capitalized names the runtime modules bind at their top level (classes, constants,
-    imports; under a top-level `if` too), read from their source: a schema's class must not take one, since the rendered
-    modules import them from the runtime (`Call`, `ParsedInteraction`, `ResponseLimits`...).
+    imports; under a top-level `if` too), read from their source: a schema's class must not take
+    one, since the rendered modules import them from the runtime (`Call`, `ParsedInteraction`,
+    `ResponseLimits`...).
     An async source's names count in their sync twin's spelling too (`SyncClientBase`)."""
     names: set[str] = set()
     for path, data in sorted(templates.items()):

@@ -108,7 +108,7 @@ RESERVED_CLASS_NAMES = frozenset(
         *("Annotated", "Any", "AsyncGenerator", "AsyncIterator", "Awaitable", "BinaryIO"),
         *("Callable", "ClassVar", "Generator", "Generic", "Iterable", "Iterator", "Literal"),
         *("Mapping", "NamedTuple", "ParamSpec", "Required", "Sequence", "TYPE_CHECKING"),
-        *("TypeAlias", "TypeVar", "TypedDict", "Path", "ContextVar", "UTC"),
+        *("TypeAlias", "TypeVar", "TypedDict", "Union", "Path", "ContextVar", "UTC"),
         *("BaseModel", "BeforeValidator", "ConfigDict", "Discriminator", "Field"),
         *("PlainSerializer", "StrictBool", "StrictFloat", "StrictInt", "Tag", "TypeAdapter"),
         *("ValidationError", "ValidationInfo", "ValidatorFunctionWrapHandler", "WrapValidator"),

@@ -3,7 +3,7 @@
 module is loaded when one of them is first used.
 """
 
-from typing import Annotated, TypeAlias
+from typing import Annotated, TypeAlias, Union
 
 from pydantic import Discriminator, Tag
 
@@ -124,8 +124,10 @@ class UnknownAgentTool(UnknownVariant):
 
 
 AgentAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[UnknownAgentAgentConfig, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AntigravityAgentConfig, Tag("antigravity")],
+        Annotated[UnknownAgentAgentConfig, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -141,9 +143,11 @@ AgentAgentConfig: TypeAlias = Annotated[
 
 
 AgentBaseEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentConfig, Tag("remote")],
+        Annotated[str, Tag("str")],
+        Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -160,12 +164,14 @@ AgentBaseEnvironment: TypeAlias = Annotated[
 
 
 AgentTool: TypeAlias = Annotated[
-    Annotated[CodeExecution, Tag("code_execution")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[GoogleSearch, Tag("google_search")]
-    | Annotated[McpServer, Tag("mcp_server")]
-    | Annotated[UrlContext, Tag("url_context")]
-    | Annotated[UnknownAgentTool, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[CodeExecution, Tag("code_execution")],
+        Annotated[Function, Tag("function")],
+        Annotated[GoogleSearch, Tag("google_search")],
+        Annotated[McpServer, Tag("mcp_server")],
+        Annotated[UrlContext, Tag("url_context")],
+        Annotated[UnknownAgentTool, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [

@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Tag
 
@@ -243,10 +243,12 @@ class UnknownCredentialUpdateParams(UnknownVariant):
 
 
 CredentialCreateParams: TypeAlias = Annotated[
-    Annotated[EnvironmentVariableConfig, Tag("environment_variable")]
-    | Annotated[HttpBearerConfig, Tag("bearer_token")]
-    | Annotated[OAuth2Config, Tag("oauth2")]
-    | Annotated[UnknownCredentialCreateParams, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentVariableConfig, Tag("environment_variable")],
+        Annotated[HttpBearerConfig, Tag("bearer_token")],
+        Annotated[OAuth2Config, Tag("oauth2")],
+        Annotated[UnknownCredentialCreateParams, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -268,10 +270,12 @@ CredentialCreateParams: TypeAlias = Annotated[
 
 
 CredentialUpdateParams: TypeAlias = Annotated[
-    Annotated[EnvironmentVariableUpdateConfig, Tag("environment_variable")]
-    | Annotated[HttpBearerUpdateConfig, Tag("bearer_token")]
-    | Annotated[OAuth2UpdateConfig, Tag("oauth2")]
-    | Annotated[UnknownCredentialUpdateParams, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentVariableUpdateConfig, Tag("environment_variable")],
+        Annotated[HttpBearerUpdateConfig, Tag("bearer_token")],
+        Annotated[OAuth2UpdateConfig, Tag("oauth2")],
+        Annotated[UnknownCredentialUpdateParams, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -293,8 +297,10 @@ CredentialUpdateParams: TypeAlias = Annotated[
 
 
 EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")]
-    | Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
+        Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+    ],
     Discriminator(
         json_union(
             [
@@ -313,8 +319,10 @@ Accepts either a single location (e.g. "header") or an array of locations.
 
 
 EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
-    Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")]
-    | Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
+        Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+    ],
     Discriminator(
         json_union(
             [

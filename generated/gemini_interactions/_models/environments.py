@@ -3,7 +3,7 @@
 module is loaded when one of them is first used.
 """
 
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Tag
 
@@ -138,8 +138,10 @@ class ListEnvironmentsResponse(ApiModel):
 
 
 CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
+        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    ],
     Discriminator(
         json_union(
             [
@@ -159,8 +161,10 @@ CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
 
 
 EnvironmentNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
+        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    ],
     Discriminator(
         json_union(
             [

@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
@@ -3502,11 +3502,13 @@ class WordInfo(ApiModel):
 
 
 AgentInteractionAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[CodeMenderAgentConfig, Tag("code-mender")]
-    | Annotated[DeepResearchAgentConfig, Tag("deep-research")]
-    | Annotated[DynamicAgentConfig, Tag("dynamic")]
-    | Annotated[UnknownAgentInteractionAgentConfig, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AntigravityAgentConfig, Tag("antigravity")],
+        Annotated[CodeMenderAgentConfig, Tag("code-mender")],
+        Annotated[DeepResearchAgentConfig, Tag("deep-research")],
+        Annotated[DynamicAgentConfig, Tag("dynamic")],
+        Annotated[UnknownAgentInteractionAgentConfig, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3525,9 +3527,11 @@ AgentInteractionAgentConfig: TypeAlias = Annotated[
 
 
 AgentInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentConfig, Tag("remote")],
+        Annotated[str, Tag("str")],
+        Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3547,12 +3551,14 @@ environment ID.
 
 
 ResponseFormat: TypeAlias = Annotated[
-    Annotated[AudioResponseFormat, Tag("audio")]
-    | Annotated[ImageResponseFormat, Tag("image")]
-    | Annotated[TextResponseFormat, Tag("text")]
-    | Annotated[VideoResponseFormat, Tag("video")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[UnknownResponseFormat, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AudioResponseFormat, Tag("audio")],
+        Annotated[ImageResponseFormat, Tag("image")],
+        Annotated[TextResponseFormat, Tag("text")],
+        Annotated[VideoResponseFormat, Tag("video")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        Annotated[UnknownResponseFormat, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3574,9 +3580,11 @@ dict[str, Any], UnknownResponseFormat.
 
 
 AgentInteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ResponseFormat, Tag("ResponseFormat")],
+        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+        Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3603,12 +3611,14 @@ the JSON schema specified in this field.
 
 
 Annotation: TypeAlias = Annotated[
-    Annotated[FileCitation, Tag("file_citation")]
-    | Annotated[PlaceCitation, Tag("place_citation")]
-    | Annotated[SpeechAnnotation, Tag("speech_metadata")]
-    | Annotated[UrlCitation, Tag("url_citation")]
-    | Annotated[WordInfo, Tag("word_info")]
-    | Annotated[UnknownAnnotation, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[FileCitation, Tag("file_citation")],
+        Annotated[PlaceCitation, Tag("place_citation")],
+        Annotated[SpeechAnnotation, Tag("speech_metadata")],
+        Annotated[UrlCitation, Tag("url_citation")],
+        Annotated[WordInfo, Tag("word_info")],
+        Annotated[UnknownAnnotation, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3628,9 +3638,11 @@ Annotation: TypeAlias = Annotated[
 
 
 AudioContentProcessing: TypeAlias = Annotated[
-    Annotated[AudioStaticMediaProcessing, Tag("static")]
-    | Annotated[Literal["static"], Tag("Literal['static']")]
-    | Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AudioStaticMediaProcessing, Tag("static")],
+        Annotated[Literal["static"], Tag("Literal['static']")],
+        Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3647,12 +3659,14 @@ AudioContentProcessing: TypeAlias = Annotated[
 
 
 Content: TypeAlias = Annotated[
-    Annotated[AudioContent, Tag("audio")]
-    | Annotated[DocumentContent, Tag("document")]
-    | Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[VideoContent, Tag("video")]
-    | Annotated[UnknownContent, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AudioContent, Tag("audio")],
+        Annotated[DocumentContent, Tag("document")],
+        Annotated[ImageContent, Tag("image")],
+        Annotated[TextContent, Tag("text")],
+        Annotated[VideoContent, Tag("video")],
+        Annotated[UnknownContent, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3672,9 +3686,11 @@ Content: TypeAlias = Annotated[
 
 
 DocumentContentProcessing: TypeAlias = Annotated[
-    Annotated[DocumentStaticMediaProcessing, Tag("static")]
-    | Annotated[Literal["static"], Tag("Literal['static']")]
-    | Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[DocumentStaticMediaProcessing, Tag("static")],
+        Annotated[Literal["static"], Tag("Literal['static']")],
+        Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3691,8 +3707,10 @@ DocumentContentProcessing: TypeAlias = Annotated[
 
 
 EgressRuleTransform: TypeAlias = Annotated[
-    Annotated[Sequence[dict[str, str]], Tag("Sequence[dict[str, str]]")]
-    | Annotated[dict[str, str], Tag("dict[str, str]")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Sequence[dict[str, str]], Tag("Sequence[dict[str, str]]")],
+        Annotated[dict[str, str], Tag("dict[str, str]")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3710,7 +3728,10 @@ of dicts. The egress proxy injects these automatically.
 
 
 EnvironmentConfigEnv: TypeAlias = Annotated[
-    Annotated[dict[str, EnvVar], Tag("dict[str, EnvVar]")] | Annotated[str, Tag("str")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[dict[str, EnvVar], Tag("dict[str, EnvVar]")],
+        Annotated[str, Tag("str")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3726,11 +3747,13 @@ EnvironmentConfigEnv: TypeAlias = Annotated[
 
 
 EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
-    Annotated[
-        EnvironmentNetworkEgressAllowlistAllowlist,
-        Tag("EnvironmentNetworkEgressAllowlistAllowlist"),
-    ]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[
+            EnvironmentNetworkEgressAllowlistAllowlist,
+            Tag("EnvironmentNetworkEgressAllowlistAllowlist"),
+        ],
+        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3753,8 +3776,10 @@ all outbound traffic with no header injection.
 
 
 EnvironmentConfigNetwork: TypeAlias = Annotated[
-    Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")]
-    | Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
+        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3774,13 +3799,15 @@ EnvironmentConfigNetwork: TypeAlias = Annotated[
 
 
 FunctionResultSubContent: TypeAlias = Annotated[
-    Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[AudioContent, Tag("audio")]
-    | Annotated[DocumentContent, Tag("document")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[VideoContent, Tag("video")]
-    | Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ImageContent, Tag("image")],
+        Annotated[TextContent, Tag("text")],
+        Annotated[AudioContent, Tag("audio")],
+        Annotated[DocumentContent, Tag("document")],
+        Annotated[Function, Tag("function")],
+        Annotated[VideoContent, Tag("video")],
+        Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3803,11 +3830,13 @@ UnknownFunctionResultSubContent.
 
 
 FunctionResultStepResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        Annotated[str, Tag("str")],
+        Annotated[Number, Tag("Number")],
+        Annotated[StrictBool, Tag("StrictBool")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3830,9 +3859,12 @@ FunctionResultStepResult: TypeAlias = Annotated[
 
 
 GenerationConfigToolChoice: TypeAlias = Annotated[
-    Annotated[ToolChoiceConfig, Tag("ToolChoiceConfig")]
-    | Annotated[
-        OpenEnum[GenerationConfigToolChoiceOption], Tag("GenerationConfigToolChoiceOption | str")
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ToolChoiceConfig, Tag("ToolChoiceConfig")],
+        Annotated[
+            OpenEnum[GenerationConfigToolChoiceOption],
+            Tag("GenerationConfigToolChoiceOption | str"),
+        ],
     ],
     Discriminator(
         json_union(
@@ -3849,11 +3881,13 @@ GenerationConfigToolChoice: TypeAlias = Annotated[
 
 
 InteractionAgentConfig: TypeAlias = Annotated[
-    Annotated[AntigravityAgentConfig, Tag("antigravity")]
-    | Annotated[CodeMenderAgentConfig, Tag("code-mender")]
-    | Annotated[DeepResearchAgentConfig, Tag("deep-research")]
-    | Annotated[DynamicAgentConfig, Tag("dynamic")]
-    | Annotated[UnknownInteractionAgentConfig, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[AntigravityAgentConfig, Tag("antigravity")],
+        Annotated[CodeMenderAgentConfig, Tag("code-mender")],
+        Annotated[DeepResearchAgentConfig, Tag("deep-research")],
+        Annotated[DynamicAgentConfig, Tag("dynamic")],
+        Annotated[UnknownInteractionAgentConfig, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3872,9 +3906,11 @@ InteractionAgentConfig: TypeAlias = Annotated[
 
 
 InteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentConfig, Tag("remote")],
+        Annotated[str, Tag("str")],
+        Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3894,9 +3930,11 @@ environment ID.
 
 
 InteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ResponseFormat, Tag("ResponseFormat")],
+        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+        Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -3923,31 +3961,33 @@ the JSON schema specified in this field.
 
 
 Step: TypeAlias = Annotated[
-    Annotated[CodeExecutionCallStep, Tag("code_execution_call")]
-    | Annotated[CodeExecutionResultStep, Tag("code_execution_result")]
-    | Annotated[FileSearchCallStep, Tag("file_search_call")]
-    | Annotated[FileSearchResultStep, Tag("file_search_result")]
-    | Annotated[FunctionCallStep, Tag("function_call")]
-    | Annotated[FunctionResultStep, Tag("function_result")]
-    | Annotated[GoogleMapsCallStep, Tag("google_maps_call")]
-    | Annotated[GoogleMapsResultStep, Tag("google_maps_result")]
-    | Annotated[GoogleSearchCallStep, Tag("google_search_call")]
-    | Annotated[GoogleSearchResultStep, Tag("google_search_result")]
-    | Annotated[McpServerToolCallStep, Tag("mcp_server_tool_call")]
-    | Annotated[McpServerToolResultStep, Tag("mcp_server_tool_result")]
-    | Annotated[ModelOutputStep, Tag("model_output")]
-    | Annotated[ProcessingCallStep, Tag("processing_call")]
-    | Annotated[ProcessingResultStep, Tag("processing_result")]
-    | Annotated[RetrievalCallStep, Tag("retrieval_call")]
-    | Annotated[RetrievalResultStep, Tag("retrieval_result")]
-    | Annotated[ThoughtStep, Tag("thought")]
-    | Annotated[UrlContextCallStep, Tag("url_context_call")]
-    | Annotated[UrlContextResultStep, Tag("url_context_result")]
-    | Annotated[UserInputStep, Tag("user_input")]
-    | Annotated[ToolCallStep, Tag("tool_call")]
-    | Annotated[ToolSearchCallStep, Tag("tool_search_call")]
-    | Annotated[ToolSearchResultStep, Tag("tool_search_result")]
-    | Annotated[UnknownStep, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[CodeExecutionCallStep, Tag("code_execution_call")],
+        Annotated[CodeExecutionResultStep, Tag("code_execution_result")],
+        Annotated[FileSearchCallStep, Tag("file_search_call")],
+        Annotated[FileSearchResultStep, Tag("file_search_result")],
+        Annotated[FunctionCallStep, Tag("function_call")],
+        Annotated[FunctionResultStep, Tag("function_result")],
+        Annotated[GoogleMapsCallStep, Tag("google_maps_call")],
+        Annotated[GoogleMapsResultStep, Tag("google_maps_result")],
+        Annotated[GoogleSearchCallStep, Tag("google_search_call")],
+        Annotated[GoogleSearchResultStep, Tag("google_search_result")],
+        Annotated[McpServerToolCallStep, Tag("mcp_server_tool_call")],
+        Annotated[McpServerToolResultStep, Tag("mcp_server_tool_result")],
+        Annotated[ModelOutputStep, Tag("model_output")],
+        Annotated[ProcessingCallStep, Tag("processing_call")],
+        Annotated[ProcessingResultStep, Tag("processing_result")],
+        Annotated[RetrievalCallStep, Tag("retrieval_call")],
+        Annotated[RetrievalResultStep, Tag("retrieval_result")],
+        Annotated[ThoughtStep, Tag("thought")],
+        Annotated[UrlContextCallStep, Tag("url_context_call")],
+        Annotated[UrlContextResultStep, Tag("url_context_result")],
+        Annotated[UserInputStep, Tag("user_input")],
+        Annotated[ToolCallStep, Tag("tool_call")],
+        Annotated[ToolSearchCallStep, Tag("tool_search_call")],
+        Annotated[ToolSearchResultStep, Tag("tool_search_result")],
+        Annotated[UnknownStep, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4006,11 +4046,13 @@ Step: TypeAlias = Annotated[
 
 
 InteractionsInput: TypeAlias = Annotated[
-    Annotated[Content, Tag("Content")]
-    | Annotated[Sequence[Step], Tag("Sequence[Step]")]
-    | Annotated[Sequence[Content], Tag("Sequence[Content]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownInteractionsInput, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Content, Tag("Content")],
+        Annotated[Sequence[Step], Tag("Sequence[Step]")],
+        Annotated[Sequence[Content], Tag("Sequence[Content]")],
+        Annotated[str, Tag("str")],
+        Annotated[UnknownInteractionsInput, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4068,9 +4110,11 @@ InteractionsInput: TypeAlias = Annotated[
 
 
 McpServerToolResultStepResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        Annotated[str, Tag("str")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4091,8 +4135,10 @@ McpServerToolResultStepResult: TypeAlias = Annotated[
 
 
 MediaProcessing: TypeAlias = Annotated[
-    Annotated[StaticMediaProcessing, Tag("static")]
-    | Annotated[UnknownMediaProcessing, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[StaticMediaProcessing, Tag("static")],
+        Annotated[UnknownMediaProcessing, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4108,9 +4154,11 @@ MediaProcessing: TypeAlias = Annotated[
 
 
 ModelInteractionEnvironment: TypeAlias = Annotated[
-    Annotated[EnvironmentConfig, Tag("remote")]
-    | Annotated[str, Tag("str")]
-    | Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[EnvironmentConfig, Tag("remote")],
+        Annotated[str, Tag("str")],
+        Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4130,9 +4178,11 @@ environment ID.
 
 
 ModelInteractionResponseFormat: TypeAlias = Annotated[
-    Annotated[ResponseFormat, Tag("ResponseFormat")]
-    | Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")]
-    | Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ResponseFormat, Tag("ResponseFormat")],
+        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
+        Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4159,9 +4209,11 @@ the JSON schema specified in this field.
 
 
 ThoughtContent: TypeAlias = Annotated[
-    Annotated[ImageContent, Tag("image")]
-    | Annotated[TextContent, Tag("text")]
-    | Annotated[UnknownThoughtContent, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ImageContent, Tag("image")],
+        Annotated[TextContent, Tag("text")],
+        Annotated[UnknownThoughtContent, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4178,17 +4230,19 @@ ThoughtContent: TypeAlias = Annotated[
 
 
 Tool: TypeAlias = Annotated[
-    Annotated[CodeExecution, Tag("code_execution")]
-    | Annotated[ComputerUse, Tag("computer_use")]
-    | Annotated[FileSearch, Tag("file_search")]
-    | Annotated[Function, Tag("function")]
-    | Annotated[GoogleMaps, Tag("google_maps")]
-    | Annotated[GoogleSearch, Tag("google_search")]
-    | Annotated[McpServer, Tag("mcp_server")]
-    | Annotated[Retrieval, Tag("retrieval")]
-    | Annotated[UrlContext, Tag("url_context")]
-    | Annotated[ToolSearch, Tag("tool_search")]
-    | Annotated[UnknownTool, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[CodeExecution, Tag("code_execution")],
+        Annotated[ComputerUse, Tag("computer_use")],
+        Annotated[FileSearch, Tag("file_search")],
+        Annotated[Function, Tag("function")],
+        Annotated[GoogleMaps, Tag("google_maps")],
+        Annotated[GoogleSearch, Tag("google_search")],
+        Annotated[McpServer, Tag("mcp_server")],
+        Annotated[Retrieval, Tag("retrieval")],
+        Annotated[UrlContext, Tag("url_context")],
+        Annotated[ToolSearch, Tag("tool_search")],
+        Annotated[UnknownTool, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4213,9 +4267,11 @@ Tool: TypeAlias = Annotated[
 
 
 TranscriptionMode: TypeAlias = Annotated[
-    Annotated[SmartTranscriptionMode, Tag("smart")]
-    | Annotated[VerbatimTranscriptionMode, Tag("verbatim")]
-    | Annotated[UnknownTranscriptionMode, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[SmartTranscriptionMode, Tag("smart")],
+        Annotated[VerbatimTranscriptionMode, Tag("verbatim")],
+        Annotated[UnknownTranscriptionMode, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4232,9 +4288,13 @@ TranscriptionMode: TypeAlias = Annotated[
 
 
 TranscriptionConfigMode: TypeAlias = Annotated[
-    Annotated[TranscriptionMode, Tag("TranscriptionMode")]
-    | Annotated[OpenEnum[TranscriptionConfigModeOption], Tag("TranscriptionConfigModeOption | str")]
-    | Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[TranscriptionMode, Tag("TranscriptionMode")],
+        Annotated[
+            OpenEnum[TranscriptionConfigModeOption], Tag("TranscriptionConfigModeOption | str")
+        ],
+        Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -4251,9 +4311,13 @@ TranscriptionConfigMode: TypeAlias = Annotated[
 
 
 VideoContentProcessing: TypeAlias = Annotated[
-    Annotated[MediaProcessing, Tag("static")]
-    | Annotated[OpenEnum[VideoContentProcessingOption], Tag("VideoContentProcessingOption | str")]
-    | Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[MediaProcessing, Tag("static")],
+        Annotated[
+            OpenEnum[VideoContentProcessingOption], Tag("VideoContentProcessingOption | str")
+        ],
+        Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [

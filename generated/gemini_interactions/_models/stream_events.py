@@ -4,7 +4,7 @@ when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
@@ -1107,11 +1107,13 @@ class VideoDelta(ApiModel):
 
 
 FunctionResultDeltaResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        Annotated[str, Tag("str")],
+        Annotated[Number, Tag("Number")],
+        Annotated[StrictBool, Tag("StrictBool")],
+    ],
     Discriminator(
         json_union(
             [
@@ -1134,14 +1136,16 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
 
 
 InteractionSseStreamEvent: TypeAlias = Annotated[
-    Annotated[ErrorEvent, Tag("error")]
-    | Annotated[InteractionCompletedEvent, Tag("interaction.completed")]
-    | Annotated[InteractionCreatedEvent, Tag("interaction.created")]
-    | Annotated[InteractionStatusUpdate, Tag("interaction.status_update")]
-    | Annotated[StepDelta, Tag("step.delta")]
-    | Annotated[StepStart, Tag("step.start")]
-    | Annotated[StepStop, Tag("step.stop")]
-    | Annotated[UnknownInteractionSseStreamEvent, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ErrorEvent, Tag("error")],
+        Annotated[InteractionCompletedEvent, Tag("interaction.completed")],
+        Annotated[InteractionCreatedEvent, Tag("interaction.created")],
+        Annotated[InteractionStatusUpdate, Tag("interaction.status_update")],
+        Annotated[StepDelta, Tag("step.delta")],
+        Annotated[StepStart, Tag("step.start")],
+        Annotated[StepStop, Tag("step.stop")],
+        Annotated[UnknownInteractionSseStreamEvent, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -1177,9 +1181,11 @@ StepDelta, StepStart, StepStop, UnknownInteractionSseStreamEvent.
 
 
 McpServerToolResultDeltaResult: TypeAlias = Annotated[
-    Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")]
-    | Annotated[str, Tag("str")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        Annotated[str, Tag("str")],
+    ],
     Discriminator(
         json_union(
             [
@@ -1200,35 +1206,37 @@ McpServerToolResultDeltaResult: TypeAlias = Annotated[
 
 
 StepDeltaData: TypeAlias = Annotated[
-    Annotated[ArgumentsDelta, Tag("arguments_delta")]
-    | Annotated[AudioDelta, Tag("audio")]
-    | Annotated[CodeExecutionCallDelta, Tag("code_execution_call")]
-    | Annotated[CodeExecutionResultDelta, Tag("code_execution_result")]
-    | Annotated[DocumentDelta, Tag("document")]
-    | Annotated[FileSearchCallDelta, Tag("file_search_call")]
-    | Annotated[FileSearchResultDelta, Tag("file_search_result")]
-    | Annotated[FunctionResultDelta, Tag("function_result")]
-    | Annotated[GoogleMapsCallDelta, Tag("google_maps_call")]
-    | Annotated[GoogleMapsResultDelta, Tag("google_maps_result")]
-    | Annotated[GoogleSearchCallDelta, Tag("google_search_call")]
-    | Annotated[GoogleSearchResultDelta, Tag("google_search_result")]
-    | Annotated[ImageDelta, Tag("image")]
-    | Annotated[McpServerToolCallDelta, Tag("mcp_server_tool_call")]
-    | Annotated[McpServerToolResultDelta, Tag("mcp_server_tool_result")]
-    | Annotated[ProcessingCallDelta, Tag("processing_call")]
-    | Annotated[ProcessingResultDelta, Tag("processing_result")]
-    | Annotated[RetrievalCallDelta, Tag("retrieval_call")]
-    | Annotated[RetrievalResultDelta, Tag("retrieval_result")]
-    | Annotated[TextAnnotationDelta, Tag("text_annotation_delta")]
-    | Annotated[TextDelta, Tag("text")]
-    | Annotated[ThoughtSignatureDelta, Tag("thought_signature")]
-    | Annotated[ThoughtSummaryDelta, Tag("thought_summary")]
-    | Annotated[UrlContextCallDelta, Tag("url_context_call")]
-    | Annotated[UrlContextResultDelta, Tag("url_context_result")]
-    | Annotated[VideoDelta, Tag("video")]
-    | Annotated[ToolSearchCallDelta, Tag("tool_search_call")]
-    | Annotated[ToolSearchResultDelta, Tag("tool_search_result")]
-    | Annotated[UnknownStepDeltaData, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[ArgumentsDelta, Tag("arguments_delta")],
+        Annotated[AudioDelta, Tag("audio")],
+        Annotated[CodeExecutionCallDelta, Tag("code_execution_call")],
+        Annotated[CodeExecutionResultDelta, Tag("code_execution_result")],
+        Annotated[DocumentDelta, Tag("document")],
+        Annotated[FileSearchCallDelta, Tag("file_search_call")],
+        Annotated[FileSearchResultDelta, Tag("file_search_result")],
+        Annotated[FunctionResultDelta, Tag("function_result")],
+        Annotated[GoogleMapsCallDelta, Tag("google_maps_call")],
+        Annotated[GoogleMapsResultDelta, Tag("google_maps_result")],
+        Annotated[GoogleSearchCallDelta, Tag("google_search_call")],
+        Annotated[GoogleSearchResultDelta, Tag("google_search_result")],
+        Annotated[ImageDelta, Tag("image")],
+        Annotated[McpServerToolCallDelta, Tag("mcp_server_tool_call")],
+        Annotated[McpServerToolResultDelta, Tag("mcp_server_tool_result")],
+        Annotated[ProcessingCallDelta, Tag("processing_call")],
+        Annotated[ProcessingResultDelta, Tag("processing_result")],
+        Annotated[RetrievalCallDelta, Tag("retrieval_call")],
+        Annotated[RetrievalResultDelta, Tag("retrieval_result")],
+        Annotated[TextAnnotationDelta, Tag("text_annotation_delta")],
+        Annotated[TextDelta, Tag("text")],
+        Annotated[ThoughtSignatureDelta, Tag("thought_signature")],
+        Annotated[ThoughtSummaryDelta, Tag("thought_summary")],
+        Annotated[UrlContextCallDelta, Tag("url_context_call")],
+        Annotated[UrlContextResultDelta, Tag("url_context_result")],
+        Annotated[VideoDelta, Tag("video")],
+        Annotated[ToolSearchCallDelta, Tag("tool_search_call")],
+        Annotated[ToolSearchResultDelta, Tag("tool_search_result")],
+        Annotated[UnknownStepDeltaData, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [

@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Field, StrictBool, Tag
 
@@ -49,11 +49,13 @@ class Interaction(ApiModel):
 
 
 JsonValue: TypeAlias = Annotated[
-    Annotated[str, Tag("str")]
-    | Annotated[Number, Tag("Number")]
-    | Annotated[StrictBool, Tag("StrictBool")]
-    | Annotated[Sequence[Any], Tag("Sequence[Any]")]
-    | Annotated[dict[str, Any], Tag("dict[str, Any]")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[str, Tag("str")],
+        Annotated[Number, Tag("Number")],
+        Annotated[StrictBool, Tag("StrictBool")],
+        Annotated[Sequence[Any], Tag("Sequence[Any]")],
+        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+    ],
     Discriminator(
         json_union(
             [

@@ -3,7 +3,7 @@
 when one of them is first used.
 """
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Tag
 
@@ -67,10 +67,12 @@ class UnknownJobEvent(UnknownVariant):
 
 
 JobEvent: TypeAlias = Annotated[
-    Annotated[JobStarted, Tag("job.start")]
-    | Annotated[JobOutput, Tag("job.output")]
-    | Annotated[JobCompleted, Tag("job.completed")]
-    | Annotated[UnknownJobEvent, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[JobStarted, Tag("job.start")],
+        Annotated[JobOutput, Tag("job.output")],
+        Annotated[JobCompleted, Tag("job.completed")],
+        Annotated[UnknownJobEvent, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [

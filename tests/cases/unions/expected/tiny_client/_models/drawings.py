@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, StrictInt, Tag
 
@@ -111,7 +111,10 @@ class UnknownShape(UnknownVariant):
 
 
 DrawingTitle: TypeAlias = Annotated[
-    Annotated[str, Tag("str")] | Annotated[Sequence[str], Tag("Sequence[str]")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[str, Tag("str")],
+        Annotated[Sequence[str], Tag("Sequence[str]")],
+    ],
     Discriminator(
         json_union(
             [
@@ -127,10 +130,12 @@ DrawingTitle: TypeAlias = Annotated[
 
 
 Shape: TypeAlias = Annotated[
-    Annotated[Circle, Tag("circle")]
-    | Annotated[Square, Tag("square")]
-    | Annotated[Group, Tag("group")]
-    | Annotated[UnknownShape, Tag("(unknown)")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[Circle, Tag("circle")],
+        Annotated[Square, Tag("square")],
+        Annotated[Group, Tag("group")],
+        Annotated[UnknownShape, Tag("(unknown)")],
+    ],
     Discriminator(
         json_union(
             [
@@ -148,7 +153,10 @@ Shape: TypeAlias = Annotated[
 
 
 SquareLabel: TypeAlias = Annotated[
-    Annotated[str, Tag("str")] | Annotated[Note, Tag("Note")],
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Annotated[str, Tag("str")],
+        Annotated[Note, Tag("Note")],
+    ],
     Discriminator(
         json_union(
             [
