@@ -206,7 +206,8 @@ def answer(request):
 client = gi.Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
 result = client.interactions.create(model="m", input="hi")
 assert result.id and result.steps and json.loads(result.to_json()) == json.loads(body)
-print(json.dumps(sorted(m for m in sys.modules if m.startswith("gemini_interactions._models."))))
+own = ("gemini_interactions._models.", "gemini_interactions.resources.")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(own))))
 print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
 live = ("asyncio", "gemini_interactions.lib._sync_live")
 print(json.dumps(sorted(m for m in live if m in sys.modules)))
@@ -235,7 +236,11 @@ def test_a_first_create_builds_only_the_models_it_can_meet(shared_dir: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     loaded, listed, live, built = (json.loads(line) for line in result.stdout.splitlines())
-    assert loaded == ["gemini_interactions._models.interactions"]
+    # nor the modules of the other resources
+    assert loaded == [
+        "gemini_interactions._models.interactions",
+        "gemini_interactions.resources.interactions",
+    ]
     assert listed is True
     assert live == []  # Live (and asyncio with it) loads with the first `connect()`
     # the models were completed one by one, children first (each schema generated once), not
