@@ -54,13 +54,12 @@ MODELS_PACKAGE = "_models"
 _HOMES_OF_SUPPORT = {
     "Sequence": "collections.abc",
     **dict.fromkeys(("Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Union"), "typing"),
-    **dict.fromkeys(
-        ("Discriminator", "Field", "StrictBool", "StrictInt", "Tag", "model_validator"), "pydantic"
-    ),
+    **dict.fromkeys(("Field", "StrictBool", "StrictInt", "Tag", "model_validator"), "pydantic"),
     **dict.fromkeys(
         (
             "ApiModel",
             "Int64String",
+            "JsonUnion",
             "Number",
             "OpenEnum",
             "UnknownVariant",
@@ -256,7 +255,7 @@ def _used_names(kind: str, definition: Any, mixins: dict[str, str]) -> set[str]:
     if kind == "alias":
         return {"TypeAlias"} | _type_names([definition.type])
     if kind == "union":
-        written = {"Annotated", "Discriminator", "Tag", "TypeAlias", "Union", "json_union"}
+        written = {"Annotated", "JsonUnion", "Tag", "TypeAlias", "Union", "json_union"}
         return written | _type_names(member.type for member in definition.members)
     used = _type_names(field.type for field in definition.fields)
     used.add("UnknownVariant" if definition.unknown_variant else "ApiModel")

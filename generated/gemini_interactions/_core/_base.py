@@ -13,6 +13,8 @@ Map of the module:
 - `OpenEnum[X]`: a field of the enum `X` that accepts any string (values added later pass
   through): type checkers read `X | str`, pydantic reads `str`.
 - `wire_aliases`: a validator that maps legacy enum spellings to the current ones on parse.
+- `JsonUnion(json_union(...))`: how every union is discriminated (below), as a pydantic
+  `Discriminator` that builds the tagged union straight from its members' `Tag`s.
 - `json_union`: the callable discriminator of every union: it picks the member by the value's
   JSON kind (object, array, string, ...) and, among objects, by their constant tag; an unknown
   tag goes to the union's `UnknownVariant`.
@@ -30,18 +32,22 @@ evaluates the annotations of a model's bases again for every subclass it builds,
 import base64
 import binascii
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
+    GetCoreSchemaHandler,
     PlainSerializer,
     StrictFloat,
     StrictInt,
+    Tag,
     ValidationError,
     WrapValidator,
 )
+from pydantic_core import CoreSchema, core_schema
 from pydantic_core.core_schema import ValidationInfo, ValidatorFunctionWrapHandler
 
 from ._errors import RequestValidationError
@@ -52,6 +58,7 @@ __all__ = [
     "ApiModel",
     "Branch",
     "Int64String",
+    "JsonUnion",
     "Number",
     "OpenEnum",
     "UnknownVariant",
@@ -339,6 +346,38 @@ def json_union(  # noqa: C901 (one discriminator per union, tried in order: JSON
         return fallback[kind]
 
     return discriminate
+
+
+class JsonUnion(Discriminator):
+    """A `Discriminator` whose callable picks each member by its `Tag`, built the direct way.
+
+    pydantic would build the plain union of the members first, each through its `Annotated`
+    handling, then turn it into the tagged union: about twice the work, for each field that uses
+    the union (~2.5 ms of a first `create`). The schema is the same: the members' schemas keyed
+    by their tags, chosen by the callable; a member without a `Tag` leaves it to pydantic.
+    """
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(
+        self, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        choices: dict[Any, CoreSchema] = {}
+        for member in get_args(source_type):
+            inner, *metadata = get_args(member) or (member,)
+            tags = [item for item in metadata if isinstance(item, Tag)]
+            if len(tags) != 1:
+                return super().__get_pydantic_core_schema__(source_type, handler)
+            others = tuple(item for item in metadata if not isinstance(item, Tag))
+            annotated = Annotated[(inner, *others)] if others else inner
+            choices[tags[0].tag] = handler.generate_schema(annotated)
+        return core_schema.tagged_union_schema(
+            choices,
+            self.discriminator,
+            custom_error_type=self.custom_error_type,
+            custom_error_message=self.custom_error_message,
+            custom_error_context=self.custom_error_context,
+        )
 
 
 def flatten_input(data: Any, field: str, pairs: tuple[tuple[str, str], ...]) -> Any:

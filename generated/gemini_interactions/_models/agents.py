@@ -5,9 +5,9 @@ module is loaded when one of them is first used.
 
 from typing import Annotated, TypeAlias, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._core._base import ApiModel, Int64String, UnknownVariant, json_union
+from .._core._base import ApiModel, Int64String, JsonUnion, UnknownVariant, json_union
 from .interactions import (
     AntigravityAgentConfig,
     CodeExecution,
@@ -128,7 +128,7 @@ AgentAgentConfig: TypeAlias = Annotated[
         Annotated[AntigravityAgentConfig, Tag("antigravity")],
         Annotated[UnknownAgentAgentConfig, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
@@ -148,7 +148,7 @@ AgentBaseEnvironment: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("remote", frozenset(("object",)), frozenset(("remote",))),
@@ -172,7 +172,7 @@ AgentTool: TypeAlias = Annotated[
         Annotated[UrlContext, Tag("url_context")],
         Annotated[UnknownAgentTool, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),

@@ -6,9 +6,9 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._core._base import ApiModel, OpenEnum, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, OpenEnum, UnknownVariant, json_union
 
 __all__ = [
     "Credential",
@@ -249,7 +249,7 @@ CredentialCreateParams: TypeAlias = Annotated[
         Annotated[OAuth2Config, Tag("oauth2")],
         Annotated[UnknownCredentialCreateParams, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -276,7 +276,7 @@ CredentialUpdateParams: TypeAlias = Annotated[
         Annotated[OAuth2UpdateConfig, Tag("oauth2")],
         Annotated[UnknownCredentialUpdateParams, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -301,7 +301,7 @@ EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
         Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
         Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("InjectionLocation | str", frozenset(("string",)), frozenset(())),
@@ -323,7 +323,7 @@ EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
         Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
         Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("InjectionLocation | str", frozenset(("string",)), frozenset(())),

@@ -5,9 +5,9 @@ module is loaded when one of them is first used.
 
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._core._base import ApiModel, Int64String, OpenEnum, json_union
+from .._core._base import ApiModel, Int64String, JsonUnion, OpenEnum, json_union
 from .interactions import EnvironmentNetworkEgressAllowlist, Source
 
 __all__ = [
@@ -142,7 +142,7 @@ CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
         Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
         Annotated[Literal["disabled"], Tag("Literal['disabled']")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -165,7 +165,7 @@ EnvironmentNetwork: TypeAlias = Annotated[
         Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
         Annotated[Literal["disabled"], Tag("Literal['disabled']")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (

@@ -6,11 +6,12 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
+from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
 
 from .._core._base import (
     ApiModel,
     Int64String,
+    JsonUnion,
     Number,
     OpenEnum,
     UnknownVariant,
@@ -3509,7 +3510,7 @@ AgentInteractionAgentConfig: TypeAlias = Annotated[
         Annotated[DynamicAgentConfig, Tag("dynamic")],
         Annotated[UnknownAgentInteractionAgentConfig, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
@@ -3532,7 +3533,7 @@ AgentInteractionEnvironment: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("remote", frozenset(("object",)), frozenset(("remote",))),
@@ -3559,7 +3560,7 @@ ResponseFormat: TypeAlias = Annotated[
         Annotated[dict[str, Any], Tag("dict[str, Any]")],
         Annotated[UnknownResponseFormat, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("audio", frozenset(("object",)), frozenset(("audio",))),
@@ -3585,7 +3586,7 @@ AgentInteractionResponseFormat: TypeAlias = Annotated[
         Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
         Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -3619,7 +3620,7 @@ Annotation: TypeAlias = Annotated[
         Annotated[WordInfo, Tag("word_info")],
         Annotated[UnknownAnnotation, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("file_citation", frozenset(("object",)), frozenset(("file_citation",))),
@@ -3643,7 +3644,7 @@ AudioContentProcessing: TypeAlias = Annotated[
         Annotated[Literal["static"], Tag("Literal['static']")],
         Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("static", frozenset(("object",)), frozenset(("static",))),
@@ -3667,7 +3668,7 @@ Content: TypeAlias = Annotated[
         Annotated[VideoContent, Tag("video")],
         Annotated[UnknownContent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("audio", frozenset(("object",)), frozenset(("audio",))),
@@ -3691,7 +3692,7 @@ DocumentContentProcessing: TypeAlias = Annotated[
         Annotated[Literal["static"], Tag("Literal['static']")],
         Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("static", frozenset(("object",)), frozenset(("static",))),
@@ -3711,7 +3712,7 @@ EgressRuleTransform: TypeAlias = Annotated[
         Annotated[Sequence[dict[str, str]], Tag("Sequence[dict[str, str]]")],
         Annotated[dict[str, str], Tag("dict[str, str]")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("Sequence[dict[str, str]]", frozenset(("array",)), frozenset(())),
@@ -3732,7 +3733,7 @@ EnvironmentConfigEnv: TypeAlias = Annotated[
         Annotated[dict[str, EnvVar], Tag("dict[str, EnvVar]")],
         Annotated[str, Tag("str")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
@@ -3754,7 +3755,7 @@ EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
         ],
         Annotated[Literal["disabled"], Tag("Literal['disabled']")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -3780,7 +3781,7 @@ EnvironmentConfigNetwork: TypeAlias = Annotated[
         Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
         Annotated[Literal["disabled"], Tag("Literal['disabled']")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -3808,7 +3809,7 @@ FunctionResultSubContent: TypeAlias = Annotated[
         Annotated[VideoContent, Tag("video")],
         Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("image", frozenset(("object",)), frozenset(("image",))),
@@ -3837,7 +3838,7 @@ FunctionResultStepResult: TypeAlias = Annotated[
         Annotated[Number, Tag("Number")],
         Annotated[StrictBool, Tag("StrictBool")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -3866,7 +3867,7 @@ GenerationConfigToolChoice: TypeAlias = Annotated[
             Tag("GenerationConfigToolChoiceOption | str"),
         ],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("ToolChoiceConfig", frozenset(("object",)), frozenset(())),
@@ -3888,7 +3889,7 @@ InteractionAgentConfig: TypeAlias = Annotated[
         Annotated[DynamicAgentConfig, Tag("dynamic")],
         Annotated[UnknownInteractionAgentConfig, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
@@ -3911,7 +3912,7 @@ InteractionEnvironment: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("remote", frozenset(("object",)), frozenset(("remote",))),
@@ -3935,7 +3936,7 @@ InteractionResponseFormat: TypeAlias = Annotated[
         Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
         Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -3988,7 +3989,7 @@ Step: TypeAlias = Annotated[
         Annotated[ToolSearchResultStep, Tag("tool_search_result")],
         Annotated[UnknownStep, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -4053,7 +4054,7 @@ InteractionsInput: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[UnknownInteractionsInput, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -4115,7 +4116,7 @@ McpServerToolResultStepResult: TypeAlias = Annotated[
         Annotated[dict[str, Any], Tag("dict[str, Any]")],
         Annotated[str, Tag("str")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -4139,7 +4140,7 @@ MediaProcessing: TypeAlias = Annotated[
         Annotated[StaticMediaProcessing, Tag("static")],
         Annotated[UnknownMediaProcessing, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("static", frozenset(("object",)), frozenset(("static",))),
@@ -4159,7 +4160,7 @@ ModelInteractionEnvironment: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("remote", frozenset(("object",)), frozenset(("remote",))),
@@ -4183,7 +4184,7 @@ ModelInteractionResponseFormat: TypeAlias = Annotated[
         Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
         Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -4214,7 +4215,7 @@ ThoughtContent: TypeAlias = Annotated[
         Annotated[TextContent, Tag("text")],
         Annotated[UnknownThoughtContent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("image", frozenset(("object",)), frozenset(("image",))),
@@ -4243,7 +4244,7 @@ Tool: TypeAlias = Annotated[
         Annotated[ToolSearch, Tag("tool_search")],
         Annotated[UnknownTool, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),
@@ -4272,7 +4273,7 @@ TranscriptionMode: TypeAlias = Annotated[
         Annotated[VerbatimTranscriptionMode, Tag("verbatim")],
         Annotated[UnknownTranscriptionMode, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("smart", frozenset(("object",)), frozenset(("smart",))),
@@ -4295,7 +4296,7 @@ TranscriptionConfigMode: TypeAlias = Annotated[
         ],
         Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("TranscriptionMode", frozenset(("object",)), frozenset(("smart", "verbatim"))),
@@ -4318,7 +4319,7 @@ VideoContentProcessing: TypeAlias = Annotated[
         ],
         Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("static", frozenset(("object",)), frozenset(("static",))),

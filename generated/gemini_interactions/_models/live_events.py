@@ -5,9 +5,9 @@ when one of them is first used.
 
 from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._core._base import ApiModel, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, UnknownVariant, json_union
 from .interactions import Interaction, Status, Usage
 from .stream_events import ErrorEvent, StepDelta, StepStart, StepStop
 
@@ -125,7 +125,7 @@ LiveServerEvent: TypeAlias = Annotated[
         Annotated[StepStop, Tag("step.stop")],
         Annotated[UnknownLiveServerEvent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("error", frozenset(("object",)), frozenset(("error",))),

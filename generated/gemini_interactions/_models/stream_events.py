@@ -6,10 +6,11 @@ when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
+from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
 
 from .._core._base import (
     ApiModel,
+    JsonUnion,
     Number,
     OpenEnum,
     UnknownVariant,
@@ -1114,7 +1115,7 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
         Annotated[Number, Tag("Number")],
         Annotated[StrictBool, Tag("StrictBool")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -1146,7 +1147,7 @@ InteractionSseStreamEvent: TypeAlias = Annotated[
         Annotated[StepStop, Tag("step.stop")],
         Annotated[UnknownInteractionSseStreamEvent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("error", frozenset(("object",)), frozenset(("error",))),
@@ -1186,7 +1187,7 @@ McpServerToolResultDeltaResult: TypeAlias = Annotated[
         Annotated[dict[str, Any], Tag("dict[str, Any]")],
         Annotated[str, Tag("str")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 (
@@ -1237,7 +1238,7 @@ StepDeltaData: TypeAlias = Annotated[
         Annotated[ToolSearchResultDelta, Tag("tool_search_result")],
         Annotated[UnknownStepDeltaData, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("arguments_delta", frozenset(("object",)), frozenset(("arguments_delta",))),

@@ -6,9 +6,9 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Field, StrictBool, Tag
+from pydantic import Field, StrictBool, Tag
 
-from .._core._base import ApiModel, Number, OpenEnum, json_union
+from .._core._base import ApiModel, JsonUnion, Number, OpenEnum, json_union
 
 __all__ = [
     "Interaction",
@@ -56,7 +56,7 @@ JsonValue: TypeAlias = Annotated[
         Annotated[Sequence[Any], Tag("Sequence[Any]")],
         Annotated[dict[str, Any], Tag("dict[str, Any]")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("str", frozenset(("string",)), frozenset(())),

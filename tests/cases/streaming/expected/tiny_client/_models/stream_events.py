@@ -5,9 +5,9 @@ when one of them is first used.
 
 from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._core._base import ApiModel, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, UnknownVariant, json_union
 from .jobs import Job
 
 __all__ = [
@@ -73,7 +73,7 @@ JobEvent: TypeAlias = Annotated[
         Annotated[JobCompleted, Tag("job.completed")],
         Annotated[UnknownJobEvent, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("job.start", frozenset(("object",)), frozenset(("job.start",))),

@@ -6,9 +6,17 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, StrictInt, Tag
+from pydantic import StrictInt, Tag
 
-from .._core._base import ApiModel, Number, OpenEnum, UnknownVariant, json_union, wire_aliases
+from .._core._base import (
+    ApiModel,
+    JsonUnion,
+    Number,
+    OpenEnum,
+    UnknownVariant,
+    json_union,
+    wire_aliases,
+)
 
 __all__ = [
     "Circle",
@@ -115,7 +123,7 @@ DrawingTitle: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[Sequence[str], Tag("Sequence[str]")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("str", frozenset(("string",)), frozenset(())),
@@ -136,7 +144,7 @@ Shape: TypeAlias = Annotated[
         Annotated[Group, Tag("group")],
         Annotated[UnknownShape, Tag("(unknown)")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("circle", frozenset(("object",)), frozenset(("circle",))),
@@ -157,7 +165,7 @@ SquareLabel: TypeAlias = Annotated[
         Annotated[str, Tag("str")],
         Annotated[Note, Tag("Note")],
     ],
-    Discriminator(
+    JsonUnion(
         json_union(
             [
                 ("str", frozenset(("string",)), frozenset(())),
