@@ -341,3 +341,50 @@ def test_the_model_bases_annotations_are_not_strings() -> None:
     for base in (ApiModel, UnknownVariant):
         written = vars(base).get("__annotations__", {})
         assert written and not [name for name, value in written.items() if isinstance(value, str)]
+
+
+_COMPLETE_EVERY_NAME = """
+import json, random, sys
+from importlib import import_module
+from pydantic import BaseModel
+from gemini_interactions import types
+from gemini_interactions._core._api_client import _complete
+def model(value):
+    return isinstance(value, type) and issubclass(value, BaseModel)
+needs = {}
+for group in sorted(set(types._HOMES.values())):
+    module = import_module(f"gemini_interactions._models.{group}")
+    needs.update(module._BUILD_NEEDS)
+order = sorted(needs)
+random.Random(int(sys.argv[1])).shuffle(order)
+wrong = []
+for name in order:
+    _complete("gemini_interactions", name)
+    pending, seen = [name], set()
+    while pending:  # the name, and everything its needs reach, is complete now
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        value = getattr(types, current)
+        if model(value) and not value.__pydantic_complete__:
+            wrong.append([name, current])
+        pending.extend(needs.get(current, ()))
+_complete("gemini_interactions", "NoSuchName")  # a name no module holds: nothing to do
+print(json.dumps([len(order), wrong]))
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_completing_any_name_completes_everything_it_needs(seed: int) -> None:
+    # every entry of every module's `_BUILD_NEEDS` (models, and unions that name models), in
+    # an arbitrary order: each leaves itself and all it reaches complete, across the groups
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPLETE_EVERY_NAME, str(seed)],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    count, wrong = json.loads(result.stdout)
+    assert count > 200 and wrong == []
