@@ -6,14 +6,16 @@ means the whole `__all__`. A name the module does not list in its `__all__` stop
 
 - `EAGER` modules load with the package: only what building a client needs anyway, so the
   import stays cheap (`python -X importtime -c "import gemini_interactions"`).
-- `LAZY` modules load when a program first touches one of their names (the async client and
-  its half of the runtime, the models' base and pydantic, streams, rule errors, conversations).
+- `LAZY` modules load when a program first touches one of their names (the models' base and
+  pydantic, streams, rule errors, conversations).
 """
 
 from __future__ import annotations
 
 EAGER: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("_core._errors", None),  # every error class
+    ("_core._async_pagination", None),
+    ("_core._async_transport", None),
     ("_core._client_base", ("RequestOptions",)),
     ("lib._continuation", ("ContinuationError", "ContinuationWarning")),
     ("_core._limits", ("ResponseLimits",)),
@@ -22,13 +24,10 @@ EAGER: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("_core._sync_pagination", None),
     ("_core._sync_transport", None),
     ("_core._waiting", ("WaitTimeoutError",)),
-    ("client", ("Client",)),
+    ("client", ("AsyncClient", "Client")),
 )
 
 LAZY: tuple[tuple[str, tuple[str, ...] | None], ...] = (
-    ("client", ("AsyncClient",)),  # served by `client` from `_async_client`
-    ("_core._async_pagination", None),
-    ("_core._async_transport", None),
     ("lib._async_live", ("AsyncLiveConnection", "AsyncLiveSession")),
     (
         "lib._live",

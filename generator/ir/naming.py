@@ -129,7 +129,7 @@ RESERVED_CLASS_NAMES = frozenset(
         *("UnprocessableEntityError", "UploadData", "WIRE_CONTEXT", "WaitTimeoutError"),
         *("Ed25519PublicKey", "FakeTransport", "InvalidSignature", "REQUEST_RULES"),
         *("AsyncWebSocket", "ConnectionClosed", "LiveConnection", "LiveInput", "LiveSession"),
-        *("ServerConnection", "SyncWebSocket", "API_REVISION"),
+        *("ServerConnection", "SyncWebSocket"),
     }
 )
 """Names the generated modules bind themselves; no schema's class may take one. The names the

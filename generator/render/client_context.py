@@ -393,7 +393,6 @@ _VARIANTS = (
         live_session="AsyncLiveSession",
         live_factory="async_live_session",
         live_module="_async_live",
-        imports_on_call=True,
     ),
 )
 """How the sync and async resource classes differ: the template renders each resource twice."""

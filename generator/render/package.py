@@ -213,21 +213,18 @@ def render(
                 ],
             },
         ),
-        **{
-            f"{package}/{module}.py": _render_template(
-                environment,
-                f"package/{module}.py.jinja",
-                {
-                    **common,
-                    **clients,
-                    "api_revision": py_literal(api.api_revision),
-                    "exempt_prefixes": py_literal(api.revision_exempt_prefixes),
-                    "package": py_literal(package),
-                    "version": py_literal(version),
-                },
-            )
-            for module in ("client", "_async_client")
-        },
+        f"{package}/client.py": _render_template(
+            environment,
+            "package/client.py.jinja",
+            {
+                **common,
+                **clients,
+                "api_revision": py_literal(api.api_revision),
+                "exempt_prefixes": py_literal(api.revision_exempt_prefixes),
+                "package": py_literal(package),
+                "version": py_literal(version),
+            },
+        ),
         f"{package}/testing/_schema.py": _render_template(
             environment,
             "package/_fake_schema.py.jinja",

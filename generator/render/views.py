@@ -503,10 +503,6 @@ class VariantView:
     live_factory: str
     live_module: str
     """The `lib` module of the Live session (imported by `connect()` itself: Live loads asyncio)."""
-    imports_on_call: bool = False
-    """Whether the methods import the variant's runtime (continuation loops, pager) themselves:
-    the async half, so that a program that only calls synchronously never loads it (~5 ms of a
-    cold start; ~0.5 µs per async call)."""
 
 
 @dataclass(frozen=True)

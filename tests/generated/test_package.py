@@ -209,10 +209,8 @@ assert result.id and result.steps and json.loads(result.to_json()) == json.loads
 own = ("gemini_interactions._models.", "gemini_interactions.resources.")
 print(json.dumps(sorted(m for m in sys.modules if m.startswith(own))))
 print(json.dumps(types.__all__ == sorted(types.__all__) and len(dir(types)) >= len(types.__all__)))
-def later(module):  # Live (with asyncio), and the async half of the runtime
-    own = module.startswith("gemini_interactions") and "_async" in module
-    return own or module in ("asyncio", "gemini_interactions.lib._sync_live")
-print(json.dumps(sorted(m for m in sys.modules if later(m))))
+live = ("asyncio", "gemini_interactions.lib._sync_live")
+print(json.dumps(sorted(m for m in live if m in sys.modules)))
 from pydantic import BaseModel
 from gemini_interactions._models import interactions as group
 def own_model(value):
@@ -244,9 +242,7 @@ def test_a_first_create_builds_only_the_models_it_can_meet(shared_dir: Path) -> 
         "gemini_interactions.resources.interactions",
     ]
     assert listed is True
-    # Live (and asyncio with it) loads with the first `connect()`, the async client and its
-    # runtime with the first use of `AsyncClient`
-    assert live == []
+    assert live == []  # Live (and asyncio with it) loads with the first `connect()`
     # the models were completed one by one, children first (each schema generated once), not
     # root by root; those the request and the answer can meet are complete, and only those: the
     # agent request (another member of the request union) and what only it names are not

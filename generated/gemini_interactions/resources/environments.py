@@ -11,17 +11,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from .._core._api_client import Call
+from .._core._async_api_client import AsyncAPIClient
+from .._core._async_pagination import AsyncPager
 from .._core._client_base import PathParameter, RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
 from .._core._sync_pagination import SyncPager
 from .._core._uploads import UploadData
 
-if TYPE_CHECKING:  # and the async half of the runtime, which the async methods import
+if TYPE_CHECKING:
     import httpx
 
-    from .._core._async_api_client import AsyncAPIClient
-    from .._core._async_pagination import AsyncPager
     from ..params import (
         CreateEnvironmentRequestNetworkParam,
         SourceParam,
@@ -228,8 +228,6 @@ class AsyncEnvironmentsFilesResource:
                     options,
                 ),
             )
-
-        from .._core._async_pagination import AsyncPager
 
         return AsyncPager(
             fetch, lambda page: page.files, lambda page: page.next_page_token, page_token
@@ -663,8 +661,6 @@ class AsyncEnvironmentsResource:
                     options,
                 ),
             )
-
-        from .._core._async_pagination import AsyncPager
 
         return AsyncPager(
             fetch, lambda page: page.environments, lambda page: page.next_page_token, page_token

@@ -13,19 +13,20 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from .._core._api_client import Call, StreamSpec
+from .._core._async_api_client import AsyncAPIClient
 from .._core._client_base import PathParameter, RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
+from ..lib._async_continuation import async_continue_call, async_continue_stream
 from ..lib._continuation import ContinuationSpec
 from ..lib._sync_continuation import continue_call, continue_stream
 
-if TYPE_CHECKING:  # and the async half of the runtime, which the async methods import
+if TYPE_CHECKING:
     from types import UnionType
     from typing import _SpecialForm
 
     import httpx
 
-    from .._core._async_api_client import AsyncAPIClient
     from .._core._async_streaming import AsyncStream
     from .._core._sync_streaming import Stream
     from ..lib._async_live import AsyncLiveSession
@@ -1453,8 +1454,6 @@ class AsyncInteractionsResource:
             response_schema="Interaction",
             generates=True,
         )
-        from ..lib._async_continuation import async_continue_call, async_continue_stream
-
         if stream:
             return cast(
                 "AsyncStream[InteractionSseStreamEvent, Interaction]",

@@ -10,16 +10,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from .._core._api_client import Call
+from .._core._async_api_client import AsyncAPIClient
+from .._core._async_pagination import AsyncPager
 from .._core._client_base import PathParameter, RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
 from .._core._sync_pagination import SyncPager
 
-if TYPE_CHECKING:  # and the async half of the runtime, which the async methods import
+if TYPE_CHECKING:
     import httpx
 
-    from .._core._async_api_client import AsyncAPIClient
-    from .._core._async_pagination import AsyncPager
     from ..params import (
         AgentInteractionParam,
     )
@@ -532,8 +532,6 @@ class AsyncTriggersResource:
                 ),
             )
 
-        from .._core._async_pagination import AsyncPager
-
         return AsyncPager(
             fetch, lambda page: page.triggers, lambda page: page.next_page_token, page_token
         )
@@ -578,8 +576,6 @@ class AsyncTriggersResource:
                     options,
                 ),
             )
-
-        from .._core._async_pagination import AsyncPager
 
         return AsyncPager(
             fetch,

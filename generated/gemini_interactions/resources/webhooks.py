@@ -10,16 +10,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._core._api_client import Call
+from .._core._async_api_client import AsyncAPIClient
+from .._core._async_pagination import AsyncPager
 from .._core._client_base import PathParameter, RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
 from .._core._sync_pagination import SyncPager
 
-if TYPE_CHECKING:  # and the async half of the runtime, which the async methods import
+if TYPE_CHECKING:
     import httpx
 
-    from .._core._async_api_client import AsyncAPIClient
-    from .._core._async_pagination import AsyncPager
     from ..types import (
         Empty,
         ListWebhooksResponse,
@@ -488,8 +488,6 @@ class AsyncWebhooksResource:
                     options,
                 ),
             )
-
-        from .._core._async_pagination import AsyncPager
 
         return AsyncPager(
             fetch, lambda page: page.webhooks, lambda page: page.next_page_token, page_token

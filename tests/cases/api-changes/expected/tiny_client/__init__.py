@@ -8,6 +8,8 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._core._async_pagination import AsyncPager
+from ._core._async_transport import AsyncTransport
 from ._core._client_base import RequestOptions
 from ._core._errors import (
     APIConnectionError,
@@ -32,15 +34,13 @@ from ._core._retry import ResumePolicy, RetryPolicy
 from ._core._sync_pagination import SyncPager
 from ._core._sync_transport import SyncTransport
 from ._core._waiting import WaitTimeoutError
-from .client import Client
+from .client import AsyncClient, Client
 from .lib._continuation import ContinuationError, ContinuationWarning
 from .lib._structured import StructuredOutputError
 
 if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type checkers
     from . import types as types
-    from ._core._async_pagination import AsyncPager as AsyncPager
     from ._core._async_streaming import AsyncStream as AsyncStream
-    from ._core._async_transport import AsyncTransport as AsyncTransport
     from ._core._base import (
         ApiModel as ApiModel,
     )
@@ -58,7 +58,6 @@ if TYPE_CHECKING:  # served lazily by `__getattr__`; declared here for type chec
         RequestRuleWarning as RequestRuleWarning,
     )
     from ._core._sync_streaming import Stream as Stream
-    from .client import AsyncClient as AsyncClient
     from .conversation import (
         AsyncConversation as AsyncConversation,
     )
@@ -172,9 +171,6 @@ BASE_URL = "https://api.example.test"
 """The API's default base URL."""
 
 _LAZY = {
-    "AsyncClient": ".client",
-    "AsyncPager": "._core._async_pagination",
-    "AsyncTransport": "._core._async_transport",
     "AsyncLiveConnection": ".lib._async_live",
     "AsyncLiveSession": ".lib._async_live",
     "LiveConnectionError": ".lib._live",
@@ -207,7 +203,7 @@ def __getattr__(name: str) -> Any:
     # of the spec's named schemas are also served here (`gemini_interactions.Interaction`).
     if name in _LAZY:
         return getattr(import_module(_LAZY[name], __name__), name)
-    if not name.startswith("_"):  # (a submodule not loaded yet is looked up here first)
+    if not name.startswith("__"):
         types = import_module(f"{__name__}.types")
         if name == "types":
             return types

@@ -10,14 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._core._api_client import Call
+from .._core._async_api_client import AsyncAPIClient
 from .._core._client_base import RequestOptions
 from .._core._raw_response import async_raw_response, raw_response
 from .._core._sync_api_client import SyncAPIClient
 
-if TYPE_CHECKING:  # and the async half of the runtime, which the async methods import
+if TYPE_CHECKING:
     import httpx
 
-    from .._core._async_api_client import AsyncAPIClient
     from ..params import (
         DrawingTitleParam,
         ShapeParam,
