@@ -167,14 +167,12 @@ def _complete(package: str, name: str) -> None:
 
 @cache
 def _adapter(package: str, name: str) -> Any:
-    from pydantic import BaseModel, TypeAdapter  # first call: a client is usable without it
+    from pydantic import TypeAdapter  # first call: a client is usable without it
 
     annotation = getattr(_types_module(package), name)
+    # a model's own (deferred) schema first: the adapter then reuses it, and the model's
+    # serializer (`to_dict`) comes with it, instead of each building the same schema again
     _complete(package, name)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        # the model's own (deferred) schema first: the adapter then reuses it, and the model's
-        # serializer (`to_dict`) comes with it, instead of each building the same schema again
-        annotation.model_rebuild()
     return TypeAdapter(annotation)
 
 
