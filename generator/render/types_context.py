@@ -53,7 +53,7 @@ MODELS_PACKAGE = "_models"
 
 _HOMES_OF_SUPPORT = {
     "Sequence": "collections.abc",
-    **dict.fromkeys(("Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Union"), "typing"),
+    **dict.fromkeys(("Annotated", "Any", "Literal", "TypeAlias", "Union"), "typing"),
     **dict.fromkeys(("Field", "StrictBool", "StrictInt", "Tag", "model_validator"), "pydantic"),
     **dict.fromkeys(
         (
@@ -259,8 +259,6 @@ def _used_names(kind: str, definition: Any, mixins: dict[str, str]) -> set[str]:
         return written | _type_names(member.type for member in definition.members)
     used = _type_names(field.type for field in definition.fields)
     used.add("UnknownVariant" if definition.unknown_variant else "ApiModel")
-    if any(field.constant is not None for field in definition.fields):
-        used.add("ClassVar")
     if any(field.excluded or (field.wire_name != field.python_name) for field in definition.fields):
         used.add("Field")
     if definition.flatten:

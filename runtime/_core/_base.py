@@ -23,9 +23,11 @@ Map of the module:
   offsets out of range, inverted or inside a multi-byte character raise `ValueError`.
 - `decode_base64`: bytes from a base64 (standard or URL-safe, padded or not) field.
 
-The module does not postpone its annotations (no `from __future__ import annotations`): pydantic
-evaluates the annotations of a model's bases again for every subclass it builds, and the
-`ClassVar`s of `ApiModel` written as strings cost ~4 ms of a cold start over ~130 models.
+pydantic evaluates the annotations of a model's bases again for every subclass it builds. So the
+module does not postpone its annotations (no `from __future__ import annotations`: as strings,
+`ApiModel`'s two `ClassVar`s cost ~4 ms of a cold start over ~130 models), and those two are
+not annotations at run time at all: a model sets them with class keywords
+(`class Step(ApiModel, wire_constants=("type",))`).
 """
 
 import base64
@@ -81,8 +83,29 @@ class ApiModel(BaseModel):
         arbitrary_types_allowed=False,
     )
 
-    _wire_constants: ClassVar[tuple[str, ...]] = ()
-    _open_variant: ClassVar[bool] = False
+    if TYPE_CHECKING:
+        # Set by the class keywords below, never annotated at run time: pydantic evaluates a
+        # base's annotations again for every subclass (~90k instructions each, 129 models).
+        _wire_constants: ClassVar[tuple[str, ...]]
+        """Constant (tag) fields a constructed object sends although the caller left them to
+        their default."""
+        _open_variant: ClassVar[bool]
+        """A union's unknown variant: any keyword is kept, none is refused."""
+
+    def __init_subclass__(
+        cls,
+        *,
+        wire_constants: tuple[str, ...] | None = None,
+        open_variant: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`class Step(ApiModel, wire_constants=("type",))`: a keyword left out keeps what the
+        base says, so a user's subclass of a generated model keeps its tags."""
+        super().__init_subclass__(**kwargs)
+        if wire_constants is not None:
+            cls._wire_constants = wire_constants
+        if open_variant is not None:
+            cls._open_variant = open_variant
 
     def __init__(self, /, **data: Any) -> None:
         if not self._open_variant:
@@ -137,6 +160,10 @@ class ApiModel(BaseModel):
         return tuple(problems) if problems else ()
 
 
+ApiModel._wire_constants = ()
+ApiModel._open_variant = False
+
+
 def _refuse_unknown_keywords(model: type[BaseModel], data: Mapping[str, Any]) -> None:
     """Refuse keywords that look like typos of a field (`temprature`); others are kept as
     fields this client does not know yet and sent (W107)."""
@@ -165,10 +192,8 @@ def _refuse_untagged(model: ApiModel, data: Mapping[str, Any]) -> None:
         raise RequestValidationError("; ".join(problems), path=found[0][0], problems=problems)
 
 
-class UnknownVariant(ApiModel):
+class UnknownVariant(ApiModel, open_variant=True):
     """A union member the client does not know yet: kept whole, re-serialized unchanged."""
-
-    _open_variant: ClassVar[bool] = True
 
     @property
     def raw(self) -> dict[str, Any]:

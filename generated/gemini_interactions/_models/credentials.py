@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Literal, TypeAlias, Union
 
 from pydantic import Tag
 
@@ -72,10 +72,8 @@ class Credential(ApiModel):
     """Output only. The timestamp when the credential was last updated."""
 
 
-class EnvironmentVariableConfig(ApiModel):
+class EnvironmentVariableConfig(ApiModel, wire_constants=("type",)):
     """Configuration for environment variable credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     id: str
 
@@ -98,10 +96,8 @@ class EnvironmentVariableConfig(ApiModel):
     """
 
 
-class EnvironmentVariableUpdateConfig(ApiModel):
+class EnvironmentVariableUpdateConfig(ApiModel, wire_constants=("type",)):
     """Configuration for updating environment variable credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     injection_location: "EnvironmentVariableUpdateConfigInjectionLocation | None" = None
     """Optional. Locations where the environment variable can be injected in
@@ -122,10 +118,8 @@ class EnvironmentVariableUpdateConfig(ApiModel):
     """
 
 
-class HttpBearerConfig(ApiModel):
+class HttpBearerConfig(ApiModel, wire_constants=("type",)):
     """Configuration for HTTP Bearer token credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     header_name: str | None = None
     """Optional. Header name to inject the token into. Defaults to
@@ -145,10 +139,8 @@ class HttpBearerConfig(ApiModel):
     type: Literal["bearer_token"] = "bearer_token"
 
 
-class HttpBearerUpdateConfig(ApiModel):
+class HttpBearerUpdateConfig(ApiModel, wire_constants=("type",)):
     """Configuration for updating HTTP Bearer token credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     header_name: str | None = None
     """Optional. Header name to inject the token into. Defaults to
@@ -174,10 +166,8 @@ class ListCredentialsResponse(ApiModel):
     next_page_token: str | None = None
 
 
-class OAuth2Config(ApiModel):
+class OAuth2Config(ApiModel, wire_constants=("type",)):
     """Configuration for OAuth2 credentials with automatic token refresh."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     client_id: str
     """Required. OAuth2 client ID."""
@@ -199,10 +189,8 @@ class OAuth2Config(ApiModel):
     type: Literal["oauth2"] = "oauth2"
 
 
-class OAuth2UpdateConfig(ApiModel):
+class OAuth2UpdateConfig(ApiModel, wire_constants=("type",)):
     """Configuration for updating OAuth2 credentials."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     client_id: str | None = None
     """Optional. OAuth2 client ID."""

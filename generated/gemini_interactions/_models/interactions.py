@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
 
@@ -928,13 +928,11 @@ class AllowedTools(ApiModel):
     """The names of the allowed tools."""
 
 
-class AntigravityAgentConfig(ApiModel):
+class AntigravityAgentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for the Antigravity agent runtime.
     Provides server-side control over the agent's execution environment
     and tool configuration.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     max_total_tokens: Int64String | None = None
     """Max total tokens for the agent run.
@@ -948,10 +946,8 @@ class AntigravityAgentConfig(ApiModel):
     type: Literal["antigravity"] = "antigravity"
 
 
-class AudioContent(ApiModel):
+class AudioContent(ApiModel, wire_constants=("type",)):
     """An audio content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     channels: StrictInt | None = None
     """The number of audio channels."""
@@ -983,10 +979,8 @@ class AudioContent(ApiModel):
         return decode_base64(self.data)
 
 
-class AudioResponseFormat(ApiModel):
+class AudioResponseFormat(ApiModel, wire_constants=("type",)):
     """Configuration for audio output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     bit_rate: StrictInt | None = None
     """Bit rate in bits per second (bps). Only applicable for compressed formats
@@ -1005,10 +999,8 @@ class AudioResponseFormat(ApiModel):
     type: Literal["audio"] = "audio"
 
 
-class AudioStaticMediaProcessing(ApiModel):
+class AudioStaticMediaProcessing(ApiModel, wire_constants=("type",)):
     """Process a segment of the audio."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     end_offset: str | None = None
     """Segment end, in seconds with an `s` suffix (`30s`); after `start_offset`."""
@@ -1019,18 +1011,14 @@ class AudioStaticMediaProcessing(ApiModel):
     type: Literal["static"] = "static"
 
 
-class CodeExecution(ApiModel):
+class CodeExecution(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to execute code."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     type: Literal["code_execution"] = "code_execution"
 
 
-class CodeExecutionCallStep(ApiModel):
+class CodeExecutionCallStep(ApiModel, wire_constants=("type",)):
     """Code execution call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: "CodeExecutionCallStepArguments | None" = None
     """Required. The arguments to pass to the code execution."""
@@ -1090,10 +1078,8 @@ class CodeExecutionCallStepArguments(ApiModel):
     """Programming language of the `code`."""
 
 
-class CodeExecutionResultStep(ApiModel):
+class CodeExecutionResultStep(ApiModel, wire_constants=("type",)):
     """Code execution result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -1123,10 +1109,8 @@ class CodeExecutionResultStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class CodeMenderAgentConfig(ApiModel):
+class CodeMenderAgentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for the CodeMender agent."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     find_request: "FindRequest | None" = None
     """Parameters for finding vulnerabilities."""
@@ -1152,10 +1136,8 @@ class CodeMenderAgentConfig(ApiModel):
     type: Literal["code-mender"] = "code-mender"
 
 
-class ComputerUse(ApiModel):
+class ComputerUse(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to interact with the computer."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     disabled_safety_policies: list[OpenEnum[ComputerUseDisabledSafetyPoliciesItem]] | None = None
     """Optional. Disabled safety policies for computer use."""
@@ -1174,10 +1156,8 @@ class ComputerUse(ApiModel):
     type: Literal["computer_use"] = "computer_use"
 
 
-class DeepResearchAgentConfig(ApiModel):
+class DeepResearchAgentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for the Deep Research agent."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     collaborative_planning: StrictBool | None = None
     """Enables human-in-the-loop planning for the Deep Research agent. If set to
@@ -1203,10 +1183,8 @@ class DeepResearchAgentConfig(ApiModel):
     """Whether to include visualizations in the response."""
 
 
-class DocumentContent(ApiModel):
+class DocumentContent(ApiModel, wire_constants=("type",)):
     """A document content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """The document content.
@@ -1236,10 +1214,8 @@ class DocumentContent(ApiModel):
         return decode_base64(self.data)
 
 
-class DocumentStaticMediaProcessing(ApiModel):
+class DocumentStaticMediaProcessing(ApiModel, wire_constants=("type",)):
     """How to process a document."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     page_options: "PageProcessingOptions | None" = None
 
@@ -1248,10 +1224,8 @@ class DocumentStaticMediaProcessing(ApiModel):
     type: Literal["static"] = "static"
 
 
-class DynamicAgentConfig(ApiModel):
+class DynamicAgentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for dynamic agents."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     type: Literal["dynamic"] = "dynamic"
 
@@ -1283,10 +1257,8 @@ class EnvVar(ApiModel):
     """Direct string value for plain environment variables."""
 
 
-class EnvironmentConfig(ApiModel):
+class EnvironmentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for a custom environment."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     custom_config: dict[str, Any] | None = None
     """Any JSON configuration passed through to a self-hosted environment (`mode` self_hosted only).
@@ -1343,10 +1315,8 @@ class ExaAISearchConfig(ApiModel):
     """Optional. This field can be used to pass any parameter from the Exa.ai Search API."""
 
 
-class FileCitation(ApiModel):
+class FileCitation(ApiModel, wire_constants=("type",)):
     """A file citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     custom_metadata: dict[str, Any] | None = None
     """User provided metadata about the retrieved context."""
@@ -1396,10 +1366,8 @@ class FileContent(ApiModel):
     """The relative path of the file from the project root."""
 
 
-class FileSearch(ApiModel):
+class FileSearch(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to search files."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     file_search_store_names: list[str] | None = None
     """The file search store names to search."""
@@ -1413,10 +1381,8 @@ class FileSearch(ApiModel):
     type: Literal["file_search"] = "file_search"
 
 
-class FileSearchCallStep(ApiModel):
+class FileSearchCallStep(ApiModel, wire_constants=("type",)):
     """File Search call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     id: str
     """Required. A unique ID for this specific tool call."""
@@ -1434,10 +1400,8 @@ class FileSearchCallStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class FileSearchResultStep(ApiModel):
+class FileSearchResultStep(ApiModel, wire_constants=("type",)):
     """File Search result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -1516,10 +1480,8 @@ class FixRequest(ApiModel):
     """
 
 
-class Function(ApiModel):
+class Function(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     defer_loading: StrictBool | None = None
     """When true, the definition is loaded only when a tool search asks for it."""
@@ -1539,10 +1501,8 @@ class Function(ApiModel):
     type: Literal["function"] = "function"
 
 
-class FunctionCallStep(ApiModel):
+class FunctionCallStep(ApiModel, wire_constants=("type",)):
     """A function tool call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: dict[str, Any]
     """Required. The arguments to pass to the function."""
@@ -1567,10 +1527,8 @@ class FunctionCallStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class FunctionResultStep(ApiModel):
+class FunctionResultStep(ApiModel, wire_constants=("type",)):
     """Result of a function tool call."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -1643,10 +1601,8 @@ class GenerationConfig(ApiModel):
     """Configuration for video generation."""
 
 
-class GoogleMaps(ApiModel):
+class GoogleMaps(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to call Google Maps."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     enable_widget: StrictBool | None = None
     """Whether to return a widget context token in the tool call result of the
@@ -1662,10 +1618,8 @@ class GoogleMaps(ApiModel):
     type: Literal["google_maps"] = "google_maps"
 
 
-class GoogleMapsCallStep(ApiModel):
+class GoogleMapsCallStep(ApiModel, wire_constants=("type",)):
     """Google Maps call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: "GoogleMapsCallStepArguments | None" = None
     """The arguments to pass to the Google Maps tool."""
@@ -1724,10 +1678,8 @@ class GoogleMapsResultPlaces(ApiModel):
     url: str | None = None
 
 
-class GoogleMapsResultStep(ApiModel):
+class GoogleMapsResultStep(ApiModel, wire_constants=("type",)):
     """Google Maps result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -1747,10 +1699,8 @@ class GoogleMapsResultStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class GoogleSearch(ApiModel):
+class GoogleSearch(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to search Google."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     search_types: list[OpenEnum[GoogleSearchSearchTypesItem]] | None = None
     """The types of search grounding to enable."""
@@ -1758,10 +1708,8 @@ class GoogleSearch(ApiModel):
     type: Literal["google_search"] = "google_search"
 
 
-class GoogleSearchCallStep(ApiModel):
+class GoogleSearchCallStep(ApiModel, wire_constants=("type",)):
     """Google Search call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: "GoogleSearchCallStepArguments | None" = None
     """Required. The arguments to pass to Google Search."""
@@ -1810,10 +1758,8 @@ class GoogleSearchResultItem(ApiModel):
     """Web content snippet that can be embedded in a web page or an app webview."""
 
 
-class GoogleSearchResultStep(ApiModel):
+class GoogleSearchResultStep(ApiModel, wire_constants=("type",)):
     """Google Search result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -1873,10 +1819,8 @@ class ImageConfig(ApiModel):
     """
 
 
-class ImageContent(ApiModel):
+class ImageContent(ApiModel, wire_constants=("type",)):
     """An image content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """The image content.
@@ -1902,10 +1846,8 @@ class ImageContent(ApiModel):
         return decode_base64(self.data)
 
 
-class ImageResponseFormat(ApiModel):
+class ImageResponseFormat(ApiModel, wire_constants=("type",)):
     """Configuration for image output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     aspect_ratio: OpenEnum[ImageResponseFormatAspectRatio] | None = None
     """The aspect ratio for the image output."""
@@ -2069,10 +2011,8 @@ class Interaction(InteractionHelpers, ApiModel):
         return decode_base64(self.continuation_token)
 
 
-class McpServer(ApiModel):
+class McpServer(ApiModel, wire_constants=("type",)):
     """A MCPServer is a server that can be called by the model to perform actions."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     allowed_tools: list[AllowedTools] | None = None
     """The allowed tools."""
@@ -2094,10 +2034,8 @@ class McpServer(ApiModel):
     """
 
 
-class McpServerToolCallStep(ApiModel):
+class McpServerToolCallStep(ApiModel, wire_constants=("type",)):
     """MCPServer tool call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: dict[str, Any]
     """Required. The JSON object of arguments for the function."""
@@ -2114,10 +2052,8 @@ class McpServerToolCallStep(ApiModel):
     type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
 
 
-class McpServerToolResultStep(ApiModel):
+class McpServerToolResultStep(ApiModel, wire_constants=("type",)):
     """MCPServer tool result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -2271,10 +2207,8 @@ class ModelInteractionToolConfig(ApiModel):
     """
 
 
-class ModelOutputStep(ApiModel):
+class ModelOutputStep(ApiModel, wire_constants=("type",)):
     """Output generated by the model."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     content: "list[Content] | None" = None
 
@@ -2310,10 +2244,8 @@ class ParallelAISearchConfig(ApiModel):
     """Optional. Custom configs for ParallelAiSearch."""
 
 
-class PlaceCitation(ApiModel):
+class PlaceCitation(ApiModel, wire_constants=("type",)):
     """A place citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
@@ -2349,12 +2281,10 @@ class PlaceCitation(ApiModel):
         return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
-class ProcessingCallStep(ApiModel):
+class ProcessingCallStep(ApiModel, wire_constants=("type",)):
     """A server-initiated processing step for media analysis (e.g. video
     understanding).
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     id: str
     """Required. A unique ID for this specific tool call."""
@@ -2372,10 +2302,8 @@ class ProcessingCallStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class ProcessingResultStep(ApiModel):
+class ProcessingResultStep(ApiModel, wire_constants=("type",)):
     """The result of a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -2450,10 +2378,8 @@ class RankService(ApiModel):
     """Optional. The model name of the rank service."""
 
 
-class Ranking(ApiModel):
+class Ranking(ApiModel, wire_constants=("ranking_config",)):
     """Config for ranking and reranking."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("ranking_config",)
 
     model_name: str | None = None
     """Optional. The model name of the rank service."""
@@ -2464,10 +2390,8 @@ class Ranking(ApiModel):
     ranking_config: Literal["rank_service"] = "rank_service"
 
 
-class Retrieval(ApiModel):
+class Retrieval(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to retrieve files."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     exa_ai_search_config: ExaAISearchConfig | None = None
     """Used to specify configuration for ExaAISearch."""
@@ -2487,13 +2411,11 @@ class Retrieval(ApiModel):
     """Used to specify configuration for VertexAISearch."""
 
 
-class RetrievalCallStep(ApiModel):
+class RetrievalCallStep(ApiModel, wire_constants=("type",)):
     """Retrieval call step.
     Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
     etc. RetrievalType decides which tool is used.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: "RetrievalStepArguments"
     """Required. The arguments to pass to the retrieval tool."""
@@ -2517,13 +2439,11 @@ class RetrievalCallStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class RetrievalResultStep(ApiModel):
+class RetrievalResultStep(ApiModel, wire_constants=("type",)):
     """Vertex Retrieval result step.
     Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
     etc.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -2598,10 +2518,8 @@ class SessionConfig(ApiModel):
     """
 
 
-class SmartTranscriptionMode(ApiModel):
+class SmartTranscriptionMode(ApiModel, wire_constants=("type",)):
     """Configuration for smart transcription mode."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     source_text: str | None = None
     """Text to edit or rewrite by voice instructions; the model then outputs the finished
@@ -2632,10 +2550,8 @@ class Source(ApiModel):
     type: OpenEnum[SourceType] | None = None
 
 
-class SpeechAnnotation(ApiModel):
+class SpeechAnnotation(ApiModel, wire_constants=("type",)):
     """Speech annotation for text content."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
@@ -2689,10 +2605,8 @@ class SpreadsheetProcessingOptions(ApiModel):
     """The cells to extract in A1 notation (`A1:D10`); the occupied area when unset."""
 
 
-class StaticMediaProcessing(ApiModel):
+class StaticMediaProcessing(ApiModel, wire_constants=("type",)):
     """The `StaticMediaProcessing` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
     """The content layers to extract from the video."""
@@ -2739,10 +2653,8 @@ class Status(ApiModel):
     """
 
 
-class TextContent(ApiModel):
+class TextContent(ApiModel, wire_constants=("type",)):
     """A text content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     annotations: "list[Annotation] | None" = None
     """Citation information for model-generated content."""
@@ -2753,10 +2665,8 @@ class TextContent(ApiModel):
     type: Literal["text"] = "text"
 
 
-class TextResponseFormat(ApiModel):
+class TextResponseFormat(ApiModel, wire_constants=("type",)):
     """Configuration for text output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     mime_type: OpenEnum[TextResponseFormatMimeType] | None = None
     """The MIME type of the text output."""
@@ -2771,10 +2681,8 @@ class TextResponseFormat(ApiModel):
     type: Literal["text"] = "text"
 
 
-class ThoughtStep(ApiModel):
+class ThoughtStep(ApiModel, wire_constants=("type",)):
     """A thought step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     signature: str | None = None
     """A signature hash for backend validation.
@@ -2792,12 +2700,10 @@ class ThoughtStep(ApiModel):
         return decode_base64(self.signature)
 
 
-class ToolCallStep(ApiModel):
+class ToolCallStep(ApiModel, wire_constants=("type",)):
     """A call to a server-side tool (observed for MCP servers) that the API reports without its name
     or arguments. Evidence of the call is `usage.total_tool_use_tokens`.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     id: str | None = None
     """A unique ID for this tool call."""
@@ -2822,12 +2728,10 @@ class ToolChoiceConfig(ApiModel):
     """The allowed tools."""
 
 
-class ToolSearch(ApiModel):
+class ToolSearch(ApiModel, wire_constants=("type",)):
     """A tool that lets the model search for tools and load their definitions into its context on
     demand, so that not every definition is sent up front.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     description: str | None = None
     """What the client's search function does (client execution only)."""
@@ -2844,10 +2748,8 @@ class ToolSearch(ApiModel):
     type: Literal["tool_search"] = "tool_search"
 
 
-class ToolSearchCallStep(ApiModel):
+class ToolSearchCallStep(ApiModel, wire_constants=("type",)):
     """The model searched for tools to load."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: "ToolSearchCallStepArguments"
 
@@ -2874,10 +2776,8 @@ class ToolSearchCallStepArguments(ApiModel):
     """The names of the functions to load."""
 
 
-class ToolSearchResultStep(ApiModel):
+class ToolSearchResultStep(ApiModel, wire_constants=("type",)):
     """The function definitions a tool search loaded."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. The id of the tool search call this result answers."""
@@ -3173,10 +3073,8 @@ class UnknownVideoContentProcessing(UnknownVariant):
     """The variant's tag, as received."""
 
 
-class UrlCitation(ApiModel):
+class UrlCitation(ApiModel, wire_constants=("type",)):
     """A URL citation annotation."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""
@@ -3204,10 +3102,8 @@ class UrlCitation(ApiModel):
         return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
-class UrlContext(ApiModel):
+class UrlContext(ApiModel, wire_constants=("type",)):
     """A tool that can be used by the model to fetch URL context."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     type: Literal["url_context"] = "url_context"
 
@@ -3219,10 +3115,8 @@ class UrlContextCallArguments(ApiModel):
     """The URLs to fetch."""
 
 
-class UrlContextCallStep(ApiModel):
+class UrlContextCallStep(ApiModel, wire_constants=("type",)):
     """URL context call step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: UrlContextCallArguments | None = None
     """Required. The arguments to pass to the URL context."""
@@ -3264,10 +3158,8 @@ class UrlContextResult(ApiModel):
     """The URL that was fetched."""
 
 
-class UrlContextResultStep(ApiModel):
+class UrlContextResultStep(ApiModel, wire_constants=("type",)):
     """URL context result step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     call_id: str
     """Required. ID to match the ID from the function call block."""
@@ -3333,20 +3225,16 @@ class Usage(ApiModel):
     """Number of tokens present in tool-use prompt(s)."""
 
 
-class UserInputStep(ApiModel):
+class UserInputStep(ApiModel, wire_constants=("type",)):
     """Input provided by the user."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     content: "list[Content] | None" = None
 
     type: Literal["user_input"] = "user_input"
 
 
-class VerbatimTranscriptionMode(ApiModel):
+class VerbatimTranscriptionMode(ApiModel, wire_constants=("type",)):
     """Configuration for verbatim transcription mode."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     diarization_mode: str | None = None
     """Optional. Configures speaker diarization. Supported values: "speaker"."""
@@ -3379,10 +3267,8 @@ class VideoConfig(ApiModel):
     """
 
 
-class VideoContent(ApiModel):
+class VideoContent(ApiModel, wire_constants=("type",)):
     """A video content block."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """The video content.
@@ -3416,10 +3302,8 @@ class VideoContent(ApiModel):
         return decode_base64(self.data)
 
 
-class VideoResponseFormat(ApiModel):
+class VideoResponseFormat(ApiModel, wire_constants=("type",)):
     """Configuration for video output format."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     aspect_ratio: OpenEnum[VideoResponseFormatAspectRatio] | None = None
     """The aspect ratio for the video output."""
@@ -3457,12 +3341,10 @@ class WebhookConfig(ApiModel):
     """
 
 
-class WordInfo(ApiModel):
+class WordInfo(ApiModel, wire_constants=("type",)):
     """Word-level ASR annotation for transcription output.
     Carries the word text, optional timing, and optional speaker attribution.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     end_index: StrictInt | None = None
     """End of the attributed segment, exclusive."""

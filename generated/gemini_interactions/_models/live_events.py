@@ -3,7 +3,7 @@
 when one of them is first used.
 """
 
-from typing import Annotated, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Literal, TypeAlias, Union
 
 from pydantic import Tag
 
@@ -23,12 +23,10 @@ __all__ = [
 ]
 
 
-class InteractionCanceledEvent(ApiModel):
+class InteractionCanceledEvent(ApiModel, wire_constants=("event_type",)):
     """The interaction was cancelled, in the one-l spelling the bindings' session code also accepts;
     the session ends.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.canceled"] = "interaction.canceled"
 
@@ -36,10 +34,8 @@ class InteractionCanceledEvent(ApiModel):
     """The token usage up to the cancel."""
 
 
-class InteractionCancelledEvent(ApiModel):
+class InteractionCancelledEvent(ApiModel, wire_constants=("event_type",)):
     """The interaction was cancelled (`interaction.cancel`); the session ends."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.cancelled"] = "interaction.cancelled"
 
@@ -47,10 +43,8 @@ class InteractionCancelledEvent(ApiModel):
     """The token usage up to the cancel."""
 
 
-class InteractionConnectedEvent(ApiModel):
+class InteractionConnectedEvent(ApiModel, wire_constants=("event_type",)):
     """The server accepted `interaction.connect`; the session is open."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.connected"] = "interaction.connected"
 
@@ -61,12 +55,10 @@ class InteractionConnectedEvent(ApiModel):
     """The id of the interaction the session is connected to."""
 
 
-class LiveInteractionCompletedEvent(ApiModel):
+class LiveInteractionCompletedEvent(ApiModel, wire_constants=("event_type",)):
     """The interaction completed (after `interaction.complete`, or on its own). No more input can be
     sent on the session.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     created: str | None = None
     """When the interaction was created (ISO 8601)."""
@@ -83,10 +75,8 @@ class LiveInteractionCompletedEvent(ApiModel):
     """The token usage of the interaction."""
 
 
-class LiveInteractionCreatedEvent(ApiModel):
+class LiveInteractionCreatedEvent(ApiModel, wire_constants=("event_type",)):
     """The server created the interaction this session runs."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.created"] = "interaction.created"
 
@@ -94,10 +84,8 @@ class LiveInteractionCreatedEvent(ApiModel):
     """The id of the new interaction."""
 
 
-class ReconnectionRequiredEvent(ApiModel):
+class ReconnectionRequiredEvent(ApiModel, wire_constants=("event_type",)):
     """The server asks the client to connect again by interaction id; the session ends."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["reconnection_required"] = "reconnection_required"
 

@@ -3,7 +3,7 @@
 this module is loaded when one of them is first used.
 """
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import StrictBool
 
@@ -55,26 +55,20 @@ values.
 """
 
 
-class CancelInteractionEvent(ApiModel):
+class CancelInteractionEvent(ApiModel, wire_constants=("event_type",)):
     """Cancels the interaction on the server."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.cancel"] = "interaction.cancel"
 
 
-class CompleteInteractionEvent(ApiModel):
+class CompleteInteractionEvent(ApiModel, wire_constants=("event_type",)):
     """Asks the server to finish the interaction; it answers `interaction.completed`."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.complete"] = "interaction.complete"
 
 
-class ConnectInteractionEvent(ApiModel):
+class ConnectInteractionEvent(ApiModel, wire_constants=("event_type",)):
     """Connects the session to an existing interaction; sent first."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     background: StrictBool | None = None
     """Whether the interaction runs in the background."""
@@ -92,10 +86,8 @@ class CreateWebhookRequest(ApiModel):
     """Required. The webhook to create."""
 
 
-class DisconnectEvent(ApiModel):
+class DisconnectEvent(ApiModel, wire_constants=("event_type",)):
     """Leaves the session; the interaction keeps running."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_type: Literal["interaction.disconnect"] = "interaction.disconnect"
 
@@ -188,10 +180,8 @@ class HttpBody(ApiModel):
         return decode_base64(self.data)
 
 
-class InputEvent(ApiModel):
+class InputEvent(ApiModel, wire_constants=("event_type",)):
     """Input for the interaction, as content blocks."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     content: list[Content] | None = None
     """The input's content blocks."""

@@ -4,7 +4,7 @@ when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
 
@@ -253,20 +253,16 @@ added later pass through unchanged.
 """
 
 
-class ArgumentsDelta(ApiModel):
+class ArgumentsDelta(ApiModel, wire_constants=("type",)):
     """The `ArgumentsDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: str | None = None
 
     type: Literal["arguments_delta"] = "arguments_delta"
 
 
-class AudioDelta(ApiModel):
+class AudioDelta(ApiModel, wire_constants=("type",)):
     """The `AudioDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     channels: StrictInt | None = None
     """The number of audio channels."""
@@ -309,10 +305,8 @@ class CodeExecutionCallArguments(ApiModel):
     """Programming language of the `code`."""
 
 
-class CodeExecutionCallDelta(ApiModel):
+class CodeExecutionCallDelta(ApiModel, wire_constants=("type",)):
     """The `CodeExecutionCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: CodeExecutionCallArguments | None = None
 
@@ -351,10 +345,8 @@ class CodeExecutionCallDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class CodeExecutionResultDelta(ApiModel):
+class CodeExecutionResultDelta(ApiModel, wire_constants=("type",)):
     """The `CodeExecutionResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     is_error: StrictBool | None = None
 
@@ -379,10 +371,8 @@ class CodeExecutionResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class DocumentDelta(ApiModel):
+class DocumentDelta(ApiModel, wire_constants=("type",)):
     """The `DocumentDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
@@ -402,10 +392,8 @@ class DocumentDelta(ApiModel):
         return decode_base64(self.data)
 
 
-class ErrorEvent(ApiModel):
+class ErrorEvent(ApiModel, wire_constants=("event_type",)):
     """The `ErrorEvent` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     error: Error | None = None
 
@@ -417,10 +405,8 @@ class ErrorEvent(ApiModel):
     event_type: Literal["error"] = "error"
 
 
-class FileSearchCallDelta(ApiModel):
+class FileSearchCallDelta(ApiModel, wire_constants=("type",)):
     """The `FileSearchCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     signature: str | None = None
     """A signature hash for backend validation.
@@ -439,10 +425,8 @@ class FileSearchResult(ApiModel):
     """The result of the File Search."""
 
 
-class FileSearchResultDelta(ApiModel):
+class FileSearchResultDelta(ApiModel, wire_constants=("type",)):
     """The `FileSearchResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     result: list[FileSearchResult] | None = None
 
@@ -459,10 +443,8 @@ class FileSearchResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class FunctionResultDelta(ApiModel):
+class FunctionResultDelta(ApiModel, wire_constants=("type",)):
     """The `FunctionResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     is_error: StrictBool | None = None
 
@@ -480,10 +462,8 @@ class GoogleMapsCallArguments(ApiModel):
     """The queries to be executed."""
 
 
-class GoogleMapsCallDelta(ApiModel):
+class GoogleMapsCallDelta(ApiModel, wire_constants=("type",)):
     """The `GoogleMapsCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: GoogleMapsCallArguments | None = None
     """The arguments to pass to the Google Maps tool."""
@@ -522,10 +502,8 @@ class GoogleMapsResult(ApiModel):
     """Resource name of the Google Maps widget context token."""
 
 
-class GoogleMapsResultDelta(ApiModel):
+class GoogleMapsResultDelta(ApiModel, wire_constants=("type",)):
     """The `GoogleMapsResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     result: list[GoogleMapsResult] | None = None
     """The results of the Google Maps."""
@@ -550,10 +528,8 @@ class GoogleSearchCallArguments(ApiModel):
     """Web search queries for the following-up web search."""
 
 
-class GoogleSearchCallDelta(ApiModel):
+class GoogleSearchCallDelta(ApiModel, wire_constants=("type",)):
     """The `GoogleSearchCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: GoogleSearchCallArguments | None = None
 
@@ -588,10 +564,8 @@ class GoogleSearchResult(ApiModel):
     """Web content snippet that can be embedded in a web page or an app webview."""
 
 
-class GoogleSearchResultDelta(ApiModel):
+class GoogleSearchResultDelta(ApiModel, wire_constants=("type",)):
     """The `GoogleSearchResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     is_error: StrictBool | None = None
 
@@ -610,10 +584,8 @@ class GoogleSearchResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class ImageDelta(ApiModel):
+class ImageDelta(ApiModel, wire_constants=("type",)):
     """The `ImageDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""
@@ -632,13 +604,11 @@ class ImageDelta(ApiModel):
         return decode_base64(self.data)
 
 
-class InteractionCompletedEvent(ApiModel):
+class InteractionCompletedEvent(ApiModel, wire_constants=("event_type",)):
     """Signals that the Interaction completed. Sent when the Interaction receives
     Complete/Cancel or naturally terminates. No more input can be sent to the
     Interaction after this.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
     """The event_id token to be used to resume the interaction stream, from
@@ -651,10 +621,8 @@ class InteractionCompletedEvent(ApiModel):
     """Required. Partial completed interaction resource emitted at the end of the stream."""
 
 
-class InteractionCreatedEvent(ApiModel):
+class InteractionCreatedEvent(ApiModel, wire_constants=("event_type",)):
     """Server response confirming that a new interaction was created."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
     """The event_id token to be used to resume the interaction stream, from
@@ -714,10 +682,8 @@ class InteractionSseEventInteraction(ApiModel):
         return decode_base64(self.continuation_token)
 
 
-class InteractionStatusUpdate(ApiModel):
+class InteractionStatusUpdate(ApiModel, wire_constants=("event_type",)):
     """The `InteractionStatusUpdate` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     continuation_token: str | None = None
     """A checkpoint: a token a new hop can continue the generation from, if the stream drops before
@@ -736,10 +702,8 @@ class InteractionStatusUpdate(ApiModel):
     status: OpenEnum[InteractionStatusUpdateStatus]
 
 
-class McpServerToolCallDelta(ApiModel):
+class McpServerToolCallDelta(ApiModel, wire_constants=("type",)):
     """The `McpServerToolCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: dict[str, Any]
 
@@ -750,10 +714,8 @@ class McpServerToolCallDelta(ApiModel):
     type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
 
 
-class McpServerToolResultDelta(ApiModel):
+class McpServerToolResultDelta(ApiModel, wire_constants=("type",)):
     """The `McpServerToolResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     name: str | None = None
 
@@ -782,10 +744,8 @@ class Places(ApiModel):
     """URI reference of the place."""
 
 
-class ProcessingCallDelta(ApiModel):
+class ProcessingCallDelta(ApiModel, wire_constants=("type",)):
     """Streaming delta for a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     signature: str | None = None
     """A signature hash for backend validation.
@@ -800,10 +760,8 @@ class ProcessingCallDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class ProcessingResultDelta(ApiModel):
+class ProcessingResultDelta(ApiModel, wire_constants=("type",)):
     """Streaming delta for the result of a server-initiated media processing step."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     signature: str | None = None
     """A signature hash for backend validation.
@@ -818,12 +776,10 @@ class ProcessingResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class RetrievalCallDelta(ApiModel):
+class RetrievalCallDelta(ApiModel, wire_constants=("type",)):
     """Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
     etc. RetrievalType decides which tool is used.
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: RetrievalStepArguments
     """Required. The arguments to pass to the Retrieval tool."""
@@ -844,13 +800,11 @@ class RetrievalCallDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class RetrievalResultDelta(ApiModel):
+class RetrievalResultDelta(ApiModel, wire_constants=("type",)):
     """Used by Vertex Retrieval tools such as Parallel AI, Exa AI, Vertex AI Search,
     etc.
     ToolResultDelta.type
     """
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     is_error: StrictBool | None = None
     """Whether the retrieval resulted in an error."""
@@ -868,10 +822,8 @@ class RetrievalResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class StepDelta(ApiModel):
+class StepDelta(ApiModel, wire_constants=("event_type",)):
     """The `StepDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     delta: "StepDeltaData"
 
@@ -894,10 +846,8 @@ class StepDeltaMetadata(ApiModel):
     """Statistics on the interaction request's token usage."""
 
 
-class StepStart(ApiModel):
+class StepStart(ApiModel, wire_constants=("event_type",)):
     """The `StepStart` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
     """The event_id token to be used to resume the interaction stream, from
@@ -911,10 +861,8 @@ class StepStart(ApiModel):
     step: Step
 
 
-class StepStop(ApiModel):
+class StepStop(ApiModel, wire_constants=("event_type",)):
     """The `StepStop` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
     """The event_id token to be used to resume the interaction stream, from
@@ -932,10 +880,8 @@ class StepStop(ApiModel):
     """Cumulative model usage stats from the start of the session."""
 
 
-class TextAnnotationDelta(ApiModel):
+class TextAnnotationDelta(ApiModel, wire_constants=("type",)):
     """The `TextAnnotationDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     annotations: list[Annotation] | None = None
     """Citation information for model-generated content."""
@@ -943,20 +889,16 @@ class TextAnnotationDelta(ApiModel):
     type: Literal["text_annotation_delta"] = "text_annotation_delta"
 
 
-class TextDelta(ApiModel):
+class TextDelta(ApiModel, wire_constants=("type",)):
     """The `TextDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     text: str
 
     type: Literal["text"] = "text"
 
 
-class ThoughtSignatureDelta(ApiModel):
+class ThoughtSignatureDelta(ApiModel, wire_constants=("type",)):
     """The `ThoughtSignatureDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     signature: str | None = None
     """Signature to match the backend source to be part of the generation.
@@ -971,10 +913,8 @@ class ThoughtSignatureDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class ThoughtSummaryDelta(ApiModel):
+class ThoughtSummaryDelta(ApiModel, wire_constants=("type",)):
     """The `ThoughtSummaryDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     content: Content | None = None
     """A new summary item to be added to the thought."""
@@ -982,10 +922,8 @@ class ThoughtSummaryDelta(ApiModel):
     type: Literal["thought_summary"] = "thought_summary"
 
 
-class ToolSearchCallDelta(ApiModel):
+class ToolSearchCallDelta(ApiModel, wire_constants=("type",)):
     """A streamed piece of a tool search call."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: ToolSearchCallStepArguments | None = None
 
@@ -995,10 +933,8 @@ class ToolSearchCallDelta(ApiModel):
     type: Literal["tool_search_call"] = "tool_search_call"
 
 
-class ToolSearchResultDelta(ApiModel):
+class ToolSearchResultDelta(ApiModel, wire_constants=("type",)):
     """A streamed piece of a tool search result."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     result: list[Function] | None = None
     """The loaded function definitions."""
@@ -1032,10 +968,8 @@ class UnknownStepDeltaData(UnknownVariant):
     """The variant's tag, as received."""
 
 
-class UrlContextCallDelta(ApiModel):
+class UrlContextCallDelta(ApiModel, wire_constants=("type",)):
     """The `UrlContextCallDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     arguments: UrlContextCallArguments | None = None
 
@@ -1063,10 +997,8 @@ class UrlContextCallDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class UrlContextResultDelta(ApiModel):
+class UrlContextResultDelta(ApiModel, wire_constants=("type",)):
     """The `UrlContextResultDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     is_error: StrictBool | None = None
 
@@ -1085,10 +1017,8 @@ class UrlContextResultDelta(ApiModel):
         return decode_base64(self.signature)
 
 
-class VideoDelta(ApiModel):
+class VideoDelta(ApiModel, wire_constants=("type",)):
     """The `VideoDelta` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     data: str | None = None
     """Base64 on the wire; `decode_base64` gives the bytes."""

@@ -3,7 +3,7 @@
 when one of them is first used.
 """
 
-from typing import Annotated, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Literal, TypeAlias, Union
 
 from pydantic import Tag
 
@@ -19,10 +19,8 @@ __all__ = [
 ]
 
 
-class JobCompleted(ApiModel):
+class JobCompleted(ApiModel, wire_constants=("event_type",)):
     """The `JobCompleted` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
 
@@ -31,10 +29,8 @@ class JobCompleted(ApiModel):
     job: Job | None = None
 
 
-class JobOutput(ApiModel):
+class JobOutput(ApiModel, wire_constants=("event_type",)):
     """The `JobOutput` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
 
@@ -43,10 +39,8 @@ class JobOutput(ApiModel):
     text: str | None = None
 
 
-class JobStarted(ApiModel):
+class JobStarted(ApiModel, wire_constants=("event_type",)):
     """The `JobStarted` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("event_type",)
 
     event_id: str | None = None
 

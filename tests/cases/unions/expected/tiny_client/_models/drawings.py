@@ -4,7 +4,7 @@ module is loaded when one of them is first used.
 """
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Literal, TypeAlias, Union
 
 from pydantic import StrictInt, Tag
 
@@ -48,10 +48,8 @@ unchanged.
 """
 
 
-class Circle(ApiModel):
+class Circle(ApiModel, wire_constants=("type",)):
     """The `Circle` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     center: "Point | None" = None
 
@@ -71,10 +69,8 @@ class Drawing(ApiModel):
     """One title, or one per language."""
 
 
-class Group(ApiModel):
+class Group(ApiModel, wire_constants=("type",)):
     """Shapes drawn together; a group may hold groups."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     shapes: "list[Shape] | None" = None
 
@@ -97,10 +93,8 @@ class Point(ApiModel):
     y: StrictInt | None = None
 
 
-class Square(ApiModel):
+class Square(ApiModel, wire_constants=("type",)):
     """The `Square` object."""
-
-    _wire_constants: ClassVar[tuple[str, ...]] = ("type",)
 
     label: "SquareLabel | None" = None
 
