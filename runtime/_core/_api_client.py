@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from ._limits import Deadline, nesting_error
 from ._registry import features, generated
 from ._request_checks import explain, given_models, request_problems, without_nulls
 from ._retry import ResumePolicy
+from ._values import Value
 
 if TYPE_CHECKING:  # httpx loads with the first request
     import httpx
@@ -39,30 +39,76 @@ if TYPE_CHECKING:  # httpx loads with the first request
 __all__ = ["Call", "StreamSpec", "parse_response"]
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(Value):
     """One operation call, as a generated method describes it."""
 
-    method: str
-    template: str
-    path_parameters: tuple[PathParameter, ...] = ()
-    query: Mapping[str, Any] = field(default_factory=dict)
-    headers: Mapping[str, Any] = field(default_factory=dict)
-    body: Mapping[str, Any] | None = None
-    body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    response_schema: str | None = None
-    generates: bool = False
-    """A call that generates (`interactions.create`): its default read timeout is long."""
-    structured: tuple[str, ...] = ()
-    """Body fields that may hold a type to parse the answer into (structured output)."""
-    omit: tuple[str, ...] = ()
-    """Body fields checked like the others but not sent (a continuation hop's `input`, W98)."""
-    absent_grace: float = 0.0
-    """Seconds during which a 403/404 answer is retried (`x-absent-grace`, fact W78)."""
+    __slots__ = (
+        "absent_grace",
+        "body",
+        "body_schemas",
+        "generates",
+        "headers",
+        "method",
+        "omit",
+        "path_parameters",
+        "query",
+        "response_schema",
+        "structured",
+        "template",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        template: str,
+        path_parameters: tuple[PathParameter, ...] = (),
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        body_schemas: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        response_schema: str | None = None,
+        generates: bool = False,
+        structured: tuple[str, ...] = (),
+        omit: tuple[str, ...] = (),
+        absent_grace: float = 0.0,
+    ) -> None:
+        self.method = method
+        self.template = template
+        self.path_parameters = path_parameters
+        self.query: Mapping[str, Any] = {} if query is None else query
+        self.headers: Mapping[str, Any] = {} if headers is None else headers
+        self.body = body
+        self.body_schemas = body_schemas
+        self.response_schema = response_schema
+        self.generates = generates
+        """A call that generates (`interactions.create`): its default read timeout is long."""
+        self.structured = structured
+        """Body fields that may hold a type to parse the answer into (structured output)."""
+        self.omit = omit
+        """Body fields checked like the others but not sent (a continuation hop's `input`,
+        W98)."""
+        self.absent_grace = absent_grace
+        """Seconds during which a 403/404 answer is retried (`x-absent-grace`, fact W78)."""
+
+    def with_body(self, body: Mapping[str, Any], omit: tuple[str, ...]) -> Call:
+        """This call with another body, `omit` naming the body fields checked but not sent."""
+        return Call(
+            self.method,
+            self.template,
+            self.path_parameters,
+            self.query,
+            self.headers,
+            body,
+            self.body_schemas,
+            self.response_schema,
+            self.generates,
+            self.structured,
+            omit,
+            self.absent_grace,
+        )
 
 
-@dataclass(frozen=True)
-class StreamSpec:
+class StreamSpec(Value):
     """How an operation streams (`x-streaming`) and how its stream resumes.
 
     `query` / `body` are added to the call to ask for SSE; the stream re-reads the interaction
@@ -70,14 +116,36 @@ class StreamSpec:
     `resume_query` plus `resume_parameter=<last event id>`.
     """
 
-    event_schema: str
-    final_schema: str
-    query: Mapping[str, Any]
-    body: Mapping[str, Any]
-    resume_template: str
-    resume_path_parameter: str
-    resume_query: Mapping[str, Any]
-    resume_parameter: str
+    __slots__ = (
+        "body",
+        "event_schema",
+        "final_schema",
+        "query",
+        "resume_parameter",
+        "resume_path_parameter",
+        "resume_query",
+        "resume_template",
+    )
+
+    def __init__(
+        self,
+        event_schema: str,
+        final_schema: str,
+        query: Mapping[str, Any],
+        body: Mapping[str, Any],
+        resume_template: str,
+        resume_path_parameter: str,
+        resume_query: Mapping[str, Any],
+        resume_parameter: str,
+    ) -> None:
+        self.event_schema = event_schema
+        self.final_schema = final_schema
+        self.query = query
+        self.body = body
+        self.resume_template = resume_template
+        self.resume_path_parameter = resume_path_parameter
+        self.resume_query = resume_query
+        self.resume_parameter = resume_parameter
 
 
 def _stream_call(call: Call, spec: StreamSpec) -> Call:
@@ -433,11 +501,13 @@ def _start_request(
     )
 
 
-@dataclass(frozen=True)
-class _UploadSession:
-    core: ClientCore
-    url: str
-    timeout: Any
+class _UploadSession(Value):
+    __slots__ = ("core", "timeout", "url")
+
+    def __init__(self, core: ClientCore, url: str, timeout: Any) -> None:
+        self.core = core
+        self.url = url
+        self.timeout = timeout
 
     @classmethod
     def from_response(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._errors import APITimeoutError, ResponseLimitError
+from ._values import Value
 
 if TYPE_CHECKING:  # httpx loads with the first request
     import httpx
@@ -165,13 +166,15 @@ def event_too_large(request: httpx.Request | None, limit: int) -> ResponseLimitE
     )
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(Value):
     """The time (on `clock`) by which a whole call must be done."""
 
-    at: float
-    total: float
-    clock: Callable[[], float]
+    __slots__ = ("at", "clock", "total")
+
+    def __init__(self, at: float, total: float, clock: Callable[[], float]) -> None:
+        self.at = at
+        self.total = total
+        self.clock = clock
 
     def remaining(self) -> float:
         """Seconds left (zero or less once passed)."""

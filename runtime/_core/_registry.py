@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
+
+from ._values import Value
 
 __all__ = ["Accumulator", "Features", "features", "generated", "install"]
 
@@ -32,24 +33,44 @@ class Accumulator(Protocol):
         """The interaction so far, as wire JSON."""
 
 
-@dataclass(frozen=True)
-class Features:
+class Features(Value):
     """The feature hooks of the request cycle (see the module docstring)."""
 
-    is_output_type: Callable[[Any], bool]
-    """Whether a body value is a type to parse the answer into (structured output)."""
-    to_wire: Callable[[Any], dict[str, Any]]
-    """The JSON schema such a type travels as."""
-    target_of: Callable[[tuple[str, ...], Mapping[str, Any] | None], Any]
-    """The type a call's answer is parsed into, or None."""
-    attach: Callable[[Any, Any], Any]
-    """A result with its parsed answer attached."""
-    check_body: Callable[[str, Mapping[str, Any]], None]
-    """Checks a validated body gets after its rules (warnings only)."""
-    accumulator: Callable[[], Accumulator]
-    """A new accumulator for a stream."""
-    recovery_events: Callable[[Any, dict[str, Any]], list[dict[str, Any]]]
-    """The events a stream missed, from its accumulator and the finished interaction."""
+    __slots__ = (
+        "accumulator",
+        "attach",
+        "check_body",
+        "is_output_type",
+        "recovery_events",
+        "target_of",
+        "to_wire",
+    )
+
+    def __init__(
+        self,
+        *,
+        is_output_type: Callable[[Any], bool],
+        to_wire: Callable[[Any], dict[str, Any]],
+        target_of: Callable[[tuple[str, ...], Mapping[str, Any] | None], Any],
+        attach: Callable[[Any, Any], Any],
+        check_body: Callable[[str, Mapping[str, Any]], None],
+        accumulator: Callable[[], Accumulator],
+        recovery_events: Callable[[Any, dict[str, Any]], list[dict[str, Any]]],
+    ) -> None:
+        self.is_output_type = is_output_type
+        """Whether a body value is a type to parse the answer into (structured output)."""
+        self.to_wire = to_wire
+        """The JSON schema such a type travels as."""
+        self.target_of = target_of
+        """The type a call's answer is parsed into, or None."""
+        self.attach = attach
+        """A result with its parsed answer attached."""
+        self.check_body = check_body
+        """Checks a validated body gets after its rules (warnings only)."""
+        self.accumulator = accumulator
+        """A new accumulator for a stream."""
+        self.recovery_events = recovery_events
+        """The events a stream missed, from its accumulator and the finished interaction."""
 
 
 _installed: list[Features] = []

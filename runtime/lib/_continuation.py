@@ -35,10 +35,10 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._core._errors import GeminiError, RequestValidationError, StreamError
+from .._core._values import Value
 
 if TYPE_CHECKING:
     from .._core._api_client import Call
@@ -71,17 +71,29 @@ _REQUEST_FIELDS_OF_THE_TURN = ("previous_interaction_id", "created", "input")
 _NOT_CONTENT = frozenset({"interaction.created", "interaction.status_update"})
 
 
-@dataclass(frozen=True)
-class ContinuationSpec:
+class ContinuationSpec(Value):
     """Which body fields a hop rewrites and which status asks for one (`x-continuation`)."""
 
-    parameter: str
-    status: str
-    token: str
-    previous: str
-    input: str
-    store: str
-    background: str
+    __slots__ = ("background", "input", "parameter", "previous", "status", "store", "token")
+
+    def __init__(
+        self,
+        *,
+        parameter: str,
+        status: str,
+        token: str,
+        previous: str,
+        input: str,
+        store: str,
+        background: str,
+    ) -> None:
+        self.parameter = parameter
+        self.status = status
+        self.token = token
+        self.previous = previous
+        self.input = input
+        self.store = store
+        self.background = background
 
 
 class ContinuationError(GeminiError):
@@ -205,7 +217,7 @@ class _Plan:
 
         filled = {**body, spec.input: ""}  # the body model requires one: checked, never sent
         omit = (*call.omit, spec.input)
-        return dataclasses.replace(call, body=filled, omit=omit) if isinstance(call, Call) else call
+        return call.with_body(filled, omit) if isinstance(call, Call) else call
 
     def hop_call(self, token: str, owner: str | None) -> Call:
         """The request of a hop continuing from `token`, issued by interaction `owner`."""
@@ -222,7 +234,7 @@ class _Plan:
             omit = (*omit, spec.input)  # validated like the original, not sent (W98)
         else:
             body[spec.previous] = None
-        return dataclasses.replace(call, body=body, omit=omit) if isinstance(call, Call) else call
+        return call.with_body(body, omit) if isinstance(call, Call) else call
 
     def hop_options(self) -> RequestOptions | None:
         """The options of the next hop: its timeout is what is left of the call's."""
@@ -351,17 +363,29 @@ def merge_usage(usages: list[Any]) -> Any:
     return _copy(usages[-1], updates)
 
 
-@dataclass
-class _Hop:
+class _Hop(Value):
     """What one streamed hop showed: its id, status, latest token and output since it."""
 
-    start_token: str | None
-    start_owner: str | None
-    token: str | None
-    owner: str | None
-    interaction_id: str | None = None
-    status: str | None = None
-    delivered_since_checkpoint: bool = False
+    __slots__ = (
+        "delivered_since_checkpoint",
+        "interaction_id",
+        "owner",
+        "start_owner",
+        "start_token",
+        "status",
+        "token",
+    )
+
+    def __init__(
+        self, start_token: str | None, start_owner: str | None, token: str | None, owner: str | None
+    ) -> None:
+        self.start_token = start_token
+        self.start_owner = start_owner
+        self.token = token
+        self.owner = owner
+        self.interaction_id: str | None = None
+        self.status: str | None = None
+        self.delivered_since_checkpoint = False
 
 
 class _StreamHops:

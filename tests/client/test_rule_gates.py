@@ -7,7 +7,7 @@ unset, null and nest the fields the rules test.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
 from typing import Any
 
 from gemini_interactions import rules
@@ -19,7 +19,7 @@ ALL_RULES = [rule for group in rules.REQUEST_RULES.values() for rule in group]
 
 
 def _ungated(rule: Rule) -> Rule:
-    full = replace(rule)
+    full = copy.copy(rule)
     object.__setattr__(full, "_needs_all", ())
     object.__setattr__(full, "_needs_any", None)
     return full

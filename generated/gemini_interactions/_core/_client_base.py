@@ -43,6 +43,7 @@ from ._errors import (
 )
 from ._request_checks import _SCALARS
 from ._retry import DEFAULT_RETRY_POLICY, RetryPolicy, parse_retry_after
+from ._values import Value
 
 if TYPE_CHECKING:  # httpx loads with the first request
     import httpx
@@ -144,13 +145,15 @@ class RequestOptions:
     retry_non_idempotent: bool | None = None
 
 
-@dataclass(frozen=True)
-class PathParameter:
+class PathParameter(Value):
     """A value for a `{name}` in a path template; `allow_reserved` keeps `/` unescaped."""
 
-    name: str
-    value: str
-    allow_reserved: bool = False
+    __slots__ = ("allow_reserved", "name", "value")
+
+    def __init__(self, name: str, value: str, allow_reserved: bool = False) -> None:
+        self.name = name
+        self.value = value
+        self.allow_reserved = allow_reserved
 
 
 def jsonable(value: Any) -> Any:
@@ -510,14 +513,18 @@ def _timeouts() -> dict[str, httpx.Timeout]:
     return {kind: _timeout(name) for kind, name in _TIMEOUT_OF_KIND.items()}
 
 
-@dataclass
-class _Attempts:
+class _Attempts(Value):
     """The retry bookkeeping of one request, shared by both transports."""
 
-    policy: RetryPolicy
-    started: float
-    clock: Callable[[], float]
-    retry: int = 0
+    __slots__ = ("clock", "policy", "retry", "started")
+
+    def __init__(
+        self, policy: RetryPolicy, started: float, clock: Callable[[], float], retry: int = 0
+    ) -> None:
+        self.policy = policy
+        self.started = started
+        self.clock = clock
+        self.retry = retry
 
     def after_status(self, request: httpx.Request, response: httpx.Response) -> float | None:
         idempotent = not self.policy.unsafe_to_retry(request.method)

@@ -24,10 +24,10 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import GeminiError
+from ._values import Value
 
 __all__ = [
     "Condition",
@@ -76,16 +76,25 @@ def _lookup(body: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(Value):
     """A test on one field of the body: matches a pattern, is present, equals a value, or
     contains an item."""
 
-    field: str
-    matches: str | None = None
-    present: bool | None = None
-    contains: tuple[str, Any] | None = None
-    equals: Any = _UNSET
+    __slots__ = ("contains", "equals", "field", "matches", "present")
+
+    def __init__(
+        self,
+        field: str,
+        matches: str | None = None,
+        present: bool | None = None,
+        contains: tuple[str, Any] | None = None,
+        equals: Any = _UNSET,
+    ) -> None:
+        self.field = field
+        self.matches = matches
+        self.present = present
+        self.contains = contains
+        self.equals = equals
 
     @property
     def needs_value(self) -> bool:
@@ -110,42 +119,72 @@ class Condition:
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A request rule: when every condition holds, the effects must hold too."""
+class Rule(Value):
+    """A request rule: when every condition holds, the effects must hold too.
 
-    rule: str
-    error: str
-    facts: tuple[str, ...]
-    confidence: str = "live"
-    when: tuple[Condition, ...] = ()
-    require: Mapping[str, Any] = field(default_factory=dict)
-    require_present: tuple[str, ...] = ()
-    require_in_items: tuple[str, str, str] | None = None
-    forbid: Mapping[str, Any] = field(default_factory=dict)
-    forbid_present: tuple[str, ...] = ()
-    forbid_items: tuple[str, str, tuple[Any, ...]] | None = None
-    forbid_in_blocks: tuple[str, tuple[str, ...], str, str] | None = None
-    """(field, block types, key, pattern): no block of those types anywhere under the field
-    may have a string `key` matching the pattern (`gs://` media URIs, fact W53)."""
-    _needs_all: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
-    _needs_any: tuple[str, ...] | None = field(init=False, repr=False, compare=False, default=None)
+    `forbid_in_blocks` is (field, block types, key, pattern): no block of those types anywhere
+    under the field may have a string `key` matching the pattern (`gs://` media URIs, fact W53).
+    """
 
-    def __post_init__(self) -> None:
+    __slots__ = (
+        "_needs_all",
+        "_needs_any",
+        "confidence",
+        "error",
+        "facts",
+        "forbid",
+        "forbid_in_blocks",
+        "forbid_items",
+        "forbid_present",
+        "require",
+        "require_in_items",
+        "require_present",
+        "rule",
+        "when",
+    )
+
+    def __init__(
+        self,
+        rule: str,
+        error: str,
+        facts: tuple[str, ...],
+        confidence: str = "live",
+        when: tuple[Condition, ...] = (),
+        require: Mapping[str, Any] | None = None,
+        require_present: tuple[str, ...] = (),
+        require_in_items: tuple[str, str, str] | None = None,
+        forbid: Mapping[str, Any] | None = None,
+        forbid_present: tuple[str, ...] = (),
+        forbid_items: tuple[str, str, tuple[Any, ...]] | None = None,
+        forbid_in_blocks: tuple[str, tuple[str, ...], str, str] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.error = error
+        self.facts = facts
+        self.confidence = confidence
+        self.when = when
+        self.require: Mapping[str, Any] = {} if require is None else require
+        self.require_present = require_present
+        self.require_in_items = require_in_items
+        self.forbid: Mapping[str, Any] = {} if forbid is None else forbid
+        self.forbid_present = forbid_present
+        self.forbid_items = forbid_items
+        self.forbid_in_blocks = forbid_in_blocks
         # The top-level keys without which the rule cannot fire, so that `problem` passes most
         # rules with a dict lookup or two (a request sets few of the fields the rules test):
         # every `when` condition that needs a value needs its key; without conditions, effects
         # that all test a set field need at least one of theirs.
-        needs_all = tuple(_top(condition.field) for condition in self.when if condition.needs_value)
-        needs_any = None
-        if not self.when and not self.require and not self.require_present:
-            fields = [*self.forbid, *self.forbid_present]
-            for effect in (self.forbid_items, self.forbid_in_blocks, self.require_in_items):
+        self._needs_all = tuple(
+            _top(condition.field) for condition in when if condition.needs_value
+        )
+        needs_any: tuple[str, ...] | None = None
+        if not when and not self.require and not require_present:
+            fields = [*self.forbid, *forbid_present]
+            for effect in (forbid_items, forbid_in_blocks, require_in_items):
                 if effect is not None:
                     fields.append(effect[0])
             needs_any = tuple(_top(name) for name in fields)
-        object.__setattr__(self, "_needs_all", needs_all)
-        object.__setattr__(self, "_needs_any", needs_any)
+        self._needs_any = needs_any
 
     @property
     def severity(self) -> str:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
@@ -47,6 +46,7 @@ from ._limits import NESTING_PROBLEM, Deadline
 from ._registry import features
 from ._retry import ResumePolicy
 from ._sse import DONE, BareJsonLine, ServerSentEvent
+from ._values import Value
 from ._waiting import TERMINAL_STATUSES
 
 if TYPE_CHECKING:  # httpx loads with the first request
@@ -245,21 +245,44 @@ def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
     return batch
 
 
-@dataclass
-class _Connection:
+class _Connection(Value):
     """What the event loop of one stream needs; it never refers back to the `Stream`."""
 
-    response: httpx.Response | None
-    state: _StreamState
-    parse_event: Callable[[Any], Any]
-    policy: ResumePolicy
-    clock: Callable[[], float]
-    started: float
-    deadline: Deadline | None = None
-    """The call's total deadline (a numeric `timeout=`): resumes included."""
-    max_event_bytes: int | None = None
-    request: httpx.Request | None = None
-    """The first request, named by errors about the stream as a whole."""
+    __slots__ = (
+        "clock",
+        "deadline",
+        "max_event_bytes",
+        "parse_event",
+        "policy",
+        "request",
+        "response",
+        "started",
+        "state",
+    )
+
+    def __init__(
+        self,
+        response: httpx.Response | None,
+        state: _StreamState,
+        parse_event: Callable[[Any], Any],
+        policy: ResumePolicy,
+        clock: Callable[[], float],
+        started: float,
+        deadline: Deadline | None = None,
+        max_event_bytes: int | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        self.response = response
+        self.state = state
+        self.parse_event = parse_event
+        self.policy = policy
+        self.clock = clock
+        self.started = started
+        self.deadline = deadline
+        """The call's total deadline (a numeric `timeout=`): resumes included."""
+        self.max_event_bytes = max_event_bytes
+        self.request = request
+        """The first request, named by errors about the stream as a whole."""
 
     def within_grace(self) -> bool:
         return bool(self.clock() - self.started <= self.policy.grace_period)
