@@ -54,7 +54,7 @@ MODELS_PACKAGE = "_models"
 _HOMES_OF_SUPPORT = {
     "Sequence": "collections.abc",
     **dict.fromkeys(("Annotated", "Any", "Literal", "TypeAlias", "Union"), "typing"),
-    **dict.fromkeys(("Field", "StrictBool", "StrictInt", "Tag", "model_validator"), "pydantic"),
+    **dict.fromkeys(("Field", "StrictBool", "StrictInt", "model_validator"), "pydantic"),
     **dict.fromkeys(
         (
             "ApiModel",
@@ -65,7 +65,6 @@ _HOMES_OF_SUPPORT = {
             "UnknownVariant",
             "decode_base64",
             "flatten_input",
-            "json_union",
             "utf8_span",
             "utf8_to_char_offsets",
             "wire_aliases",
@@ -255,7 +254,7 @@ def _used_names(kind: str, definition: Any, mixins: dict[str, str]) -> set[str]:
     if kind == "alias":
         return {"TypeAlias"} | _type_names([definition.type])
     if kind == "union":
-        written = {"Annotated", "JsonUnion", "Tag", "TypeAlias", "Union", "json_union"}
+        written = {"Annotated", "JsonUnion", "TypeAlias", "Union"}
         return written | _type_names(member.type for member in definition.members)
     used = _type_names(field.type for field in definition.fields)
     used.add("UnknownVariant" if definition.unknown_variant else "ApiModel")

@@ -27,10 +27,10 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from ._base import WIRE_CONTEXT, ApiModel
+from ._base import WIRE_CONTEXT, ApiModel, JsonUnion
 
 __all__ = ["lenient", "loads", "parse_wire", "parse_wire_json", "wire_parser"]
 
@@ -153,7 +153,7 @@ def lenient(annotation: Any, value: Any, path: str, problems: list[str]) -> Any:
     origin = get_origin(annotation)
     if origin is Annotated:
         base, *metadata = get_args(annotation)
-        member = _tagged_member(base, metadata, value)
+        member = _tagged_member(metadata, value)
         if member is not None:
             return lenient(member, value, path, problems)
         if _is_structured(base, value):
@@ -181,18 +181,12 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _tagged_member(base: Any, metadata: list[Any], value: Any) -> Any:
-    """The member of a discriminated union that `value`'s tag selects, if any."""
-    discriminator = next((item for item in metadata if isinstance(item, Discriminator)), None)
-    if discriminator is None or not callable(discriminator.discriminator):
+def _tagged_member(metadata: list[Any], value: Any) -> Any:
+    """The member of a union (`JsonUnion`) that `value`'s tag selects, if any."""
+    union = next((item for item in metadata if isinstance(item, JsonUnion)), None)
+    if union is None or not callable(union.discriminator):
         return None
-    tag = discriminator.discriminator(value)
-    for member in get_args(base):
-        if get_origin(member) is Annotated:
-            inner, *tags = get_args(member)
-            if any(isinstance(item, Tag) and item.tag == tag for item in tags):
-                return inner
-    return None
+    return union.member(union.discriminator(value))
 
 
 def _is_structured(annotation: Any, value: Any) -> bool:

@@ -6,12 +6,12 @@ references resolved, the two schemas must be equal for every union of the API.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Union, get_args
 
 import pytest
 from gemini_interactions import types
 from gemini_interactions._core._base import JsonUnion
-from pydantic import Discriminator, TypeAdapter
+from pydantic import Discriminator, Tag, TypeAdapter
 
 from tests.generated.test_wire_mutations import UNIONS
 
@@ -57,22 +57,43 @@ def _resolved(schema: Any) -> Any:
 
 @pytest.mark.parametrize(("name", "union"), UNIONS, ids=[name for name, _ in UNIONS])
 def test_the_union_is_the_one_pydantic_builds(name: str, union: Any) -> None:
-    members, *metadata = get_args(union)
-    ours = next(item for item in metadata if isinstance(item, JsonUnion))
-    # the same members, with pydantic's own discriminator (an annotation built at run time)
-    theirs = Annotated[members, Discriminator(ours.discriminator)]  # type: ignore[valid-type]
+    ours = next(item for item in get_args(union)[1:] if isinstance(item, JsonUnion))
+    # the same members, each behind its Tag, with pydantic's own discriminator
+    tagged = tuple(Annotated[member, Tag(tag)] for tag, member in ours.members)
+    theirs = Annotated[Union[tagged], Discriminator(ours.discriminator)]  # type: ignore[valid-type]  # noqa: UP007
     built = _resolved(TypeAdapter(union).core_schema)
     assert built["type"] == "tagged-union", name
     assert built == _resolved(TypeAdapter(theirs).core_schema), name
 
 
-def test_a_member_without_a_tag_is_left_to_pydantic() -> None:
-    def pick(value: Any) -> str:
-        return "number" if isinstance(value, int) else "text"
+def test_type_checkers_read_the_members_the_parser_picks_from() -> None:
+    for name, union in UNIONS:
+        ours = next(item for item in get_args(union)[1:] if isinstance(item, JsonUnion))
+        members = tuple(member for _, member in ours.members)
+        assert get_args(union)[0] == Union[members], name  # noqa: UP007
 
-    union = Annotated[int | str, JsonUnion(pick)]
-    with pytest.raises(Exception, match="Tag"):
-        TypeAdapter(union)  # pydantic's own error: a callable discriminator needs tags
+
+def test_members_equal_at_run_time_keep_their_own_tags() -> None:
+    # `Union[OpenEnum[A], OpenEnum[B]]` is `str` at run time: the tags come from JsonUnion
+    def which(value: Any) -> str:
+        return "short" if len(value) < 3 else "long"
+
+    union = Annotated[
+        Union[str, str],  # noqa: UP007
+        JsonUnion(
+            [
+                (str, "short", frozenset(("string",)), frozenset()),
+                (str, "long", frozenset(("string",)), frozenset()),
+            ],
+            None,
+            None,
+        ),
+    ]
+    schema = TypeAdapter(union).core_schema
+    assert set(_resolved(schema)["choices"]) == {"short", "long"}
+    assert TypeAdapter(union).validate_python("abcd") == "abcd"
+    ours = get_args(union)[1]
+    assert ours.member("long") is str and ours.member("nope") is None
 
 
 def test_the_unions_are_found() -> None:

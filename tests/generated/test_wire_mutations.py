@@ -14,11 +14,11 @@ from typing import Annotated, Any, get_args, get_origin
 
 import gemini_interactions.types as types
 import pytest
-from gemini_interactions._core._base import ApiModel, UnknownVariant
+from gemini_interactions._core._base import ApiModel, JsonUnion, UnknownVariant
 from gemini_interactions._core._tolerant import parse_wire
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import Discriminator, Tag, TypeAdapter
+from pydantic import Discriminator, TypeAdapter
 
 from tests.generated.schema_json import SchemaJson
 from tests.json_exact import assert_json_exact
@@ -115,12 +115,7 @@ def _union_aliases() -> list[tuple[str, Any]]:
 
 
 def _members(union: Any) -> list[tuple[str, Any]]:
-    members = []
-    for member in get_args(get_args(union)[0]):
-        inner, *metadata = get_args(member)
-        tag = next(item.tag for item in metadata if isinstance(item, Tag))
-        members.append((tag, inner))
-    return members
+    return list(next(item for item in get_args(union) if isinstance(item, JsonUnion)).members)
 
 
 def _tagged(union: Any) -> list[type[ApiModel]]:

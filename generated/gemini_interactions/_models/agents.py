@@ -5,9 +5,7 @@ module is loaded when one of them is first used.
 
 from typing import Annotated, TypeAlias, Union
 
-from pydantic import Tag
-
-from .._core._base import ApiModel, Int64String, JsonUnion, UnknownVariant, json_union
+from .._core._base import ApiModel, Int64String, JsonUnion, UnknownVariant
 from .interactions import (
     AntigravityAgentConfig,
     CodeExecution,
@@ -125,18 +123,21 @@ class UnknownAgentTool(UnknownVariant):
 
 AgentAgentConfig: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AntigravityAgentConfig, Tag("antigravity")],
-        Annotated[UnknownAgentAgentConfig, Tag("(unknown)")],
+        AntigravityAgentConfig,
+        UnknownAgentAgentConfig,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                AntigravityAgentConfig,
+                "antigravity",
+                frozenset(("object",)),
+                frozenset(("antigravity",)),
+            ),
+            (UnknownAgentAgentConfig, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Configuration parameters for the agent."""
@@ -144,20 +145,18 @@ AgentAgentConfig: TypeAlias = Annotated[
 
 AgentBaseEnvironment: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentConfig, Tag("remote")],
-        Annotated[str, Tag("str")],
-        Annotated[UnknownAgentBaseEnvironment, Tag("(unknown)")],
+        EnvironmentConfig,
+        str,
+        UnknownAgentBaseEnvironment,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (UnknownAgentBaseEnvironment, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The environment configuration for the agent."""
@@ -165,26 +164,29 @@ AgentBaseEnvironment: TypeAlias = Annotated[
 
 AgentTool: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[CodeExecution, Tag("code_execution")],
-        Annotated[Function, Tag("function")],
-        Annotated[GoogleSearch, Tag("google_search")],
-        Annotated[McpServer, Tag("mcp_server")],
-        Annotated[UrlContext, Tag("url_context")],
-        Annotated[UnknownAgentTool, Tag("(unknown)")],
+        CodeExecution,
+        Function,
+        GoogleSearch,
+        McpServer,
+        UrlContext,
+        UnknownAgentTool,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("google_search", frozenset(("object",)), frozenset(("google_search",))),
-                ("mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
-                ("url_context", frozenset(("object",)), frozenset(("url_context",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                CodeExecution,
+                "code_execution",
+                frozenset(("object",)),
+                frozenset(("code_execution",)),
+            ),
+            (Function, "function", frozenset(("object",)), frozenset(("function",))),
+            (GoogleSearch, "google_search", frozenset(("object",)), frozenset(("google_search",))),
+            (McpServer, "mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
+            (UrlContext, "url_context", frozenset(("object",)), frozenset(("url_context",))),
+            (UnknownAgentTool, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """A tool that the agent can use."""

@@ -6,9 +6,7 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Literal, TypeAlias, Union
 
-from pydantic import Tag
-
-from .._core._base import ApiModel, JsonUnion, OpenEnum, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, OpenEnum, UnknownVariant
 
 __all__ = [
     "Credential",
@@ -232,26 +230,30 @@ class UnknownCredentialUpdateParams(UnknownVariant):
 
 CredentialCreateParams: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentVariableConfig, Tag("environment_variable")],
-        Annotated[HttpBearerConfig, Tag("bearer_token")],
-        Annotated[OAuth2Config, Tag("oauth2")],
-        Annotated[UnknownCredentialCreateParams, Tag("(unknown)")],
+        EnvironmentVariableConfig,
+        HttpBearerConfig,
+        OAuth2Config,
+        UnknownCredentialCreateParams,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "environment_variable",
-                    frozenset(("object",)),
-                    frozenset(("environment_variable",)),
-                ),
-                ("bearer_token", frozenset(("object",)), frozenset(("bearer_token",))),
-                ("oauth2", frozenset(("object",)), frozenset(("oauth2",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                EnvironmentVariableConfig,
+                "environment_variable",
+                frozenset(("object",)),
+                frozenset(("environment_variable",)),
+            ),
+            (
+                HttpBearerConfig,
+                "bearer_token",
+                frozenset(("object",)),
+                frozenset(("bearer_token",)),
+            ),
+            (OAuth2Config, "oauth2", frozenset(("object",)), frozenset(("oauth2",))),
+            (UnknownCredentialCreateParams, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Represents the fields of a Credential provided on creation."""
@@ -259,26 +261,30 @@ CredentialCreateParams: TypeAlias = Annotated[
 
 CredentialUpdateParams: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentVariableUpdateConfig, Tag("environment_variable")],
-        Annotated[HttpBearerUpdateConfig, Tag("bearer_token")],
-        Annotated[OAuth2UpdateConfig, Tag("oauth2")],
-        Annotated[UnknownCredentialUpdateParams, Tag("(unknown)")],
+        EnvironmentVariableUpdateConfig,
+        HttpBearerUpdateConfig,
+        OAuth2UpdateConfig,
+        UnknownCredentialUpdateParams,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "environment_variable",
-                    frozenset(("object",)),
-                    frozenset(("environment_variable",)),
-                ),
-                ("bearer_token", frozenset(("object",)), frozenset(("bearer_token",))),
-                ("oauth2", frozenset(("object",)), frozenset(("oauth2",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                EnvironmentVariableUpdateConfig,
+                "environment_variable",
+                frozenset(("object",)),
+                frozenset(("environment_variable",)),
+            ),
+            (
+                HttpBearerUpdateConfig,
+                "bearer_token",
+                frozenset(("object",)),
+                frozenset(("bearer_token",)),
+            ),
+            (OAuth2UpdateConfig, "oauth2", frozenset(("object",)), frozenset(("oauth2",))),
+            (UnknownCredentialUpdateParams, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Represents the fields of a Credential that can be updated."""
@@ -286,18 +292,26 @@ CredentialUpdateParams: TypeAlias = Annotated[
 
 EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
-        Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+        OpenEnum[InjectionLocation],
+        Sequence[OpenEnum[InjectionLocation]],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("InjectionLocation | str", frozenset(("string",)), frozenset(())),
-                ("Sequence[InjectionLocation | str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                OpenEnum[InjectionLocation],
+                "InjectionLocation | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (
+                Sequence[OpenEnum[InjectionLocation]],
+                "Sequence[InjectionLocation | str]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
     ),
 ]
 """Required. Locations where the environment variable can be injected in
@@ -308,18 +322,26 @@ Accepts either a single location (e.g. "header") or an array of locations.
 
 EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[OpenEnum[InjectionLocation], Tag("InjectionLocation | str")],
-        Annotated[Sequence[OpenEnum[InjectionLocation]], Tag("Sequence[InjectionLocation | str]")],
+        OpenEnum[InjectionLocation],
+        Sequence[OpenEnum[InjectionLocation]],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("InjectionLocation | str", frozenset(("string",)), frozenset(())),
-                ("Sequence[InjectionLocation | str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                OpenEnum[InjectionLocation],
+                "InjectionLocation | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (
+                Sequence[OpenEnum[InjectionLocation]],
+                "Sequence[InjectionLocation | str]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
     ),
 ]
 """Optional. Locations where the environment variable can be injected in

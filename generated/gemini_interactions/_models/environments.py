@@ -5,9 +5,7 @@ module is loaded when one of them is first used.
 
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Tag
-
-from .._core._base import ApiModel, Int64String, JsonUnion, OpenEnum, json_union
+from .._core._base import ApiModel, Int64String, JsonUnion, OpenEnum
 from .interactions import EnvironmentNetworkEgressAllowlist, Source
 
 __all__ = [
@@ -139,22 +137,21 @@ class ListEnvironmentsResponse(ApiModel):
 
 CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
-        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Network configuration for the environment."""
@@ -162,22 +159,21 @@ CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
 
 EnvironmentNetwork: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
-        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Network configuration for the environment."""

@@ -6,7 +6,7 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from .._core._base import (
     ApiModel,
@@ -17,7 +17,6 @@ from .._core._base import (
     UnknownVariant,
     decode_base64,
     flatten_input,
-    json_union,
     utf8_span,
     utf8_to_char_offsets,
     wire_aliases,
@@ -3386,24 +3385,42 @@ class WordInfo(ApiModel, wire_constants=("type",)):
 
 AgentInteractionAgentConfig: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AntigravityAgentConfig, Tag("antigravity")],
-        Annotated[CodeMenderAgentConfig, Tag("code-mender")],
-        Annotated[DeepResearchAgentConfig, Tag("deep-research")],
-        Annotated[DynamicAgentConfig, Tag("dynamic")],
-        Annotated[UnknownAgentInteractionAgentConfig, Tag("(unknown)")],
+        AntigravityAgentConfig,
+        CodeMenderAgentConfig,
+        DeepResearchAgentConfig,
+        DynamicAgentConfig,
+        UnknownAgentInteractionAgentConfig,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("code-mender", frozenset(("object",)), frozenset(("code-mender",))),
-                ("deep-research", frozenset(("object",)), frozenset(("deep-research",))),
-                ("dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                AntigravityAgentConfig,
+                "antigravity",
+                frozenset(("object",)),
+                frozenset(("antigravity",)),
+            ),
+            (
+                CodeMenderAgentConfig,
+                "code-mender",
+                frozenset(("object",)),
+                frozenset(("code-mender",)),
+            ),
+            (
+                DeepResearchAgentConfig,
+                "deep-research",
+                frozenset(("object",)),
+                frozenset(("deep-research",)),
+            ),
+            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
+            (
+                UnknownAgentInteractionAgentConfig,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Configuration parameters for the agent interaction."""
@@ -3411,20 +3428,23 @@ AgentInteractionAgentConfig: TypeAlias = Annotated[
 
 AgentInteractionEnvironment: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentConfig, Tag("remote")],
-        Annotated[str, Tag("str")],
-        Annotated[UnknownAgentInteractionEnvironment, Tag("(unknown)")],
+        EnvironmentConfig,
+        str,
+        UnknownAgentInteractionEnvironment,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (
+                UnknownAgentInteractionEnvironment,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The environment configuration for the interaction. Can be an object
@@ -3435,26 +3455,24 @@ environment ID.
 
 ResponseFormat: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AudioResponseFormat, Tag("audio")],
-        Annotated[ImageResponseFormat, Tag("image")],
-        Annotated[TextResponseFormat, Tag("text")],
-        Annotated[VideoResponseFormat, Tag("video")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
-        Annotated[UnknownResponseFormat, Tag("(unknown)")],
+        AudioResponseFormat,
+        ImageResponseFormat,
+        TextResponseFormat,
+        VideoResponseFormat,
+        dict[str, Any],
+        UnknownResponseFormat,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (AudioResponseFormat, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (ImageResponseFormat, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextResponseFormat, "text", frozenset(("object",)), frozenset(("text",))),
+            (VideoResponseFormat, "video", frozenset(("object",)), frozenset(("video",))),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (UnknownResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """One of: AudioResponseFormat, ImageResponseFormat, TextResponseFormat, VideoResponseFormat,
@@ -3464,28 +3482,33 @@ dict[str, Any], UnknownResponseFormat.
 
 AgentInteractionResponseFormat: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ResponseFormat, Tag("ResponseFormat")],
-        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
-        Annotated[UnknownAgentInteractionResponseFormat, Tag("(unknown)")],
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownAgentInteractionResponseFormat,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                UnknownAgentInteractionResponseFormat,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Enforces that the generated response is a JSON object that complies with
@@ -3495,26 +3518,34 @@ the JSON schema specified in this field.
 
 Annotation: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[FileCitation, Tag("file_citation")],
-        Annotated[PlaceCitation, Tag("place_citation")],
-        Annotated[SpeechAnnotation, Tag("speech_metadata")],
-        Annotated[UrlCitation, Tag("url_citation")],
-        Annotated[WordInfo, Tag("word_info")],
-        Annotated[UnknownAnnotation, Tag("(unknown)")],
+        FileCitation,
+        PlaceCitation,
+        SpeechAnnotation,
+        UrlCitation,
+        WordInfo,
+        UnknownAnnotation,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("file_citation", frozenset(("object",)), frozenset(("file_citation",))),
-                ("place_citation", frozenset(("object",)), frozenset(("place_citation",))),
-                ("speech_metadata", frozenset(("object",)), frozenset(("speech_metadata",))),
-                ("url_citation", frozenset(("object",)), frozenset(("url_citation",))),
-                ("word_info", frozenset(("object",)), frozenset(("word_info",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (FileCitation, "file_citation", frozenset(("object",)), frozenset(("file_citation",))),
+            (
+                PlaceCitation,
+                "place_citation",
+                frozenset(("object",)),
+                frozenset(("place_citation",)),
+            ),
+            (
+                SpeechAnnotation,
+                "speech_metadata",
+                frozenset(("object",)),
+                frozenset(("speech_metadata",)),
+            ),
+            (UrlCitation, "url_citation", frozenset(("object",)), frozenset(("url_citation",))),
+            (WordInfo, "word_info", frozenset(("object",)), frozenset(("word_info",))),
+            (UnknownAnnotation, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Citation information for model-generated content."""
@@ -3522,20 +3553,18 @@ Annotation: TypeAlias = Annotated[
 
 AudioContentProcessing: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AudioStaticMediaProcessing, Tag("static")],
-        Annotated[Literal["static"], Tag("Literal['static']")],
-        Annotated[UnknownAudioContentProcessing, Tag("(unknown)")],
+        AudioStaticMediaProcessing,
+        Literal["static"],
+        UnknownAudioContentProcessing,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("Literal['static']", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (AudioStaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
+            (UnknownAudioContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """How the model processes this audio."""
@@ -3543,26 +3572,24 @@ AudioContentProcessing: TypeAlias = Annotated[
 
 Content: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AudioContent, Tag("audio")],
-        Annotated[DocumentContent, Tag("document")],
-        Annotated[ImageContent, Tag("image")],
-        Annotated[TextContent, Tag("text")],
-        Annotated[VideoContent, Tag("video")],
-        Annotated[UnknownContent, Tag("(unknown)")],
+        AudioContent,
+        DocumentContent,
+        ImageContent,
+        TextContent,
+        VideoContent,
+        UnknownContent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
+            (UnknownContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The content of the response."""
@@ -3570,20 +3597,23 @@ Content: TypeAlias = Annotated[
 
 DocumentContentProcessing: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[DocumentStaticMediaProcessing, Tag("static")],
-        Annotated[Literal["static"], Tag("Literal['static']")],
-        Annotated[UnknownDocumentContentProcessing, Tag("(unknown)")],
+        DocumentStaticMediaProcessing,
+        Literal["static"],
+        UnknownDocumentContentProcessing,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("Literal['static']", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                DocumentStaticMediaProcessing,
+                "static",
+                frozenset(("object",)),
+                frozenset(("static",)),
+            ),
+            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
+            (UnknownDocumentContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """How the model processes this document."""
@@ -3591,18 +3621,21 @@ DocumentContentProcessing: TypeAlias = Annotated[
 
 EgressRuleTransform: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Sequence[dict[str, str]], Tag("Sequence[dict[str, str]]")],
-        Annotated[dict[str, str], Tag("dict[str, str]")],
+        Sequence[dict[str, str]],
+        dict[str, str],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("Sequence[dict[str, str]]", frozenset(("array",)), frozenset(())),
-                ("dict[str, str]", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                Sequence[dict[str, str]],
+                "Sequence[dict[str, str]]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+            (dict[str, str], "dict[str, str]", frozenset(("object",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Headers to inject on all outbound requests matching this domain. Accepts a single dict or a list
@@ -3612,18 +3645,16 @@ of dicts. The egress proxy injects these automatically.
 
 EnvironmentConfigEnv: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[dict[str, EnvVar], Tag("dict[str, EnvVar]")],
-        Annotated[str, Tag("str")],
+        dict[str, EnvVar],
+        str,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (dict[str, EnvVar], "dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Environment variables to set in the sandbox environment."""
@@ -3631,25 +3662,21 @@ EnvironmentConfigEnv: TypeAlias = Annotated[
 
 EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[
-            EnvironmentNetworkEgressAllowlistAllowlist,
-            Tag("EnvironmentNetworkEgressAllowlistAllowlist"),
-        ],
-        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+        EnvironmentNetworkEgressAllowlistAllowlist,
+        Literal["disabled"],
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlistAllowlist",
-                    frozenset(("object",)),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                EnvironmentNetworkEgressAllowlistAllowlist,
+                "EnvironmentNetworkEgressAllowlistAllowlist",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Outbound networking configuration for the sandbox. Accepts an object with an 'allowlist' array to
@@ -3660,22 +3687,21 @@ all outbound traffic with no header injection.
 
 EnvironmentConfigNetwork: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentNetworkEgressAllowlist, Tag("EnvironmentNetworkEgressAllowlist")],
-        Annotated[Literal["disabled"], Tag("Literal['disabled']")],
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "EnvironmentNetworkEgressAllowlist",
-                    frozenset(("object", "string")),
-                    frozenset(()),
-                ),
-                ("Literal['disabled']", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Network configuration for the environment."""
@@ -3683,28 +3709,26 @@ EnvironmentConfigNetwork: TypeAlias = Annotated[
 
 FunctionResultSubContent: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ImageContent, Tag("image")],
-        Annotated[TextContent, Tag("text")],
-        Annotated[AudioContent, Tag("audio")],
-        Annotated[DocumentContent, Tag("document")],
-        Annotated[Function, Tag("function")],
-        Annotated[VideoContent, Tag("video")],
-        Annotated[UnknownFunctionResultSubContent, Tag("(unknown)")],
+        ImageContent,
+        TextContent,
+        AudioContent,
+        DocumentContent,
+        Function,
+        VideoContent,
+        UnknownFunctionResultSubContent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
+            (Function, "function", frozenset(("object",)), frozenset(("function",))),
+            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
+            (UnknownFunctionResultSubContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
@@ -3714,28 +3738,27 @@ UnknownFunctionResultSubContent.
 
 FunctionResultStepResult: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
-        Annotated[str, Tag("str")],
-        Annotated[Number, Tag("Number")],
-        Annotated[StrictBool, Tag("StrictBool")],
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+        Number,
+        StrictBool,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Number, "Number", frozenset(("number",)), frozenset(())),
+            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
+        ],
+        "type",
+        None,
     ),
 ]
 """Required. The result of the tool call."""
@@ -3743,21 +3766,21 @@ FunctionResultStepResult: TypeAlias = Annotated[
 
 GenerationConfigToolChoice: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ToolChoiceConfig, Tag("ToolChoiceConfig")],
-        Annotated[
-            OpenEnum[GenerationConfigToolChoiceOption],
-            Tag("GenerationConfigToolChoiceOption | str"),
-        ],
+        ToolChoiceConfig,
+        OpenEnum[GenerationConfigToolChoiceOption],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("ToolChoiceConfig", frozenset(("object",)), frozenset(())),
-                ("GenerationConfigToolChoiceOption | str", frozenset(("string",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (ToolChoiceConfig, "ToolChoiceConfig", frozenset(("object",)), frozenset(())),
+            (
+                OpenEnum[GenerationConfigToolChoiceOption],
+                "GenerationConfigToolChoiceOption | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
     ),
 ]
 """The tool choice configuration."""
@@ -3765,24 +3788,37 @@ GenerationConfigToolChoice: TypeAlias = Annotated[
 
 InteractionAgentConfig: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[AntigravityAgentConfig, Tag("antigravity")],
-        Annotated[CodeMenderAgentConfig, Tag("code-mender")],
-        Annotated[DeepResearchAgentConfig, Tag("deep-research")],
-        Annotated[DynamicAgentConfig, Tag("dynamic")],
-        Annotated[UnknownInteractionAgentConfig, Tag("(unknown)")],
+        AntigravityAgentConfig,
+        CodeMenderAgentConfig,
+        DeepResearchAgentConfig,
+        DynamicAgentConfig,
+        UnknownInteractionAgentConfig,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("antigravity", frozenset(("object",)), frozenset(("antigravity",))),
-                ("code-mender", frozenset(("object",)), frozenset(("code-mender",))),
-                ("deep-research", frozenset(("object",)), frozenset(("deep-research",))),
-                ("dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                AntigravityAgentConfig,
+                "antigravity",
+                frozenset(("object",)),
+                frozenset(("antigravity",)),
+            ),
+            (
+                CodeMenderAgentConfig,
+                "code-mender",
+                frozenset(("object",)),
+                frozenset(("code-mender",)),
+            ),
+            (
+                DeepResearchAgentConfig,
+                "deep-research",
+                frozenset(("object",)),
+                frozenset(("deep-research",)),
+            ),
+            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
+            (UnknownInteractionAgentConfig, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Configuration parameters for the agent interaction."""
@@ -3790,20 +3826,18 @@ InteractionAgentConfig: TypeAlias = Annotated[
 
 InteractionEnvironment: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentConfig, Tag("remote")],
-        Annotated[str, Tag("str")],
-        Annotated[UnknownInteractionEnvironment, Tag("(unknown)")],
+        EnvironmentConfig,
+        str,
+        UnknownInteractionEnvironment,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (UnknownInteractionEnvironment, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The environment configuration for the interaction. Can be an object
@@ -3814,28 +3848,28 @@ environment ID.
 
 InteractionResponseFormat: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ResponseFormat, Tag("ResponseFormat")],
-        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
-        Annotated[UnknownInteractionResponseFormat, Tag("(unknown)")],
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownInteractionResponseFormat,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (UnknownInteractionResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Enforces that the generated response is a JSON object that complies with
@@ -3845,84 +3879,162 @@ the JSON schema specified in this field.
 
 Step: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[CodeExecutionCallStep, Tag("code_execution_call")],
-        Annotated[CodeExecutionResultStep, Tag("code_execution_result")],
-        Annotated[FileSearchCallStep, Tag("file_search_call")],
-        Annotated[FileSearchResultStep, Tag("file_search_result")],
-        Annotated[FunctionCallStep, Tag("function_call")],
-        Annotated[FunctionResultStep, Tag("function_result")],
-        Annotated[GoogleMapsCallStep, Tag("google_maps_call")],
-        Annotated[GoogleMapsResultStep, Tag("google_maps_result")],
-        Annotated[GoogleSearchCallStep, Tag("google_search_call")],
-        Annotated[GoogleSearchResultStep, Tag("google_search_result")],
-        Annotated[McpServerToolCallStep, Tag("mcp_server_tool_call")],
-        Annotated[McpServerToolResultStep, Tag("mcp_server_tool_result")],
-        Annotated[ModelOutputStep, Tag("model_output")],
-        Annotated[ProcessingCallStep, Tag("processing_call")],
-        Annotated[ProcessingResultStep, Tag("processing_result")],
-        Annotated[RetrievalCallStep, Tag("retrieval_call")],
-        Annotated[RetrievalResultStep, Tag("retrieval_result")],
-        Annotated[ThoughtStep, Tag("thought")],
-        Annotated[UrlContextCallStep, Tag("url_context_call")],
-        Annotated[UrlContextResultStep, Tag("url_context_result")],
-        Annotated[UserInputStep, Tag("user_input")],
-        Annotated[ToolCallStep, Tag("tool_call")],
-        Annotated[ToolSearchCallStep, Tag("tool_search_call")],
-        Annotated[ToolSearchResultStep, Tag("tool_search_result")],
-        Annotated[UnknownStep, Tag("(unknown)")],
+        CodeExecutionCallStep,
+        CodeExecutionResultStep,
+        FileSearchCallStep,
+        FileSearchResultStep,
+        FunctionCallStep,
+        FunctionResultStep,
+        GoogleMapsCallStep,
+        GoogleMapsResultStep,
+        GoogleSearchCallStep,
+        GoogleSearchResultStep,
+        McpServerToolCallStep,
+        McpServerToolResultStep,
+        ModelOutputStep,
+        ProcessingCallStep,
+        ProcessingResultStep,
+        RetrievalCallStep,
+        RetrievalResultStep,
+        ThoughtStep,
+        UrlContextCallStep,
+        UrlContextResultStep,
+        UserInputStep,
+        ToolCallStep,
+        ToolSearchCallStep,
+        ToolSearchResultStep,
+        UnknownStep,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "code_execution_call",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_call",)),
-                ),
-                (
-                    "code_execution_result",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_result",)),
-                ),
-                ("file_search_call", frozenset(("object",)), frozenset(("file_search_call",))),
-                ("file_search_result", frozenset(("object",)), frozenset(("file_search_result",))),
-                ("function_call", frozenset(("object",)), frozenset(("function_call",))),
-                ("function_result", frozenset(("object",)), frozenset(("function_result",))),
-                ("google_maps_call", frozenset(("object",)), frozenset(("google_maps_call",))),
-                ("google_maps_result", frozenset(("object",)), frozenset(("google_maps_result",))),
-                ("google_search_call", frozenset(("object",)), frozenset(("google_search_call",))),
-                (
-                    "google_search_result",
-                    frozenset(("object",)),
-                    frozenset(("google_search_result",)),
-                ),
-                (
-                    "mcp_server_tool_call",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_call",)),
-                ),
-                (
-                    "mcp_server_tool_result",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_result",)),
-                ),
-                ("model_output", frozenset(("object",)), frozenset(("model_output",))),
-                ("processing_call", frozenset(("object",)), frozenset(("processing_call",))),
-                ("processing_result", frozenset(("object",)), frozenset(("processing_result",))),
-                ("retrieval_call", frozenset(("object",)), frozenset(("retrieval_call",))),
-                ("retrieval_result", frozenset(("object",)), frozenset(("retrieval_result",))),
-                ("thought", frozenset(("object",)), frozenset(("thought",))),
-                ("url_context_call", frozenset(("object",)), frozenset(("url_context_call",))),
-                ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
-                ("user_input", frozenset(("object",)), frozenset(("user_input",))),
-                ("tool_call", frozenset(("object",)), frozenset(("tool_call",))),
-                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
-                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                CodeExecutionCallStep,
+                "code_execution_call",
+                frozenset(("object",)),
+                frozenset(("code_execution_call",)),
+            ),
+            (
+                CodeExecutionResultStep,
+                "code_execution_result",
+                frozenset(("object",)),
+                frozenset(("code_execution_result",)),
+            ),
+            (
+                FileSearchCallStep,
+                "file_search_call",
+                frozenset(("object",)),
+                frozenset(("file_search_call",)),
+            ),
+            (
+                FileSearchResultStep,
+                "file_search_result",
+                frozenset(("object",)),
+                frozenset(("file_search_result",)),
+            ),
+            (
+                FunctionCallStep,
+                "function_call",
+                frozenset(("object",)),
+                frozenset(("function_call",)),
+            ),
+            (
+                FunctionResultStep,
+                "function_result",
+                frozenset(("object",)),
+                frozenset(("function_result",)),
+            ),
+            (
+                GoogleMapsCallStep,
+                "google_maps_call",
+                frozenset(("object",)),
+                frozenset(("google_maps_call",)),
+            ),
+            (
+                GoogleMapsResultStep,
+                "google_maps_result",
+                frozenset(("object",)),
+                frozenset(("google_maps_result",)),
+            ),
+            (
+                GoogleSearchCallStep,
+                "google_search_call",
+                frozenset(("object",)),
+                frozenset(("google_search_call",)),
+            ),
+            (
+                GoogleSearchResultStep,
+                "google_search_result",
+                frozenset(("object",)),
+                frozenset(("google_search_result",)),
+            ),
+            (
+                McpServerToolCallStep,
+                "mcp_server_tool_call",
+                frozenset(("object",)),
+                frozenset(("mcp_server_tool_call",)),
+            ),
+            (
+                McpServerToolResultStep,
+                "mcp_server_tool_result",
+                frozenset(("object",)),
+                frozenset(("mcp_server_tool_result",)),
+            ),
+            (ModelOutputStep, "model_output", frozenset(("object",)), frozenset(("model_output",))),
+            (
+                ProcessingCallStep,
+                "processing_call",
+                frozenset(("object",)),
+                frozenset(("processing_call",)),
+            ),
+            (
+                ProcessingResultStep,
+                "processing_result",
+                frozenset(("object",)),
+                frozenset(("processing_result",)),
+            ),
+            (
+                RetrievalCallStep,
+                "retrieval_call",
+                frozenset(("object",)),
+                frozenset(("retrieval_call",)),
+            ),
+            (
+                RetrievalResultStep,
+                "retrieval_result",
+                frozenset(("object",)),
+                frozenset(("retrieval_result",)),
+            ),
+            (ThoughtStep, "thought", frozenset(("object",)), frozenset(("thought",))),
+            (
+                UrlContextCallStep,
+                "url_context_call",
+                frozenset(("object",)),
+                frozenset(("url_context_call",)),
+            ),
+            (
+                UrlContextResultStep,
+                "url_context_result",
+                frozenset(("object",)),
+                frozenset(("url_context_result",)),
+            ),
+            (UserInputStep, "user_input", frozenset(("object",)), frozenset(("user_input",))),
+            (ToolCallStep, "tool_call", frozenset(("object",)), frozenset(("tool_call",))),
+            (
+                ToolSearchCallStep,
+                "tool_search_call",
+                frozenset(("object",)),
+                frozenset(("tool_search_call",)),
+            ),
+            (
+                ToolSearchResultStep,
+                "tool_search_result",
+                frozenset(("object",)),
+                frozenset(("tool_search_result",)),
+            ),
+            (UnknownStep, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """A step in the interaction."""
@@ -3930,63 +4042,64 @@ Step: TypeAlias = Annotated[
 
 InteractionsInput: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Content, Tag("Content")],
-        Annotated[Sequence[Step], Tag("Sequence[Step]")],
-        Annotated[Sequence[Content], Tag("Sequence[Content]")],
-        Annotated[str, Tag("str")],
-        Annotated[UnknownInteractionsInput, Tag("(unknown)")],
+        Content,
+        Sequence[Step],
+        Sequence[Content],
+        str,
+        UnknownInteractionsInput,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "Content",
-                    frozenset(("object",)),
-                    frozenset(("audio", "document", "image", "text", "video")),
+        [
+            (
+                Content,
+                "Content",
+                frozenset(("object",)),
+                frozenset(("audio", "document", "image", "text", "video")),
+            ),
+            (
+                Sequence[Step],
+                "Sequence[Step]",
+                frozenset(("array",)),
+                frozenset(
+                    (
+                        "code_execution_call",
+                        "code_execution_result",
+                        "file_search_call",
+                        "file_search_result",
+                        "function_call",
+                        "function_result",
+                        "google_maps_call",
+                        "google_maps_result",
+                        "google_search_call",
+                        "google_search_result",
+                        "mcp_server_tool_call",
+                        "mcp_server_tool_result",
+                        "model_output",
+                        "processing_call",
+                        "processing_result",
+                        "retrieval_call",
+                        "retrieval_result",
+                        "thought",
+                        "tool_call",
+                        "tool_search_call",
+                        "tool_search_result",
+                        "url_context_call",
+                        "url_context_result",
+                        "user_input",
+                    )
                 ),
-                (
-                    "Sequence[Step]",
-                    frozenset(("array",)),
-                    frozenset(
-                        (
-                            "code_execution_call",
-                            "code_execution_result",
-                            "file_search_call",
-                            "file_search_result",
-                            "function_call",
-                            "function_result",
-                            "google_maps_call",
-                            "google_maps_result",
-                            "google_search_call",
-                            "google_search_result",
-                            "mcp_server_tool_call",
-                            "mcp_server_tool_result",
-                            "model_output",
-                            "processing_call",
-                            "processing_result",
-                            "retrieval_call",
-                            "retrieval_result",
-                            "thought",
-                            "tool_call",
-                            "tool_search_call",
-                            "tool_search_result",
-                            "url_context_call",
-                            "url_context_result",
-                            "user_input",
-                        )
-                    ),
-                ),
-                (
-                    "Sequence[Content]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "image", "text", "video")),
-                ),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+            ),
+            (
+                Sequence[Content],
+                "Sequence[Content]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "image", "text", "video")),
+            ),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (UnknownInteractionsInput, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The input for the interaction."""
@@ -3994,24 +4107,23 @@ InteractionsInput: TypeAlias = Annotated[
 
 McpServerToolResultStepResult: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
-        Annotated[str, Tag("str")],
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        "type",
+        None,
     ),
 ]
 """Required. The output from the MCP server call. Can be simple text or rich content."""
@@ -4019,18 +4131,16 @@ McpServerToolResultStepResult: TypeAlias = Annotated[
 
 MediaProcessing: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[StaticMediaProcessing, Tag("static")],
-        Annotated[UnknownMediaProcessing, Tag("(unknown)")],
+        StaticMediaProcessing,
+        UnknownMediaProcessing,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (StaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (UnknownMediaProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """One of: StaticMediaProcessing, UnknownMediaProcessing."""
@@ -4038,20 +4148,23 @@ MediaProcessing: TypeAlias = Annotated[
 
 ModelInteractionEnvironment: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[EnvironmentConfig, Tag("remote")],
-        Annotated[str, Tag("str")],
-        Annotated[UnknownModelInteractionEnvironment, Tag("(unknown)")],
+        EnvironmentConfig,
+        str,
+        UnknownModelInteractionEnvironment,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("remote", frozenset(("object",)), frozenset(("remote",))),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (
+                UnknownModelInteractionEnvironment,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """The environment configuration for the interaction. Can be an object
@@ -4062,28 +4175,33 @@ environment ID.
 
 ModelInteractionResponseFormat: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ResponseFormat, Tag("ResponseFormat")],
-        Annotated[Sequence[ResponseFormat], Tag("Sequence[ResponseFormat]")],
-        Annotated[UnknownModelInteractionResponseFormat, Tag("(unknown)")],
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownModelInteractionResponseFormat,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "ResponseFormat",
-                    frozenset(("object",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                (
-                    "Sequence[ResponseFormat]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "image", "text", "video")),
-                ),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                UnknownModelInteractionResponseFormat,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Enforces that the generated response is a JSON object that complies with
@@ -4093,20 +4211,18 @@ the JSON schema specified in this field.
 
 ThoughtContent: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ImageContent, Tag("image")],
-        Annotated[TextContent, Tag("text")],
-        Annotated[UnknownThoughtContent, Tag("(unknown)")],
+        ImageContent,
+        TextContent,
+        UnknownThoughtContent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (UnknownThoughtContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """One of: ImageContent, TextContent, UnknownThoughtContent."""
@@ -4114,36 +4230,39 @@ ThoughtContent: TypeAlias = Annotated[
 
 Tool: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[CodeExecution, Tag("code_execution")],
-        Annotated[ComputerUse, Tag("computer_use")],
-        Annotated[FileSearch, Tag("file_search")],
-        Annotated[Function, Tag("function")],
-        Annotated[GoogleMaps, Tag("google_maps")],
-        Annotated[GoogleSearch, Tag("google_search")],
-        Annotated[McpServer, Tag("mcp_server")],
-        Annotated[Retrieval, Tag("retrieval")],
-        Annotated[UrlContext, Tag("url_context")],
-        Annotated[ToolSearch, Tag("tool_search")],
-        Annotated[UnknownTool, Tag("(unknown)")],
+        CodeExecution,
+        ComputerUse,
+        FileSearch,
+        Function,
+        GoogleMaps,
+        GoogleSearch,
+        McpServer,
+        Retrieval,
+        UrlContext,
+        ToolSearch,
+        UnknownTool,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("code_execution", frozenset(("object",)), frozenset(("code_execution",))),
-                ("computer_use", frozenset(("object",)), frozenset(("computer_use",))),
-                ("file_search", frozenset(("object",)), frozenset(("file_search",))),
-                ("function", frozenset(("object",)), frozenset(("function",))),
-                ("google_maps", frozenset(("object",)), frozenset(("google_maps",))),
-                ("google_search", frozenset(("object",)), frozenset(("google_search",))),
-                ("mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
-                ("retrieval", frozenset(("object",)), frozenset(("retrieval",))),
-                ("url_context", frozenset(("object",)), frozenset(("url_context",))),
-                ("tool_search", frozenset(("object",)), frozenset(("tool_search",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                CodeExecution,
+                "code_execution",
+                frozenset(("object",)),
+                frozenset(("code_execution",)),
+            ),
+            (ComputerUse, "computer_use", frozenset(("object",)), frozenset(("computer_use",))),
+            (FileSearch, "file_search", frozenset(("object",)), frozenset(("file_search",))),
+            (Function, "function", frozenset(("object",)), frozenset(("function",))),
+            (GoogleMaps, "google_maps", frozenset(("object",)), frozenset(("google_maps",))),
+            (GoogleSearch, "google_search", frozenset(("object",)), frozenset(("google_search",))),
+            (McpServer, "mcp_server", frozenset(("object",)), frozenset(("mcp_server",))),
+            (Retrieval, "retrieval", frozenset(("object",)), frozenset(("retrieval",))),
+            (UrlContext, "url_context", frozenset(("object",)), frozenset(("url_context",))),
+            (ToolSearch, "tool_search", frozenset(("object",)), frozenset(("tool_search",))),
+            (UnknownTool, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """A tool that can be used by the model."""
@@ -4151,20 +4270,23 @@ Tool: TypeAlias = Annotated[
 
 TranscriptionMode: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[SmartTranscriptionMode, Tag("smart")],
-        Annotated[VerbatimTranscriptionMode, Tag("verbatim")],
-        Annotated[UnknownTranscriptionMode, Tag("(unknown)")],
+        SmartTranscriptionMode,
+        VerbatimTranscriptionMode,
+        UnknownTranscriptionMode,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("smart", frozenset(("object",)), frozenset(("smart",))),
-                ("verbatim", frozenset(("object",)), frozenset(("verbatim",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (SmartTranscriptionMode, "smart", frozenset(("object",)), frozenset(("smart",))),
+            (
+                VerbatimTranscriptionMode,
+                "verbatim",
+                frozenset(("object",)),
+                frozenset(("verbatim",)),
+            ),
+            (UnknownTranscriptionMode, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Configuration for transcription mode."""
@@ -4172,22 +4294,28 @@ TranscriptionMode: TypeAlias = Annotated[
 
 TranscriptionConfigMode: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[TranscriptionMode, Tag("TranscriptionMode")],
-        Annotated[
-            OpenEnum[TranscriptionConfigModeOption], Tag("TranscriptionConfigModeOption | str")
-        ],
-        Annotated[UnknownTranscriptionConfigMode, Tag("(unknown)")],
+        TranscriptionMode,
+        OpenEnum[TranscriptionConfigModeOption],
+        UnknownTranscriptionConfigMode,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("TranscriptionMode", frozenset(("object",)), frozenset(("smart", "verbatim"))),
-                ("TranscriptionConfigModeOption | str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                TranscriptionMode,
+                "TranscriptionMode",
+                frozenset(("object",)),
+                frozenset(("smart", "verbatim")),
+            ),
+            (
+                OpenEnum[TranscriptionConfigModeOption],
+                "TranscriptionConfigModeOption | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (UnknownTranscriptionConfigMode, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Discriminated transcription mode options or enum."""
@@ -4195,22 +4323,23 @@ TranscriptionConfigMode: TypeAlias = Annotated[
 
 VideoContentProcessing: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[MediaProcessing, Tag("static")],
-        Annotated[
-            OpenEnum[VideoContentProcessingOption], Tag("VideoContentProcessingOption | str")
-        ],
-        Annotated[UnknownVideoContentProcessing, Tag("(unknown)")],
+        MediaProcessing,
+        OpenEnum[VideoContentProcessingOption],
+        UnknownVideoContentProcessing,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("static", frozenset(("object",)), frozenset(("static",))),
-                ("VideoContentProcessingOption | str", frozenset(("string",)), frozenset(())),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (MediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (
+                OpenEnum[VideoContentProcessingOption],
+                "VideoContentProcessingOption | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (UnknownVideoContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """How the model processes this video for understanding."""

@@ -5,9 +5,7 @@ when one of them is first used.
 
 from typing import Annotated, Literal, TypeAlias, Union
 
-from pydantic import Tag
-
-from .._core._base import ApiModel, JsonUnion, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, UnknownVariant
 from .interactions import Interaction, Status, Usage
 from .stream_events import ErrorEvent, StepDelta, StepStart, StepStop
 
@@ -101,60 +99,64 @@ class UnknownLiveServerEvent(UnknownVariant):
 
 LiveServerEvent: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ErrorEvent, Tag("error")],
-        Annotated[InteractionCanceledEvent, Tag("interaction.canceled")],
-        Annotated[InteractionCancelledEvent, Tag("interaction.cancelled")],
-        Annotated[InteractionConnectedEvent, Tag("interaction.connected")],
-        Annotated[LiveInteractionCompletedEvent, Tag("interaction.completed")],
-        Annotated[LiveInteractionCreatedEvent, Tag("interaction.created")],
-        Annotated[ReconnectionRequiredEvent, Tag("reconnection_required")],
-        Annotated[StepDelta, Tag("step.delta")],
-        Annotated[StepStart, Tag("step.start")],
-        Annotated[StepStop, Tag("step.stop")],
-        Annotated[UnknownLiveServerEvent, Tag("(unknown)")],
+        ErrorEvent,
+        InteractionCanceledEvent,
+        InteractionCancelledEvent,
+        InteractionConnectedEvent,
+        LiveInteractionCompletedEvent,
+        LiveInteractionCreatedEvent,
+        ReconnectionRequiredEvent,
+        StepDelta,
+        StepStart,
+        StepStop,
+        UnknownLiveServerEvent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("error", frozenset(("object",)), frozenset(("error",))),
-                (
-                    "interaction.canceled",
-                    frozenset(("object",)),
-                    frozenset(("interaction.canceled",)),
-                ),
-                (
-                    "interaction.cancelled",
-                    frozenset(("object",)),
-                    frozenset(("interaction.cancelled",)),
-                ),
-                (
-                    "interaction.connected",
-                    frozenset(("object",)),
-                    frozenset(("interaction.connected",)),
-                ),
-                (
-                    "interaction.completed",
-                    frozenset(("object",)),
-                    frozenset(("interaction.completed",)),
-                ),
-                (
-                    "interaction.created",
-                    frozenset(("object",)),
-                    frozenset(("interaction.created",)),
-                ),
-                (
-                    "reconnection_required",
-                    frozenset(("object",)),
-                    frozenset(("reconnection_required",)),
-                ),
-                ("step.delta", frozenset(("object",)), frozenset(("step.delta",))),
-                ("step.start", frozenset(("object",)), frozenset(("step.start",))),
-                ("step.stop", frozenset(("object",)), frozenset(("step.stop",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
+        [
+            (ErrorEvent, "error", frozenset(("object",)), frozenset(("error",))),
+            (
+                InteractionCanceledEvent,
+                "interaction.canceled",
+                frozenset(("object",)),
+                frozenset(("interaction.canceled",)),
+            ),
+            (
+                InteractionCancelledEvent,
+                "interaction.cancelled",
+                frozenset(("object",)),
+                frozenset(("interaction.cancelled",)),
+            ),
+            (
+                InteractionConnectedEvent,
+                "interaction.connected",
+                frozenset(("object",)),
+                frozenset(("interaction.connected",)),
+            ),
+            (
+                LiveInteractionCompletedEvent,
+                "interaction.completed",
+                frozenset(("object",)),
+                frozenset(("interaction.completed",)),
+            ),
+            (
+                LiveInteractionCreatedEvent,
+                "interaction.created",
+                frozenset(("object",)),
+                frozenset(("interaction.created",)),
+            ),
+            (
+                ReconnectionRequiredEvent,
+                "reconnection_required",
+                frozenset(("object",)),
+                frozenset(("reconnection_required",)),
+            ),
+            (StepDelta, "step.delta", frozenset(("object",)), frozenset(("step.delta",))),
+            (StepStart, "step.start", frozenset(("object",)), frozenset(("step.start",))),
+            (StepStop, "step.stop", frozenset(("object",)), frozenset(("step.stop",))),
+            (UnknownLiveServerEvent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "event_type",
+        "(unknown)",
     ),
 ]
 """An event a live session receives."""

@@ -6,7 +6,7 @@ when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Field, StrictBool, StrictInt, Tag, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from .._core._base import (
     ApiModel,
@@ -16,7 +16,6 @@ from .._core._base import (
     UnknownVariant,
     decode_base64,
     flatten_input,
-    json_union,
     wire_aliases,
 )
 from .interactions import (
@@ -1039,28 +1038,27 @@ class VideoDelta(ApiModel, wire_constants=("type",)):
 
 FunctionResultDeltaResult: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
-        Annotated[str, Tag("str")],
-        Annotated[Number, Tag("Number")],
-        Annotated[StrictBool, Tag("StrictBool")],
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+        Number,
+        StrictBool,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Number, "Number", frozenset(("number",)), frozenset(())),
+            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
+        ],
+        "type",
+        None,
     ),
 ]
 """One of: Sequence[FunctionResultSubContent], dict[str, Any], str, Number, StrictBool."""
@@ -1068,42 +1066,43 @@ FunctionResultDeltaResult: TypeAlias = Annotated[
 
 InteractionSseStreamEvent: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ErrorEvent, Tag("error")],
-        Annotated[InteractionCompletedEvent, Tag("interaction.completed")],
-        Annotated[InteractionCreatedEvent, Tag("interaction.created")],
-        Annotated[InteractionStatusUpdate, Tag("interaction.status_update")],
-        Annotated[StepDelta, Tag("step.delta")],
-        Annotated[StepStart, Tag("step.start")],
-        Annotated[StepStop, Tag("step.stop")],
-        Annotated[UnknownInteractionSseStreamEvent, Tag("(unknown)")],
+        ErrorEvent,
+        InteractionCompletedEvent,
+        InteractionCreatedEvent,
+        InteractionStatusUpdate,
+        StepDelta,
+        StepStart,
+        StepStop,
+        UnknownInteractionSseStreamEvent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("error", frozenset(("object",)), frozenset(("error",))),
-                (
-                    "interaction.completed",
-                    frozenset(("object",)),
-                    frozenset(("interaction.completed",)),
-                ),
-                (
-                    "interaction.created",
-                    frozenset(("object",)),
-                    frozenset(("interaction.created",)),
-                ),
-                (
-                    "interaction.status_update",
-                    frozenset(("object",)),
-                    frozenset(("interaction.status_update",)),
-                ),
-                ("step.delta", frozenset(("object",)), frozenset(("step.delta",))),
-                ("step.start", frozenset(("object",)), frozenset(("step.start",))),
-                ("step.stop", frozenset(("object",)), frozenset(("step.stop",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
+        [
+            (ErrorEvent, "error", frozenset(("object",)), frozenset(("error",))),
+            (
+                InteractionCompletedEvent,
+                "interaction.completed",
+                frozenset(("object",)),
+                frozenset(("interaction.completed",)),
+            ),
+            (
+                InteractionCreatedEvent,
+                "interaction.created",
+                frozenset(("object",)),
+                frozenset(("interaction.created",)),
+            ),
+            (
+                InteractionStatusUpdate,
+                "interaction.status_update",
+                frozenset(("object",)),
+                frozenset(("interaction.status_update",)),
+            ),
+            (StepDelta, "step.delta", frozenset(("object",)), frozenset(("step.delta",))),
+            (StepStart, "step.start", frozenset(("object",)), frozenset(("step.start",))),
+            (StepStop, "step.stop", frozenset(("object",)), frozenset(("step.stop",))),
+            (UnknownInteractionSseStreamEvent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "event_type",
+        "(unknown)",
     ),
 ]
 """One of: ErrorEvent, InteractionCompletedEvent, InteractionCreatedEvent, InteractionStatusUpdate,
@@ -1113,24 +1112,23 @@ StepDelta, StepStart, StepStop, UnknownInteractionSseStreamEvent.
 
 McpServerToolResultDeltaResult: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Sequence[FunctionResultSubContent], Tag("Sequence[FunctionResultSubContent]")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
-        Annotated[str, Tag("str")],
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
     ],
     JsonUnion(
-        json_union(
-            [
-                (
-                    "Sequence[FunctionResultSubContent]",
-                    frozenset(("array",)),
-                    frozenset(("audio", "document", "function", "image", "text", "video")),
-                ),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-                ("str", frozenset(("string",)), frozenset(())),
-            ],
-            "type",
-            None,
-        )
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        "type",
+        None,
     ),
 ]
 """One of: Sequence[FunctionResultSubContent], dict[str, Any], str."""
@@ -1138,96 +1136,185 @@ McpServerToolResultDeltaResult: TypeAlias = Annotated[
 
 StepDeltaData: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[ArgumentsDelta, Tag("arguments_delta")],
-        Annotated[AudioDelta, Tag("audio")],
-        Annotated[CodeExecutionCallDelta, Tag("code_execution_call")],
-        Annotated[CodeExecutionResultDelta, Tag("code_execution_result")],
-        Annotated[DocumentDelta, Tag("document")],
-        Annotated[FileSearchCallDelta, Tag("file_search_call")],
-        Annotated[FileSearchResultDelta, Tag("file_search_result")],
-        Annotated[FunctionResultDelta, Tag("function_result")],
-        Annotated[GoogleMapsCallDelta, Tag("google_maps_call")],
-        Annotated[GoogleMapsResultDelta, Tag("google_maps_result")],
-        Annotated[GoogleSearchCallDelta, Tag("google_search_call")],
-        Annotated[GoogleSearchResultDelta, Tag("google_search_result")],
-        Annotated[ImageDelta, Tag("image")],
-        Annotated[McpServerToolCallDelta, Tag("mcp_server_tool_call")],
-        Annotated[McpServerToolResultDelta, Tag("mcp_server_tool_result")],
-        Annotated[ProcessingCallDelta, Tag("processing_call")],
-        Annotated[ProcessingResultDelta, Tag("processing_result")],
-        Annotated[RetrievalCallDelta, Tag("retrieval_call")],
-        Annotated[RetrievalResultDelta, Tag("retrieval_result")],
-        Annotated[TextAnnotationDelta, Tag("text_annotation_delta")],
-        Annotated[TextDelta, Tag("text")],
-        Annotated[ThoughtSignatureDelta, Tag("thought_signature")],
-        Annotated[ThoughtSummaryDelta, Tag("thought_summary")],
-        Annotated[UrlContextCallDelta, Tag("url_context_call")],
-        Annotated[UrlContextResultDelta, Tag("url_context_result")],
-        Annotated[VideoDelta, Tag("video")],
-        Annotated[ToolSearchCallDelta, Tag("tool_search_call")],
-        Annotated[ToolSearchResultDelta, Tag("tool_search_result")],
-        Annotated[UnknownStepDeltaData, Tag("(unknown)")],
+        ArgumentsDelta,
+        AudioDelta,
+        CodeExecutionCallDelta,
+        CodeExecutionResultDelta,
+        DocumentDelta,
+        FileSearchCallDelta,
+        FileSearchResultDelta,
+        FunctionResultDelta,
+        GoogleMapsCallDelta,
+        GoogleMapsResultDelta,
+        GoogleSearchCallDelta,
+        GoogleSearchResultDelta,
+        ImageDelta,
+        McpServerToolCallDelta,
+        McpServerToolResultDelta,
+        ProcessingCallDelta,
+        ProcessingResultDelta,
+        RetrievalCallDelta,
+        RetrievalResultDelta,
+        TextAnnotationDelta,
+        TextDelta,
+        ThoughtSignatureDelta,
+        ThoughtSummaryDelta,
+        UrlContextCallDelta,
+        UrlContextResultDelta,
+        VideoDelta,
+        ToolSearchCallDelta,
+        ToolSearchResultDelta,
+        UnknownStepDeltaData,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("arguments_delta", frozenset(("object",)), frozenset(("arguments_delta",))),
-                ("audio", frozenset(("object",)), frozenset(("audio",))),
-                (
-                    "code_execution_call",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_call",)),
-                ),
-                (
-                    "code_execution_result",
-                    frozenset(("object",)),
-                    frozenset(("code_execution_result",)),
-                ),
-                ("document", frozenset(("object",)), frozenset(("document",))),
-                ("file_search_call", frozenset(("object",)), frozenset(("file_search_call",))),
-                ("file_search_result", frozenset(("object",)), frozenset(("file_search_result",))),
-                ("function_result", frozenset(("object",)), frozenset(("function_result",))),
-                ("google_maps_call", frozenset(("object",)), frozenset(("google_maps_call",))),
-                ("google_maps_result", frozenset(("object",)), frozenset(("google_maps_result",))),
-                ("google_search_call", frozenset(("object",)), frozenset(("google_search_call",))),
-                (
-                    "google_search_result",
-                    frozenset(("object",)),
-                    frozenset(("google_search_result",)),
-                ),
-                ("image", frozenset(("object",)), frozenset(("image",))),
-                (
-                    "mcp_server_tool_call",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_call",)),
-                ),
-                (
-                    "mcp_server_tool_result",
-                    frozenset(("object",)),
-                    frozenset(("mcp_server_tool_result",)),
-                ),
-                ("processing_call", frozenset(("object",)), frozenset(("processing_call",))),
-                ("processing_result", frozenset(("object",)), frozenset(("processing_result",))),
-                ("retrieval_call", frozenset(("object",)), frozenset(("retrieval_call",))),
-                ("retrieval_result", frozenset(("object",)), frozenset(("retrieval_result",))),
-                (
-                    "text_annotation_delta",
-                    frozenset(("object",)),
-                    frozenset(("text_annotation_delta",)),
-                ),
-                ("text", frozenset(("object",)), frozenset(("text",))),
-                ("thought_signature", frozenset(("object",)), frozenset(("thought_signature",))),
-                ("thought_summary", frozenset(("object",)), frozenset(("thought_summary",))),
-                ("url_context_call", frozenset(("object",)), frozenset(("url_context_call",))),
-                ("url_context_result", frozenset(("object",)), frozenset(("url_context_result",))),
-                ("video", frozenset(("object",)), frozenset(("video",))),
-                ("tool_search_call", frozenset(("object",)), frozenset(("tool_search_call",))),
-                ("tool_search_result", frozenset(("object",)), frozenset(("tool_search_result",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (
+                ArgumentsDelta,
+                "arguments_delta",
+                frozenset(("object",)),
+                frozenset(("arguments_delta",)),
+            ),
+            (AudioDelta, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (
+                CodeExecutionCallDelta,
+                "code_execution_call",
+                frozenset(("object",)),
+                frozenset(("code_execution_call",)),
+            ),
+            (
+                CodeExecutionResultDelta,
+                "code_execution_result",
+                frozenset(("object",)),
+                frozenset(("code_execution_result",)),
+            ),
+            (DocumentDelta, "document", frozenset(("object",)), frozenset(("document",))),
+            (
+                FileSearchCallDelta,
+                "file_search_call",
+                frozenset(("object",)),
+                frozenset(("file_search_call",)),
+            ),
+            (
+                FileSearchResultDelta,
+                "file_search_result",
+                frozenset(("object",)),
+                frozenset(("file_search_result",)),
+            ),
+            (
+                FunctionResultDelta,
+                "function_result",
+                frozenset(("object",)),
+                frozenset(("function_result",)),
+            ),
+            (
+                GoogleMapsCallDelta,
+                "google_maps_call",
+                frozenset(("object",)),
+                frozenset(("google_maps_call",)),
+            ),
+            (
+                GoogleMapsResultDelta,
+                "google_maps_result",
+                frozenset(("object",)),
+                frozenset(("google_maps_result",)),
+            ),
+            (
+                GoogleSearchCallDelta,
+                "google_search_call",
+                frozenset(("object",)),
+                frozenset(("google_search_call",)),
+            ),
+            (
+                GoogleSearchResultDelta,
+                "google_search_result",
+                frozenset(("object",)),
+                frozenset(("google_search_result",)),
+            ),
+            (ImageDelta, "image", frozenset(("object",)), frozenset(("image",))),
+            (
+                McpServerToolCallDelta,
+                "mcp_server_tool_call",
+                frozenset(("object",)),
+                frozenset(("mcp_server_tool_call",)),
+            ),
+            (
+                McpServerToolResultDelta,
+                "mcp_server_tool_result",
+                frozenset(("object",)),
+                frozenset(("mcp_server_tool_result",)),
+            ),
+            (
+                ProcessingCallDelta,
+                "processing_call",
+                frozenset(("object",)),
+                frozenset(("processing_call",)),
+            ),
+            (
+                ProcessingResultDelta,
+                "processing_result",
+                frozenset(("object",)),
+                frozenset(("processing_result",)),
+            ),
+            (
+                RetrievalCallDelta,
+                "retrieval_call",
+                frozenset(("object",)),
+                frozenset(("retrieval_call",)),
+            ),
+            (
+                RetrievalResultDelta,
+                "retrieval_result",
+                frozenset(("object",)),
+                frozenset(("retrieval_result",)),
+            ),
+            (
+                TextAnnotationDelta,
+                "text_annotation_delta",
+                frozenset(("object",)),
+                frozenset(("text_annotation_delta",)),
+            ),
+            (TextDelta, "text", frozenset(("object",)), frozenset(("text",))),
+            (
+                ThoughtSignatureDelta,
+                "thought_signature",
+                frozenset(("object",)),
+                frozenset(("thought_signature",)),
+            ),
+            (
+                ThoughtSummaryDelta,
+                "thought_summary",
+                frozenset(("object",)),
+                frozenset(("thought_summary",)),
+            ),
+            (
+                UrlContextCallDelta,
+                "url_context_call",
+                frozenset(("object",)),
+                frozenset(("url_context_call",)),
+            ),
+            (
+                UrlContextResultDelta,
+                "url_context_result",
+                frozenset(("object",)),
+                frozenset(("url_context_result",)),
+            ),
+            (VideoDelta, "video", frozenset(("object",)), frozenset(("video",))),
+            (
+                ToolSearchCallDelta,
+                "tool_search_call",
+                frozenset(("object",)),
+                frozenset(("tool_search_call",)),
+            ),
+            (
+                ToolSearchResultDelta,
+                "tool_search_result",
+                frozenset(("object",)),
+                frozenset(("tool_search_result",)),
+            ),
+            (UnknownStepDeltaData, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """One of: ArgumentsDelta, AudioDelta, CodeExecutionCallDelta, CodeExecutionResultDelta,

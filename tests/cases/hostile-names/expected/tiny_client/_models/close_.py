@@ -6,9 +6,9 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import Field, StrictBool, Tag
+from pydantic import Field, StrictBool
 
-from .._core._base import ApiModel, JsonUnion, Number, OpenEnum, json_union
+from .._core._base import ApiModel, JsonUnion, Number, OpenEnum
 
 __all__ = [
     "Interaction",
@@ -50,24 +50,22 @@ class Interaction(ApiModel):
 
 JsonValue: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[str, Tag("str")],
-        Annotated[Number, Tag("Number")],
-        Annotated[StrictBool, Tag("StrictBool")],
-        Annotated[Sequence[Any], Tag("Sequence[Any]")],
-        Annotated[dict[str, Any], Tag("dict[str, Any]")],
+        str,
+        Number,
+        StrictBool,
+        Sequence[Any],
+        dict[str, Any],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Number", frozenset(("number",)), frozenset(())),
-                ("StrictBool", frozenset(("boolean",)), frozenset(())),
-                ("Sequence[Any]", frozenset(("array",)), frozenset(())),
-                ("dict[str, Any]", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Number, "Number", frozenset(("number",)), frozenset(())),
+            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
+            (Sequence[Any], "Sequence[Any]", frozenset(("array",)), frozenset(())),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """Any JSON value."""

@@ -5,9 +5,7 @@ when one of them is first used.
 
 from typing import Annotated, Literal, TypeAlias, Union
 
-from pydantic import Tag
-
-from .._core._base import ApiModel, JsonUnion, UnknownVariant, json_union
+from .._core._base import ApiModel, JsonUnion, UnknownVariant
 from .jobs import Job
 
 __all__ = [
@@ -62,22 +60,20 @@ class UnknownJobEvent(UnknownVariant):
 
 JobEvent: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[JobStarted, Tag("job.start")],
-        Annotated[JobOutput, Tag("job.output")],
-        Annotated[JobCompleted, Tag("job.completed")],
-        Annotated[UnknownJobEvent, Tag("(unknown)")],
+        JobStarted,
+        JobOutput,
+        JobCompleted,
+        UnknownJobEvent,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("job.start", frozenset(("object",)), frozenset(("job.start",))),
-                ("job.output", frozenset(("object",)), frozenset(("job.output",))),
-                ("job.completed", frozenset(("object",)), frozenset(("job.completed",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "event_type",
-            "(unknown)",
-        )
+        [
+            (JobStarted, "job.start", frozenset(("object",)), frozenset(("job.start",))),
+            (JobOutput, "job.output", frozenset(("object",)), frozenset(("job.output",))),
+            (JobCompleted, "job.completed", frozenset(("object",)), frozenset(("job.completed",))),
+            (UnknownJobEvent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "event_type",
+        "(unknown)",
     ),
 ]
 """One of: JobStarted, JobOutput, JobCompleted, UnknownJobEvent."""

@@ -6,17 +6,9 @@ module is loaded when one of them is first used.
 from collections.abc import Sequence
 from typing import Annotated, Literal, TypeAlias, Union
 
-from pydantic import StrictInt, Tag
+from pydantic import StrictInt
 
-from .._core._base import (
-    ApiModel,
-    JsonUnion,
-    Number,
-    OpenEnum,
-    UnknownVariant,
-    json_union,
-    wire_aliases,
-)
+from .._core._base import ApiModel, JsonUnion, Number, OpenEnum, UnknownVariant, wire_aliases
 
 __all__ = [
     "Circle",
@@ -114,18 +106,16 @@ class UnknownShape(UnknownVariant):
 
 DrawingTitle: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[str, Tag("str")],
-        Annotated[Sequence[str], Tag("Sequence[str]")],
+        str,
+        Sequence[str],
     ],
     JsonUnion(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Sequence[str]", frozenset(("array",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Sequence[str], "Sequence[str]", frozenset(("array",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """One title, or one per language."""
@@ -133,22 +123,20 @@ DrawingTitle: TypeAlias = Annotated[
 
 Shape: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[Circle, Tag("circle")],
-        Annotated[Square, Tag("square")],
-        Annotated[Group, Tag("group")],
-        Annotated[UnknownShape, Tag("(unknown)")],
+        Circle,
+        Square,
+        Group,
+        UnknownShape,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("circle", frozenset(("object",)), frozenset(("circle",))),
-                ("square", frozenset(("object",)), frozenset(("square",))),
-                ("group", frozenset(("object",)), frozenset(("group",))),
-                ("(unknown)", frozenset(("object",)), frozenset(())),
-            ],
-            "type",
-            "(unknown)",
-        )
+        [
+            (Circle, "circle", frozenset(("object",)), frozenset(("circle",))),
+            (Square, "square", frozenset(("object",)), frozenset(("square",))),
+            (Group, "group", frozenset(("object",)), frozenset(("group",))),
+            (UnknownShape, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
     ),
 ]
 """Any shape; the `type` tells them apart."""
@@ -156,18 +144,16 @@ Shape: TypeAlias = Annotated[
 
 SquareLabel: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Annotated[str, Tag("str")],
-        Annotated[Note, Tag("Note")],
+        str,
+        Note,
     ],
     JsonUnion(
-        json_union(
-            [
-                ("str", frozenset(("string",)), frozenset(())),
-                ("Note", frozenset(("object",)), frozenset(())),
-            ],
-            None,
-            None,
-        )
+        [
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Note, "Note", frozenset(("object",)), frozenset(())),
+        ],
+        None,
+        None,
     ),
 ]
 """One of: str, Note."""
