@@ -90,20 +90,27 @@ class Call(Value):
         self.absent_grace = absent_grace
         """Seconds during which a 403/404 answer is retried (`x-absent-grace`, fact W78)."""
 
-    def with_body(self, body: Mapping[str, Any], omit: tuple[str, ...]) -> Call:
-        """This call with another body, `omit` naming the body fields checked but not sent."""
+    def changed(
+        self,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        omit: tuple[str, ...] | None = None,
+    ) -> Call:
+        """This call with another query, body or omitted body fields (`omit`: checked, not sent);
+        what is None stays as it is."""
         return Call(
             self.method,
             self.template,
             self.path_parameters,
-            self.query,
+            self.query if query is None else query,
             self.headers,
-            body,
+            self.body if body is None else body,
             self.body_schemas,
             self.response_schema,
             self.generates,
             self.structured,
-            omit,
+            self.omit if omit is None else omit,
             self.absent_grace,
         )
 
@@ -152,19 +159,7 @@ def _stream_call(call: Call, spec: StreamSpec) -> Call:
     """`call` with its stream parameters, which only a streaming call sends: a plain `get` with
     `stream=false` in its query failed for hours during a rollout (fact W94)."""
     body = {**call.body, **spec.body} if call.body is not None and spec.body else call.body
-    return Call(
-        call.method,
-        call.template,
-        call.path_parameters,
-        {**call.query, **spec.query},
-        call.headers,
-        body,
-        call.body_schemas,
-        call.response_schema,
-        call.generates,
-        call.structured,
-        call.omit,
-    )
+    return call.changed(query={**call.query, **spec.query}, body=body)
 
 
 def _status_call(spec: StreamSpec, interaction_id: str) -> Call:

@@ -217,7 +217,7 @@ class _Plan:
 
         filled = {**body, spec.input: ""}  # the body model requires one: checked, never sent
         omit = (*call.omit, spec.input)
-        return call.with_body(filled, omit) if isinstance(call, Call) else call
+        return call.changed(body=filled, omit=omit) if isinstance(call, Call) else call
 
     def hop_call(self, token: str, owner: str | None) -> Call:
         """The request of a hop continuing from `token`, issued by interaction `owner`."""
@@ -234,7 +234,7 @@ class _Plan:
             omit = (*omit, spec.input)  # validated like the original, not sent (W98)
         else:
             body[spec.previous] = None
-        return call.with_body(body, omit) if isinstance(call, Call) else call
+        return call.changed(body=body, omit=omit) if isinstance(call, Call) else call
 
     def hop_options(self) -> RequestOptions | None:
         """The options of the next hop: its timeout is what is left of the call's."""

@@ -37,7 +37,7 @@ def test_a_copy_keeps_the_derived_fields() -> None:
     assert same.problem({"x": 1}) is None  # the gate: `store` unset, the rule cannot fire
 
 
-def test_with_body_changes_only_the_body_and_the_omitted_fields() -> None:
+def test_changed_changes_only_what_it_is_given() -> None:
     call = Call(
         "POST",
         "/v1beta/interactions",
@@ -49,7 +49,7 @@ def test_with_body_changes_only_the_body_and_the_omitted_fields() -> None:
         structured=("response_format",),
         absent_grace=2.0,
     )
-    hop = call.with_body({"input": ""}, ("input",))
+    hop = call.changed(body={"input": ""}, omit=("input",))
     assert hop.body == {"input": ""} and hop.omit == ("input",)
     assert call.body == {"input": "hi"} and call.omit == ()
     for name in Call.__slots__:
