@@ -5,8 +5,8 @@ The models live in one module per group (`ir/groups.py` decides the groups) insi
 one of its names is first asked for. The templates in `templates/models/` receive data —
 annotations (from `annotations.py`), literals, docstrings, each union's branch table, each
 module's imports — and lay out the Python around them. Within a module definitions come in a
-stable order (see `_ordered`): enums and models by name, so a change to one schema stays local in
-the diff; forward references are quoted and resolved when the models are first used.
+stable order (see `_ordered`): enums by name, then every other definition after what it names
+(ties by name), so only a reference that closes a cycle is quoted.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from generator.ir.types import EnumRef, ListOf, LiteralOf, Scalar, TypeExpr, nam
 from generator.ir.unions import UNKNOWN_TAG
 from generator.render.annotations import annotation
 from generator.render.literals import docstring, py_literal
-from generator.render.ordering import DependencyCycleError, dependency_order
+from generator.render.ordering import DependencyCycleError, definition_order
 from generator.render.views import (
     AliasView,
     ByteOffsetsView,
@@ -190,31 +190,39 @@ def _alias(alias: TypeAliasDef) -> AliasView:
 
 
 def _ordered(types: TypeModel) -> list[tuple[str, Any]]:
-    """The definitions in a stable order: enums by name, models by name, then unions and aliases.
+    """The definitions in a stable order: enums by name, then models, unions and aliases, each
+    after the definitions it names (ties by name; see `definition_order`).
 
-    Models come in name order whatever they refer to, so adding a field to one schema changes
-    only that schema's lines; a field naming something defined at or after its model (a later
-    model, any union, itself) gets a quoted annotation, which pydantic resolves when the models
-    are first used (they are built lazily anyway). Recursive schemas work the same way. Unions
-    and aliases are evaluated when the module runs, so each follows the unions and aliases it
-    names (ties by name); a cycle among them alone cannot be written and is bad input.
+    A field naming something defined at or after its model (a cycle through models, itself)
+    gets a quoted annotation, which pydantic resolves when the models are completed; every
+    other annotation is a real one. Quoted names cost each model a failed evaluation when its
+    class is created and a second field collection when it is completed (~17M instructions of
+    a cold start for the 28 models that had them), which is why the order follows the needs
+    rather than the names: a new field may move a model, and the diff shows that move. Unions
+    and aliases are evaluated when the module runs; a cycle among them alone cannot be
+    written and is bad input.
     """
     ordered: list[tuple[str, Any]] = [("enum", enum) for enum in sorted(types.enums, key=_key)]
-    ordered += [("model", model) for model in sorted(types.models, key=_key)]
-    later: dict[str, tuple[str, Any, set[str]]] = {}
+    definitions: dict[str, tuple[str, Any]] = {}
+    needs: dict[str, set[str]] = {}
+    for model in types.models:
+        definitions[model.name] = ("model", model)
+        needs[model.name] = set().union(*(names_in(field.type) for field in model.fields))
     for union in types.unions:
-        named = set().union(*(names_in(member.type) for member in union.members))
-        later[union.name] = ("union", union, named)
+        definitions[union.name] = ("union", union)
+        needs[union.name] = set().union(*(names_in(member.type) for member in union.members))
     for alias in types.aliases:
-        later[alias.name] = ("alias", alias, set(names_in(alias.type)))
+        definitions[alias.name] = ("alias", alias)
+        needs[alias.name] = set(names_in(alias.type))
+    evaluated = {name for name, (kind, _) in definitions.items() if kind != "model"}
     try:
-        order = dependency_order({name: needed for name, (_, _, needed) in later.items()})
+        order = definition_order(needs, evaluated)
     except DependencyCycleError as cycle:
         raise BadInputError(
             f"spec: the unions {cycle} contain each other directly (no object in between), "
             f"so no Python type can express them; give one of them an object member."
         ) from None
-    ordered += [(later[name][0], later[name][1]) for name in order]
+    ordered += [definitions[name] for name in order]
     return ordered
 
 

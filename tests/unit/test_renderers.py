@@ -38,18 +38,18 @@ def _field(name: str, type_: Any, required: bool = False) -> FieldDef:
     return FieldDef(name, name, type_, required, "")
 
 
-def test_models_come_in_name_order_and_later_names_are_quoted() -> None:
+def test_models_follow_what_they_name_and_only_a_cycle_is_quoted() -> None:
     a = ModelDef("A", "", (_field("b", Optional(Named("B"))),), (), None, "/a")
     b = ModelDef(
         "B", "", (_field("a", Optional(Named("A"))), _field("me", Named("B"), True)), (), None, "/b"
     )
     (module,) = types_context(_types(b, a)).modules
     definitions = {item.name: item for item in module.definitions}
-    assert [item.name for item in module.definitions] == ["A", "B"]
+    assert [item.name for item in module.definitions] == ["B", "A"], "A names B: B first"
     model_a, model_b = definitions["A"], definitions["B"]
     assert isinstance(model_a, ModelView) and isinstance(model_b, ModelView)
-    assert model_a.fields[0].annotation == "'B | None'", "B is defined later"
-    assert model_b.fields[0].annotation == "A | None"
+    assert model_a.fields[0].annotation == "B | None"
+    assert model_b.fields[0].annotation == "'A | None'", "the cycle A -> B -> A is cut here"
     assert model_b.fields[1].annotation == "'B'", "a model naming itself"
     assert model_b.fields[1].default is None
     assert model_a.fields[0].default == "None"
@@ -207,3 +207,28 @@ def test_dependency_order_is_by_name_with_each_after_what_it_needs() -> None:
     with pytest.raises(DependencyCycleError) as raised:
         dependency_order({"a": {"b"}, "b": {"a"}})
     assert raised.value.cycle == ("a", "b", "a")
+
+
+def test_definition_order_puts_models_after_what_they_name_and_cuts_cycles_at_a_model() -> None:
+    from generator.render.ordering import DependencyCycleError, definition_order
+
+    # a model after the model it names, a union after its members, though names say otherwise
+    assert definition_order({"A": {"B"}, "B": set(), "U": {"A", "B"}}, {"U"}) == ["B", "A", "U"]
+    # a model in a cycle through a union: the union must follow its member, so the model's
+    # reference to the union is the one cut (quoted), whatever the names say
+    needs = {"Node": {"Tree"}, "Tree": {"Node", "Leaf"}, "Leaf": set()}
+    assert definition_order(needs, {"Tree"}) == ["Leaf", "Node", "Tree"]
+    assert definition_order({"Z": {"U"}, "U": {"Z"}}, {"U"}) == ["Z", "U"]
+    # two models naming each other: cut where met, by name
+    assert definition_order({"b": {"a"}, "a": {"b"}}, set()) == ["b", "a"]
+    with pytest.raises(DependencyCycleError):
+        definition_order({"U": {"V"}, "V": {"U"}, "M": set()}, {"U", "V"})
+
+
+def test_models_name_earlier_definitions_unquoted() -> None:
+    """A union and the model that holds it come after their members; only a cycle is quoted."""
+    root = Path(__file__).resolve().parents[2]
+    committed = (root / "generated/gemini_interactions/_models/interactions.py").read_text()
+    assert committed.index("class TextContent(") < committed.index("\nContent: TypeAlias")
+    assert committed.index("\nStep: TypeAlias") < committed.index("class Interaction(")
+    assert '    steps: "' not in committed

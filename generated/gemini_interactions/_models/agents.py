@@ -29,62 +29,6 @@ __all__ = [
 ]
 
 
-class Agent(ApiModel):
-    """An agent definition for the CreateAgent API.
-    This message is the target for annotation-parser-based JSON parsing.
-    New format:
-      {
-        "id": "customer-sentinel",
-        "base_agent": "",
-        "system_instruction": "...",
-        "base_environment": { "type": "remote", "sources": [...] },
-        "tools": [ {"type": "code_execution"} ]
-      }
-    """
-
-    agent_config: "AgentAgentConfig | None" = None
-    """Configuration parameters for the agent."""
-
-    base_agent: str | None = None
-    """The base agent to extend."""
-
-    base_environment: "AgentBaseEnvironment | None" = None
-    """The environment configuration for the agent."""
-
-    description: str | None = None
-    """Agent description for developers to quickly read and understand."""
-
-    id: str | None = None
-    """The unique identifier for the agent."""
-
-    system_instruction: str | None = None
-    """System instruction for the agent."""
-
-    tools: "list[AgentTool] | None" = None
-    """The tools available to the agent."""
-
-
-class Empty(ApiModel):
-    """A generic empty message that you can re-use to avoid defining duplicated
-    empty messages in your APIs. A typical example is to use it as the request
-    or the response type of an API method. For instance:
-
-        service Foo {
-          rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
-        }
-    """
-
-
-class ListAgentsResponse(ApiModel):
-    """The `ListAgentsResponse` object."""
-
-    agents: list[Agent] | None = None
-    """The list of agents."""
-
-    next_page_token: str | None = None
-    """A token to retrieve the next page of results."""
-
-
 class UnknownAgentAgentConfig(UnknownVariant):
     """A `AgentAgentConfig` variant this client does not know yet. Its fields are kept and
     re-serialized unchanged; `.raw` gives the whole object.
@@ -101,24 +45,6 @@ class UnknownAgentAgentConfig(UnknownVariant):
 
     model: str | None = None
     """The model to use for agent reasoning."""
-
-
-class UnknownAgentBaseEnvironment(UnknownVariant):
-    """A `AgentBaseEnvironment` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentTool(UnknownVariant):
-    """A `AgentTool` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
 
 
 AgentAgentConfig: TypeAlias = Annotated[
@@ -143,6 +69,15 @@ AgentAgentConfig: TypeAlias = Annotated[
 """Configuration parameters for the agent."""
 
 
+class UnknownAgentBaseEnvironment(UnknownVariant):
+    """A `AgentBaseEnvironment` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 AgentBaseEnvironment: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
         EnvironmentConfig,
@@ -160,6 +95,15 @@ AgentBaseEnvironment: TypeAlias = Annotated[
     ),
 ]
 """The environment configuration for the agent."""
+
+
+class UnknownAgentTool(UnknownVariant):
+    """A `AgentTool` variant this client does not know yet. Its fields are kept and re-serialized
+    unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
 
 
 AgentTool: TypeAlias = Annotated[
@@ -190,6 +134,62 @@ AgentTool: TypeAlias = Annotated[
     ),
 ]
 """A tool that the agent can use."""
+
+
+class Agent(ApiModel):
+    """An agent definition for the CreateAgent API.
+    This message is the target for annotation-parser-based JSON parsing.
+    New format:
+      {
+        "id": "customer-sentinel",
+        "base_agent": "",
+        "system_instruction": "...",
+        "base_environment": { "type": "remote", "sources": [...] },
+        "tools": [ {"type": "code_execution"} ]
+      }
+    """
+
+    agent_config: AgentAgentConfig | None = None
+    """Configuration parameters for the agent."""
+
+    base_agent: str | None = None
+    """The base agent to extend."""
+
+    base_environment: AgentBaseEnvironment | None = None
+    """The environment configuration for the agent."""
+
+    description: str | None = None
+    """Agent description for developers to quickly read and understand."""
+
+    id: str | None = None
+    """The unique identifier for the agent."""
+
+    system_instruction: str | None = None
+    """System instruction for the agent."""
+
+    tools: list[AgentTool] | None = None
+    """The tools available to the agent."""
+
+
+class Empty(ApiModel):
+    """A generic empty message that you can re-use to avoid defining duplicated
+    empty messages in your APIs. A typical example is to use it as the request
+    or the response type of an API method. For instance:
+
+        service Foo {
+          rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
+        }
+    """
+
+
+class ListAgentsResponse(ApiModel):
+    """The `ListAgentsResponse` object."""
+
+    agents: list[Agent] | None = None
+    """The list of agents."""
+
+    next_page_token: str | None = None
+    """A token to retrieve the next page of results."""
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

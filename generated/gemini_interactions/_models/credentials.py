@@ -70,12 +70,42 @@ class Credential(ApiModel):
     """Output only. The timestamp when the credential was last updated."""
 
 
+EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        OpenEnum[InjectionLocation],
+        Sequence[OpenEnum[InjectionLocation]],
+    ],
+    JsonUnion(
+        [
+            (
+                OpenEnum[InjectionLocation],
+                "InjectionLocation | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (
+                Sequence[OpenEnum[InjectionLocation]],
+                "Sequence[InjectionLocation | str]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
+    ),
+]
+"""Required. Locations where the environment variable can be injected in
+outgoing HTTP requests. Must contain at least one location.
+Accepts either a single location (e.g. "header") or an array of locations.
+"""
+
+
 class EnvironmentVariableConfig(ApiModel, wire_constants=("type",)):
     """Configuration for environment variable credentials."""
 
     id: str
 
-    injection_location: "EnvironmentVariableConfigInjectionLocation"
+    injection_location: EnvironmentVariableConfigInjectionLocation
     """Required. Locations where the environment variable can be injected in
     outgoing HTTP requests. Must contain at least one location.
     Accepts either a single location (e.g. "header") or an array of locations.
@@ -90,28 +120,6 @@ class EnvironmentVariableConfig(ApiModel, wire_constants=("type",)):
 
     value: str
     """Required. Input only. Secret value of the environment variable. Write-only; never
-    returned in responses.
-    """
-
-
-class EnvironmentVariableUpdateConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for updating environment variable credentials."""
-
-    injection_location: "EnvironmentVariableUpdateConfigInjectionLocation | None" = None
-    """Optional. Locations where the environment variable can be injected in
-    outgoing HTTP requests.
-    Accepts either a single location (e.g. "header") or an array of locations.
-    """
-
-    trusted_domains: list[str] | None = None
-    """Optional. List of domains allowed to receive this environment variable
-    value in HTTP requests.
-    """
-
-    type: Literal["environment_variable"] = "environment_variable"
-
-    value: str | None = None
-    """Optional. Input only. Secret value of the environment variable. Write-only; never
     returned in responses.
     """
 
@@ -137,33 +145,6 @@ class HttpBearerConfig(ApiModel, wire_constants=("type",)):
     type: Literal["bearer_token"] = "bearer_token"
 
 
-class HttpBearerUpdateConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for updating HTTP Bearer token credentials."""
-
-    header_name: str | None = None
-    """Optional. Header name to inject the token into. Defaults to
-    'Authorization'.
-    """
-
-    prefix: str | None = None
-    """Optional. Prefix to prepend to the token. Defaults to 'Bearer'. Set to ''
-    for no prefix.
-    """
-
-    token: str | None = None
-    """Optional. Input only. The static bearer token. Write-only; never returned in responses."""
-
-    type: Literal["bearer_token"] = "bearer_token"
-
-
-class ListCredentialsResponse(ApiModel):
-    """The `ListCredentialsResponse` object."""
-
-    credentials: list[Credential] | None = None
-
-    next_page_token: str | None = None
-
-
 class OAuth2Config(ApiModel, wire_constants=("type",)):
     """Configuration for OAuth2 credentials with automatic token refresh."""
 
@@ -187,27 +168,6 @@ class OAuth2Config(ApiModel, wire_constants=("type",)):
     type: Literal["oauth2"] = "oauth2"
 
 
-class OAuth2UpdateConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for updating OAuth2 credentials."""
-
-    client_id: str | None = None
-    """Optional. OAuth2 client ID."""
-
-    client_secret: str | None = None
-    """Optional. Input only. OAuth2 client secret. Write-only; never returned in responses."""
-
-    refresh_token: str | None = None
-    """Optional. Input only. OAuth2 refresh token. Write-only; never returned in responses."""
-
-    scopes: list[str] | None = None
-    """Optional. List of OAuth2 scopes."""
-
-    token_url: str | None = None
-    """Optional. OAuth2 token endpoint URL for refreshing access tokens."""
-
-    type: Literal["oauth2"] = "oauth2"
-
-
 class UnknownCredentialCreateParams(UnknownVariant):
     """A `CredentialCreateParams` variant this client does not know yet. Its fields are kept and
     re-serialized unchanged; `.raw` gives the whole object.
@@ -217,15 +177,6 @@ class UnknownCredentialCreateParams(UnknownVariant):
     """The variant's tag, as received."""
 
     id: str | None = None
-
-
-class UnknownCredentialUpdateParams(UnknownVariant):
-    """A `CredentialUpdateParams` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
 
 
 CredentialCreateParams: TypeAlias = Annotated[
@@ -259,6 +210,107 @@ CredentialCreateParams: TypeAlias = Annotated[
 """Represents the fields of a Credential provided on creation."""
 
 
+EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        OpenEnum[InjectionLocation],
+        Sequence[OpenEnum[InjectionLocation]],
+    ],
+    JsonUnion(
+        [
+            (
+                OpenEnum[InjectionLocation],
+                "InjectionLocation | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (
+                Sequence[OpenEnum[InjectionLocation]],
+                "Sequence[InjectionLocation | str]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
+    ),
+]
+"""Optional. Locations where the environment variable can be injected in
+outgoing HTTP requests.
+Accepts either a single location (e.g. "header") or an array of locations.
+"""
+
+
+class EnvironmentVariableUpdateConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for updating environment variable credentials."""
+
+    injection_location: EnvironmentVariableUpdateConfigInjectionLocation | None = None
+    """Optional. Locations where the environment variable can be injected in
+    outgoing HTTP requests.
+    Accepts either a single location (e.g. "header") or an array of locations.
+    """
+
+    trusted_domains: list[str] | None = None
+    """Optional. List of domains allowed to receive this environment variable
+    value in HTTP requests.
+    """
+
+    type: Literal["environment_variable"] = "environment_variable"
+
+    value: str | None = None
+    """Optional. Input only. Secret value of the environment variable. Write-only; never
+    returned in responses.
+    """
+
+
+class HttpBearerUpdateConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for updating HTTP Bearer token credentials."""
+
+    header_name: str | None = None
+    """Optional. Header name to inject the token into. Defaults to
+    'Authorization'.
+    """
+
+    prefix: str | None = None
+    """Optional. Prefix to prepend to the token. Defaults to 'Bearer'. Set to ''
+    for no prefix.
+    """
+
+    token: str | None = None
+    """Optional. Input only. The static bearer token. Write-only; never returned in responses."""
+
+    type: Literal["bearer_token"] = "bearer_token"
+
+
+class OAuth2UpdateConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for updating OAuth2 credentials."""
+
+    client_id: str | None = None
+    """Optional. OAuth2 client ID."""
+
+    client_secret: str | None = None
+    """Optional. Input only. OAuth2 client secret. Write-only; never returned in responses."""
+
+    refresh_token: str | None = None
+    """Optional. Input only. OAuth2 refresh token. Write-only; never returned in responses."""
+
+    scopes: list[str] | None = None
+    """Optional. List of OAuth2 scopes."""
+
+    token_url: str | None = None
+    """Optional. OAuth2 token endpoint URL for refreshing access tokens."""
+
+    type: Literal["oauth2"] = "oauth2"
+
+
+class UnknownCredentialUpdateParams(UnknownVariant):
+    """A `CredentialUpdateParams` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 CredentialUpdateParams: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
         EnvironmentVariableUpdateConfig,
@@ -290,64 +342,12 @@ CredentialUpdateParams: TypeAlias = Annotated[
 """Represents the fields of a Credential that can be updated."""
 
 
-EnvironmentVariableConfigInjectionLocation: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        OpenEnum[InjectionLocation],
-        Sequence[OpenEnum[InjectionLocation]],
-    ],
-    JsonUnion(
-        [
-            (
-                OpenEnum[InjectionLocation],
-                "InjectionLocation | str",
-                frozenset(("string",)),
-                frozenset(()),
-            ),
-            (
-                Sequence[OpenEnum[InjectionLocation]],
-                "Sequence[InjectionLocation | str]",
-                frozenset(("array",)),
-                frozenset(()),
-            ),
-        ],
-        None,
-        None,
-    ),
-]
-"""Required. Locations where the environment variable can be injected in
-outgoing HTTP requests. Must contain at least one location.
-Accepts either a single location (e.g. "header") or an array of locations.
-"""
+class ListCredentialsResponse(ApiModel):
+    """The `ListCredentialsResponse` object."""
 
+    credentials: list[Credential] | None = None
 
-EnvironmentVariableUpdateConfigInjectionLocation: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        OpenEnum[InjectionLocation],
-        Sequence[OpenEnum[InjectionLocation]],
-    ],
-    JsonUnion(
-        [
-            (
-                OpenEnum[InjectionLocation],
-                "InjectionLocation | str",
-                frozenset(("string",)),
-                frozenset(()),
-            ),
-            (
-                Sequence[OpenEnum[InjectionLocation]],
-                "Sequence[InjectionLocation | str]",
-                frozenset(("array",)),
-                frozenset(()),
-            ),
-        ],
-        None,
-        None,
-    ),
-]
-"""Optional. Locations where the environment variable can be injected in
-outgoing HTTP requests.
-Accepts either a single location (e.g. "header") or an array of locations.
-"""
+    next_page_token: str | None = None
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

@@ -44,6 +44,28 @@ unchanged.
 """
 
 
+CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
+    ],
+    JsonUnion(
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Network configuration for the environment."""
+
+
 class CreateEnvironmentRequest(ApiModel):
     """Request for `CreateEnvironment`."""
 
@@ -59,7 +81,7 @@ class CreateEnvironmentRequest(ApiModel):
     mode: OpenEnum[CreateEnvironmentRequestMode] | None = None
     """The compute lifecycle of the environment."""
 
-    network: "CreateEnvironmentRequestNetwork | None" = None
+    network: CreateEnvironmentRequestNetwork | None = None
     """Network configuration for the environment."""
 
     sources: list[Source] | None = None
@@ -67,6 +89,28 @@ class CreateEnvironmentRequest(ApiModel):
 
     system_instruction: str | None = None
     """A system instruction applied to the interactions that run in this environment."""
+
+
+EnvironmentNetwork: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
+    ],
+    JsonUnion(
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Network configuration for the environment."""
 
 
 class Environment(ApiModel):
@@ -104,7 +148,7 @@ class Environment(ApiModel):
     mode: OpenEnum[EnvironmentMode] | None = None
     """The compute lifecycle of the environment."""
 
-    network: "EnvironmentNetwork | None" = None
+    network: EnvironmentNetwork | None = None
     """Network configuration for the environment."""
 
     size_bytes: Int64String | None = None
@@ -133,50 +177,6 @@ class ListEnvironmentsResponse(ApiModel):
 
     next_page_token: str | None = None
     """Pagination token."""
-
-
-CreateEnvironmentRequestNetwork: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentNetworkEgressAllowlist,
-        Literal["disabled"],
-    ],
-    JsonUnion(
-        [
-            (
-                EnvironmentNetworkEgressAllowlist,
-                "EnvironmentNetworkEgressAllowlist",
-                frozenset(("object", "string")),
-                frozenset(()),
-            ),
-            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Network configuration for the environment."""
-
-
-EnvironmentNetwork: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentNetworkEgressAllowlist,
-        Literal["disabled"],
-    ],
-    JsonUnion(
-        [
-            (
-                EnvironmentNetworkEgressAllowlist,
-                "EnvironmentNetworkEgressAllowlist",
-                frozenset(("object", "string")),
-                frozenset(()),
-            ),
-            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Network configuration for the environment."""
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

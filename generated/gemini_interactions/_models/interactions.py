@@ -832,101 +832,6 @@ through unchanged.
 """
 
 
-class AgentInteraction(ApiModel):
-    """Interaction for generating the completion using agents."""
-
-    agent: OpenEnum[AgentOption]
-    """The name of the `Agent` used for generating the interaction."""
-
-    agent_config: "AgentInteractionAgentConfig | None" = None
-    """Configuration parameters for the agent interaction."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    environment: "AgentInteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    input: "InteractionsInput | None" = None
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "AgentInteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_modalities: list[OpenEnum[ResponseModality]] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    service_tier: OpenEnum[ServiceTier] | None = None
-    """The service tier for the interaction."""
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction."""
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class AllowedTools(ApiModel):
-    """The configuration for allowed tools."""
-
-    mode: OpenEnum[AllowedToolsMode] | None = None
-    """The mode of the tool choice."""
-
-    tools: list[str] | None = None
-    """The names of the allowed tools."""
-
-
 class AntigravityAgentConfig(ApiModel, wire_constants=("type",)):
     """Configuration for the Antigravity agent runtime.
     Provides server-side control over the agent's execution environment
@@ -945,416 +850,6 @@ class AntigravityAgentConfig(ApiModel, wire_constants=("type",)):
     type: Literal["antigravity"] = "antigravity"
 
 
-class AudioContent(ApiModel, wire_constants=("type",)):
-    """An audio content block."""
-
-    channels: StrictInt | None = None
-    """The number of audio channels."""
-
-    data: str | None = None
-    """The audio content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: OpenEnum[AudioContentMimeType] | None = None
-    """The mime type of the audio."""
-
-    processing: "AudioContentProcessing | None" = None
-    """How the model processes this audio."""
-
-    sample_rate: StrictInt | None = None
-    """The sample rate of the audio."""
-
-    type: Literal["audio"] = "audio"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class AudioResponseFormat(ApiModel, wire_constants=("type",)):
-    """Configuration for audio output format."""
-
-    bit_rate: StrictInt | None = None
-    """Bit rate in bits per second (bps). Only applicable for compressed formats
-    (MP3, Opus).
-    """
-
-    delivery: OpenEnum[AudioResponseFormatDelivery] | None = None
-    """The delivery mode for the audio output."""
-
-    mime_type: OpenEnum[AudioResponseFormatMimeType] | None = None
-    """The MIME type of the audio output."""
-
-    sample_rate: StrictInt | None = None
-    """Sample rate in Hz."""
-
-    type: Literal["audio"] = "audio"
-
-
-class AudioStaticMediaProcessing(ApiModel, wire_constants=("type",)):
-    """Process a segment of the audio."""
-
-    end_offset: str | None = None
-    """Segment end, in seconds with an `s` suffix (`30s`); after `start_offset`."""
-
-    start_offset: str | None = None
-    """Segment start, in seconds with an `s` suffix (`10.5s`); non-negative."""
-
-    type: Literal["static"] = "static"
-
-
-class CodeExecution(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to execute code."""
-
-    type: Literal["code_execution"] = "code_execution"
-
-
-class CodeExecutionCallStep(ApiModel, wire_constants=("type",)):
-    """Code execution call step."""
-
-    arguments: "CodeExecutionCallStepArguments | None" = None
-    """Required. The arguments to pass to the code execution."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_call"] = "code_execution_call"
-
-    code: str | None = Field(default=None, exclude=True)
-    """The code to be executed.
-
-    Flattened from `arguments.code`, where it travels on the wire.
-    """
-
-    language: (
-        Annotated[
-            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
-            CodeExecutionCallStepArgumentsLanguageAliases,
-        ]
-        | None
-    ) = Field(default=None, exclude=True)
-    """Programming language of the `code`.
-
-    Flattened from `arguments.language`, where it travels on the wire.
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten_arguments(cls, data: Any) -> Any:
-        return flatten_input(data, "arguments", (("code", "code"), ("language", "language")))
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeExecutionCallStepArguments(ApiModel):
-    """The arguments to pass to the code execution."""
-
-    code: str | None = None
-    """The code to be executed."""
-
-    language: (
-        Annotated[
-            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
-            CodeExecutionCallStepArgumentsLanguageAliases,
-        ]
-        | None
-    ) = None
-    """Programming language of the `code`."""
-
-
-class CodeExecutionResultStep(ApiModel, wire_constants=("type",)):
-    """Code execution result step."""
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    is_error: StrictBool | None = None
-    """Whether the code execution resulted in an error."""
-
-    outcome: OpenEnum[CodeExecutionResultStepOutcome] | None = None
-    """The launch-era outcome of the execution (today `is_error` says it)."""
-
-    output: str | None = None
-    """The launch-era output of the execution (today `result` holds it)."""
-
-    result: str
-    """Required. The output of the code execution."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["code_execution_result"] = "code_execution_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class CodeMenderAgentConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for the CodeMender agent."""
-
-    find_request: "FindRequest | None" = None
-    """Parameters for finding vulnerabilities."""
-
-    fix_request: "FixRequest | None" = None
-    """Parameters for fixing vulnerabilities."""
-
-    model: str | None = None
-    """The name of the model to use for the CodeMender agent. One
-    CodeMender session will only use one model.
-    """
-
-    session_config: "SessionConfig | None" = None
-    """Optional session-specific configurations to override default agent
-    behavior.
-    """
-
-    session_id: str | None = None
-    """Parameter for grouping multiple interactions that belong to
-    the same CodeMender session.
-    """
-
-    type: Literal["code-mender"] = "code-mender"
-
-
-class ComputerUse(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to interact with the computer."""
-
-    disabled_safety_policies: list[OpenEnum[ComputerUseDisabledSafetyPoliciesItem]] | None = None
-    """Optional. Disabled safety policies for computer use."""
-
-    enable_prompt_injection_detection: StrictBool | None = None
-    """Whether enable the prompt injection detection check on computer-use
-    request.
-    """
-
-    environment: OpenEnum[ComputerUseEnvironment] | None = None
-    """The environment being operated."""
-
-    excluded_predefined_functions: list[str] | None = None
-    """The list of predefined functions that are excluded from the model call."""
-
-    type: Literal["computer_use"] = "computer_use"
-
-
-class DeepResearchAgentConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for the Deep Research agent."""
-
-    collaborative_planning: StrictBool | None = None
-    """Enables human-in-the-loop planning for the Deep Research agent. If set to
-    true, the Deep Research agent will provide a research plan in its response.
-    The agent will then proceed only if the user confirms the plan in the next
-    turn.
-    """
-
-    enable_bigquery_tool: StrictBool | None = None
-    """Enables bigquery tool for the Deep Research agent.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
-        None
-    )
-    """Whether to include thought summaries in the response."""
-
-    type: Literal["deep-research"] = "deep-research"
-
-    visualization: OpenEnum[DeepResearchAgentConfigVisualization] | None = None
-    """Whether to include visualizations in the response."""
-
-
-class DocumentContent(ApiModel, wire_constants=("type",)):
-    """A document content block."""
-
-    data: str | None = None
-    """The document content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: OpenEnum[DocumentContentMimeType] | None = None
-    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
-    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
-    observed on the wire.
-    """
-
-    processing: "DocumentContentProcessing | None" = None
-    """How the model processes this document."""
-
-    resolution: OpenEnum[MediaResolution] | None = None
-    """The resolution at which the model reads the document."""
-
-    type: Literal["document"] = "document"
-
-    uri: str | None = None
-    """The URI of the document."""
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class DocumentStaticMediaProcessing(ApiModel, wire_constants=("type",)):
-    """How to process a document."""
-
-    page_options: "PageProcessingOptions | None" = None
-
-    spreadsheet_options: "SpreadsheetProcessingOptions | None" = None
-
-    type: Literal["static"] = "static"
-
-
-class DynamicAgentConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for dynamic agents."""
-
-    type: Literal["dynamic"] = "dynamic"
-
-
-class EgressRule(ApiModel):
-    """A single domain allowlist rule with optional header injection."""
-
-    credential: str | None = None
-    """Optional. Reference to a server-managed Credential resource by ID."""
-
-    domain: str
-    """Domain to allow outbound requests to. Supports wildcards (e.g.
-    '*.googleapis.com'). Use '*' to allow all domains.
-    """
-
-    transform: "EgressRuleTransform | None" = None
-    """Headers to inject on all outbound requests matching this domain. Accepts a single dict or a
-    list of dicts. The egress proxy injects these automatically.
-    """
-
-
-class EnvVar(ApiModel):
-    """An environment variable to set in the execution environment."""
-
-    credential: str | None = None
-    """Optional reference to a server-managed Credential resource by ID."""
-
-    value: str | None = None
-    """Direct string value for plain environment variables."""
-
-
-class EnvironmentConfig(ApiModel, wire_constants=("type",)):
-    """Configuration for a custom environment."""
-
-    custom_config: dict[str, Any] | None = None
-    """Any JSON configuration passed through to a self-hosted environment (`mode` self_hosted only).
-    """
-
-    env: "EnvironmentConfigEnv | None" = None
-    """Environment variables to set in the sandbox environment."""
-
-    environment_id: str | None = None
-    """Optional. The environment ID for the interaction. If specified, the request will
-    update the existing environment instead of creating a new one.
-    """
-
-    mode: OpenEnum[EnvironmentConfigMode] | None = None
-    """The compute lifecycle of the environment."""
-
-    network: "EnvironmentConfigNetwork | None" = None
-    """Network configuration for the environment."""
-
-    sources: "list[Source] | None" = None
-
-    type: Literal["remote"] = "remote"
-
-
-class EnvironmentNetworkEgressAllowlistAllowlist(ApiModel):
-    """Outbound networking configuration for the sandbox. When specified, restricts which external
-    domains the sandbox can reach. Omit entirely to allow all outbound traffic with no header
-    injection.
-    """
-
-    allowlist: list[EgressRule] | None = None
-    """List of allowed outbound domains. Only requests to listed domains are permitted. Use
-    [{'domain': '*'}] to allow all domains while still injecting headers on specific ones.
-    """
-
-
-class Error(ApiModel):
-    """Error message from an interaction."""
-
-    code: str | None = None
-    """A URI that identifies the error type."""
-
-    message: str | None = None
-    """A human-readable error message."""
-
-
-class ExaAISearchConfig(ApiModel):
-    """Used to specify configuration for ExaAISearch."""
-
-    api_key: str
-    """Required. The API key for ExaAiSearch."""
-
-    custom_config: dict[str, Any] | None = None
-    """Optional. This field can be used to pass any parameter from the Exa.ai Search API."""
-
-
-class FileCitation(ApiModel, wire_constants=("type",)):
-    """A file citation annotation."""
-
-    custom_metadata: dict[str, Any] | None = None
-    """User provided metadata about the retrieved context."""
-
-    document_uri: str | None = None
-    """The URI of the file."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    file_name: str | None = None
-    """The name of the file."""
-
-    media_id: str | None = None
-    """Media ID in-case of image citations, if applicable."""
-
-    page_number: StrictInt | None = None
-    """Page number of the cited document, if applicable."""
-
-    source: str | None = None
-    """Source attributed for a portion of the text."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    type: Literal["file_citation"] = "file_citation"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
 class FileContent(ApiModel):
     """Content of a single file in the codebase."""
 
@@ -1363,76 +858,6 @@ class FileContent(ApiModel):
 
     path: str | None = None
     """The relative path of the file from the project root."""
-
-
-class FileSearch(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to search files."""
-
-    file_search_store_names: list[str] | None = None
-    """The file search store names to search."""
-
-    metadata_filter: str | None = None
-    """Metadata filter to apply to the semantic retrieval documents and chunks."""
-
-    top_k: StrictInt | None = None
-    """The number of semantic retrieval chunks to retrieve."""
-
-    type: Literal["file_search"] = "file_search"
-
-
-class FileSearchCallStep(ApiModel, wire_constants=("type",)):
-    """File Search call step."""
-
-    id: str
-    """Required. A unique ID for this specific tool call."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_call"] = "file_search_call"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class FileSearchResultStep(ApiModel, wire_constants=("type",)):
-    """File Search result step."""
-
-    call_id: str
-    """Required. ID to match the ID from the function call block."""
-
-    signature: str | None = None
-    """A signature hash for backend validation.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    type: Literal["file_search_result"] = "file_search_result"
-
-    def signature_bytes(self) -> bytes | None:
-        """`signature` decoded from base64."""
-        return decode_base64(self.signature)
-
-
-class Filter(ApiModel):
-    """Config for filters."""
-
-    metadata_filter: str | None = None
-    """Optional. String for metadata filtering."""
-
-    vector_distance_threshold: Number | None = None
-    """Optional. Only returns contexts with vector distance smaller than the
-    threshold.
-    """
-
-    vector_similarity_threshold: Number | None = None
-    """Optional. Only returns contexts with vector similarity larger than the
-    threshold.
-    """
 
 
 class FindRequest(ApiModel):
@@ -1479,25 +904,1260 @@ class FixRequest(ApiModel):
     """
 
 
-class Function(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model."""
+class SessionConfig(ApiModel):
+    """The configuration of CodeMender sessions."""
 
-    defer_loading: StrictBool | None = None
-    """When true, the definition is loaded only when a tool search asks for it."""
+    max_rounds: StrictInt | None = None
+    """The maximum number of interaction rounds the agent is allowed to perform
+    before reaching a timeout.
+    """
 
-    description: str | None = None
-    """A description of the function."""
+
+class CodeMenderAgentConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for the CodeMender agent."""
+
+    find_request: FindRequest | None = None
+    """Parameters for finding vulnerabilities."""
+
+    fix_request: FixRequest | None = None
+    """Parameters for fixing vulnerabilities."""
+
+    model: str | None = None
+    """The name of the model to use for the CodeMender agent. One
+    CodeMender session will only use one model.
+    """
+
+    session_config: SessionConfig | None = None
+    """Optional session-specific configurations to override default agent
+    behavior.
+    """
+
+    session_id: str | None = None
+    """Parameter for grouping multiple interactions that belong to
+    the same CodeMender session.
+    """
+
+    type: Literal["code-mender"] = "code-mender"
+
+
+class DeepResearchAgentConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for the Deep Research agent."""
+
+    collaborative_planning: StrictBool | None = None
+    """Enables human-in-the-loop planning for the Deep Research agent. If set to
+    true, the Deep Research agent will provide a research plan in its response.
+    The agent will then proceed only if the user confirms the plan in the next
+    turn.
+    """
+
+    enable_bigquery_tool: StrictBool | None = None
+    """Enables bigquery tool for the Deep Research agent.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
+        None
+    )
+    """Whether to include thought summaries in the response."""
+
+    type: Literal["deep-research"] = "deep-research"
+
+    visualization: OpenEnum[DeepResearchAgentConfigVisualization] | None = None
+    """Whether to include visualizations in the response."""
+
+
+class DynamicAgentConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for dynamic agents."""
+
+    type: Literal["dynamic"] = "dynamic"
+
+
+class UnknownAgentInteractionAgentConfig(UnknownVariant):
+    """A `AgentInteractionAgentConfig` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+AgentInteractionAgentConfig: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        AntigravityAgentConfig,
+        CodeMenderAgentConfig,
+        DeepResearchAgentConfig,
+        DynamicAgentConfig,
+        UnknownAgentInteractionAgentConfig,
+    ],
+    JsonUnion(
+        [
+            (
+                AntigravityAgentConfig,
+                "antigravity",
+                frozenset(("object",)),
+                frozenset(("antigravity",)),
+            ),
+            (
+                CodeMenderAgentConfig,
+                "code-mender",
+                frozenset(("object",)),
+                frozenset(("code-mender",)),
+            ),
+            (
+                DeepResearchAgentConfig,
+                "deep-research",
+                frozenset(("object",)),
+                frozenset(("deep-research",)),
+            ),
+            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
+            (
+                UnknownAgentInteractionAgentConfig,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""Configuration parameters for the agent interaction."""
+
+
+class EnvVar(ApiModel):
+    """An environment variable to set in the execution environment."""
+
+    credential: str | None = None
+    """Optional reference to a server-managed Credential resource by ID."""
+
+    value: str | None = None
+    """Direct string value for plain environment variables."""
+
+
+EnvironmentConfigEnv: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        dict[str, EnvVar],
+        str,
+    ],
+    JsonUnion(
+        [
+            (dict[str, EnvVar], "dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Environment variables to set in the sandbox environment."""
+
+
+EgressRuleTransform: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Sequence[dict[str, str]],
+        dict[str, str],
+    ],
+    JsonUnion(
+        [
+            (
+                Sequence[dict[str, str]],
+                "Sequence[dict[str, str]]",
+                frozenset(("array",)),
+                frozenset(()),
+            ),
+            (dict[str, str], "dict[str, str]", frozenset(("object",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Headers to inject on all outbound requests matching this domain. Accepts a single dict or a list
+of dicts. The egress proxy injects these automatically.
+"""
+
+
+class EgressRule(ApiModel):
+    """A single domain allowlist rule with optional header injection."""
+
+    credential: str | None = None
+    """Optional. Reference to a server-managed Credential resource by ID."""
+
+    domain: str
+    """Domain to allow outbound requests to. Supports wildcards (e.g.
+    '*.googleapis.com'). Use '*' to allow all domains.
+    """
+
+    transform: EgressRuleTransform | None = None
+    """Headers to inject on all outbound requests matching this domain. Accepts a single dict or a
+    list of dicts. The egress proxy injects these automatically.
+    """
+
+
+class EnvironmentNetworkEgressAllowlistAllowlist(ApiModel):
+    """Outbound networking configuration for the sandbox. When specified, restricts which external
+    domains the sandbox can reach. Omit entirely to allow all outbound traffic with no header
+    injection.
+    """
+
+    allowlist: list[EgressRule] | None = None
+    """List of allowed outbound domains. Only requests to listed domains are permitted. Use
+    [{'domain': '*'}] to allow all domains while still injecting headers on specific ones.
+    """
+
+
+EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentNetworkEgressAllowlistAllowlist,
+        Literal["disabled"],
+    ],
+    JsonUnion(
+        [
+            (
+                EnvironmentNetworkEgressAllowlistAllowlist,
+                "EnvironmentNetworkEgressAllowlistAllowlist",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Outbound networking configuration for the sandbox. Accepts an object with an 'allowlist' array to
+restrict traffic, or the string 'disabled' to turn off all network access. Omit entirely to allow
+all outbound traffic with no header injection.
+"""
+
+
+EnvironmentConfigNetwork: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentNetworkEgressAllowlist,
+        Literal["disabled"],
+    ],
+    JsonUnion(
+        [
+            (
+                EnvironmentNetworkEgressAllowlist,
+                "EnvironmentNetworkEgressAllowlist",
+                frozenset(("object", "string")),
+                frozenset(()),
+            ),
+            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""Network configuration for the environment."""
+
+
+class Source(ApiModel):
+    """A source to be mounted into the environment."""
+
+    content: str | None = None
+    """The inline content if `type` is `INLINE`."""
+
+    encoding: str | None = None
+    """Optional encoding for inline content (e.g. `base64`)."""
+
+    source: str | None = None
+    """The source of the environment.
+    For Cloud Storage, this is the Cloud Storage path.
+    For GitHub, this is the GitHub path.
+    """
+
+    target: str | None = None
+    """Where the source should appear in the environment."""
+
+    type: OpenEnum[SourceType] | None = None
+
+
+class EnvironmentConfig(ApiModel, wire_constants=("type",)):
+    """Configuration for a custom environment."""
+
+    custom_config: dict[str, Any] | None = None
+    """Any JSON configuration passed through to a self-hosted environment (`mode` self_hosted only).
+    """
+
+    env: EnvironmentConfigEnv | None = None
+    """Environment variables to set in the sandbox environment."""
+
+    environment_id: str | None = None
+    """Optional. The environment ID for the interaction. If specified, the request will
+    update the existing environment instead of creating a new one.
+    """
+
+    mode: OpenEnum[EnvironmentConfigMode] | None = None
+    """The compute lifecycle of the environment."""
+
+    network: EnvironmentConfigNetwork | None = None
+    """Network configuration for the environment."""
+
+    sources: list[Source] | None = None
+
+    type: Literal["remote"] = "remote"
+
+
+class UnknownAgentInteractionEnvironment(UnknownVariant):
+    """A `AgentInteractionEnvironment` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+AgentInteractionEnvironment: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentConfig,
+        str,
+        UnknownAgentInteractionEnvironment,
+    ],
+    JsonUnion(
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (
+                UnknownAgentInteractionEnvironment,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""The environment configuration for the interaction. Can be an object
+specifying remote environment sources or a string referencing an existing
+environment ID.
+"""
+
+
+class AudioResponseFormat(ApiModel, wire_constants=("type",)):
+    """Configuration for audio output format."""
+
+    bit_rate: StrictInt | None = None
+    """Bit rate in bits per second (bps). Only applicable for compressed formats
+    (MP3, Opus).
+    """
+
+    delivery: OpenEnum[AudioResponseFormatDelivery] | None = None
+    """The delivery mode for the audio output."""
+
+    mime_type: OpenEnum[AudioResponseFormatMimeType] | None = None
+    """The MIME type of the audio output."""
+
+    sample_rate: StrictInt | None = None
+    """Sample rate in Hz."""
+
+    type: Literal["audio"] = "audio"
+
+
+class ImageResponseFormat(ApiModel, wire_constants=("type",)):
+    """Configuration for image output format."""
+
+    aspect_ratio: OpenEnum[ImageResponseFormatAspectRatio] | None = None
+    """The aspect ratio for the image output."""
+
+    delivery: OpenEnum[ImageResponseFormatDelivery] | None = None
+    """The delivery mode for the image output."""
+
+    image_size: OpenEnum[ImageResponseFormatImageSize] | None = None
+    """The size of the image output."""
+
+    mime_type: Literal["image/jpeg"] | str | None = None
+    """The MIME type of the image output."""
+
+    type: Literal["image"] = "image"
+
+
+class TextResponseFormat(ApiModel, wire_constants=("type",)):
+    """Configuration for text output format."""
+
+    mime_type: OpenEnum[TextResponseFormatMimeType] | None = None
+    """The MIME type of the text output."""
+
+    schema_: dict[str, Any] | None = Field(
+        default=None, validation_alias="schema", serialization_alias="schema"
+    )
+    """The JSON schema that the output should conform to. Only applicable when
+    mime_type is application/json.
+    """
+
+    type: Literal["text"] = "text"
+
+
+class UnknownResponseFormat(UnknownVariant):
+    """A `ResponseFormat` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+class VideoResponseFormat(ApiModel, wire_constants=("type",)):
+    """Configuration for video output format."""
+
+    aspect_ratio: OpenEnum[VideoResponseFormatAspectRatio] | None = None
+    """The aspect ratio for the video output."""
+
+    delivery: OpenEnum[VideoResponseFormatDelivery] | None = None
+    """The delivery mode for the video output."""
+
+    duration: str | None = None
+    """The duration for the video output."""
+
+    gcs_uri: str | None = None
+    """The Cloud Storage URI to store the video output. Required for Vertex if
+    delivery mode is URI.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    resolution: OpenEnum[VideoResponseFormatResolution] | None = None
+    """The video output resolution. Defaults to 720p."""
+
+    type: Literal["video"] = "video"
+
+
+ResponseFormat: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        AudioResponseFormat,
+        ImageResponseFormat,
+        TextResponseFormat,
+        VideoResponseFormat,
+        dict[str, Any],
+        UnknownResponseFormat,
+    ],
+    JsonUnion(
+        [
+            (AudioResponseFormat, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (ImageResponseFormat, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextResponseFormat, "text", frozenset(("object",)), frozenset(("text",))),
+            (VideoResponseFormat, "video", frozenset(("object",)), frozenset(("video",))),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (UnknownResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""One of: AudioResponseFormat, ImageResponseFormat, TextResponseFormat, VideoResponseFormat,
+dict[str, Any], UnknownResponseFormat.
+"""
+
+
+class UnknownAgentInteractionResponseFormat(UnknownVariant):
+    """A `AgentInteractionResponseFormat` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+AgentInteractionResponseFormat: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownAgentInteractionResponseFormat,
+    ],
+    JsonUnion(
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                UnknownAgentInteractionResponseFormat,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""Enforces that the generated response is a JSON object that complies with
+the JSON schema specified in this field.
+"""
+
+
+class AudioStaticMediaProcessing(ApiModel, wire_constants=("type",)):
+    """Process a segment of the audio."""
+
+    end_offset: str | None = None
+    """Segment end, in seconds with an `s` suffix (`30s`); after `start_offset`."""
+
+    start_offset: str | None = None
+    """Segment start, in seconds with an `s` suffix (`10.5s`); non-negative."""
+
+    type: Literal["static"] = "static"
+
+
+class UnknownAudioContentProcessing(UnknownVariant):
+    """A `AudioContentProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+AudioContentProcessing: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        AudioStaticMediaProcessing,
+        Literal["static"],
+        UnknownAudioContentProcessing,
+    ],
+    JsonUnion(
+        [
+            (AudioStaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
+            (UnknownAudioContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""How the model processes this audio."""
+
+
+class AudioContent(ApiModel, wire_constants=("type",)):
+    """An audio content block."""
+
+    channels: StrictInt | None = None
+    """The number of audio channels."""
+
+    data: str | None = None
+    """The audio content.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    mime_type: OpenEnum[AudioContentMimeType] | None = None
+    """The mime type of the audio."""
+
+    processing: AudioContentProcessing | None = None
+    """How the model processes this audio."""
+
+    sample_rate: StrictInt | None = None
+    """The sample rate of the audio."""
+
+    type: Literal["audio"] = "audio"
+
+    uri: str | None = None
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
+
+    def data_bytes(self) -> bytes | None:
+        """`data` decoded from base64."""
+        return decode_base64(self.data)
+
+
+class PageProcessingOptions(ApiModel):
+    """Processing options for paginated documents (PDF, Office documents, presentations)."""
+
+    content_layers: list[OpenEnum[PageProcessingOptionsContentLayersItem]] | None = None
+    """The layers to extract from each page."""
+
+    end_page: StrictInt | None = None
+    """The last page, inclusive, counting from 1; not before `start_page`."""
+
+    start_page: StrictInt | None = None
+    """The first page, counting from 1."""
+
+
+class SpreadsheetProcessingOptions(ApiModel):
+    """Processing options for spreadsheets."""
+
+    content_layers: list[OpenEnum[SpreadsheetProcessingOptionsContentLayersItem]] | None = None
+    """The layers to extract from the sheet."""
+
+    sheet_index: StrictInt | None = None
+    """The sheet to extract, counting from 1 in workbook order; all sheets when unset."""
+
+    visible_cells: str | None = None
+    """The cells to extract in A1 notation (`A1:D10`); the occupied area when unset."""
+
+
+class DocumentStaticMediaProcessing(ApiModel, wire_constants=("type",)):
+    """How to process a document."""
+
+    page_options: PageProcessingOptions | None = None
+
+    spreadsheet_options: SpreadsheetProcessingOptions | None = None
+
+    type: Literal["static"] = "static"
+
+
+class UnknownDocumentContentProcessing(UnknownVariant):
+    """A `DocumentContentProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+DocumentContentProcessing: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        DocumentStaticMediaProcessing,
+        Literal["static"],
+        UnknownDocumentContentProcessing,
+    ],
+    JsonUnion(
+        [
+            (
+                DocumentStaticMediaProcessing,
+                "static",
+                frozenset(("object",)),
+                frozenset(("static",)),
+            ),
+            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
+            (UnknownDocumentContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""How the model processes this document."""
+
+
+class DocumentContent(ApiModel, wire_constants=("type",)):
+    """A document content block."""
+
+    data: str | None = None
+    """The document content.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    mime_type: OpenEnum[DocumentContentMimeType] | None = None
+    """The mime type of the document. Live in August 2026 only `application/pdf` was accepted; the
+    Office and OpenDocument values come from Google's bindings (November 2026) and are not yet
+    observed on the wire.
+    """
+
+    processing: DocumentContentProcessing | None = None
+    """How the model processes this document."""
+
+    resolution: OpenEnum[MediaResolution] | None = None
+    """The resolution at which the model reads the document."""
+
+    type: Literal["document"] = "document"
+
+    uri: str | None = None
+    """The URI of the document."""
+
+    def data_bytes(self) -> bytes | None:
+        """`data` decoded from base64."""
+        return decode_base64(self.data)
+
+
+class ImageContent(ApiModel, wire_constants=("type",)):
+    """An image content block."""
+
+    data: str | None = None
+    """The image content.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    mime_type: OpenEnum[ImageContentMimeType] | None = None
+    """The mime type of the image."""
+
+    resolution: OpenEnum[MediaResolution] | None = None
+    """The resolution of the media."""
+
+    type: Literal["image"] = "image"
+
+    uri: str | None = None
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
+
+    def data_bytes(self) -> bytes | None:
+        """`data` decoded from base64."""
+        return decode_base64(self.data)
+
+
+class FileCitation(ApiModel, wire_constants=("type",)):
+    """A file citation annotation."""
+
+    custom_metadata: dict[str, Any] | None = None
+    """User provided metadata about the retrieved context."""
+
+    document_uri: str | None = None
+    """The URI of the file."""
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
+
+    file_name: str | None = None
+    """The name of the file."""
+
+    media_id: str | None = None
+    """Media ID in-case of image citations, if applicable."""
+
+    page_number: StrictInt | None = None
+    """Page number of the cited document, if applicable."""
+
+    source: str | None = None
+    """Source attributed for a portion of the text."""
+
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    type: Literal["file_citation"] = "file_citation"
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+class ReviewSnippet(ApiModel):
+    """Encapsulates a snippet of a user review that answers a question about
+    the features of a specific place in Google Maps.
+    """
+
+    review_id: str | None = None
+    """The ID of the review snippet."""
+
+    title: str | None = None
+    """Title of the review."""
+
+    url: str | None = None
+    """A link that corresponds to the user review on Google Maps."""
+
+
+class PlaceCitation(ApiModel, wire_constants=("type",)):
+    """A place citation annotation."""
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
 
     name: str | None = None
-    """The name of the function."""
+    """Title of the place."""
 
-    parameters: Any | None = None
-    """The JSON Schema for the function's parameters."""
+    place_id: str | None = None
+    """The ID of the place, in `places/{place_id}` format."""
 
-    short_description: str | None = None
-    """A brief summary the model sees while the definition is deferred."""
+    review_snippets: list[ReviewSnippet] | None = None
+    """Snippets of reviews that are used to generate answers about the
+    features of a given place in Google Maps.
+    """
 
-    type: Literal["function"] = "function"
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    type: Literal["place_citation"] = "place_citation"
+
+    url: str | None = None
+    """URI reference of the place."""
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+class SpeechAnnotation(ApiModel, wire_constants=("type",)):
+    """Speech annotation for text content."""
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
+
+    speaker: str | None = None
+    """The speaker to associate with this turn."""
+
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    style: str | None = None
+    """Style instruction for the speech synthesis."""
+
+    type: Literal["speech_metadata"] = "speech_metadata"
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+class UnknownAnnotation(UnknownVariant):
+    """A `Annotation` variant this client does not know yet. Its fields are kept and re-serialized
+    unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
+
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+class UrlCitation(ApiModel, wire_constants=("type",)):
+    """A URL citation annotation."""
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
+
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    title: str | None = None
+    """The title of the URL."""
+
+    type: Literal["url_citation"] = "url_citation"
+
+    url: str | None = None
+    """The URL."""
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+class WordInfo(ApiModel, wire_constants=("type",)):
+    """Word-level ASR annotation for transcription output.
+    Carries the word text, optional timing, and optional speaker attribution.
+    """
+
+    end_index: StrictInt | None = None
+    """End of the attributed segment, exclusive."""
+
+    end_offset: str | None = None
+    """End offset in time of the word relative to the start of the audio.
+    Present when timestamp_granularities contains "word".
+    """
+
+    speaker: str | None = None
+    """Optional. Speaker label for this word (e.g. "spk_1", "spk_2").
+    Present when diarization_mode is set in TranscriptionConfig.
+    """
+
+    start_index: StrictInt | None = None
+    """Start of segment of the response that is attributed to this source.
+
+    Index indicates the start of the segment, measured in bytes.
+    """
+
+    start_offset: str | None = None
+    """Start offset in time of the word relative to the start of the audio.
+    Present when timestamp_granularities contains "word".
+    """
+
+    text: str | None = None
+    """The transcribed word."""
+
+    type: Literal["word_info"] = "word_info"
+
+    def span(self, text: str) -> str:
+        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
+        return utf8_span(text, self.start_index, self.end_index)
+
+    def char_offsets(self, text: str) -> tuple[int, int]:
+        """The annotated range as Python string offsets (`text[start:end]`)."""
+        return utf8_to_char_offsets(text, self.start_index, self.end_index)
+
+
+Annotation: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        FileCitation,
+        PlaceCitation,
+        SpeechAnnotation,
+        UrlCitation,
+        WordInfo,
+        UnknownAnnotation,
+    ],
+    JsonUnion(
+        [
+            (FileCitation, "file_citation", frozenset(("object",)), frozenset(("file_citation",))),
+            (
+                PlaceCitation,
+                "place_citation",
+                frozenset(("object",)),
+                frozenset(("place_citation",)),
+            ),
+            (
+                SpeechAnnotation,
+                "speech_metadata",
+                frozenset(("object",)),
+                frozenset(("speech_metadata",)),
+            ),
+            (UrlCitation, "url_citation", frozenset(("object",)), frozenset(("url_citation",))),
+            (WordInfo, "word_info", frozenset(("object",)), frozenset(("word_info",))),
+            (UnknownAnnotation, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""Citation information for model-generated content."""
+
+
+class TextContent(ApiModel, wire_constants=("type",)):
+    """A text content block."""
+
+    annotations: list[Annotation] | None = None
+    """Citation information for model-generated content."""
+
+    text: str
+    """Required. The text content."""
+
+    type: Literal["text"] = "text"
+
+
+class UnknownContent(UnknownVariant):
+    """A `Content` variant this client does not know yet. Its fields are kept and re-serialized
+    unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+class StaticMediaProcessing(ApiModel, wire_constants=("type",)):
+    """The `StaticMediaProcessing` object."""
+
+    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
+    """The content layers to extract from the video."""
+
+    end_offset: str | None = None
+    """Optional. Segment end time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
+    `start_offset` if `start_offset` is set.
+    """
+
+    fps: Number | None = None
+    """Optional. Video frame-rate sampling density."""
+
+    start_offset: str | None = None
+    """Optional. Segment start time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "10.5s". Must be non-negative.
+    """
+
+    type: Literal["static"] = "static"
+
+
+class UnknownMediaProcessing(UnknownVariant):
+    """A `MediaProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
+    """The content layers to extract from the video."""
+
+    end_offset: str | None = None
+    """Optional. Segment end time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
+    `start_offset` if `start_offset` is set.
+    """
+
+    fps: Number | None = None
+    """Optional. Video frame-rate sampling density."""
+
+    start_offset: str | None = None
+    """Optional. Segment start time. Specified as a decimal number of seconds followed
+    by an 's' suffix, e.g., "10.5s". Must be non-negative.
+    """
+
+
+MediaProcessing: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        StaticMediaProcessing,
+        UnknownMediaProcessing,
+    ],
+    JsonUnion(
+        [
+            (StaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (UnknownMediaProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""One of: StaticMediaProcessing, UnknownMediaProcessing."""
+
+
+class UnknownVideoContentProcessing(UnknownVariant):
+    """A `VideoContentProcessing` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+VideoContentProcessing: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        MediaProcessing,
+        OpenEnum[VideoContentProcessingOption],
+        UnknownVideoContentProcessing,
+    ],
+    JsonUnion(
+        [
+            (MediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
+            (
+                OpenEnum[VideoContentProcessingOption],
+                "VideoContentProcessingOption | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+            (UnknownVideoContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""How the model processes this video for understanding."""
+
+
+class VideoContent(ApiModel, wire_constants=("type",)):
+    """A video content block."""
+
+    data: str | None = None
+    """The video content.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    mime_type: OpenEnum[VideoContentMimeType] | None = None
+    """The mime type of the video."""
+
+    name: str | None = None
+    """A user-defined name for this content block. Can be referenced by the model
+    in the final response.
+    """
+
+    processing: VideoContentProcessing | None = None
+    """How the model processes this video for understanding."""
+
+    resolution: OpenEnum[MediaResolution] | None = None
+    """The resolution of the media."""
+
+    type: Literal["video"] = "video"
+
+    uri: str | None = None
+    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
+    Gemini API (`400 Unsupported file uri`, August 2026).
+    """
+
+    def data_bytes(self) -> bytes | None:
+        """`data` decoded from base64."""
+        return decode_base64(self.data)
+
+
+Content: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        AudioContent,
+        DocumentContent,
+        ImageContent,
+        TextContent,
+        VideoContent,
+        UnknownContent,
+    ],
+    JsonUnion(
+        [
+            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
+            (UnknownContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""The content of the response."""
+
+
+class CodeExecutionCallStepArguments(ApiModel):
+    """The arguments to pass to the code execution."""
+
+    code: str | None = None
+    """The code to be executed."""
+
+    language: (
+        Annotated[
+            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
+            CodeExecutionCallStepArgumentsLanguageAliases,
+        ]
+        | None
+    ) = None
+    """Programming language of the `code`."""
+
+
+class CodeExecutionCallStep(ApiModel, wire_constants=("type",)):
+    """Code execution call step."""
+
+    arguments: CodeExecutionCallStepArguments | None = None
+    """Required. The arguments to pass to the code execution."""
+
+    id: str
+    """Required. A unique ID for this specific tool call."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["code_execution_call"] = "code_execution_call"
+
+    code: str | None = Field(default=None, exclude=True)
+    """The code to be executed.
+
+    Flattened from `arguments.code`, where it travels on the wire.
+    """
+
+    language: (
+        Annotated[
+            OpenEnum[CodeExecutionCallStepArgumentsLanguage],
+            CodeExecutionCallStepArgumentsLanguageAliases,
+        ]
+        | None
+    ) = Field(default=None, exclude=True)
+    """Programming language of the `code`.
+
+    Flattened from `arguments.language`, where it travels on the wire.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten_arguments(cls, data: Any) -> Any:
+        return flatten_input(data, "arguments", (("code", "code"), ("language", "language")))
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
+
+
+class CodeExecutionResultStep(ApiModel, wire_constants=("type",)):
+    """Code execution result step."""
+
+    call_id: str
+    """Required. ID to match the ID from the function call block."""
+
+    is_error: StrictBool | None = None
+    """Whether the code execution resulted in an error."""
+
+    outcome: OpenEnum[CodeExecutionResultStepOutcome] | None = None
+    """The launch-era outcome of the execution (today `is_error` says it)."""
+
+    output: str | None = None
+    """The launch-era output of the execution (today `result` holds it)."""
+
+    result: str
+    """Required. The output of the code execution."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["code_execution_result"] = "code_execution_result"
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
+
+
+class FileSearchCallStep(ApiModel, wire_constants=("type",)):
+    """File Search call step."""
+
+    id: str
+    """Required. A unique ID for this specific tool call."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["file_search_call"] = "file_search_call"
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
+
+
+class FileSearchResultStep(ApiModel, wire_constants=("type",)):
+    """File Search result step."""
+
+    call_id: str
+    """Required. ID to match the ID from the function call block."""
+
+    signature: str | None = None
+    """A signature hash for backend validation.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    type: Literal["file_search_result"] = "file_search_result"
+
+    def signature_bytes(self) -> bytes | None:
+        """`signature` decoded from base64."""
+        return decode_base64(self.signature)
 
 
 class FunctionCallStep(ApiModel, wire_constants=("type",)):
@@ -1526,6 +2186,93 @@ class FunctionCallStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
+class Function(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model."""
+
+    defer_loading: StrictBool | None = None
+    """When true, the definition is loaded only when a tool search asks for it."""
+
+    description: str | None = None
+    """A description of the function."""
+
+    name: str | None = None
+    """The name of the function."""
+
+    parameters: Any | None = None
+    """The JSON Schema for the function's parameters."""
+
+    short_description: str | None = None
+    """A brief summary the model sees while the definition is deferred."""
+
+    type: Literal["function"] = "function"
+
+
+class UnknownFunctionResultSubContent(UnknownVariant):
+    """A `FunctionResultSubContent` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+FunctionResultSubContent: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ImageContent,
+        TextContent,
+        AudioContent,
+        DocumentContent,
+        Function,
+        VideoContent,
+        UnknownFunctionResultSubContent,
+    ],
+    JsonUnion(
+        [
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
+            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
+            (Function, "function", frozenset(("object",)), frozenset(("function",))),
+            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
+            (UnknownFunctionResultSubContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
+UnknownFunctionResultSubContent.
+"""
+
+
+FunctionResultStepResult: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+        Number,
+        StrictBool,
+    ],
+    JsonUnion(
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Number, "Number", frozenset(("number",)), frozenset(())),
+            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
+        ],
+        "type",
+        None,
+    ),
+]
+"""Required. The result of the tool call."""
+
+
 class FunctionResultStep(ApiModel, wire_constants=("type",)):
     """Result of a function tool call."""
 
@@ -1538,89 +2285,23 @@ class FunctionResultStep(ApiModel, wire_constants=("type",)):
     name: str | None = None
     """The name of the tool that was called."""
 
-    result: "FunctionResultStepResult"
+    result: FunctionResultStepResult
     """Required. The result of the tool call."""
 
     type: Literal["function_result"] = "function_result"
 
 
-class GenerationConfig(ApiModel):
-    """Configuration parameters for model interactions."""
+class GoogleMapsCallStepArguments(ApiModel):
+    """The arguments to pass to the Google Maps tool."""
 
-    image_config: "ImageConfig | None" = None
-    """Configuration for image interaction.
-
-    Deprecated.
-    """
-
-    max_output_tokens: StrictInt | None = None
-    """The maximum number of tokens to include in the response."""
-
-    seed: StrictInt | None = None
-    """Seed used in decoding for reproducibility."""
-
-    speech_config: "list[SpeechConfig] | None" = None
-    """Speech and multi-speaker configuration: a list of flat `{voice, language, speaker}` objects,
-    one per speaker. The API rejects a single object and the `{"speakers": [...]}` form.
-    `language` is required whenever `voice` is set.
-    """
-
-    stop_sequences: list[str] | None = None
-    """A list of character sequences that will stop output interaction."""
-
-    temperature: Number | None = None
-    """Controls the randomness of the output.
-
-    Deprecated.
-    """
-
-    thinking_level: OpenEnum[ThinkingLevel] | None = None
-    """The level of thought tokens that the model should generate."""
-
-    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
-        None
-    )
-    """Whether to include thought summaries in the response."""
-
-    tool_choice: "GenerationConfigToolChoice | None" = None
-    """The tool choice configuration."""
-
-    top_p: Number | None = None
-    """The maximum cumulative probability of tokens to consider when sampling.
-
-    Deprecated.
-    """
-
-    transcription_config: "TranscriptionConfig | None" = None
-    """Optional. Configuration for speech recognition (transcription). If present, ASR is
-    enabled.
-    """
-
-    video_config: "VideoConfig | None" = None
-    """Configuration for video generation."""
-
-
-class GoogleMaps(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to call Google Maps."""
-
-    enable_widget: StrictBool | None = None
-    """Whether to return a widget context token in the tool call result of the
-    response.
-    """
-
-    latitude: Number | None = None
-    """The latitude of the user's location."""
-
-    longitude: Number | None = None
-    """The longitude of the user's location."""
-
-    type: Literal["google_maps"] = "google_maps"
+    queries: list[str] | None = None
+    """The queries to be executed."""
 
 
 class GoogleMapsCallStep(ApiModel, wire_constants=("type",)):
     """Google Maps call step."""
 
-    arguments: "GoogleMapsCallStepArguments | None" = None
+    arguments: GoogleMapsCallStepArguments | None = None
     """The arguments to pass to the Google Maps tool."""
 
     id: str
@@ -1650,21 +2331,6 @@ class GoogleMapsCallStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class GoogleMapsCallStepArguments(ApiModel):
-    """The arguments to pass to the Google Maps tool."""
-
-    queries: list[str] | None = None
-    """The queries to be executed."""
-
-
-class GoogleMapsResultItem(ApiModel):
-    """The result of the Google Maps."""
-
-    places: "list[GoogleMapsResultPlaces] | None" = None
-
-    widget_context_token: str | None = None
-
-
 class GoogleMapsResultPlaces(ApiModel):
     """The `GoogleMapsResultPlaces` object."""
 
@@ -1672,9 +2338,17 @@ class GoogleMapsResultPlaces(ApiModel):
 
     place_id: str | None = None
 
-    review_snippets: "list[ReviewSnippet] | None" = None
+    review_snippets: list[ReviewSnippet] | None = None
 
     url: str | None = None
+
+
+class GoogleMapsResultItem(ApiModel):
+    """The result of the Google Maps."""
+
+    places: list[GoogleMapsResultPlaces] | None = None
+
+    widget_context_token: str | None = None
 
 
 class GoogleMapsResultStep(ApiModel, wire_constants=("type",)):
@@ -1698,19 +2372,17 @@ class GoogleMapsResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class GoogleSearch(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to search Google."""
+class GoogleSearchCallStepArguments(ApiModel):
+    """The arguments to pass to Google Search."""
 
-    search_types: list[OpenEnum[GoogleSearchSearchTypesItem]] | None = None
-    """The types of search grounding to enable."""
-
-    type: Literal["google_search"] = "google_search"
+    queries: list[str] | None = None
+    """Web search queries for the following-up web search."""
 
 
 class GoogleSearchCallStep(ApiModel, wire_constants=("type",)):
     """Google Search call step."""
 
-    arguments: "GoogleSearchCallStepArguments | None" = None
+    arguments: GoogleSearchCallStepArguments | None = None
     """Required. The arguments to pass to Google Search."""
 
     id: str
@@ -1741,13 +2413,6 @@ class GoogleSearchCallStep(ApiModel, wire_constants=("type",)):
     def signature_bytes(self) -> bytes | None:
         """`signature` decoded from base64."""
         return decode_base64(self.signature)
-
-
-class GoogleSearchCallStepArguments(ApiModel):
-    """The arguments to pass to Google Search."""
-
-    queries: list[str] | None = None
-    """Web search queries for the following-up web search."""
 
 
 class GoogleSearchResultItem(ApiModel):
@@ -1782,257 +2447,6 @@ class GoogleSearchResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class GroundingToolCount(ApiModel):
-    """The number of grounding tool counts."""
-
-    count: StrictInt | None = None
-    """The number of grounding tool counts."""
-
-    type: OpenEnum[GroundingToolCountType] | None = None
-    """The grounding tool type associated with the count."""
-
-
-class HybridSearch(ApiModel):
-    """Config for Hybrid Search."""
-
-    alpha: Number | None = None
-    """Optional. Alpha value controls the weight between dense and sparse vector search
-    results.
-    """
-
-
-class ImageConfig(ApiModel):
-    """The configuration for image interaction."""
-
-    aspect_ratio: OpenEnum[ImageConfigAspectRatio] | None = None
-    """The aspect ratio of the image to generate. Supported aspect ratios: 1:1,
-    2:3, 3:2, 3:4, 4:3, 9:16, 16:9, 21:9.
-
-    If not specified, the model will choose a default aspect ratio based on any
-    reference images provided.
-    """
-
-    image_size: OpenEnum[ImageConfigImageSize] | None = None
-    """Specifies the size of generated images. Supported values are `1K`, `2K`,
-    `4K`. If not specified, the model will use default value `1K`.
-    """
-
-
-class ImageContent(ApiModel, wire_constants=("type",)):
-    """An image content block."""
-
-    data: str | None = None
-    """The image content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: OpenEnum[ImageContentMimeType] | None = None
-    """The mime type of the image."""
-
-    resolution: OpenEnum[MediaResolution] | None = None
-    """The resolution of the media."""
-
-    type: Literal["image"] = "image"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class ImageResponseFormat(ApiModel, wire_constants=("type",)):
-    """Configuration for image output format."""
-
-    aspect_ratio: OpenEnum[ImageResponseFormatAspectRatio] | None = None
-    """The aspect ratio for the image output."""
-
-    delivery: OpenEnum[ImageResponseFormatDelivery] | None = None
-    """The delivery mode for the image output."""
-
-    image_size: OpenEnum[ImageResponseFormatImageSize] | None = None
-    """The size of the image output."""
-
-    mime_type: Literal["image/jpeg"] | str | None = None
-    """The MIME type of the image output."""
-
-    type: Literal["image"] = "image"
-
-
-class Interaction(InteractionHelpers, ApiModel):
-    """The Interaction resource."""
-
-    agent: OpenEnum[AgentOption] | None = None
-    """The name of the `Agent` used for generating the interaction."""
-
-    agent_config: "InteractionAgentConfig | None" = None
-    """Configuration parameters for the agent interaction."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    cached_content: str | None = None
-    """The name of the cached content used as context to serve the prediction. Note: only used in
-    explicit caching, where users can have control over caching (e.g. what content to cache) and
-    enjoy guaranteed cost savings. Format: cachedContents/{cachedContent}
-
-    Deprecated.
-    """
-
-    continuation_ids: list[str] | None = None
-    """Output only. The ids of the interactions (hops) an automatically continued answer was merged
-    from, in order.
-    """
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    created: str | None = None
-    """Required. Output only. The time at which the response was created in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    environment: "InteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    environment_id: str | None = None
-    """Output only. The environment ID for the interaction. Only populated if environment
-    config is set in the request.
-    """
-
-    errors: list[Error] | None = None
-    """Output only. Diagnostic faults / platform errors recorded on the interaction."""
-
-    generation_config: GenerationConfig | None = None
-    """Input only. Configuration parameters for the model interaction."""
-
-    id: str = ""
-    """Required. Output only. A unique identifier for the interaction completion.
-
-    Reads '' when the wire omits it; the key stays absent when the object is serialized again.
-    """
-
-    input: "InteractionsInput | None" = None
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-    """
-
-    model: OpenEnum[ModelOption] | None = None
-    """The name of the `Model` used for generating the interaction."""
-
-    object: str | None = None
-    """Always `interaction`."""
-
-    output_text: str | None = None
-    """The text of the answer, when the API sends it (not every response does); `text()` derives it
-    from the steps otherwise.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "InteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_mime_type: str | None = None
-    """The mime type of the response. This is required if response_format is set.
-
-    Deprecated.
-    """
-
-    response_modalities: list[OpenEnum[ResponseModality]] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction."""
-
-    service_tier: OpenEnum[ServiceTier] | None = None
-    """The service tier for the interaction."""
-
-    status: OpenEnum[InteractionStatus]
-    """Required. Output only. The status of the interaction."""
-
-    steps: "list[Step] | None" = None
-    """Required. Output only. The steps that make up the interaction, when included in the response.
-    """
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction."""
-
-    updated: str | None = None
-    """Required. Output only. The time at which the response was last updated in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    usage: "Usage | None" = None
-    """Output only. Statistics on the interaction request's token usage."""
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class McpServer(ApiModel, wire_constants=("type",)):
-    """A MCPServer is a server that can be called by the model to perform actions."""
-
-    allowed_tools: list[AllowedTools] | None = None
-    """The allowed tools."""
-
-    defer_loading: StrictBool | None = None
-    """When true, the server's tools are loaded only when a tool search asks for them."""
-
-    headers: dict[str, str] | None = None
-    """Optional: Fields for authentication headers, timeouts, etc., if needed."""
-
-    name: str | None = None
-    """The name of the MCPServer."""
-
-    type: Literal["mcp_server"] = "mcp_server"
-
-    url: str | None = None
-    """The full URL for the MCPServer endpoint.
-    Example: "https://api.example.com/mcp"
-    """
-
-
 class McpServerToolCallStep(ApiModel, wire_constants=("type",)):
     """MCPServer tool call step."""
 
@@ -2051,6 +2465,30 @@ class McpServerToolCallStep(ApiModel, wire_constants=("type",)):
     type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
 
 
+McpServerToolResultStepResult: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+    ],
+    JsonUnion(
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        "type",
+        None,
+    ),
+]
+"""Required. The output from the MCP server call. Can be simple text or rich content."""
+
+
 class McpServerToolResultStep(ApiModel, wire_constants=("type",)):
     """MCPServer tool result step."""
 
@@ -2060,7 +2498,7 @@ class McpServerToolResultStep(ApiModel, wire_constants=("type",)):
     name: str | None = None
     """Name of the tool which is called for this specific tool call."""
 
-    result: "McpServerToolResultStepResult"
+    result: McpServerToolResultStepResult
     """Required. The output from the MCP server call. Can be simple text or rich content."""
 
     server_name: str | None = None
@@ -2069,215 +2507,43 @@ class McpServerToolResultStep(ApiModel, wire_constants=("type",)):
     type: Literal["mcp_server_tool_result"] = "mcp_server_tool_result"
 
 
-class ModalityTokens(ApiModel):
-    """The token count for a single response modality."""
+class Status(ApiModel):
+    """The `Status` type defines a logical error model that is suitable for
+    different programming environments, including REST APIs and RPC APIs. It is
+    used by [gRPC](https://github.com/grpc). Each `Status` message contains
+    three pieces of data: error code, error message, and error details.
 
-    modality: OpenEnum[ResponseModality] | None = None
-    """The modality associated with the token count."""
-
-    tokens: StrictInt | None = None
-    """Number of tokens for the modality."""
-
-
-class ModelInteraction(ApiModel):
-    """Interaction for generating the completion using models."""
-
-    background: StrictBool | None = None
-    """Input only. Whether to run the model interaction in the background."""
-
-    continuation_token: str | None = None
-    """Opaque token to resume a long decode. Output: set when status is
-    INCOMPLETE and decoding can be resumed. Input: pass the latest token
-    back unchanged in CreateInteraction to continue decoding.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
+    You can find out more about this error model and how to work with it in the
+    [API Design Guide](https://cloud.google.com/apis/design/errors).
     """
 
-    created: str | None = None
-    """Required. Output only. The time at which the response was created in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
+    code: StrictInt | None = None
+    """The status code, which should be an enum value of google.rpc.Code."""
+
+    details: list[dict[str, Any]] | None = None
+    """A list of messages that carry the error details.  There is a common set of
+    message types for APIs to use.
     """
 
-    environment: "ModelInteractionEnvironment | None" = None
-    """The environment configuration for the interaction. Can be an object
-    specifying remote environment sources or a string referencing an existing
-    environment ID.
-    """
-
-    environment_id: str | None = None
-    """Output only. The environment ID for the interaction. Only populated if environment
-    config is set in the request.
-    """
-
-    generation_config: GenerationConfig | None = None
-    """Input only. Configuration parameters for the model interaction."""
-
-    id: str | None = None
-    """Required. Output only. A unique identifier for the interaction completion."""
-
-    input: "InteractionsInput"
-
-    labels: dict[str, str] | None = None
-    """The labels with user-defined metadata for the request.
-
-    Label keys and values can be no longer than 63 characters
-    (Unicode codepoints) and can only contain lowercase letters, numeric
-    characters, underscores, and dashes. International characters are allowed.
-    Label values are optional. Label keys must start with a letter.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    model: OpenEnum[ModelOption]
-    """The name of the `Model` used for generating the interaction.
-
-    Not inherited through `previous_interaction_id`: send it every turn.
-    """
-
-    previous_interaction_id: str | None = None
-    """The ID of the previous interaction, if any."""
-
-    response_format: "ModelInteractionResponseFormat | None" = None
-    """Enforces that the generated response is a JSON object that complies with
-    the JSON schema specified in this field.
-    """
-
-    response_modalities: list[OpenEnum[ResponseModality]] | None = None
-    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
-    uppercase spellings are rejected.
-
-    Deprecated.
-    """
-
-    safety_settings: "list[SafetySetting] | None" = None
-    """Safety settings for the interaction.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    service_tier: OpenEnum[ServiceTier] | None = None
-    """The service tier for the interaction."""
-
-    status: OpenEnum[ModelInteractionStatus] | None = None
-    """Required. Output only. The status of the interaction."""
-
-    store: StrictBool | None = None
-    """Input only. Whether to store the response and request for later retrieval."""
-
-    stream: StrictBool | None = None
-    """Input only. Whether the interaction will be streamed."""
-
-    system_instruction: str | None = None
-    """System instruction for the interaction.
-
-    Inheritance through `previous_interaction_id` is contested: resend it every turn.
-    """
-
-    tool_config: "ModelInteractionToolConfig | None" = None
-    """How the model uses the declared tools."""
-
-    tools: "list[Tool] | None" = None
-    """A list of tool declarations the model may call during interaction.
-
-    Not inherited through `previous_interaction_id`: send it every turn.
-    """
-
-    updated: str | None = None
-    """Required. Output only. The time at which the response was last updated in ISO 8601 format
-    (YYYY-MM-DDThh:mm:ssZ).
-    """
-
-    webhook_config: "WebhookConfig | None" = None
-    """Optional. Webhook configuration for receiving notifications when the
-    interaction completes.
-    """
-
-    def continuation_token_bytes(self) -> bytes | None:
-        """`continuation_token` decoded from base64."""
-        return decode_base64(self.continuation_token)
-
-
-class ModelInteractionToolConfig(ApiModel):
-    """How the model uses the declared tools."""
-
-    include_server_side_tool_invocations: StrictBool | None = None
-    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
-    for it when `google_search` was mixed with function tools.
+    message: str | None = None
+    """A developer-facing error message, which should be in English. Any
+    user-facing error message should be localized and sent in the
+    google.rpc.Status.details field, or localized by the client.
     """
 
 
 class ModelOutputStep(ApiModel, wire_constants=("type",)):
     """Output generated by the model."""
 
-    content: "list[Content] | None" = None
+    content: list[Content] | None = None
 
-    error: "Status | None" = None
+    error: Status | None = None
     """The error result of the operation in case of failure or cancellation.
 
     Deprecated.
     """
 
     type: Literal["model_output"] = "model_output"
-
-
-class PageProcessingOptions(ApiModel):
-    """Processing options for paginated documents (PDF, Office documents, presentations)."""
-
-    content_layers: list[OpenEnum[PageProcessingOptionsContentLayersItem]] | None = None
-    """The layers to extract from each page."""
-
-    end_page: StrictInt | None = None
-    """The last page, inclusive, counting from 1; not before `start_page`."""
-
-    start_page: StrictInt | None = None
-    """The first page, counting from 1."""
-
-
-class ParallelAISearchConfig(ApiModel):
-    """Used to specify configuration for ParallelAISearch."""
-
-    api_key: str | None = None
-    """Optional. The API key for ParallelAiSearch."""
-
-    custom_config: dict[str, Any] | None = None
-    """Optional. Custom configs for ParallelAiSearch."""
-
-
-class PlaceCitation(ApiModel, wire_constants=("type",)):
-    """A place citation annotation."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    name: str | None = None
-    """Title of the place."""
-
-    place_id: str | None = None
-    """The ID of the place, in `places/{place_id}` format."""
-
-    review_snippets: "list[ReviewSnippet] | None" = None
-    """Snippets of reviews that are used to generate answers about the
-    features of a given place in Google Maps.
-    """
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    type: Literal["place_citation"] = "place_citation"
-
-    url: str | None = None
-    """URI reference of the place."""
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
 
 
 class ProcessingCallStep(ApiModel, wire_constants=("type",)):
@@ -2320,94 +2586,11 @@ class ProcessingResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class RagResource(ApiModel):
-    """The definition of the Rag resource."""
+class RetrievalStepArguments(ApiModel):
+    """The arguments to pass to Retrieval tools."""
 
-    rag_corpus: str | None = None
-    """Optional. RagCorpora resource name."""
-
-    rag_file_ids: list[str] | None = None
-    """Optional. rag_file_id. The files should be in the same rag_corpus set in
-    rag_corpus field.
-    """
-
-
-class RagRetrievalConfig(ApiModel):
-    """Specifies the context retrieval config."""
-
-    filter: Filter | None = None
-    """Optional. Config for filters."""
-
-    hybrid_search: HybridSearch | None = None
-    """Optional. Config for Hybrid Search."""
-
-    ranking: "Ranking | None" = None
-    """Optional. Config for ranking and reranking."""
-
-    top_k: StrictInt | None = None
-    """Optional. The number of contexts to retrieve."""
-
-
-class RagStoreConfig(ApiModel):
-    """Use to specify configuration for RAG Store."""
-
-    rag_resources: list[RagResource] | None = None
-    """Optional. The representation of the rag source."""
-
-    rag_retrieval_config: RagRetrievalConfig | None = None
-    """Optional. The retrieval config for the Rag query."""
-
-    similarity_top_k: StrictInt | None = None
-    """Optional. Number of top k results to return from the selected corpora.
-
-    Deprecated.
-    """
-
-    vector_distance_threshold: Number | None = None
-    """Optional. Only return results with vector distance smaller than the threshold.
-
-    Deprecated.
-    """
-
-
-class RankService(ApiModel):
-    """Config for Rank Service."""
-
-    model_name: str | None = None
-    """Optional. The model name of the rank service."""
-
-
-class Ranking(ApiModel, wire_constants=("ranking_config",)):
-    """Config for ranking and reranking."""
-
-    model_name: str | None = None
-    """Optional. The model name of the rank service."""
-
-    rank_service: RankService | None = None
-    """Config for Rank Service."""
-
-    ranking_config: Literal["rank_service"] = "rank_service"
-
-
-class Retrieval(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to retrieve files."""
-
-    exa_ai_search_config: ExaAISearchConfig | None = None
-    """Used to specify configuration for ExaAISearch."""
-
-    parallel_ai_search_config: ParallelAISearchConfig | None = None
-    """Used to specify configuration for ParallelAISearch."""
-
-    rag_store_config: RagStoreConfig | None = None
-    """Used to specify configuration for RagStore."""
-
-    retrieval_types: list[OpenEnum[RetrievalRetrievalTypesItem]] | None = None
-    """The types of file retrieval to enable."""
-
-    type: Literal["retrieval"] = "retrieval"
-
-    vertex_ai_search_config: "VertexAISearchConfig | None" = None
-    """Used to specify configuration for VertexAISearch."""
+    queries: list[str] | None = None
+    """Queries for Retrieval information."""
 
 
 class RetrievalCallStep(ApiModel, wire_constants=("type",)):
@@ -2416,7 +2599,7 @@ class RetrievalCallStep(ApiModel, wire_constants=("type",)):
     etc. RetrievalType decides which tool is used.
     """
 
-    arguments: "RetrievalStepArguments"
+    arguments: RetrievalStepArguments
     """Required. The arguments to pass to the retrieval tool."""
 
     id: str
@@ -2463,221 +2646,32 @@ class RetrievalResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class RetrievalStepArguments(ApiModel):
-    """The arguments to pass to Retrieval tools."""
-
-    queries: list[str] | None = None
-    """Queries for Retrieval information."""
-
-
-class ReviewSnippet(ApiModel):
-    """Encapsulates a snippet of a user review that answers a question about
-    the features of a specific place in Google Maps.
+class UnknownThoughtContent(UnknownVariant):
+    """A `ThoughtContent` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
     """
 
-    review_id: str | None = None
-    """The ID of the review snippet."""
-
-    title: str | None = None
-    """Title of the review."""
-
-    url: str | None = None
-    """A link that corresponds to the user review on Google Maps."""
-
-
-class SafetySetting(ApiModel):
-    """A safety setting that affects the safety-blocking behavior.
-
-    A SafetySetting consists of a
-    harm category and a
-    threshold for that
-    category.
-    """
-
-    method: OpenEnum[SafetySettingMethod] | None = None
-    """Optional. The method for blocking content. If not specified, the default
-    behavior is to use the probability score.
-    """
-
-    threshold: OpenEnum[SafetySettingThreshold]
-    """Required. The threshold for blocking content. If the harm probability
-    exceeds this threshold, the content will be blocked.
-    """
-
-    type: OpenEnum[HarmCategory]
-    """Required. The type of harm category to be blocked."""
-
-
-class SessionConfig(ApiModel):
-    """The configuration of CodeMender sessions."""
-
-    max_rounds: StrictInt | None = None
-    """The maximum number of interaction rounds the agent is allowed to perform
-    before reaching a timeout.
-    """
-
-
-class SmartTranscriptionMode(ApiModel, wire_constants=("type",)):
-    """Configuration for smart transcription mode."""
-
-    source_text: str | None = None
-    """Text to edit or rewrite by voice instructions; the model then outputs the finished
-    replacement text.
-    """
-
-    type: Literal["smart"] = "smart"
-
-
-class Source(ApiModel):
-    """A source to be mounted into the environment."""
-
-    content: str | None = None
-    """The inline content if `type` is `INLINE`."""
-
-    encoding: str | None = None
-    """Optional encoding for inline content (e.g. `base64`)."""
-
-    source: str | None = None
-    """The source of the environment.
-    For Cloud Storage, this is the Cloud Storage path.
-    For GitHub, this is the GitHub path.
-    """
-
-    target: str | None = None
-    """Where the source should appear in the environment."""
-
-    type: OpenEnum[SourceType] | None = None
-
-
-class SpeechAnnotation(ApiModel, wire_constants=("type",)):
-    """Speech annotation for text content."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    speaker: str | None = None
-    """The speaker to associate with this turn."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    style: str | None = None
-    """Style instruction for the speech synthesis."""
-
-    type: Literal["speech_metadata"] = "speech_metadata"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class SpeechConfig(ApiModel):
-    """The configuration for speech interaction."""
-
-    language: str | None = None
-    """The language of the speech."""
-
-    speaker: str | None = None
-    """The speaker's name, it should match the speaker name given in the prompt."""
-
-    voice: str | None = None
-    """The voice of the speaker."""
-
-
-class SpreadsheetProcessingOptions(ApiModel):
-    """Processing options for spreadsheets."""
-
-    content_layers: list[OpenEnum[SpreadsheetProcessingOptionsContentLayersItem]] | None = None
-    """The layers to extract from the sheet."""
-
-    sheet_index: StrictInt | None = None
-    """The sheet to extract, counting from 1 in workbook order; all sheets when unset."""
-
-    visible_cells: str | None = None
-    """The cells to extract in A1 notation (`A1:D10`); the occupied area when unset."""
-
-
-class StaticMediaProcessing(ApiModel, wire_constants=("type",)):
-    """The `StaticMediaProcessing` object."""
-
-    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
-    """The content layers to extract from the video."""
-
-    end_offset: str | None = None
-    """Optional. Segment end time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
-    `start_offset` if `start_offset` is set.
-    """
-
-    fps: Number | None = None
-    """Optional. Video frame-rate sampling density."""
-
-    start_offset: str | None = None
-    """Optional. Segment start time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "10.5s". Must be non-negative.
-    """
-
-    type: Literal["static"] = "static"
-
-
-class Status(ApiModel):
-    """The `Status` type defines a logical error model that is suitable for
-    different programming environments, including REST APIs and RPC APIs. It is
-    used by [gRPC](https://github.com/grpc). Each `Status` message contains
-    three pieces of data: error code, error message, and error details.
-
-    You can find out more about this error model and how to work with it in the
-    [API Design Guide](https://cloud.google.com/apis/design/errors).
-    """
-
-    code: StrictInt | None = None
-    """The status code, which should be an enum value of google.rpc.Code."""
-
-    details: list[dict[str, Any]] | None = None
-    """A list of messages that carry the error details.  There is a common set of
-    message types for APIs to use.
-    """
-
-    message: str | None = None
-    """A developer-facing error message, which should be in English. Any
-    user-facing error message should be localized and sent in the
-    google.rpc.Status.details field, or localized by the client.
-    """
-
-
-class TextContent(ApiModel, wire_constants=("type",)):
-    """A text content block."""
-
-    annotations: "list[Annotation] | None" = None
-    """Citation information for model-generated content."""
-
-    text: str
-    """Required. The text content."""
-
-    type: Literal["text"] = "text"
-
-
-class TextResponseFormat(ApiModel, wire_constants=("type",)):
-    """Configuration for text output format."""
-
-    mime_type: OpenEnum[TextResponseFormatMimeType] | None = None
-    """The MIME type of the text output."""
-
-    schema_: dict[str, Any] | None = Field(
-        default=None, validation_alias="schema", serialization_alias="schema"
-    )
-    """The JSON schema that the output should conform to. Only applicable when
-    mime_type is application/json.
-    """
-
-    type: Literal["text"] = "text"
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+ThoughtContent: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ImageContent,
+        TextContent,
+        UnknownThoughtContent,
+    ],
+    JsonUnion(
+        [
+            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
+            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
+            (UnknownThoughtContent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""One of: ImageContent, TextContent, UnknownThoughtContent."""
 
 
 class ThoughtStep(ApiModel, wire_constants=("type",)):
@@ -2689,7 +2683,7 @@ class ThoughtStep(ApiModel, wire_constants=("type",)):
     Base64 on the wire; `decode_base64` gives the bytes.
     """
 
-    summary: "list[ThoughtContent] | None" = None
+    summary: list[ThoughtContent] | None = None
     """A summary of the thought."""
 
     type: Literal["thought"] = "thought"
@@ -2720,37 +2714,17 @@ class ToolCallStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class ToolChoiceConfig(ApiModel):
-    """The tool choice configuration containing allowed tools."""
+class ToolSearchCallStepArguments(ApiModel):
+    """What a tool search asked for."""
 
-    allowed_tools: AllowedTools | None = None
-    """The allowed tools."""
-
-
-class ToolSearch(ApiModel, wire_constants=("type",)):
-    """A tool that lets the model search for tools and load their definitions into its context on
-    demand, so that not every definition is sent up front.
-    """
-
-    description: str | None = None
-    """What the client's search function does (client execution only)."""
-
-    execution: OpenEnum[ToolSearchExecution] | None = None
-    """Where the search runs. `server` (the default) or `client`."""
-
-    name: str | None = None
-    """The name of the client's search function (client execution only)."""
-
-    parameters: Any | None = None
-    """The JSON Schema of the client's search function's parameters (client execution only)."""
-
-    type: Literal["tool_search"] = "tool_search"
+    function_names: list[str] | None = None
+    """The names of the functions to load."""
 
 
 class ToolSearchCallStep(ApiModel, wire_constants=("type",)):
     """The model searched for tools to load."""
 
-    arguments: "ToolSearchCallStepArguments"
+    arguments: ToolSearchCallStepArguments
 
     id: str
     """Required. The id of this call; its result step answers it by `call_id`."""
@@ -2766,13 +2740,6 @@ class ToolSearchCallStep(ApiModel, wire_constants=("type",)):
     def signature_bytes(self) -> bytes | None:
         """`signature` decoded from base64."""
         return decode_base64(self.signature)
-
-
-class ToolSearchCallStepArguments(ApiModel):
-    """What a tool search asked for."""
-
-    function_names: list[str] | None = None
-    """The names of the functions to load."""
 
 
 class ToolSearchResultStep(ApiModel, wire_constants=("type",)):
@@ -2797,227 +2764,6 @@ class ToolSearchResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class TranscriptionConfig(ApiModel):
-    """Configuration for speech recognition (transcription)."""
-
-    adaptation_phrases: list[str] | None = None
-    """Optional. A list of phrases to bias the ASR model towards.
-
-    Deprecated.
-    """
-
-    custom_vocabulary: list[str] | None = None
-    """Optional. A list of custom vocabulary phrases to bias the speech recognition model
-    toward recognizing specific terms.
-    """
-
-    diarization_mode: str | None = None
-    """Optional. Configures speaker diarization. Supported values: "speaker".
-
-    Deprecated.
-    """
-
-    language_codes: list[str] | None = None
-    """Optional. BCP-47 language codes providing hints about the languages present in the
-    audio. If omitted or empty, defaults to automatic language detection.
-    """
-
-    language_hints: list[str] | None = None
-    """Deprecated: use language_codes. BCP-47 language codes providing hints about the languages
-    present in the audio.
-
-    Deprecated.
-    """
-
-    mode: "TranscriptionConfigMode | None" = None
-    """Discriminated transcription mode options or enum."""
-
-    timestamp_granularities: list[str] | None = None
-    """Optional. The granularity of timestamps to include in the transcription output.
-    Supported values: "word". If empty, no timestamps are generated.
-
-    Deprecated.
-    """
-
-
-class UnknownAgentInteractionAgentConfig(UnknownVariant):
-    """A `AgentInteractionAgentConfig` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentInteractionEnvironment(UnknownVariant):
-    """A `AgentInteractionEnvironment` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAgentInteractionResponseFormat(UnknownVariant):
-    """A `AgentInteractionResponseFormat` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownAnnotation(UnknownVariant):
-    """A `Annotation` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class UnknownAudioContentProcessing(UnknownVariant):
-    """A `AudioContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownContent(UnknownVariant):
-    """A `Content` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownDocumentContentProcessing(UnknownVariant):
-    """A `DocumentContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownFunctionResultSubContent(UnknownVariant):
-    """A `FunctionResultSubContent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionAgentConfig(UnknownVariant):
-    """A `InteractionAgentConfig` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionEnvironment(UnknownVariant):
-    """A `InteractionEnvironment` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionResponseFormat(UnknownVariant):
-    """A `InteractionResponseFormat` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownInteractionsInput(UnknownVariant):
-    """A `InteractionsInput` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownMediaProcessing(UnknownVariant):
-    """A `MediaProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-    content_layers: list[OpenEnum[StaticMediaProcessingContentLayersItem]] | None = None
-    """The content layers to extract from the video."""
-
-    end_offset: str | None = None
-    """Optional. Segment end time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "30s". Must be non-negative and greater than
-    `start_offset` if `start_offset` is set.
-    """
-
-    fps: Number | None = None
-    """Optional. Video frame-rate sampling density."""
-
-    start_offset: str | None = None
-    """Optional. Segment start time. Specified as a decimal number of seconds followed
-    by an 's' suffix, e.g., "10.5s". Must be non-negative.
-    """
-
-
-class UnknownModelInteractionEnvironment(UnknownVariant):
-    """A `ModelInteractionEnvironment` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownModelInteractionResponseFormat(UnknownVariant):
-    """A `ModelInteractionResponseFormat` variant this client does not know yet. Its fields are kept
-    and re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownResponseFormat(UnknownVariant):
-    """A `ResponseFormat` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
 class UnknownStep(UnknownVariant):
     """A `Step` variant this client does not know yet. Its fields are kept and re-serialized
     unchanged; `.raw` gives the whole object.
@@ -3025,86 +2771,6 @@ class UnknownStep(UnknownVariant):
 
     type: str | None = None
     """The variant's tag, as received."""
-
-
-class UnknownThoughtContent(UnknownVariant):
-    """A `ThoughtContent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTool(UnknownVariant):
-    """A `Tool` variant this client does not know yet. Its fields are kept and re-serialized
-    unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTranscriptionConfigMode(UnknownVariant):
-    """A `TranscriptionConfigMode` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownTranscriptionMode(UnknownVariant):
-    """A `TranscriptionMode` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UnknownVideoContentProcessing(UnknownVariant):
-    """A `VideoContentProcessing` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    type: str | None = None
-    """The variant's tag, as received."""
-
-
-class UrlCitation(ApiModel, wire_constants=("type",)):
-    """A URL citation annotation."""
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    title: str | None = None
-    """The title of the URL."""
-
-    type: Literal["url_citation"] = "url_citation"
-
-    url: str | None = None
-    """The URL."""
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-class UrlContext(ApiModel, wire_constants=("type",)):
-    """A tool that can be used by the model to fetch URL context."""
-
-    type: Literal["url_context"] = "url_context"
 
 
 class UrlContextCallArguments(ApiModel):
@@ -3182,699 +2848,12 @@ class UrlContextResultStep(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class Usage(ApiModel):
-    """Statistics on the interaction request's token usage."""
-
-    cached_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of cached token usage by modality."""
-
-    grounding_tool_count: list[GroundingToolCount] | None = None
-    """Grounding tool count."""
-
-    initial_input_tokens: StrictInt | None = None
-    """The input tokens of the first turn of this interaction."""
-
-    input_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of input token usage by modality."""
-
-    output_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of output token usage by modality."""
-
-    tool_use_tokens_by_modality: list[ModalityTokens] | None = None
-    """A breakdown of tool-use token usage by modality."""
-
-    total_cached_tokens: StrictInt | None = None
-    """Number of tokens in the cached part of the prompt (the cached content)."""
-
-    total_input_tokens: StrictInt | None = None
-    """Number of tokens in the prompt (context)."""
-
-    total_output_tokens: StrictInt | None = None
-    """Total number of tokens across all the generated responses."""
-
-    total_thought_tokens: StrictInt | None = None
-    """Number of tokens of thoughts for thinking models."""
-
-    total_tokens: StrictInt | None = None
-    """Total token count for the interaction request (prompt + responses + other
-    internal tokens).
-    """
-
-    total_tool_use_tokens: StrictInt | None = None
-    """Number of tokens present in tool-use prompt(s)."""
-
-
 class UserInputStep(ApiModel, wire_constants=("type",)):
     """Input provided by the user."""
 
-    content: "list[Content] | None" = None
+    content: list[Content] | None = None
 
     type: Literal["user_input"] = "user_input"
-
-
-class VerbatimTranscriptionMode(ApiModel, wire_constants=("type",)):
-    """Configuration for verbatim transcription mode."""
-
-    diarization_mode: str | None = None
-    """Optional. Configures speaker diarization. Supported values: "speaker"."""
-
-    timestamp_granularities: list[str] | None = None
-    """Optional. The granularity of timestamps to include in the transcription output.
-    Supported values: "word". If empty, no timestamps are generated.
-    """
-
-    type: Literal["verbatim"] = "verbatim"
-
-
-class VertexAISearchConfig(ApiModel):
-    """Used to specify configuration for VertexAISearch."""
-
-    datastores: list[str] | None = None
-    """Optional. Used to specify Vertex AI Search datastores."""
-
-    engine: str | None = None
-    """Optional. Used to specify Vertex AI Search engine."""
-
-
-class VideoConfig(ApiModel):
-    """Configuration options for video generation."""
-
-    task: OpenEnum[VideoConfigTask] | None = None
-    """Optional task mode for video generation. If not specified, the model
-    automatically determines the appropriate mode based on the provided text
-    prompt and input media.
-    """
-
-
-class VideoContent(ApiModel, wire_constants=("type",)):
-    """A video content block."""
-
-    data: str | None = None
-    """The video content.
-
-    Base64 on the wire; `decode_base64` gives the bytes.
-    """
-
-    mime_type: OpenEnum[VideoContentMimeType] | None = None
-    """The mime type of the video."""
-
-    name: str | None = None
-    """A user-defined name for this content block. Can be referenced by the model
-    in the final response.
-    """
-
-    processing: "VideoContentProcessing | None" = None
-    """How the model processes this video for understanding."""
-
-    resolution: OpenEnum[MediaResolution] | None = None
-    """The resolution of the media."""
-
-    type: Literal["video"] = "video"
-
-    uri: str | None = None
-    """The URI of the media: a Files API URI or an https URL. `gs://` URIs were rejected by the
-    Gemini API (`400 Unsupported file uri`, August 2026).
-    """
-
-    def data_bytes(self) -> bytes | None:
-        """`data` decoded from base64."""
-        return decode_base64(self.data)
-
-
-class VideoResponseFormat(ApiModel, wire_constants=("type",)):
-    """Configuration for video output format."""
-
-    aspect_ratio: OpenEnum[VideoResponseFormatAspectRatio] | None = None
-    """The aspect ratio for the video output."""
-
-    delivery: OpenEnum[VideoResponseFormatDelivery] | None = None
-    """The delivery mode for the video output."""
-
-    duration: str | None = None
-    """The duration for the video output."""
-
-    gcs_uri: str | None = None
-    """The Cloud Storage URI to store the video output. Required for Vertex if
-    delivery mode is URI.
-
-    Vertex AI only: the Gemini API rejects this field.
-    """
-
-    resolution: OpenEnum[VideoResponseFormatResolution] | None = None
-    """The video output resolution. Defaults to 720p."""
-
-    type: Literal["video"] = "video"
-
-
-class WebhookConfig(ApiModel):
-    """Message for configuring webhook events for a request."""
-
-    uris: list[str] | None = None
-    """Optional. If set, these webhook URIs will be used for webhook events instead of the
-    registered webhooks.
-    """
-
-    user_metadata: dict[str, Any] | None = None
-    """Optional. The user metadata that will be returned on each event emission to the
-    webhooks.
-    """
-
-
-class WordInfo(ApiModel, wire_constants=("type",)):
-    """Word-level ASR annotation for transcription output.
-    Carries the word text, optional timing, and optional speaker attribution.
-    """
-
-    end_index: StrictInt | None = None
-    """End of the attributed segment, exclusive."""
-
-    end_offset: str | None = None
-    """End offset in time of the word relative to the start of the audio.
-    Present when timestamp_granularities contains "word".
-    """
-
-    speaker: str | None = None
-    """Optional. Speaker label for this word (e.g. "spk_1", "spk_2").
-    Present when diarization_mode is set in TranscriptionConfig.
-    """
-
-    start_index: StrictInt | None = None
-    """Start of segment of the response that is attributed to this source.
-
-    Index indicates the start of the segment, measured in bytes.
-    """
-
-    start_offset: str | None = None
-    """Start offset in time of the word relative to the start of the audio.
-    Present when timestamp_granularities contains "word".
-    """
-
-    text: str | None = None
-    """The transcribed word."""
-
-    type: Literal["word_info"] = "word_info"
-
-    def span(self, text: str) -> str:
-        """The annotated part of `text`: the offsets are UTF-8 byte offsets, not indices."""
-        return utf8_span(text, self.start_index, self.end_index)
-
-    def char_offsets(self, text: str) -> tuple[int, int]:
-        """The annotated range as Python string offsets (`text[start:end]`)."""
-        return utf8_to_char_offsets(text, self.start_index, self.end_index)
-
-
-AgentInteractionAgentConfig: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        AntigravityAgentConfig,
-        CodeMenderAgentConfig,
-        DeepResearchAgentConfig,
-        DynamicAgentConfig,
-        UnknownAgentInteractionAgentConfig,
-    ],
-    JsonUnion(
-        [
-            (
-                AntigravityAgentConfig,
-                "antigravity",
-                frozenset(("object",)),
-                frozenset(("antigravity",)),
-            ),
-            (
-                CodeMenderAgentConfig,
-                "code-mender",
-                frozenset(("object",)),
-                frozenset(("code-mender",)),
-            ),
-            (
-                DeepResearchAgentConfig,
-                "deep-research",
-                frozenset(("object",)),
-                frozenset(("deep-research",)),
-            ),
-            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-            (
-                UnknownAgentInteractionAgentConfig,
-                "(unknown)",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Configuration parameters for the agent interaction."""
-
-
-AgentInteractionEnvironment: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentConfig,
-        str,
-        UnknownAgentInteractionEnvironment,
-    ],
-    JsonUnion(
-        [
-            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (
-                UnknownAgentInteractionEnvironment,
-                "(unknown)",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
-
-
-ResponseFormat: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        AudioResponseFormat,
-        ImageResponseFormat,
-        TextResponseFormat,
-        VideoResponseFormat,
-        dict[str, Any],
-        UnknownResponseFormat,
-    ],
-    JsonUnion(
-        [
-            (AudioResponseFormat, "audio", frozenset(("object",)), frozenset(("audio",))),
-            (ImageResponseFormat, "image", frozenset(("object",)), frozenset(("image",))),
-            (TextResponseFormat, "text", frozenset(("object",)), frozenset(("text",))),
-            (VideoResponseFormat, "video", frozenset(("object",)), frozenset(("video",))),
-            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
-            (UnknownResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""One of: AudioResponseFormat, ImageResponseFormat, TextResponseFormat, VideoResponseFormat,
-dict[str, Any], UnknownResponseFormat.
-"""
-
-
-AgentInteractionResponseFormat: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ResponseFormat,
-        Sequence[ResponseFormat],
-        UnknownAgentInteractionResponseFormat,
-    ],
-    JsonUnion(
-        [
-            (
-                ResponseFormat,
-                "ResponseFormat",
-                frozenset(("object",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (
-                Sequence[ResponseFormat],
-                "Sequence[ResponseFormat]",
-                frozenset(("array",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (
-                UnknownAgentInteractionResponseFormat,
-                "(unknown)",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
-
-
-Annotation: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        FileCitation,
-        PlaceCitation,
-        SpeechAnnotation,
-        UrlCitation,
-        WordInfo,
-        UnknownAnnotation,
-    ],
-    JsonUnion(
-        [
-            (FileCitation, "file_citation", frozenset(("object",)), frozenset(("file_citation",))),
-            (
-                PlaceCitation,
-                "place_citation",
-                frozenset(("object",)),
-                frozenset(("place_citation",)),
-            ),
-            (
-                SpeechAnnotation,
-                "speech_metadata",
-                frozenset(("object",)),
-                frozenset(("speech_metadata",)),
-            ),
-            (UrlCitation, "url_citation", frozenset(("object",)), frozenset(("url_citation",))),
-            (WordInfo, "word_info", frozenset(("object",)), frozenset(("word_info",))),
-            (UnknownAnnotation, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Citation information for model-generated content."""
-
-
-AudioContentProcessing: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        AudioStaticMediaProcessing,
-        Literal["static"],
-        UnknownAudioContentProcessing,
-    ],
-    JsonUnion(
-        [
-            (AudioStaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
-            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
-            (UnknownAudioContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""How the model processes this audio."""
-
-
-Content: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        AudioContent,
-        DocumentContent,
-        ImageContent,
-        TextContent,
-        VideoContent,
-        UnknownContent,
-    ],
-    JsonUnion(
-        [
-            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
-            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
-            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
-            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
-            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
-            (UnknownContent, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""The content of the response."""
-
-
-DocumentContentProcessing: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        DocumentStaticMediaProcessing,
-        Literal["static"],
-        UnknownDocumentContentProcessing,
-    ],
-    JsonUnion(
-        [
-            (
-                DocumentStaticMediaProcessing,
-                "static",
-                frozenset(("object",)),
-                frozenset(("static",)),
-            ),
-            (Literal["static"], "Literal['static']", frozenset(("string",)), frozenset(())),
-            (UnknownDocumentContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""How the model processes this document."""
-
-
-EgressRuleTransform: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Sequence[dict[str, str]],
-        dict[str, str],
-    ],
-    JsonUnion(
-        [
-            (
-                Sequence[dict[str, str]],
-                "Sequence[dict[str, str]]",
-                frozenset(("array",)),
-                frozenset(()),
-            ),
-            (dict[str, str], "dict[str, str]", frozenset(("object",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Headers to inject on all outbound requests matching this domain. Accepts a single dict or a list
-of dicts. The egress proxy injects these automatically.
-"""
-
-
-EnvironmentConfigEnv: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        dict[str, EnvVar],
-        str,
-    ],
-    JsonUnion(
-        [
-            (dict[str, EnvVar], "dict[str, EnvVar]", frozenset(("object",)), frozenset(())),
-            (str, "str", frozenset(("string",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Environment variables to set in the sandbox environment."""
-
-
-EnvironmentNetworkEgressAllowlist: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentNetworkEgressAllowlistAllowlist,
-        Literal["disabled"],
-    ],
-    JsonUnion(
-        [
-            (
-                EnvironmentNetworkEgressAllowlistAllowlist,
-                "EnvironmentNetworkEgressAllowlistAllowlist",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Outbound networking configuration for the sandbox. Accepts an object with an 'allowlist' array to
-restrict traffic, or the string 'disabled' to turn off all network access. Omit entirely to allow
-all outbound traffic with no header injection.
-"""
-
-
-EnvironmentConfigNetwork: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentNetworkEgressAllowlist,
-        Literal["disabled"],
-    ],
-    JsonUnion(
-        [
-            (
-                EnvironmentNetworkEgressAllowlist,
-                "EnvironmentNetworkEgressAllowlist",
-                frozenset(("object", "string")),
-                frozenset(()),
-            ),
-            (Literal["disabled"], "Literal['disabled']", frozenset(("string",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""Network configuration for the environment."""
-
-
-FunctionResultSubContent: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ImageContent,
-        TextContent,
-        AudioContent,
-        DocumentContent,
-        Function,
-        VideoContent,
-        UnknownFunctionResultSubContent,
-    ],
-    JsonUnion(
-        [
-            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
-            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
-            (AudioContent, "audio", frozenset(("object",)), frozenset(("audio",))),
-            (DocumentContent, "document", frozenset(("object",)), frozenset(("document",))),
-            (Function, "function", frozenset(("object",)), frozenset(("function",))),
-            (VideoContent, "video", frozenset(("object",)), frozenset(("video",))),
-            (UnknownFunctionResultSubContent, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""One of: ImageContent, TextContent, AudioContent, DocumentContent, Function, VideoContent,
-UnknownFunctionResultSubContent.
-"""
-
-
-FunctionResultStepResult: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Sequence[FunctionResultSubContent],
-        dict[str, Any],
-        str,
-        Number,
-        StrictBool,
-    ],
-    JsonUnion(
-        [
-            (
-                Sequence[FunctionResultSubContent],
-                "Sequence[FunctionResultSubContent]",
-                frozenset(("array",)),
-                frozenset(("audio", "document", "function", "image", "text", "video")),
-            ),
-            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (Number, "Number", frozenset(("number",)), frozenset(())),
-            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
-        ],
-        "type",
-        None,
-    ),
-]
-"""Required. The result of the tool call."""
-
-
-GenerationConfigToolChoice: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ToolChoiceConfig,
-        OpenEnum[GenerationConfigToolChoiceOption],
-    ],
-    JsonUnion(
-        [
-            (ToolChoiceConfig, "ToolChoiceConfig", frozenset(("object",)), frozenset(())),
-            (
-                OpenEnum[GenerationConfigToolChoiceOption],
-                "GenerationConfigToolChoiceOption | str",
-                frozenset(("string",)),
-                frozenset(()),
-            ),
-        ],
-        None,
-        None,
-    ),
-]
-"""The tool choice configuration."""
-
-
-InteractionAgentConfig: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        AntigravityAgentConfig,
-        CodeMenderAgentConfig,
-        DeepResearchAgentConfig,
-        DynamicAgentConfig,
-        UnknownInteractionAgentConfig,
-    ],
-    JsonUnion(
-        [
-            (
-                AntigravityAgentConfig,
-                "antigravity",
-                frozenset(("object",)),
-                frozenset(("antigravity",)),
-            ),
-            (
-                CodeMenderAgentConfig,
-                "code-mender",
-                frozenset(("object",)),
-                frozenset(("code-mender",)),
-            ),
-            (
-                DeepResearchAgentConfig,
-                "deep-research",
-                frozenset(("object",)),
-                frozenset(("deep-research",)),
-            ),
-            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
-            (UnknownInteractionAgentConfig, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Configuration parameters for the agent interaction."""
-
-
-InteractionEnvironment: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentConfig,
-        str,
-        UnknownInteractionEnvironment,
-    ],
-    JsonUnion(
-        [
-            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (UnknownInteractionEnvironment, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
-
-
-InteractionResponseFormat: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ResponseFormat,
-        Sequence[ResponseFormat],
-        UnknownInteractionResponseFormat,
-    ],
-    JsonUnion(
-        [
-            (
-                ResponseFormat,
-                "ResponseFormat",
-                frozenset(("object",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (
-                Sequence[ResponseFormat],
-                "Sequence[ResponseFormat]",
-                frozenset(("array",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (UnknownInteractionResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
 
 
 Step: TypeAlias = Annotated[
@@ -4040,6 +3019,15 @@ Step: TypeAlias = Annotated[
 """A step in the interaction."""
 
 
+class UnknownInteractionsInput(UnknownVariant):
+    """A `InteractionsInput` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
 InteractionsInput: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
         Content,
@@ -4105,127 +3093,308 @@ InteractionsInput: TypeAlias = Annotated[
 """The input for the interaction."""
 
 
-McpServerToolResultStepResult: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Sequence[FunctionResultSubContent],
-        dict[str, Any],
-        str,
-    ],
-    JsonUnion(
-        [
-            (
-                Sequence[FunctionResultSubContent],
-                "Sequence[FunctionResultSubContent]",
-                frozenset(("array",)),
-                frozenset(("audio", "document", "function", "image", "text", "video")),
-            ),
-            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
-            (str, "str", frozenset(("string",)), frozenset(())),
-        ],
-        "type",
-        None,
-    ),
-]
-"""Required. The output from the MCP server call. Can be simple text or rich content."""
+class SafetySetting(ApiModel):
+    """A safety setting that affects the safety-blocking behavior.
+
+    A SafetySetting consists of a
+    harm category and a
+    threshold for that
+    category.
+    """
+
+    method: OpenEnum[SafetySettingMethod] | None = None
+    """Optional. The method for blocking content. If not specified, the default
+    behavior is to use the probability score.
+    """
+
+    threshold: OpenEnum[SafetySettingThreshold]
+    """Required. The threshold for blocking content. If the harm probability
+    exceeds this threshold, the content will be blocked.
+    """
+
+    type: OpenEnum[HarmCategory]
+    """Required. The type of harm category to be blocked."""
 
 
-MediaProcessing: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        StaticMediaProcessing,
-        UnknownMediaProcessing,
-    ],
-    JsonUnion(
-        [
-            (StaticMediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
-            (UnknownMediaProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""One of: StaticMediaProcessing, UnknownMediaProcessing."""
+class CodeExecution(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to execute code."""
+
+    type: Literal["code_execution"] = "code_execution"
 
 
-ModelInteractionEnvironment: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        EnvironmentConfig,
-        str,
-        UnknownModelInteractionEnvironment,
-    ],
-    JsonUnion(
-        [
-            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (
-                UnknownModelInteractionEnvironment,
-                "(unknown)",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""The environment configuration for the interaction. Can be an object
-specifying remote environment sources or a string referencing an existing
-environment ID.
-"""
+class ComputerUse(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to interact with the computer."""
+
+    disabled_safety_policies: list[OpenEnum[ComputerUseDisabledSafetyPoliciesItem]] | None = None
+    """Optional. Disabled safety policies for computer use."""
+
+    enable_prompt_injection_detection: StrictBool | None = None
+    """Whether enable the prompt injection detection check on computer-use
+    request.
+    """
+
+    environment: OpenEnum[ComputerUseEnvironment] | None = None
+    """The environment being operated."""
+
+    excluded_predefined_functions: list[str] | None = None
+    """The list of predefined functions that are excluded from the model call."""
+
+    type: Literal["computer_use"] = "computer_use"
 
 
-ModelInteractionResponseFormat: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ResponseFormat,
-        Sequence[ResponseFormat],
-        UnknownModelInteractionResponseFormat,
-    ],
-    JsonUnion(
-        [
-            (
-                ResponseFormat,
-                "ResponseFormat",
-                frozenset(("object",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (
-                Sequence[ResponseFormat],
-                "Sequence[ResponseFormat]",
-                frozenset(("array",)),
-                frozenset(("audio", "image", "text", "video")),
-            ),
-            (
-                UnknownModelInteractionResponseFormat,
-                "(unknown)",
-                frozenset(("object",)),
-                frozenset(()),
-            ),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""Enforces that the generated response is a JSON object that complies with
-the JSON schema specified in this field.
-"""
+class FileSearch(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to search files."""
+
+    file_search_store_names: list[str] | None = None
+    """The file search store names to search."""
+
+    metadata_filter: str | None = None
+    """Metadata filter to apply to the semantic retrieval documents and chunks."""
+
+    top_k: StrictInt | None = None
+    """The number of semantic retrieval chunks to retrieve."""
+
+    type: Literal["file_search"] = "file_search"
 
 
-ThoughtContent: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ImageContent,
-        TextContent,
-        UnknownThoughtContent,
-    ],
-    JsonUnion(
-        [
-            (ImageContent, "image", frozenset(("object",)), frozenset(("image",))),
-            (TextContent, "text", frozenset(("object",)), frozenset(("text",))),
-            (UnknownThoughtContent, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "type",
-        "(unknown)",
-    ),
-]
-"""One of: ImageContent, TextContent, UnknownThoughtContent."""
+class GoogleMaps(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to call Google Maps."""
+
+    enable_widget: StrictBool | None = None
+    """Whether to return a widget context token in the tool call result of the
+    response.
+    """
+
+    latitude: Number | None = None
+    """The latitude of the user's location."""
+
+    longitude: Number | None = None
+    """The longitude of the user's location."""
+
+    type: Literal["google_maps"] = "google_maps"
+
+
+class GoogleSearch(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to search Google."""
+
+    search_types: list[OpenEnum[GoogleSearchSearchTypesItem]] | None = None
+    """The types of search grounding to enable."""
+
+    type: Literal["google_search"] = "google_search"
+
+
+class AllowedTools(ApiModel):
+    """The configuration for allowed tools."""
+
+    mode: OpenEnum[AllowedToolsMode] | None = None
+    """The mode of the tool choice."""
+
+    tools: list[str] | None = None
+    """The names of the allowed tools."""
+
+
+class McpServer(ApiModel, wire_constants=("type",)):
+    """A MCPServer is a server that can be called by the model to perform actions."""
+
+    allowed_tools: list[AllowedTools] | None = None
+    """The allowed tools."""
+
+    defer_loading: StrictBool | None = None
+    """When true, the server's tools are loaded only when a tool search asks for them."""
+
+    headers: dict[str, str] | None = None
+    """Optional: Fields for authentication headers, timeouts, etc., if needed."""
+
+    name: str | None = None
+    """The name of the MCPServer."""
+
+    type: Literal["mcp_server"] = "mcp_server"
+
+    url: str | None = None
+    """The full URL for the MCPServer endpoint.
+    Example: "https://api.example.com/mcp"
+    """
+
+
+class ExaAISearchConfig(ApiModel):
+    """Used to specify configuration for ExaAISearch."""
+
+    api_key: str
+    """Required. The API key for ExaAiSearch."""
+
+    custom_config: dict[str, Any] | None = None
+    """Optional. This field can be used to pass any parameter from the Exa.ai Search API."""
+
+
+class ParallelAISearchConfig(ApiModel):
+    """Used to specify configuration for ParallelAISearch."""
+
+    api_key: str | None = None
+    """Optional. The API key for ParallelAiSearch."""
+
+    custom_config: dict[str, Any] | None = None
+    """Optional. Custom configs for ParallelAiSearch."""
+
+
+class RagResource(ApiModel):
+    """The definition of the Rag resource."""
+
+    rag_corpus: str | None = None
+    """Optional. RagCorpora resource name."""
+
+    rag_file_ids: list[str] | None = None
+    """Optional. rag_file_id. The files should be in the same rag_corpus set in
+    rag_corpus field.
+    """
+
+
+class Filter(ApiModel):
+    """Config for filters."""
+
+    metadata_filter: str | None = None
+    """Optional. String for metadata filtering."""
+
+    vector_distance_threshold: Number | None = None
+    """Optional. Only returns contexts with vector distance smaller than the
+    threshold.
+    """
+
+    vector_similarity_threshold: Number | None = None
+    """Optional. Only returns contexts with vector similarity larger than the
+    threshold.
+    """
+
+
+class HybridSearch(ApiModel):
+    """Config for Hybrid Search."""
+
+    alpha: Number | None = None
+    """Optional. Alpha value controls the weight between dense and sparse vector search
+    results.
+    """
+
+
+class RankService(ApiModel):
+    """Config for Rank Service."""
+
+    model_name: str | None = None
+    """Optional. The model name of the rank service."""
+
+
+class Ranking(ApiModel, wire_constants=("ranking_config",)):
+    """Config for ranking and reranking."""
+
+    model_name: str | None = None
+    """Optional. The model name of the rank service."""
+
+    rank_service: RankService | None = None
+    """Config for Rank Service."""
+
+    ranking_config: Literal["rank_service"] = "rank_service"
+
+
+class RagRetrievalConfig(ApiModel):
+    """Specifies the context retrieval config."""
+
+    filter: Filter | None = None
+    """Optional. Config for filters."""
+
+    hybrid_search: HybridSearch | None = None
+    """Optional. Config for Hybrid Search."""
+
+    ranking: Ranking | None = None
+    """Optional. Config for ranking and reranking."""
+
+    top_k: StrictInt | None = None
+    """Optional. The number of contexts to retrieve."""
+
+
+class RagStoreConfig(ApiModel):
+    """Use to specify configuration for RAG Store."""
+
+    rag_resources: list[RagResource] | None = None
+    """Optional. The representation of the rag source."""
+
+    rag_retrieval_config: RagRetrievalConfig | None = None
+    """Optional. The retrieval config for the Rag query."""
+
+    similarity_top_k: StrictInt | None = None
+    """Optional. Number of top k results to return from the selected corpora.
+
+    Deprecated.
+    """
+
+    vector_distance_threshold: Number | None = None
+    """Optional. Only return results with vector distance smaller than the threshold.
+
+    Deprecated.
+    """
+
+
+class VertexAISearchConfig(ApiModel):
+    """Used to specify configuration for VertexAISearch."""
+
+    datastores: list[str] | None = None
+    """Optional. Used to specify Vertex AI Search datastores."""
+
+    engine: str | None = None
+    """Optional. Used to specify Vertex AI Search engine."""
+
+
+class Retrieval(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to retrieve files."""
+
+    exa_ai_search_config: ExaAISearchConfig | None = None
+    """Used to specify configuration for ExaAISearch."""
+
+    parallel_ai_search_config: ParallelAISearchConfig | None = None
+    """Used to specify configuration for ParallelAISearch."""
+
+    rag_store_config: RagStoreConfig | None = None
+    """Used to specify configuration for RagStore."""
+
+    retrieval_types: list[OpenEnum[RetrievalRetrievalTypesItem]] | None = None
+    """The types of file retrieval to enable."""
+
+    type: Literal["retrieval"] = "retrieval"
+
+    vertex_ai_search_config: VertexAISearchConfig | None = None
+    """Used to specify configuration for VertexAISearch."""
+
+
+class ToolSearch(ApiModel, wire_constants=("type",)):
+    """A tool that lets the model search for tools and load their definitions into its context on
+    demand, so that not every definition is sent up front.
+    """
+
+    description: str | None = None
+    """What the client's search function does (client execution only)."""
+
+    execution: OpenEnum[ToolSearchExecution] | None = None
+    """Where the search runs. `server` (the default) or `client`."""
+
+    name: str | None = None
+    """The name of the client's search function (client execution only)."""
+
+    parameters: Any | None = None
+    """The JSON Schema of the client's search function's parameters (client execution only)."""
+
+    type: Literal["tool_search"] = "tool_search"
+
+
+class UnknownTool(UnknownVariant):
+    """A `Tool` variant this client does not know yet. Its fields are kept and re-serialized
+    unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+class UrlContext(ApiModel, wire_constants=("type",)):
+    """A tool that can be used by the model to fetch URL context."""
+
+    type: Literal["url_context"] = "url_context"
 
 
 Tool: TypeAlias = Annotated[
@@ -4268,6 +3437,208 @@ Tool: TypeAlias = Annotated[
 """A tool that can be used by the model."""
 
 
+class WebhookConfig(ApiModel):
+    """Message for configuring webhook events for a request."""
+
+    uris: list[str] | None = None
+    """Optional. If set, these webhook URIs will be used for webhook events instead of the
+    registered webhooks.
+    """
+
+    user_metadata: dict[str, Any] | None = None
+    """Optional. The user metadata that will be returned on each event emission to the
+    webhooks.
+    """
+
+
+class AgentInteraction(ApiModel):
+    """Interaction for generating the completion using agents."""
+
+    agent: OpenEnum[AgentOption]
+    """The name of the `Agent` used for generating the interaction."""
+
+    agent_config: AgentInteractionAgentConfig | None = None
+    """Configuration parameters for the agent interaction."""
+
+    background: StrictBool | None = None
+    """Input only. Whether to run the model interaction in the background."""
+
+    continuation_token: str | None = None
+    """Opaque token to resume a long decode. Output: set when status is
+    INCOMPLETE and decoding can be resumed. Input: pass the latest token
+    back unchanged in CreateInteraction to continue decoding.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    environment: AgentInteractionEnvironment | None = None
+    """The environment configuration for the interaction. Can be an object
+    specifying remote environment sources or a string referencing an existing
+    environment ID.
+    """
+
+    input: InteractionsInput | None = None
+
+    labels: dict[str, str] | None = None
+    """The labels with user-defined metadata for the request.
+
+    Label keys and values can be no longer than 63 characters
+    (Unicode codepoints) and can only contain lowercase letters, numeric
+    characters, underscores, and dashes. International characters are allowed.
+    Label values are optional. Label keys must start with a letter.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    previous_interaction_id: str | None = None
+    """The ID of the previous interaction, if any."""
+
+    response_format: AgentInteractionResponseFormat | None = None
+    """Enforces that the generated response is a JSON object that complies with
+    the JSON schema specified in this field.
+    """
+
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
+
+    Deprecated.
+    """
+
+    safety_settings: list[SafetySetting] | None = None
+    """Safety settings for the interaction.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    service_tier: OpenEnum[ServiceTier] | None = None
+    """The service tier for the interaction."""
+
+    store: StrictBool | None = None
+    """Input only. Whether to store the response and request for later retrieval."""
+
+    stream: StrictBool | None = None
+    """Input only. Whether the interaction will be streamed."""
+
+    system_instruction: str | None = None
+    """System instruction for the interaction."""
+
+    tools: list[Tool] | None = None
+    """A list of tool declarations the model may call during interaction."""
+
+    webhook_config: WebhookConfig | None = None
+    """Optional. Webhook configuration for receiving notifications when the
+    interaction completes.
+    """
+
+    def continuation_token_bytes(self) -> bytes | None:
+        """`continuation_token` decoded from base64."""
+        return decode_base64(self.continuation_token)
+
+
+class Error(ApiModel):
+    """Error message from an interaction."""
+
+    code: str | None = None
+    """A URI that identifies the error type."""
+
+    message: str | None = None
+    """A human-readable error message."""
+
+
+class ToolChoiceConfig(ApiModel):
+    """The tool choice configuration containing allowed tools."""
+
+    allowed_tools: AllowedTools | None = None
+    """The allowed tools."""
+
+
+GenerationConfigToolChoice: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ToolChoiceConfig,
+        OpenEnum[GenerationConfigToolChoiceOption],
+    ],
+    JsonUnion(
+        [
+            (ToolChoiceConfig, "ToolChoiceConfig", frozenset(("object",)), frozenset(())),
+            (
+                OpenEnum[GenerationConfigToolChoiceOption],
+                "GenerationConfigToolChoiceOption | str",
+                frozenset(("string",)),
+                frozenset(()),
+            ),
+        ],
+        None,
+        None,
+    ),
+]
+"""The tool choice configuration."""
+
+
+class ImageConfig(ApiModel):
+    """The configuration for image interaction."""
+
+    aspect_ratio: OpenEnum[ImageConfigAspectRatio] | None = None
+    """The aspect ratio of the image to generate. Supported aspect ratios: 1:1,
+    2:3, 3:2, 3:4, 4:3, 9:16, 16:9, 21:9.
+
+    If not specified, the model will choose a default aspect ratio based on any
+    reference images provided.
+    """
+
+    image_size: OpenEnum[ImageConfigImageSize] | None = None
+    """Specifies the size of generated images. Supported values are `1K`, `2K`,
+    `4K`. If not specified, the model will use default value `1K`.
+    """
+
+
+class SpeechConfig(ApiModel):
+    """The configuration for speech interaction."""
+
+    language: str | None = None
+    """The language of the speech."""
+
+    speaker: str | None = None
+    """The speaker's name, it should match the speaker name given in the prompt."""
+
+    voice: str | None = None
+    """The voice of the speaker."""
+
+
+class SmartTranscriptionMode(ApiModel, wire_constants=("type",)):
+    """Configuration for smart transcription mode."""
+
+    source_text: str | None = None
+    """Text to edit or rewrite by voice instructions; the model then outputs the finished
+    replacement text.
+    """
+
+    type: Literal["smart"] = "smart"
+
+
+class UnknownTranscriptionMode(UnknownVariant):
+    """A `TranscriptionMode` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+class VerbatimTranscriptionMode(ApiModel, wire_constants=("type",)):
+    """Configuration for verbatim transcription mode."""
+
+    diarization_mode: str | None = None
+    """Optional. Configures speaker diarization. Supported values: "speaker"."""
+
+    timestamp_granularities: list[str] | None = None
+    """Optional. The granularity of timestamps to include in the transcription output.
+    Supported values: "word". If empty, no timestamps are generated.
+    """
+
+    type: Literal["verbatim"] = "verbatim"
+
+
 TranscriptionMode: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
         SmartTranscriptionMode,
@@ -4290,6 +3661,15 @@ TranscriptionMode: TypeAlias = Annotated[
     ),
 ]
 """Configuration for transcription mode."""
+
+
+class UnknownTranscriptionConfigMode(UnknownVariant):
+    """A `TranscriptionConfigMode` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
 
 
 TranscriptionConfigMode: TypeAlias = Annotated[
@@ -4321,28 +3701,648 @@ TranscriptionConfigMode: TypeAlias = Annotated[
 """Discriminated transcription mode options or enum."""
 
 
-VideoContentProcessing: TypeAlias = Annotated[
+class TranscriptionConfig(ApiModel):
+    """Configuration for speech recognition (transcription)."""
+
+    adaptation_phrases: list[str] | None = None
+    """Optional. A list of phrases to bias the ASR model towards.
+
+    Deprecated.
+    """
+
+    custom_vocabulary: list[str] | None = None
+    """Optional. A list of custom vocabulary phrases to bias the speech recognition model
+    toward recognizing specific terms.
+    """
+
+    diarization_mode: str | None = None
+    """Optional. Configures speaker diarization. Supported values: "speaker".
+
+    Deprecated.
+    """
+
+    language_codes: list[str] | None = None
+    """Optional. BCP-47 language codes providing hints about the languages present in the
+    audio. If omitted or empty, defaults to automatic language detection.
+    """
+
+    language_hints: list[str] | None = None
+    """Deprecated: use language_codes. BCP-47 language codes providing hints about the languages
+    present in the audio.
+
+    Deprecated.
+    """
+
+    mode: TranscriptionConfigMode | None = None
+    """Discriminated transcription mode options or enum."""
+
+    timestamp_granularities: list[str] | None = None
+    """Optional. The granularity of timestamps to include in the transcription output.
+    Supported values: "word". If empty, no timestamps are generated.
+
+    Deprecated.
+    """
+
+
+class VideoConfig(ApiModel):
+    """Configuration options for video generation."""
+
+    task: OpenEnum[VideoConfigTask] | None = None
+    """Optional task mode for video generation. If not specified, the model
+    automatically determines the appropriate mode based on the provided text
+    prompt and input media.
+    """
+
+
+class GenerationConfig(ApiModel):
+    """Configuration parameters for model interactions."""
+
+    image_config: ImageConfig | None = None
+    """Configuration for image interaction.
+
+    Deprecated.
+    """
+
+    max_output_tokens: StrictInt | None = None
+    """The maximum number of tokens to include in the response."""
+
+    seed: StrictInt | None = None
+    """Seed used in decoding for reproducibility."""
+
+    speech_config: list[SpeechConfig] | None = None
+    """Speech and multi-speaker configuration: a list of flat `{voice, language, speaker}` objects,
+    one per speaker. The API rejects a single object and the `{"speakers": [...]}` form.
+    `language` is required whenever `voice` is set.
+    """
+
+    stop_sequences: list[str] | None = None
+    """A list of character sequences that will stop output interaction."""
+
+    temperature: Number | None = None
+    """Controls the randomness of the output.
+
+    Deprecated.
+    """
+
+    thinking_level: OpenEnum[ThinkingLevel] | None = None
+    """The level of thought tokens that the model should generate."""
+
+    thinking_summaries: Annotated[OpenEnum[ThinkingSummaries], ThinkingSummariesAliases] | None = (
+        None
+    )
+    """Whether to include thought summaries in the response."""
+
+    tool_choice: GenerationConfigToolChoice | None = None
+    """The tool choice configuration."""
+
+    top_p: Number | None = None
+    """The maximum cumulative probability of tokens to consider when sampling.
+
+    Deprecated.
+    """
+
+    transcription_config: TranscriptionConfig | None = None
+    """Optional. Configuration for speech recognition (transcription). If present, ASR is
+    enabled.
+    """
+
+    video_config: VideoConfig | None = None
+    """Configuration for video generation."""
+
+
+class GroundingToolCount(ApiModel):
+    """The number of grounding tool counts."""
+
+    count: StrictInt | None = None
+    """The number of grounding tool counts."""
+
+    type: OpenEnum[GroundingToolCountType] | None = None
+    """The grounding tool type associated with the count."""
+
+
+class UnknownInteractionAgentConfig(UnknownVariant):
+    """A `InteractionAgentConfig` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+InteractionAgentConfig: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        MediaProcessing,
-        OpenEnum[VideoContentProcessingOption],
-        UnknownVideoContentProcessing,
+        AntigravityAgentConfig,
+        CodeMenderAgentConfig,
+        DeepResearchAgentConfig,
+        DynamicAgentConfig,
+        UnknownInteractionAgentConfig,
     ],
     JsonUnion(
         [
-            (MediaProcessing, "static", frozenset(("object",)), frozenset(("static",))),
             (
-                OpenEnum[VideoContentProcessingOption],
-                "VideoContentProcessingOption | str",
-                frozenset(("string",)),
-                frozenset(()),
+                AntigravityAgentConfig,
+                "antigravity",
+                frozenset(("object",)),
+                frozenset(("antigravity",)),
             ),
-            (UnknownVideoContentProcessing, "(unknown)", frozenset(("object",)), frozenset(())),
+            (
+                CodeMenderAgentConfig,
+                "code-mender",
+                frozenset(("object",)),
+                frozenset(("code-mender",)),
+            ),
+            (
+                DeepResearchAgentConfig,
+                "deep-research",
+                frozenset(("object",)),
+                frozenset(("deep-research",)),
+            ),
+            (DynamicAgentConfig, "dynamic", frozenset(("object",)), frozenset(("dynamic",))),
+            (UnknownInteractionAgentConfig, "(unknown)", frozenset(("object",)), frozenset(())),
         ],
         "type",
         "(unknown)",
     ),
 ]
-"""How the model processes this video for understanding."""
+"""Configuration parameters for the agent interaction."""
+
+
+class UnknownInteractionEnvironment(UnknownVariant):
+    """A `InteractionEnvironment` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+InteractionEnvironment: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentConfig,
+        str,
+        UnknownInteractionEnvironment,
+    ],
+    JsonUnion(
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (UnknownInteractionEnvironment, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""The environment configuration for the interaction. Can be an object
+specifying remote environment sources or a string referencing an existing
+environment ID.
+"""
+
+
+class UnknownInteractionResponseFormat(UnknownVariant):
+    """A `InteractionResponseFormat` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+InteractionResponseFormat: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownInteractionResponseFormat,
+    ],
+    JsonUnion(
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (UnknownInteractionResponseFormat, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""Enforces that the generated response is a JSON object that complies with
+the JSON schema specified in this field.
+"""
+
+
+class ModalityTokens(ApiModel):
+    """The token count for a single response modality."""
+
+    modality: OpenEnum[ResponseModality] | None = None
+    """The modality associated with the token count."""
+
+    tokens: StrictInt | None = None
+    """Number of tokens for the modality."""
+
+
+class Usage(ApiModel):
+    """Statistics on the interaction request's token usage."""
+
+    cached_tokens_by_modality: list[ModalityTokens] | None = None
+    """A breakdown of cached token usage by modality."""
+
+    grounding_tool_count: list[GroundingToolCount] | None = None
+    """Grounding tool count."""
+
+    initial_input_tokens: StrictInt | None = None
+    """The input tokens of the first turn of this interaction."""
+
+    input_tokens_by_modality: list[ModalityTokens] | None = None
+    """A breakdown of input token usage by modality."""
+
+    output_tokens_by_modality: list[ModalityTokens] | None = None
+    """A breakdown of output token usage by modality."""
+
+    tool_use_tokens_by_modality: list[ModalityTokens] | None = None
+    """A breakdown of tool-use token usage by modality."""
+
+    total_cached_tokens: StrictInt | None = None
+    """Number of tokens in the cached part of the prompt (the cached content)."""
+
+    total_input_tokens: StrictInt | None = None
+    """Number of tokens in the prompt (context)."""
+
+    total_output_tokens: StrictInt | None = None
+    """Total number of tokens across all the generated responses."""
+
+    total_thought_tokens: StrictInt | None = None
+    """Number of tokens of thoughts for thinking models."""
+
+    total_tokens: StrictInt | None = None
+    """Total token count for the interaction request (prompt + responses + other
+    internal tokens).
+    """
+
+    total_tool_use_tokens: StrictInt | None = None
+    """Number of tokens present in tool-use prompt(s)."""
+
+
+class Interaction(InteractionHelpers, ApiModel):
+    """The Interaction resource."""
+
+    agent: OpenEnum[AgentOption] | None = None
+    """The name of the `Agent` used for generating the interaction."""
+
+    agent_config: InteractionAgentConfig | None = None
+    """Configuration parameters for the agent interaction."""
+
+    background: StrictBool | None = None
+    """Input only. Whether to run the model interaction in the background."""
+
+    cached_content: str | None = None
+    """The name of the cached content used as context to serve the prediction. Note: only used in
+    explicit caching, where users can have control over caching (e.g. what content to cache) and
+    enjoy guaranteed cost savings. Format: cachedContents/{cachedContent}
+
+    Deprecated.
+    """
+
+    continuation_ids: list[str] | None = None
+    """Output only. The ids of the interactions (hops) an automatically continued answer was merged
+    from, in order.
+    """
+
+    continuation_token: str | None = None
+    """Opaque token to resume a long decode. Output: set when status is
+    INCOMPLETE and decoding can be resumed. Input: pass the latest token
+    back unchanged in CreateInteraction to continue decoding.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    created: str | None = None
+    """Required. Output only. The time at which the response was created in ISO 8601 format
+    (YYYY-MM-DDThh:mm:ssZ).
+    """
+
+    environment: InteractionEnvironment | None = None
+    """The environment configuration for the interaction. Can be an object
+    specifying remote environment sources or a string referencing an existing
+    environment ID.
+    """
+
+    environment_id: str | None = None
+    """Output only. The environment ID for the interaction. Only populated if environment
+    config is set in the request.
+    """
+
+    errors: list[Error] | None = None
+    """Output only. Diagnostic faults / platform errors recorded on the interaction."""
+
+    generation_config: GenerationConfig | None = None
+    """Input only. Configuration parameters for the model interaction."""
+
+    id: str = ""
+    """Required. Output only. A unique identifier for the interaction completion.
+
+    Reads '' when the wire omits it; the key stays absent when the object is serialized again.
+    """
+
+    input: InteractionsInput | None = None
+
+    labels: dict[str, str] | None = None
+    """The labels with user-defined metadata for the request.
+
+    Label keys and values can be no longer than 63 characters
+    (Unicode codepoints) and can only contain lowercase letters, numeric
+    characters, underscores, and dashes. International characters are allowed.
+    Label values are optional. Label keys must start with a letter.
+    """
+
+    model: OpenEnum[ModelOption] | None = None
+    """The name of the `Model` used for generating the interaction."""
+
+    object: str | None = None
+    """Always `interaction`."""
+
+    output_text: str | None = None
+    """The text of the answer, when the API sends it (not every response does); `text()` derives it
+    from the steps otherwise.
+    """
+
+    previous_interaction_id: str | None = None
+    """The ID of the previous interaction, if any."""
+
+    response_format: InteractionResponseFormat | None = None
+    """Enforces that the generated response is a JSON object that complies with
+    the JSON schema specified in this field.
+    """
+
+    response_mime_type: str | None = None
+    """The mime type of the response. This is required if response_format is set.
+
+    Deprecated.
+    """
+
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
+
+    Deprecated.
+    """
+
+    safety_settings: list[SafetySetting] | None = None
+    """Safety settings for the interaction."""
+
+    service_tier: OpenEnum[ServiceTier] | None = None
+    """The service tier for the interaction."""
+
+    status: OpenEnum[InteractionStatus]
+    """Required. Output only. The status of the interaction."""
+
+    steps: list[Step] | None = None
+    """Required. Output only. The steps that make up the interaction, when included in the response.
+    """
+
+    store: StrictBool | None = None
+    """Input only. Whether to store the response and request for later retrieval."""
+
+    stream: StrictBool | None = None
+    """Input only. Whether the interaction will be streamed."""
+
+    system_instruction: str | None = None
+    """System instruction for the interaction."""
+
+    tools: list[Tool] | None = None
+    """A list of tool declarations the model may call during interaction."""
+
+    updated: str | None = None
+    """Required. Output only. The time at which the response was last updated in ISO 8601 format
+    (YYYY-MM-DDThh:mm:ssZ).
+    """
+
+    usage: Usage | None = None
+    """Output only. Statistics on the interaction request's token usage."""
+
+    webhook_config: WebhookConfig | None = None
+    """Optional. Webhook configuration for receiving notifications when the
+    interaction completes.
+    """
+
+    def continuation_token_bytes(self) -> bytes | None:
+        """`continuation_token` decoded from base64."""
+        return decode_base64(self.continuation_token)
+
+
+class UnknownModelInteractionEnvironment(UnknownVariant):
+    """A `ModelInteractionEnvironment` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+ModelInteractionEnvironment: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        EnvironmentConfig,
+        str,
+        UnknownModelInteractionEnvironment,
+    ],
+    JsonUnion(
+        [
+            (EnvironmentConfig, "remote", frozenset(("object",)), frozenset(("remote",))),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (
+                UnknownModelInteractionEnvironment,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""The environment configuration for the interaction. Can be an object
+specifying remote environment sources or a string referencing an existing
+environment ID.
+"""
+
+
+class UnknownModelInteractionResponseFormat(UnknownVariant):
+    """A `ModelInteractionResponseFormat` variant this client does not know yet. Its fields are kept
+    and re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    type: str | None = None
+    """The variant's tag, as received."""
+
+
+ModelInteractionResponseFormat: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ResponseFormat,
+        Sequence[ResponseFormat],
+        UnknownModelInteractionResponseFormat,
+    ],
+    JsonUnion(
+        [
+            (
+                ResponseFormat,
+                "ResponseFormat",
+                frozenset(("object",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                Sequence[ResponseFormat],
+                "Sequence[ResponseFormat]",
+                frozenset(("array",)),
+                frozenset(("audio", "image", "text", "video")),
+            ),
+            (
+                UnknownModelInteractionResponseFormat,
+                "(unknown)",
+                frozenset(("object",)),
+                frozenset(()),
+            ),
+        ],
+        "type",
+        "(unknown)",
+    ),
+]
+"""Enforces that the generated response is a JSON object that complies with
+the JSON schema specified in this field.
+"""
+
+
+class ModelInteractionToolConfig(ApiModel):
+    """How the model uses the declared tools."""
+
+    include_server_side_tool_invocations: StrictBool | None = None
+    """Whether built-in (server-side) tool calls may be combined with function tools; the API asked
+    for it when `google_search` was mixed with function tools.
+    """
+
+
+class ModelInteraction(ApiModel):
+    """Interaction for generating the completion using models."""
+
+    background: StrictBool | None = None
+    """Input only. Whether to run the model interaction in the background."""
+
+    continuation_token: str | None = None
+    """Opaque token to resume a long decode. Output: set when status is
+    INCOMPLETE and decoding can be resumed. Input: pass the latest token
+    back unchanged in CreateInteraction to continue decoding.
+
+    Base64 on the wire; `decode_base64` gives the bytes.
+    """
+
+    created: str | None = None
+    """Required. Output only. The time at which the response was created in ISO 8601 format
+    (YYYY-MM-DDThh:mm:ssZ).
+    """
+
+    environment: ModelInteractionEnvironment | None = None
+    """The environment configuration for the interaction. Can be an object
+    specifying remote environment sources or a string referencing an existing
+    environment ID.
+    """
+
+    environment_id: str | None = None
+    """Output only. The environment ID for the interaction. Only populated if environment
+    config is set in the request.
+    """
+
+    generation_config: GenerationConfig | None = None
+    """Input only. Configuration parameters for the model interaction."""
+
+    id: str | None = None
+    """Required. Output only. A unique identifier for the interaction completion."""
+
+    input: InteractionsInput
+
+    labels: dict[str, str] | None = None
+    """The labels with user-defined metadata for the request.
+
+    Label keys and values can be no longer than 63 characters
+    (Unicode codepoints) and can only contain lowercase letters, numeric
+    characters, underscores, and dashes. International characters are allowed.
+    Label values are optional. Label keys must start with a letter.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    model: OpenEnum[ModelOption]
+    """The name of the `Model` used for generating the interaction.
+
+    Not inherited through `previous_interaction_id`: send it every turn.
+    """
+
+    previous_interaction_id: str | None = None
+    """The ID of the previous interaction, if any."""
+
+    response_format: ModelInteractionResponseFormat | None = None
+    """Enforces that the generated response is a JSON object that complies with
+    the JSON schema specified in this field.
+    """
+
+    response_modalities: list[OpenEnum[ResponseModality]] | None = None
+    """The requested modalities of the response, in lowercase (`text`, `image`, `audio`, ...);
+    uppercase spellings are rejected.
+
+    Deprecated.
+    """
+
+    safety_settings: list[SafetySetting] | None = None
+    """Safety settings for the interaction.
+
+    Vertex AI only: the Gemini API rejects this field.
+    """
+
+    service_tier: OpenEnum[ServiceTier] | None = None
+    """The service tier for the interaction."""
+
+    status: OpenEnum[ModelInteractionStatus] | None = None
+    """Required. Output only. The status of the interaction."""
+
+    store: StrictBool | None = None
+    """Input only. Whether to store the response and request for later retrieval."""
+
+    stream: StrictBool | None = None
+    """Input only. Whether the interaction will be streamed."""
+
+    system_instruction: str | None = None
+    """System instruction for the interaction.
+
+    Inheritance through `previous_interaction_id` is contested: resend it every turn.
+    """
+
+    tool_config: ModelInteractionToolConfig | None = None
+    """How the model uses the declared tools."""
+
+    tools: list[Tool] | None = None
+    """A list of tool declarations the model may call during interaction.
+
+    Not inherited through `previous_interaction_id`: send it every turn.
+    """
+
+    updated: str | None = None
+    """Required. Output only. The time at which the response was last updated in ISO 8601 format
+    (YYYY-MM-DDThh:mm:ssZ).
+    """
+
+    webhook_config: WebhookConfig | None = None
+    """Optional. Webhook configuration for receiving notifications when the
+    interaction completes.
+    """
+
+    def continuation_token_bytes(self) -> bytes | None:
+        """`continuation_token` decoded from base64."""
+        return decode_base64(self.continuation_token)
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

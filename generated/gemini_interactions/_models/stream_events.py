@@ -442,6 +442,34 @@ class FileSearchResultDelta(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
+FunctionResultDeltaResult: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+        Number,
+        StrictBool,
+    ],
+    JsonUnion(
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Number, "Number", frozenset(("number",)), frozenset(())),
+            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
+        ],
+        "type",
+        None,
+    ),
+]
+"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str, Number, StrictBool."""
+
+
 class FunctionResultDelta(ApiModel, wire_constants=("type",)):
     """The `FunctionResultDelta` object."""
 
@@ -449,7 +477,7 @@ class FunctionResultDelta(ApiModel, wire_constants=("type",)):
 
     name: str | None = None
 
-    result: "FunctionResultDeltaResult"
+    result: FunctionResultDeltaResult
 
     type: Literal["function_result"] = "function_result"
 
@@ -491,10 +519,28 @@ class GoogleMapsCallDelta(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
+class Places(ApiModel):
+    """The `Places` object."""
+
+    name: str | None = None
+    """Title of the place."""
+
+    place_id: str | None = None
+    """The ID of the place, in `places/{place_id}` format."""
+
+    review_snippets: list[ReviewSnippet] | None = None
+    """Snippets of reviews that are used to generate answers about the
+    features of a given place in Google Maps.
+    """
+
+    url: str | None = None
+    """URI reference of the place."""
+
+
 class GoogleMapsResult(ApiModel):
     """The result of the Google Maps."""
 
-    places: "list[Places] | None" = None
+    places: list[Places] | None = None
     """The places that were found."""
 
     widget_context_token: str | None = None
@@ -603,37 +649,6 @@ class ImageDelta(ApiModel, wire_constants=("type",)):
         return decode_base64(self.data)
 
 
-class InteractionCompletedEvent(ApiModel, wire_constants=("event_type",)):
-    """Signals that the Interaction completed. Sent when the Interaction receives
-    Complete/Cancel or naturally terminates. No more input can be sent to the
-    Interaction after this.
-    """
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["interaction.completed"] = "interaction.completed"
-
-    interaction: "InteractionSseEventInteraction"
-    """Required. Partial completed interaction resource emitted at the end of the stream."""
-
-
-class InteractionCreatedEvent(ApiModel, wire_constants=("event_type",)):
-    """Server response confirming that a new interaction was created."""
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["interaction.created"] = "interaction.created"
-
-    interaction: "InteractionSseEventInteraction"
-    """Required. Partial interaction resource emitted when the stream is created."""
-
-
 class InteractionSseEventInteraction(ApiModel):
     """Partial interaction resource emitted by interaction lifecycle SSE events.
     Streaming lifecycle payloads may omit fields that are only available on
@@ -681,6 +696,37 @@ class InteractionSseEventInteraction(ApiModel):
         return decode_base64(self.continuation_token)
 
 
+class InteractionCompletedEvent(ApiModel, wire_constants=("event_type",)):
+    """Signals that the Interaction completed. Sent when the Interaction receives
+    Complete/Cancel or naturally terminates. No more input can be sent to the
+    Interaction after this.
+    """
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+    event_type: Literal["interaction.completed"] = "interaction.completed"
+
+    interaction: InteractionSseEventInteraction
+    """Required. Partial completed interaction resource emitted at the end of the stream."""
+
+
+class InteractionCreatedEvent(ApiModel, wire_constants=("event_type",)):
+    """Server response confirming that a new interaction was created."""
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+    event_type: Literal["interaction.created"] = "interaction.created"
+
+    interaction: InteractionSseEventInteraction
+    """Required. Partial interaction resource emitted when the stream is created."""
+
+
 class InteractionStatusUpdate(ApiModel, wire_constants=("event_type",)):
     """The `InteractionStatusUpdate` object."""
 
@@ -713,34 +759,40 @@ class McpServerToolCallDelta(ApiModel, wire_constants=("type",)):
     type: Literal["mcp_server_tool_call"] = "mcp_server_tool_call"
 
 
+McpServerToolResultDeltaResult: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        Sequence[FunctionResultSubContent],
+        dict[str, Any],
+        str,
+    ],
+    JsonUnion(
+        [
+            (
+                Sequence[FunctionResultSubContent],
+                "Sequence[FunctionResultSubContent]",
+                frozenset(("array",)),
+                frozenset(("audio", "document", "function", "image", "text", "video")),
+            ),
+            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
+            (str, "str", frozenset(("string",)), frozenset(())),
+        ],
+        "type",
+        None,
+    ),
+]
+"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str."""
+
+
 class McpServerToolResultDelta(ApiModel, wire_constants=("type",)):
     """The `McpServerToolResultDelta` object."""
 
     name: str | None = None
 
-    result: "McpServerToolResultDeltaResult"
+    result: McpServerToolResultDeltaResult
 
     server_name: str | None = None
 
     type: Literal["mcp_server_tool_result"] = "mcp_server_tool_result"
-
-
-class Places(ApiModel):
-    """The `Places` object."""
-
-    name: str | None = None
-    """Title of the place."""
-
-    place_id: str | None = None
-    """The ID of the place, in `places/{place_id}` format."""
-
-    review_snippets: list[ReviewSnippet] | None = None
-    """Snippets of reviews that are used to generate answers about the
-    features of a given place in Google Maps.
-    """
-
-    url: str | None = None
-    """URI reference of the place."""
 
 
 class ProcessingCallDelta(ApiModel, wire_constants=("type",)):
@@ -821,64 +873,6 @@ class RetrievalResultDelta(ApiModel, wire_constants=("type",)):
         return decode_base64(self.signature)
 
 
-class StepDelta(ApiModel, wire_constants=("event_type",)):
-    """The `StepDelta` object."""
-
-    delta: "StepDeltaData"
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.delta"] = "step.delta"
-
-    index: StrictInt
-
-    metadata: "StepDeltaMetadata | None" = None
-
-
-class StepDeltaMetadata(ApiModel):
-    """Optional metadata accompanying ANY streamed event."""
-
-    total_usage: Usage | None = None
-    """Statistics on the interaction request's token usage."""
-
-
-class StepStart(ApiModel, wire_constants=("event_type",)):
-    """The `StepStart` object."""
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.start"] = "step.start"
-
-    index: StrictInt
-
-    step: Step
-
-
-class StepStop(ApiModel, wire_constants=("event_type",)):
-    """The `StepStop` object."""
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
-
-    event_type: Literal["step.stop"] = "step.stop"
-
-    index: StrictInt
-
-    step_usage: Usage | None = None
-    """Model usage stats for this specific step."""
-
-    usage: Usage | None = None
-    """Cumulative model usage stats from the start of the session."""
-
-
 class TextAnnotationDelta(ApiModel, wire_constants=("type",)):
     """The `TextAnnotationDelta` object."""
 
@@ -942,20 +936,6 @@ class ToolSearchResultDelta(ApiModel, wire_constants=("type",)):
     """A signature hash for backend validation."""
 
     type: Literal["tool_search_result"] = "tool_search_result"
-
-
-class UnknownInteractionSseStreamEvent(UnknownVariant):
-    """A `InteractionSseStreamEvent` variant this client does not know yet. Its fields are kept and
-    re-serialized unchanged; `.raw` gives the whole object.
-    """
-
-    event_type: str | None = None
-    """The variant's tag, as received."""
-
-    event_id: str | None = None
-    """The event_id token to be used to resume the interaction stream, from
-    this event.
-    """
 
 
 class UnknownStepDeltaData(UnknownVariant):
@@ -1034,104 +1014,6 @@ class VideoDelta(ApiModel, wire_constants=("type",)):
     def data_bytes(self) -> bytes | None:
         """`data` decoded from base64."""
         return decode_base64(self.data)
-
-
-FunctionResultDeltaResult: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Sequence[FunctionResultSubContent],
-        dict[str, Any],
-        str,
-        Number,
-        StrictBool,
-    ],
-    JsonUnion(
-        [
-            (
-                Sequence[FunctionResultSubContent],
-                "Sequence[FunctionResultSubContent]",
-                frozenset(("array",)),
-                frozenset(("audio", "document", "function", "image", "text", "video")),
-            ),
-            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (Number, "Number", frozenset(("number",)), frozenset(())),
-            (StrictBool, "StrictBool", frozenset(("boolean",)), frozenset(())),
-        ],
-        "type",
-        None,
-    ),
-]
-"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str, Number, StrictBool."""
-
-
-InteractionSseStreamEvent: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        ErrorEvent,
-        InteractionCompletedEvent,
-        InteractionCreatedEvent,
-        InteractionStatusUpdate,
-        StepDelta,
-        StepStart,
-        StepStop,
-        UnknownInteractionSseStreamEvent,
-    ],
-    JsonUnion(
-        [
-            (ErrorEvent, "error", frozenset(("object",)), frozenset(("error",))),
-            (
-                InteractionCompletedEvent,
-                "interaction.completed",
-                frozenset(("object",)),
-                frozenset(("interaction.completed",)),
-            ),
-            (
-                InteractionCreatedEvent,
-                "interaction.created",
-                frozenset(("object",)),
-                frozenset(("interaction.created",)),
-            ),
-            (
-                InteractionStatusUpdate,
-                "interaction.status_update",
-                frozenset(("object",)),
-                frozenset(("interaction.status_update",)),
-            ),
-            (StepDelta, "step.delta", frozenset(("object",)), frozenset(("step.delta",))),
-            (StepStart, "step.start", frozenset(("object",)), frozenset(("step.start",))),
-            (StepStop, "step.stop", frozenset(("object",)), frozenset(("step.stop",))),
-            (UnknownInteractionSseStreamEvent, "(unknown)", frozenset(("object",)), frozenset(())),
-        ],
-        "event_type",
-        "(unknown)",
-    ),
-]
-"""One of: ErrorEvent, InteractionCompletedEvent, InteractionCreatedEvent, InteractionStatusUpdate,
-StepDelta, StepStart, StepStop, UnknownInteractionSseStreamEvent.
-"""
-
-
-McpServerToolResultDeltaResult: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        Sequence[FunctionResultSubContent],
-        dict[str, Any],
-        str,
-    ],
-    JsonUnion(
-        [
-            (
-                Sequence[FunctionResultSubContent],
-                "Sequence[FunctionResultSubContent]",
-                frozenset(("array",)),
-                frozenset(("audio", "document", "function", "image", "text", "video")),
-            ),
-            (dict[str, Any], "dict[str, Any]", frozenset(("object",)), frozenset(())),
-            (str, "str", frozenset(("string",)), frozenset(())),
-        ],
-        "type",
-        None,
-    ),
-]
-"""One of: Sequence[FunctionResultSubContent], dict[str, Any], str."""
 
 
 StepDeltaData: TypeAlias = Annotated[
@@ -1324,6 +1206,124 @@ ImageDelta, McpServerToolCallDelta, McpServerToolResultDelta, ProcessingCallDelt
 ProcessingResultDelta, RetrievalCallDelta, RetrievalResultDelta, TextAnnotationDelta, TextDelta,
 ThoughtSignatureDelta, ThoughtSummaryDelta, UrlContextCallDelta, UrlContextResultDelta,
 VideoDelta, ToolSearchCallDelta, ToolSearchResultDelta, UnknownStepDeltaData.
+"""
+
+
+class StepDeltaMetadata(ApiModel):
+    """Optional metadata accompanying ANY streamed event."""
+
+    total_usage: Usage | None = None
+    """Statistics on the interaction request's token usage."""
+
+
+class StepDelta(ApiModel, wire_constants=("event_type",)):
+    """The `StepDelta` object."""
+
+    delta: StepDeltaData
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+    event_type: Literal["step.delta"] = "step.delta"
+
+    index: StrictInt
+
+    metadata: StepDeltaMetadata | None = None
+
+
+class StepStart(ApiModel, wire_constants=("event_type",)):
+    """The `StepStart` object."""
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+    event_type: Literal["step.start"] = "step.start"
+
+    index: StrictInt
+
+    step: Step
+
+
+class StepStop(ApiModel, wire_constants=("event_type",)):
+    """The `StepStop` object."""
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+    event_type: Literal["step.stop"] = "step.stop"
+
+    index: StrictInt
+
+    step_usage: Usage | None = None
+    """Model usage stats for this specific step."""
+
+    usage: Usage | None = None
+    """Cumulative model usage stats from the start of the session."""
+
+
+class UnknownInteractionSseStreamEvent(UnknownVariant):
+    """A `InteractionSseStreamEvent` variant this client does not know yet. Its fields are kept and
+    re-serialized unchanged; `.raw` gives the whole object.
+    """
+
+    event_type: str | None = None
+    """The variant's tag, as received."""
+
+    event_id: str | None = None
+    """The event_id token to be used to resume the interaction stream, from
+    this event.
+    """
+
+
+InteractionSseStreamEvent: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        ErrorEvent,
+        InteractionCompletedEvent,
+        InteractionCreatedEvent,
+        InteractionStatusUpdate,
+        StepDelta,
+        StepStart,
+        StepStop,
+        UnknownInteractionSseStreamEvent,
+    ],
+    JsonUnion(
+        [
+            (ErrorEvent, "error", frozenset(("object",)), frozenset(("error",))),
+            (
+                InteractionCompletedEvent,
+                "interaction.completed",
+                frozenset(("object",)),
+                frozenset(("interaction.completed",)),
+            ),
+            (
+                InteractionCreatedEvent,
+                "interaction.created",
+                frozenset(("object",)),
+                frozenset(("interaction.created",)),
+            ),
+            (
+                InteractionStatusUpdate,
+                "interaction.status_update",
+                frozenset(("object",)),
+                frozenset(("interaction.status_update",)),
+            ),
+            (StepDelta, "step.delta", frozenset(("object",)), frozenset(("step.delta",))),
+            (StepStart, "step.start", frozenset(("object",)), frozenset(("step.start",))),
+            (StepStop, "step.stop", frozenset(("object",)), frozenset(("step.stop",))),
+            (UnknownInteractionSseStreamEvent, "(unknown)", frozenset(("object",)), frozenset(())),
+        ],
+        "event_type",
+        "(unknown)",
+    ),
+]
+"""One of: ErrorEvent, InteractionCompletedEvent, InteractionCreatedEvent, InteractionStatusUpdate,
+StepDelta, StepStart, StepStop, UnknownInteractionSseStreamEvent.
 """
 
 

@@ -47,6 +47,37 @@ through unchanged.
 """
 
 
+class TriggerExecution(ApiModel):
+    """An execution instance of a trigger."""
+
+    end_time: str | None = None
+    """Output only. The time when the execution finished."""
+
+    environment_id: str | None = None
+    """Output only. The environment ID used for the execution."""
+
+    error: str | None = None
+    """Output only. The error message if the execution failed."""
+
+    id: str
+    """Required. Output only. Identifier. The ID of the trigger execution."""
+
+    interaction_id: str | None = None
+    """Output only. The ID of the interaction created by this execution, if any."""
+
+    scheduled_time: str | None = None
+    """Output only. The time when the execution was scheduled to run."""
+
+    start_time: str | None = None
+    """Output only. The time when the execution started."""
+
+    status: OpenEnum[TriggerExecutionStatus] | None = None
+    """Output only. The status of the execution."""
+
+    trigger_id: str
+    """Required. Output only. Identifier. The ID of the trigger that created this execution."""
+
+
 class ListTriggerExecutionsResponse(ApiModel):
     """Response message for TriggerService.ListTriggerExecutions."""
 
@@ -55,20 +86,8 @@ class ListTriggerExecutionsResponse(ApiModel):
     Provide this to retrieve the subsequent page.
     """
 
-    trigger_executions: "list[TriggerExecution] | None" = None
+    trigger_executions: list[TriggerExecution] | None = None
     """The list of trigger executions."""
-
-
-class ListTriggersResponse(ApiModel):
-    """Response message for TriggerService.ListTriggers."""
-
-    next_page_token: str | None = None
-    """A page token, received from a previous `ListTriggers` call.
-    Provide this to retrieve the subsequent page.
-    """
-
-    triggers: "list[Trigger] | None" = None
-    """The list of triggers."""
 
 
 class Trigger(ApiModel):
@@ -132,6 +151,18 @@ class Trigger(ApiModel):
     """Output only. The time when the trigger was last updated."""
 
 
+class ListTriggersResponse(ApiModel):
+    """Response message for TriggerService.ListTriggers."""
+
+    next_page_token: str | None = None
+    """A page token, received from a previous `ListTriggers` call.
+    Provide this to retrieve the subsequent page.
+    """
+
+    triggers: list[Trigger] | None = None
+    """The list of triggers."""
+
+
 class TriggerCreateParams(ApiModel):
     """Parameters for creating a trigger."""
 
@@ -159,37 +190,6 @@ class TriggerCreateParams(ApiModel):
 
     time_zone: str
     """Required. Time zone in which the schedule should be interpreted."""
-
-
-class TriggerExecution(ApiModel):
-    """An execution instance of a trigger."""
-
-    end_time: str | None = None
-    """Output only. The time when the execution finished."""
-
-    environment_id: str | None = None
-    """Output only. The environment ID used for the execution."""
-
-    error: str | None = None
-    """Output only. The error message if the execution failed."""
-
-    id: str
-    """Required. Output only. Identifier. The ID of the trigger execution."""
-
-    interaction_id: str | None = None
-    """Output only. The ID of the interaction created by this execution, if any."""
-
-    scheduled_time: str | None = None
-    """Output only. The time when the execution was scheduled to run."""
-
-    start_time: str | None = None
-    """Output only. The time when the execution started."""
-
-    status: OpenEnum[TriggerExecutionStatus] | None = None
-    """Output only. The status of the execution."""
-
-    trigger_id: str
-    """Required. Output only. Identifier. The ID of the trigger that created this execution."""
 
 
 class TriggerUpdate(ApiModel):

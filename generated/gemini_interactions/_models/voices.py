@@ -54,51 +54,6 @@ class AudioData(ApiModel):
         return decode_base64(self.data)
 
 
-class CreateVoiceRequest(ApiModel):
-    """Request message for `VoicesService.CreateVoice`."""
-
-    store: StrictBool | None = None
-    """Optional. Whether the created voice is persisted and managed by Google.
-
-    * When `true`, Google stores the voice and returns `Voice.id` (for example,
-      `voice_abc123def456`), which can be managed via `GetVoice`, `ListVoices`,
-      and `DeleteVoice` and referenced by ID in synthesis requests. Stored
-      voices expire after 1 year of inactivity; using a stored voice in speech
-      synthesis or as a `base_voice` in `CreateVoice` extends its
-      `expire_time`. Projects are subject to a maximum active stored voice
-      quota; exceeding the quota returns `RESOURCE_EXHAUSTED`.
-    * When `false` (default), the voice is not stored by Google and `Voice.key`
-      (for example, `voicekey_...`) is returned for client-side storage and
-      synthesis. Optional discovery metadata fields on `voice` are not
-      persisted or returned when `store` is `false`.
-    * Required to be `true` when `voice.type` is `"prompted"`
-      (otherwise fails with `INVALID_ARGUMENT`).
-    """
-
-    voice: "Voice"
-    """Required. The voice to create.
-    `voice.model` is optional; if omitted, the service selects the default
-    voice creation model. Output-only fields on `Voice` (`id`, `key`,
-    `expire_time`, `usage`) are ignored if set.
-    """
-
-
-class DeleteVoiceResponse(ApiModel):
-    """Response message for `VoicesService.DeleteVoice`."""
-
-
-class ListVoicesResponse(ApiModel):
-    """Response message for `VoicesService.ListVoices`."""
-
-    next_page_token: str | None = None
-    """A token that can be sent as `page_token` to retrieve the next page.
-    If empty, there are no subsequent pages.
-    """
-
-    voices: "list[Voice] | None" = None
-    """The voices from the specified collection."""
-
-
 class PromptedVoice(ApiModel):
     """Parameters for prompted voice generation.
     Required in `CreateVoice` when `type` is `"prompted"`. Returned in
@@ -241,6 +196,51 @@ class Voice(ApiModel):
     `"prompted"`; unset for `"replicated"` and in `GetVoice` and `ListVoices`
     responses.
     """
+
+
+class CreateVoiceRequest(ApiModel):
+    """Request message for `VoicesService.CreateVoice`."""
+
+    store: StrictBool | None = None
+    """Optional. Whether the created voice is persisted and managed by Google.
+
+    * When `true`, Google stores the voice and returns `Voice.id` (for example,
+      `voice_abc123def456`), which can be managed via `GetVoice`, `ListVoices`,
+      and `DeleteVoice` and referenced by ID in synthesis requests. Stored
+      voices expire after 1 year of inactivity; using a stored voice in speech
+      synthesis or as a `base_voice` in `CreateVoice` extends its
+      `expire_time`. Projects are subject to a maximum active stored voice
+      quota; exceeding the quota returns `RESOURCE_EXHAUSTED`.
+    * When `false` (default), the voice is not stored by Google and `Voice.key`
+      (for example, `voicekey_...`) is returned for client-side storage and
+      synthesis. Optional discovery metadata fields on `voice` are not
+      persisted or returned when `store` is `false`.
+    * Required to be `true` when `voice.type` is `"prompted"`
+      (otherwise fails with `INVALID_ARGUMENT`).
+    """
+
+    voice: Voice
+    """Required. The voice to create.
+    `voice.model` is optional; if omitted, the service selects the default
+    voice creation model. Output-only fields on `Voice` (`id`, `key`,
+    `expire_time`, `usage`) are ignored if set.
+    """
+
+
+class DeleteVoiceResponse(ApiModel):
+    """Response message for `VoicesService.DeleteVoice`."""
+
+
+class ListVoicesResponse(ApiModel):
+    """Response message for `VoicesService.ListVoices`."""
+
+    next_page_token: str | None = None
+    """A token that can be sent as `page_token` to retrieve the next page.
+    If empty, there are no subsequent pages.
+    """
+
+    voices: list[Voice] | None = None
+    """The voices from the specified collection."""
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

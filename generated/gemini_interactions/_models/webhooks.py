@@ -80,40 +80,6 @@ values added later pass through unchanged.
 """
 
 
-class ListWebhooksResponse(ApiModel):
-    """Response message for WebhookService.ListWebhooks."""
-
-    next_page_token: str | None = None
-    """A token, which can be sent as `page_token` to retrieve the next page.
-    If this field is omitted, there are no subsequent pages.
-    """
-
-    webhooks: "list[Webhook] | None" = None
-    """The webhooks."""
-
-
-class PingWebhookRequest(ApiModel):
-    """Request message for WebhookService.PingWebhook."""
-
-
-class PingWebhookResponse(ApiModel):
-    """Response message for WebhookService.PingWebhook."""
-
-
-class RotateSigningSecretRequest(ApiModel):
-    """Request message for WebhookService.RotateSigningSecret."""
-
-    revocation_behavior: OpenEnum[RotateSigningSecretRequestRevocationBehavior] | None = None
-    """Optional. The revocation behavior for previous signing secrets."""
-
-
-class RotateSigningSecretResponse(ApiModel):
-    """Response message for WebhookService.RotateSigningSecret."""
-
-    secret: str | None = None
-    """Output only. The newly generated signing secret."""
-
-
 class SigningSecret(ApiModel):
     """Represents a signing secret used to verify webhook payloads."""
 
@@ -162,6 +128,40 @@ class Webhook(ApiModel):
 
     uri: str
     """Required. The URI to which webhook events will be sent."""
+
+
+class ListWebhooksResponse(ApiModel):
+    """Response message for WebhookService.ListWebhooks."""
+
+    next_page_token: str | None = None
+    """A token, which can be sent as `page_token` to retrieve the next page.
+    If this field is omitted, there are no subsequent pages.
+    """
+
+    webhooks: list[Webhook] | None = None
+    """The webhooks."""
+
+
+class PingWebhookRequest(ApiModel):
+    """Request message for WebhookService.PingWebhook."""
+
+
+class PingWebhookResponse(ApiModel):
+    """Response message for WebhookService.PingWebhook."""
+
+
+class RotateSigningSecretRequest(ApiModel):
+    """Request message for WebhookService.RotateSigningSecret."""
+
+    revocation_behavior: OpenEnum[RotateSigningSecretRequestRevocationBehavior] | None = None
+    """Optional. The revocation behavior for previous signing secrets."""
+
+
+class RotateSigningSecretResponse(ApiModel):
+    """Response message for WebhookService.RotateSigningSecret."""
+
+    secret: str | None = None
+    """Output only. The newly generated signing secret."""
 
 
 class WebhookUpdate(ApiModel):

@@ -23,31 +23,6 @@ Tag_ = Literal["a", "b"]
 """
 
 
-class Interaction(ApiModel):
-    """An interaction.\x00 With a NUL, a bell \x07 and an escape \x1b in its description."""
-
-    list_: "NestedList | None" = Field(
-        default=None, validation_alias="list", serialization_alias="list"
-    )
-
-    model_dump_: str | None = Field(
-        default=None, validation_alias="model_dump", serialization_alias="model_dump"
-    )
-
-    str_: str | None = Field(default=None, validation_alias="str", serialization_alias="str")
-
-    tag: OpenEnum[Tag_] | None = None
-
-    text: str | None = None
-    """Shadows the text() helper."""
-
-    to_dict_: str | None = Field(
-        default=None, validation_alias="to_dict", serialization_alias="to_dict"
-    )
-
-    value: "JsonValue | None" = None
-
-
 JsonValue: TypeAlias = Annotated[
     Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
         str,
@@ -73,6 +48,31 @@ JsonValue: TypeAlias = Annotated[
 
 NestedList: TypeAlias = list[Any]
 """`list[Any]`."""
+
+
+class Interaction(ApiModel):
+    """An interaction.\x00 With a NUL, a bell \x07 and an escape \x1b in its description."""
+
+    list_: NestedList | None = Field(
+        default=None, validation_alias="list", serialization_alias="list"
+    )
+
+    model_dump_: str | None = Field(
+        default=None, validation_alias="model_dump", serialization_alias="model_dump"
+    )
+
+    str_: str | None = Field(default=None, validation_alias="str", serialization_alias="str")
+
+    tag: OpenEnum[Tag_] | None = None
+
+    text: str | None = None
+    """Shadows the text() helper."""
+
+    to_dict_: str | None = Field(
+        default=None, validation_alias="to_dict", serialization_alias="to_dict"
+    )
+
+    value: JsonValue | None = None
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

@@ -36,6 +36,10 @@ class Field_(ApiModel):
     f: str | None = None
 
 
+Sequence_: TypeAlias = list[str]
+"""`list[str]`."""
+
+
 class Literal_(ApiModel):
     """The `Literal_` object."""
 
@@ -45,11 +49,7 @@ class Literal_(ApiModel):
 
     field: Field_ | None = None
 
-    sequence: "Sequence_ | None" = None
-
-
-Sequence_: TypeAlias = list[str]
-"""`list[str]`."""
+    sequence: Sequence_ | None = None
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

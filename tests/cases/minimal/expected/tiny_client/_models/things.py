@@ -11,18 +11,18 @@ __all__ = [
 ]
 
 
-class ListThingsResponse(ApiModel):
-    """The `ListThingsResponse` object."""
-
-    things: "list[Thing] | None" = None
-
-
 class Thing(ApiModel):
     """The `Thing` object."""
 
     id: str | None = None
 
     name: str
+
+
+class ListThingsResponse(ApiModel):
+    """The `ListThingsResponse` object."""
+
+    things: list[Thing] | None = None
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {

@@ -40,25 +40,39 @@ unchanged.
 """
 
 
+class Point(ApiModel):
+    """The `Point` object."""
+
+    x: StrictInt | None = None
+
+    y: StrictInt | None = None
+
+
 class Circle(ApiModel, wire_constants=("type",)):
     """The `Circle` object."""
 
-    center: "Point | None" = None
+    center: Point | None = None
 
     radius: Number
 
     type: Literal["circle"] = "circle"
 
 
-class Drawing(ApiModel):
-    """A drawing made of shapes."""
-
-    background: Annotated[OpenEnum[Color], ColorAliases] | None = None
-
-    shapes: "list[Shape]"
-
-    title: "DrawingTitle | None" = None
-    """One title, or one per language."""
+DrawingTitle: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        str,
+        Sequence[str],
+    ],
+    JsonUnion(
+        [
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Sequence[str], "Sequence[str]", frozenset(("array",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""One title, or one per language."""
 
 
 class Group(ApiModel, wire_constants=("type",)):
@@ -77,18 +91,27 @@ class Note(ApiModel):
     text: str | None = None
 
 
-class Point(ApiModel):
-    """The `Point` object."""
-
-    x: StrictInt | None = None
-
-    y: StrictInt | None = None
+SquareLabel: TypeAlias = Annotated[
+    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
+        str,
+        Note,
+    ],
+    JsonUnion(
+        [
+            (str, "str", frozenset(("string",)), frozenset(())),
+            (Note, "Note", frozenset(("object",)), frozenset(())),
+        ],
+        None,
+        None,
+    ),
+]
+"""One of: str, Note."""
 
 
 class Square(ApiModel, wire_constants=("type",)):
     """The `Square` object."""
 
-    label: "SquareLabel | None" = None
+    label: SquareLabel | None = None
 
     side: Number
 
@@ -102,23 +125,6 @@ class UnknownShape(UnknownVariant):
 
     type: str | None = None
     """The variant's tag, as received."""
-
-
-DrawingTitle: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        str,
-        Sequence[str],
-    ],
-    JsonUnion(
-        [
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (Sequence[str], "Sequence[str]", frozenset(("array",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""One title, or one per language."""
 
 
 Shape: TypeAlias = Annotated[
@@ -142,21 +148,15 @@ Shape: TypeAlias = Annotated[
 """Any shape; the `type` tells them apart."""
 
 
-SquareLabel: TypeAlias = Annotated[
-    Union[  # noqa: UP007 (one union built at once; `a | b | c` builds one per member)
-        str,
-        Note,
-    ],
-    JsonUnion(
-        [
-            (str, "str", frozenset(("string",)), frozenset(())),
-            (Note, "Note", frozenset(("object",)), frozenset(())),
-        ],
-        None,
-        None,
-    ),
-]
-"""One of: str, Note."""
+class Drawing(ApiModel):
+    """A drawing made of shapes."""
+
+    background: Annotated[OpenEnum[Color], ColorAliases] | None = None
+
+    shapes: list[Shape]
+
+    title: DrawingTitle | None = None
+    """One title, or one per language."""
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
