@@ -521,6 +521,7 @@ def target_api(inputs: Inputs, patch: PatchResult) -> Api:
         inputs.target.api_revision,
         mixin_members(inputs),
         runtime_bound_names(inputs.templates),
+        inputs.target.eager_union_members,
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from generator.errors import BadInputError
+from generator.ir.deferral import defer_union_members
 from generator.ir.groups import model_groups
 from generator.ir.model import Api
 from generator.ir.operations import build_operations
@@ -23,13 +24,15 @@ def build_api(
     api_revision: str | None,
     model_helpers: Mapping[str, frozenset[str]] | None = None,
     runtime_names: frozenset[str] = frozenset(),
+    eager_union_members: Collection[str] | None = None,
 ) -> Api:
     """Types, operations and request rules of `spec`, checked against the target's revision.
 
     `runtime_names` are the class-like names the runtime modules bind, which no schema's class
     may take (`pipeline.runtime_bound_names`). `model_helpers` names the methods a model class
     gets from its mixin (by class name), which no field of that model may take (see
-    `naming.py`).
+    `naming.py`). `eager_union_members` names the models built with their unions; every other
+    model member of a union is then built on first use (`deferral.py`).
     """
     view = SpecView(spec)
     raw_revision = view.extension.get("x-api-revision")
@@ -39,7 +42,9 @@ def build_api(
             f"spec: x-api-revision says {revision.get('value')!r} but the target is built for "
             f"{api_revision!r} (codegen.yaml); make them agree."
         )
-    types = build_types(view, model_helpers or {}, runtime_names)
+    types = defer_union_members(
+        build_types(view, model_helpers or {}, runtime_names), eager_union_members
+    )
     operations = build_operations(view, types)
     return Api(
         title=str(view.info.get("title", "")),

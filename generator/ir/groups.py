@@ -14,7 +14,10 @@ reaches that no earlier root reached:
 
 A definition goes to the first group that reaches it, so a group names only its own
 definitions and those of earlier groups: the modules import each other in one direction. Groups
-that reach nothing new are left out. The render stage only lays the groups out
+that reach nothing new are left out. Each group also lists, per model, the models completed
+before it (`_BUILD_NEEDS`); those follow only what is built with a definition, so a union's
+deferred members (`deferral.py`) and what only they hold are left to their first value. The
+render stage only lays the groups out
 (`render/types_context.py`); `types` stays the public home of every name.
 """
 
@@ -33,13 +36,16 @@ LIVE_EVENTS = "live_events"
 OTHER = "other"
 
 
-def _needs(types: TypeModel) -> dict[str, frozenset[str]]:
-    """Each definition with the definitions it names directly."""
+def _needs(types: TypeModel, *, built: bool = False) -> dict[str, frozenset[str]]:
+    """Each definition with the definitions it names directly; with `built`, those built with it
+    (a union's deferred members are built on their first value, not with the union)."""
     needs: dict[str, frozenset[str]] = {enum.name: frozenset() for enum in types.enums}
     for model in types.models:
         needs[model.name] = frozenset().union(*(names_in(field.type) for field in model.fields))
     for union in types.unions:
-        needs[union.name] = frozenset().union(*(names_in(member.type) for member in union.members))
+        needs[union.name] = frozenset().union(
+            *(names_in(member.type) for member in union.members if not (built and member.deferred))
+        )
     for alias in types.aliases:
         needs[alias.name] = names_in(alias.type)
     return needs
@@ -67,6 +73,7 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
     """The definitions of `types` in groups, in import order (see the module docstring)."""
     operations = tuple(operations)
     needs = _needs(types)
+    built = _needs(types, built=True)
     models = frozenset(model.name for model in types.models)
     resources: dict[tuple[str, ...], set[str]] = {}
     streaming: set[tuple[str, ...]] = set()
@@ -109,13 +116,13 @@ def model_groups(operations: Iterable[Operation], types: TypeModel) -> tuple[Mod
                 f"spec: two groups of models would both be called {module!r} (a resource is "
                 f"named like {STREAM_EVENTS!r}, {LIVE_EVENTS!r} or {OTHER!r}); rename one."
             )
-        order = _build_order(reached, needs, models)
+        order = _build_order(reached, built, models)
         groups.append(
             ModelGroup(
                 module=module,
                 summary=summary,
                 names=tuple(sorted(reached)),
-                build_needs=_build_needs(reached, order, needs, models),
+                build_needs=_build_needs(reached, order, built, models),
             )
         )
         home_of.update(dict.fromkeys(reached, module))

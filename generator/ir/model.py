@@ -109,6 +109,9 @@ class UnionMember:
     type: TypeExpr
     kinds: tuple[str, ...]
     tag_values: tuple[str, ...]
+    deferred: bool = False
+    """A model member built the first time a value of its kind comes, not with its union
+    (`ir/deferral.py`)."""
 
 
 @dataclass(frozen=True)

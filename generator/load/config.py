@@ -33,6 +33,7 @@ LOCK_FILE = "spec/lock.yaml"
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _FILE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
@@ -74,6 +75,9 @@ class Target:
     package: str
     api_revision: str | None
     model_mixins: tuple[tuple[str, str], ...] = ()
+    eager_union_members: tuple[str, ...] | None = None
+    """The models built with the unions that hold them; with this list, every other model
+    member of a union is built the first time a value of its kind comes (None: all with it)."""
     distribution_name: str | None = None
     package_version: str | None = None
 
@@ -176,6 +180,7 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
                 "package",
                 "api_revision",
                 "model_mixins",
+                "eager_union_members",
                 "distribution_name",
                 "package_version",
             },
@@ -193,6 +198,14 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
                 f"{where}: model_mixins maps a schema name to `room._module.ClassName` "
                 f"of runtime/ (`lib._helpers.InteractionHelpers`)."
             )
+        eager = raw.get("eager_union_members")
+        if eager is not None and (
+            not isinstance(eager, list)
+            or not all(isinstance(item, str) and _SCHEMA_NAME.match(item) for item in eager)
+        ):
+            raise BadInputError(
+                f"{where}: eager_union_members is a list of model names (`[TextContent, ...]`)."
+            )
         targets[name] = Target(
             name=name,
             description=_require(raw, "description", str, where),
@@ -202,6 +215,7 @@ def parse_targets(data: Any, source: str = CONFIG_FILE) -> tuple[str, dict[str, 
             package=package,
             api_revision=_optional_str(raw, "api_revision", where),
             model_mixins=tuple(sorted((str(k), str(v)) for k, v in mixins.items())),
+            eager_union_members=None if eager is None else tuple(sorted(set(eager))),
             distribution_name=_matching(
                 raw,
                 "distribution_name",

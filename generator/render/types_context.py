@@ -174,6 +174,11 @@ def _union(union: UnionDef) -> UnionView:
         ),
         tag_property=py_literal(union.tag_property),
         unknown_tag=py_literal(UNKNOWN_TAG if union.unknown else None),
+        deferred=py_literal(
+            tuple(_member_tag(member) for member in union.members if member.deferred)
+        )
+        if any(member.deferred for member in union.members)
+        else None,
         docstring=docstring(
             union.description
             or f"One of: {', '.join(annotation(member.type) for member in union.members)}."

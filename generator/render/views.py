@@ -257,6 +257,8 @@ class UnionView:
     tag_property: str
     unknown_tag: str
     docstring: str
+    deferred: str | None = None
+    """The tags of the members built on first use, as a tuple literal (None: none is)."""
     kind: str = "union"
 
 

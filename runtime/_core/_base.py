@@ -12,8 +12,9 @@ Map of the module:
 - `OpenEnum[X]`: a field of the enum `X` that accepts any string (values added later pass
   through): type checkers read `X | str`, pydantic reads `str`.
 - `wire_aliases`: a validator that maps legacy enum spellings to the current ones on parse.
-- `JsonUnion([(member, tag, kinds, tags), ...], tag_property, unknown)`: how every union is
-  parsed, as a pydantic `Discriminator` holding its members with their tags (below).
+- `JsonUnion([(member, tag, kinds, tags), ...], tag_property, unknown, deferred=...)`: how every
+  union is parsed, as a pydantic `Discriminator` holding its members with their tags (below);
+  the members whose tags `deferred` lists are built the first time a value of their kind comes.
 - `json_union`: the callable discriminator of every union: it picks the member by the value's
   JSON kind (object, array, string, ...) and, among objects, by their constant tag; an unknown
   tag goes to the union's `UnknownVariant`.
@@ -383,16 +384,20 @@ class JsonUnion(Discriminator):
     twice the work, and the 132 `Annotated[...]` cost ~1.5 ms more of every import of the models.
     """
 
-    __slots__ = ("members",)
+    __slots__ = ("deferred", "members")
 
     members: tuple[tuple[str, Any], ...]
     """(tag, member annotation), in the order of the union."""
+    deferred: frozenset[str]
+    """The tags of the model members built on first use (see `deferred_member_schema`)."""
 
     def __init__(
         self,
         members: Iterable[tuple[Any, str, frozenset[str], frozenset[str]]],
         tag_property: str | None,
         unknown: str | None,
+        *,
+        deferred: Iterable[str] = (),
     ) -> None:
         listed = tuple(members)
         super().__init__(
@@ -401,6 +406,19 @@ class JsonUnion(Discriminator):
             )
         )
         object.__setattr__(self, "members", tuple((tag, member) for member, tag, _, _ in listed))
+        object.__setattr__(self, "deferred", frozenset(deferred))
+
+    def __eq__(self, other: object) -> bool:
+        # the members and what is deferred count too: `typing` caches `Annotated[X, m]` by
+        # equality, and would otherwise give back an earlier alias for a different union
+        return (
+            isinstance(other, JsonUnion)
+            and super().__eq__(other)
+            and (self.members, self.deferred) == (other.members, other.deferred)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.discriminator, self.deferred))
 
     def member(self, tag: object) -> Any:
         """The member annotation `tag` names, or None."""
@@ -410,12 +428,46 @@ class JsonUnion(Discriminator):
         self, source_type: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         return core_schema.tagged_union_schema(
-            {tag: handler.generate_schema(member) for tag, member in self.members},
+            {
+                tag: deferred_member_schema(member)
+                if tag in self.deferred and _is_model(member)
+                else handler.generate_schema(member)
+                for tag, member in self.members
+            },
             self.discriminator,
             custom_error_type=self.custom_error_type,
             custom_error_message=self.custom_error_message,
             custom_error_context=self.custom_error_context,
         )
+
+
+def _is_model(member: Any) -> bool:
+    return isinstance(member, type) and issubclass(member, BaseModel)
+
+
+def deferred_member_schema(model: type[BaseModel]) -> CoreSchema:
+    """The schema of a union member built the first time a value of its kind comes.
+
+    A union's schema holds every member's, so building the union builds each member and all
+    it holds; the members a plain conversation never meets (built-in tools' steps, agents,
+    citations) are most of the ~125 models an `Interaction` reaches. Such a member is reached
+    through this function instead: its first value builds the model's own validator (pydantic's
+    deferred build), later values go straight to it, ~1 µs more each than an inlined member.
+    The value is validated as it came (a dict from JSON, a model instance given in Python)
+    with the same context; errors keep their full location, because pydantic carries a
+    `ValidationError` raised here through with its own. Serializing such a value infers its
+    model's serializer; a JSON schema asks the model for its own.
+    """
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        return model.__pydantic_validator__.validate_python(value, context=info.context)
+
+    def json_schema(_: CoreSchema, handler: Any) -> Any:
+        return handler(model.__pydantic_core_schema__)
+
+    return core_schema.with_info_plain_validator_function(
+        validate, metadata={"pydantic_js_functions": [json_schema]}
+    )
 
 
 def flatten_input(data: Any, field: str, pairs: tuple[tuple[str, str], ...]) -> Any:

@@ -1,19 +1,31 @@
 """`JsonUnion` builds the same tagged union pydantic's own `Discriminator` builds, the direct way.
 
 pydantic keeps each member behind a reference and `JsonUnion` inlines those used once; with the
-references resolved, the two schemas must be equal for every union of the API.
+references resolved, the two schemas must be equal for every union of the API (with every member
+built with the union; a deferred member is the function that builds it on first use).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, Union, get_args
 
 import pytest
 from gemini_interactions import types
-from gemini_interactions._core._base import JsonUnion
+from gemini_interactions._core._base import JsonUnion, deferred_member_schema
 from pydantic import Discriminator, Tag, TypeAdapter
 
 from tests.generated.test_wire_mutations import UNIONS
+
+
+def _deferred_model(node: dict[str, Any]) -> str | None:
+    """The model a deferred member's schema builds on first use (`deferred_member_schema`)."""
+    function = node["function"]  # a serializer's holds the function itself
+    function = function["function"] if isinstance(function, dict) else function
+    if not function.__qualname__.startswith(deferred_member_schema.__name__):
+        return None
+    (cell,) = function.__closure__
+    return str(cell.cell_contents.__name__)
 
 
 def _resolved(schema: Any) -> Any:
@@ -41,6 +53,8 @@ def _resolved(schema: Any) -> Any:
                 ref = node["schema_ref"]
                 name = ref.rsplit(":", 1)[0]
                 return ("recursive", name) if ref in path else walk(definitions[ref], (*path, ref))
+            if node.get("type") == "function-plain" and _deferred_model(node) is not None:
+                return ("deferred", _deferred_model(node))  # each build makes its own function
             inside = (*path, node["ref"]) if "ref" in node else path
             return {
                 key: walk(value, inside)
@@ -55,15 +69,35 @@ def _resolved(schema: Any) -> Any:
     return walk(schema, ())
 
 
+def _all_eager(ours: JsonUnion) -> JsonUnion:
+    """`ours` with every member built with the union, as pydantic builds them."""
+    eager = object.__new__(JsonUnion)
+    for field in dataclasses.fields(Discriminator):
+        object.__setattr__(eager, field.name, getattr(ours, field.name))
+    object.__setattr__(eager, "members", ours.members)
+    object.__setattr__(eager, "deferred", frozenset())
+    return eager
+
+
 @pytest.mark.parametrize(("name", "union"), UNIONS, ids=[name for name, _ in UNIONS])
 def test_the_union_is_the_one_pydantic_builds(name: str, union: Any) -> None:
     ours = next(item for item in get_args(union)[1:] if isinstance(item, JsonUnion))
     # the same members, each behind its Tag, with pydantic's own discriminator
     tagged = tuple(Annotated[member, Tag(tag)] for tag, member in ours.members)
     theirs = Annotated[Union[tagged], Discriminator(ours.discriminator)]  # type: ignore[valid-type]  # noqa: UP007
-    built = _resolved(TypeAdapter(union).core_schema)
+    eager = _all_eager(ours)
+    written: Any = get_args(union)[0]
+    built = _resolved(TypeAdapter[Any](Annotated[written, eager]).core_schema)
     assert built["type"] == "tagged-union", name
     assert built == _resolved(TypeAdapter(theirs).core_schema), name
+    # as generated, a deferred member's choice is the function that builds it on first use,
+    # every other choice is the same
+    deferred = _resolved(TypeAdapter(union).core_schema)
+    for tag, choice in deferred["choices"].items():
+        if tag in ours.deferred:
+            assert choice == ("deferred", built["choices"][tag]["cls"].__name__), (name, tag)
+        else:
+            assert choice == built["choices"][tag], (name, tag)
 
 
 def test_type_checkers_read_the_members_the_parser_picks_from() -> None:

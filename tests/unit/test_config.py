@@ -97,3 +97,20 @@ def test_model_mixins_must_name_a_runtime_class() -> None:
         parse_targets(
             {"default": "x", "targets": {"x": {**_target(), "model_mixins": {"I": "os.system"}}}}
         )
+
+
+def test_eager_union_members_is_a_list_of_model_names() -> None:
+    _, targets = parse_targets(
+        {
+            "default": "x",
+            "targets": {"x": {**_target(), "eager_union_members": ["Text", "Image", "Text"]}},
+        }
+    )
+    assert targets["x"].eager_union_members == ("Image", "Text")
+    _, targets = parse_targets({"default": "x", "targets": {"x": _target()}})
+    assert targets["x"].eager_union_members is None, "absent: every member built with its union"
+    for bad in ("Text", ["Text", 3], ["a.b"]):
+        with pytest.raises(BadInputError, match="target 'x': eager_union_members is a list"):
+            parse_targets(
+                {"default": "x", "targets": {"x": {**_target(), "eager_union_members": bad}}}
+            )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from generator.ir.groups import _build_needs, _build_order
+import pytest
+
+from generator.errors import BadInputError
+from generator.ir.deferral import defer_union_members
+from generator.ir.groups import _build_needs, _build_order, model_groups
+from generator.ir.model import FieldDef, ModelDef, TypeModel, UnionDef, UnionMember
+from generator.ir.types import STR, Named
 
 
 def test_each_model_comes_after_the_models_it_names_through_unions_and_aliases() -> None:
@@ -79,3 +85,41 @@ def test_each_model_needs_the_models_it_names_that_are_completed_before_it() -> 
             assert all(position.get(other, -1) < position[name] for other in needed), name
     # the cycle Image -> Node -> Children -> Image is cut once, where the order met it
     assert ("Node" in listed["Image"]) != ("Image" in listed["Node"])
+
+
+def _union_types() -> TypeModel:
+    text = ModelDef("Text", "", (), (), None, "/text")
+    image = ModelDef("Image", "", (), (), None, "/image")
+    answer = ModelDef(
+        "Answer", "", (FieldDef("content", "content", Named("Content"), False, ""),), (), None, "/a"
+    )
+    content = UnionDef(
+        "Content",
+        "",
+        (
+            UnionMember("text", Named("Text"), ("object",), ("text",)),
+            UnionMember("image", Named("Image"), ("object",), ("image",)),
+            UnionMember(None, STR, ("string",), ()),
+        ),
+        "type",
+        None,
+        "/content",
+    )
+    return TypeModel((), (answer, image, text), (content,), ())
+
+
+def test_deferred_members_are_left_to_their_first_value_but_stay_in_the_group() -> None:
+    types = defer_union_members(_union_types(), ["Text"])
+    (content,) = types.unions
+    assert [member.deferred for member in content.members] == [False, True, False]
+    assert defer_union_members(_union_types(), None) == _union_types(), "None: all eager"
+    (group,) = model_groups((), types)
+    assert set(group.names) == {"Answer", "Content", "Image", "Text"}, "Image is still defined"
+    needs = dict(group.build_needs)
+    assert needs["Answer"] == ("Text",) and needs["Content"] == ("Text",)
+    assert "Image" in needs and needs["Image"] == ()
+
+
+def test_an_eager_name_that_is_no_union_member_is_bad_input() -> None:
+    with pytest.raises(BadInputError, match="eager_union_members names 'Answer', 'Txt'"):
+        defer_union_members(_union_types(), ["Txt", "Answer", "Text"])

@@ -64,6 +64,7 @@ AgentAgentConfig: TypeAlias = Annotated[
         ],
         "type",
         "(unknown)",
+        deferred=("antigravity", "(unknown)"),
     ),
 ]
 """Configuration parameters for the agent."""
@@ -92,6 +93,7 @@ AgentBaseEnvironment: TypeAlias = Annotated[
         ],
         "type",
         "(unknown)",
+        deferred=("remote", "(unknown)"),
     ),
 ]
 """The environment configuration for the agent."""
@@ -131,6 +133,7 @@ AgentTool: TypeAlias = Annotated[
         ],
         "type",
         "(unknown)",
+        deferred=("code_execution", "google_search", "mcp_server", "url_context", "(unknown)"),
     ),
 ]
 """A tool that the agent can use."""
@@ -193,39 +196,13 @@ class ListAgentsResponse(ApiModel):
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
+    "Agent": ("Function",),
+    "Empty": (),
+    "ListAgentsResponse": ("Agent",),
     "UnknownAgentAgentConfig": (),
     "UnknownAgentBaseEnvironment": (),
     "UnknownAgentTool": (),
-    "Agent": (
-        "AntigravityAgentConfig",
-        "CodeExecution",
-        "EnvironmentConfig",
-        "Function",
-        "GoogleSearch",
-        "McpServer",
-        "UrlContext",
-        "UnknownAgentAgentConfig",
-        "UnknownAgentBaseEnvironment",
-        "UnknownAgentTool",
-    ),
-    "Empty": (),
-    "ListAgentsResponse": ("Agent",),
-    "AgentAgentConfig": (
-        "AntigravityAgentConfig",
-        "UnknownAgentAgentConfig",
-    ),
-    "AgentBaseEnvironment": (
-        "EnvironmentConfig",
-        "UnknownAgentBaseEnvironment",
-    ),
-    "AgentTool": (
-        "CodeExecution",
-        "Function",
-        "GoogleSearch",
-        "McpServer",
-        "UrlContext",
-        "UnknownAgentTool",
-    ),
+    "AgentTool": ("Function",),
 }
 """What the client completes, in order (this group's models, then its unions and aliases that
 name models), each with the models it completes first: those of earlier groups, then those of

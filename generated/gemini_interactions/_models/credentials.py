@@ -205,6 +205,7 @@ CredentialCreateParams: TypeAlias = Annotated[
         ],
         "type",
         "(unknown)",
+        deferred=("environment_variable", "bearer_token", "oauth2", "(unknown)"),
     ),
 ]
 """Represents the fields of a Credential provided on creation."""
@@ -337,6 +338,7 @@ CredentialUpdateParams: TypeAlias = Annotated[
         ],
         "type",
         "(unknown)",
+        deferred=("environment_variable", "bearer_token", "oauth2", "(unknown)"),
     ),
 ]
 """Represents the fields of a Credential that can be updated."""
@@ -353,26 +355,14 @@ class ListCredentialsResponse(ApiModel):
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
     "Credential": (),
     "EnvironmentVariableConfig": (),
-    "HttpBearerConfig": (),
-    "OAuth2Config": (),
-    "UnknownCredentialCreateParams": (),
     "EnvironmentVariableUpdateConfig": (),
+    "HttpBearerConfig": (),
     "HttpBearerUpdateConfig": (),
-    "OAuth2UpdateConfig": (),
-    "UnknownCredentialUpdateParams": (),
     "ListCredentialsResponse": ("Credential",),
-    "CredentialCreateParams": (
-        "EnvironmentVariableConfig",
-        "HttpBearerConfig",
-        "OAuth2Config",
-        "UnknownCredentialCreateParams",
-    ),
-    "CredentialUpdateParams": (
-        "EnvironmentVariableUpdateConfig",
-        "HttpBearerUpdateConfig",
-        "OAuth2UpdateConfig",
-        "UnknownCredentialUpdateParams",
-    ),
+    "OAuth2Config": (),
+    "OAuth2UpdateConfig": (),
+    "UnknownCredentialCreateParams": (),
+    "UnknownCredentialUpdateParams": (),
 }
 """What the client completes, in order (this group's models, then its unions and aliases that
 name models), each with the models it completes first: those of earlier groups, then those of

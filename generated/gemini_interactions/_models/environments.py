@@ -180,17 +180,9 @@ class ListEnvironmentsResponse(ApiModel):
 
 
 _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
-    "CreateEnvironmentRequest": (
-        "EnvironmentNetworkEgressAllowlistAllowlist",
-        "Source",
-    ),
-    "Environment": (
-        "EnvironmentNetworkEgressAllowlistAllowlist",
-        "Source",
-    ),
+    "CreateEnvironmentRequest": ("Source",),
+    "Environment": ("Source",),
     "ListEnvironmentsResponse": ("Environment",),
-    "CreateEnvironmentRequestNetwork": ("EnvironmentNetworkEgressAllowlistAllowlist",),
-    "EnvironmentNetwork": ("EnvironmentNetworkEgressAllowlistAllowlist",),
 }
 """What the client completes, in order (this group's models, then its unions and aliases that
 name models), each with the models it completes first: those of earlier groups, then those of

@@ -157,6 +157,7 @@ LiveServerEvent: TypeAlias = Annotated[
         ],
         "event_type",
         "(unknown)",
+        deferred=("(unknown)",),
     ),
 ]
 """An event a live session receives."""
@@ -184,7 +185,6 @@ _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
         "LiveInteractionCompletedEvent",
         "LiveInteractionCreatedEvent",
         "ReconnectionRequiredEvent",
-        "UnknownLiveServerEvent",
     ),
 }
 """What the client completes, in order (this group's models, then its unions and aliases that

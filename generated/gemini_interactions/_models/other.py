@@ -286,7 +286,6 @@ _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
         "DocumentContent",
         "ImageContent",
         "TextContent",
-        "UnknownContent",
         "VideoContent",
     ),
     "InteractionSseStreamEnvelope": (
@@ -297,7 +296,6 @@ _BUILD_NEEDS: dict[str, tuple[str, ...]] = {
         "StepDelta",
         "StepStart",
         "StepStop",
-        "UnknownInteractionSseStreamEvent",
     ),
     "RunTriggerRequest": (),
     "SpeakerConfig": ("SpeechConfig",),
