@@ -65,6 +65,7 @@ __all__ = [
     "OpenEnum",
     "UnknownVariant",
     "decode_base64",
+    "deferred_member_schema",
     "flatten_input",
     "json_union",
     "utf8_span",
