@@ -137,6 +137,10 @@ _HOW_TO_CONTINUE = (
 
 
 def _get(value: Any, name: str) -> Any:
+    if type(value) is dict:
+        return value.get(name)
+    if hasattr(value, "__pydantic_fields__"):  # a model: no ABC check (a Python call)
+        return getattr(value, name, None)
     if isinstance(value, Mapping):
         return value.get(name)
     return getattr(value, name, None)

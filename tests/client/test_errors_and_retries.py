@@ -194,3 +194,42 @@ def test_header_parameters_left_unset_are_not_sent() -> None:
     request = core.build_request("GET", "/{api_version}/x", headers={"x-set": 3, "x-unset": None})
     assert request.headers["x-set"] == "3" and "x-unset" not in request.headers
     assert "api-revision" not in request.headers and request.headers["x-goog-api-key"] == API_KEY
+
+
+def test_requests_built_alike_share_no_headers() -> None:
+    # a client normalizes each distinct header set once; every request still gets its own
+    # copy (a hook or a retry that changes one request's headers leaves the next alone), in
+    # the order the client wrote them
+    from gemini_interactions._core._client_base import ClientCore
+
+    core = ClientCore(
+        api_key=API_KEY,
+        base_url=None,
+        api_version=None,
+        api_revision="2026-05-20",
+        revision_exempt_prefixes=(),
+        timeout=5.0,
+        retry_policy=None,
+        max_retries=None,
+        default_headers={"x-team": "a"},
+        package_version="0",
+    )
+    first = core.build_request("POST", "/{api_version}/x", body={"a": 1})
+    first.headers["x-team"] = "changed"
+    del first.headers["x-goog-api-key"]
+    second = core.build_request("POST", "/{api_version}/x", body={"a": 1})
+    assert second.headers["x-team"] == "a" and second.headers["x-goog-api-key"] == API_KEY
+    assert [name for name, _ in second.headers.items()] == [
+        "host",
+        "user-agent",
+        "x-team",
+        "api-revision",
+        "x-goog-api-key",
+        "content-type",
+        "content-length",
+    ]
+    other = core.build_request("POST", "/{api_version}/x", headers={"x-call": "1"}, body={})
+    assert other.headers["x-call"] == "1" and "x-call" not in second.headers
+    for n in range(40):  # many distinct sets: the store stays bounded
+        core.build_request("GET", "/{api_version}/x", headers={"x-n": str(n)})
+    assert len(core._built_headers) <= 32

@@ -1,7 +1,8 @@
 """A rule's gate (the top-level keys it cannot fire without) never changes its verdict.
 
-`Rule.problem` skips a rule when a key its conditions or effects need is unset; this compares
-that verdict with the rule evaluated in full, for every generated rule, over bodies that set,
+`Rule.problem` skips a rule when a key its conditions or effects need is unset, and `violations`
+skips it without calling `problem` when one key decides; this compares both verdicts with the
+rule evaluated in full, for every generated rule, over bodies that set,
 unset, null and nest the fields the rules test.
 """
 
@@ -11,7 +12,7 @@ import copy
 from typing import Any
 
 from gemini_interactions import rules
-from gemini_interactions._core._rules import Condition, Rule
+from gemini_interactions._core._rules import Condition, Rule, violations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ def _ungated(rule: Rule) -> Rule:
     full = copy.copy(rule)
     object.__setattr__(full, "_needs_all", ())
     object.__setattr__(full, "_needs_any", None)
+    object.__setattr__(full, "_gate", None)
     return full
 
 
@@ -75,7 +77,12 @@ def test_every_rule_gives_the_same_verdict_with_and_without_its_gate(data: st.Da
     assert ALL_RULES
     for rule in ALL_RULES:
         body = data.draw(bodies(rule))
-        assert rule.problem(body) == _ungated(rule).problem(body), (rule.rule, body)
+        verdict = _ungated(rule).problem(body)
+        assert rule.problem(body) == verdict, (rule.rule, body)
+        # `violations` tests the one deciding key itself before calling `problem`
+        assert [problem for _, problem in violations([rule], body)] == (
+            [] if verdict is None else [verdict]
+        ), (rule.rule, body)
 
 
 def test_the_gate_is_what_the_conditions_and_effects_need() -> None:
@@ -87,11 +94,18 @@ def test_the_gate_is_what_the_conditions_and_effects_need() -> None:
         require={"d": True},
     )
     assert gated._needs_all == ("a",)  # `c` must be absent: not a key the rule needs
+    assert gated._gate == "a"
     assert gated.problem({"a": {"b": 1}}) is not None
     assert gated.problem({"c": 1, "d": True}) is None
     effects_only = Rule(rule="r", error="e", facts=("W00",), forbid_present=("x", "y.z"))
     assert effects_only._needs_any == ("x", "y")
+    assert effects_only._gate is None  # either key may fire it: `problem` decides
+    assert [p for _, p in violations([effects_only], {"y": {"z": 1}})] == ["`y.z` must not be set"]
+    one_key = Rule(rule="r", error="e", facts=("W00",), forbid_present=("x.y",))
+    assert one_key._gate == "x"
+    assert violations([one_key], {"q": 1}) == []
     assert effects_only.problem({"y": {"z": 1}}) is not None
     assert effects_only.problem({"q": 1}) is None
     requires = Rule(rule="r", error="e", facts=("W00",), require_present=("x",))
     assert requires._needs_any is None and requires.problem({}) is not None
+    assert requires._gate is None and len(violations([requires], {})) == 1

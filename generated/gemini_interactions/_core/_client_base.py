@@ -263,6 +263,7 @@ class ClientCore:
         self.default_headers = dict(default_headers or {})
         self._package_version = package_version
         self._revision_by_path: dict[tuple[str, str], bool] = {}
+        self._built_headers: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
 
     @cached_property
     def user_agent(self) -> str:
@@ -381,10 +382,23 @@ class ClientCore:
             method,
             _parsed_url(url),
             params=params or None,  # no query: httpx keeps the parsed URL as it is
-            headers=all_headers,
+            headers=self._headers(all_headers),
             content=content,
             extensions={"timeout": _timeout_dict(timeout)},
         )
+
+    def _headers(self, headers: dict[str, str]) -> httpx.Headers:
+        """`headers` as httpx's `Headers`, normalized once per distinct set: a request copies
+        a `Headers` as it is, where a dict costs a normalization of every name and value."""
+        key = tuple(headers.items())
+        built = self._built_headers.get(key)
+        if built is None:
+            import httpx
+
+            if len(self._built_headers) >= 32:  # bounded: per-call header values vary
+                self._built_headers.clear()
+            built = self._built_headers[key] = httpx.Headers(headers)
+        return built
 
     def policy_for(self, options: RequestOptions | None) -> RetryPolicy:
         """The retry policy of one call."""

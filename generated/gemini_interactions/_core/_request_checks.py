@@ -211,7 +211,7 @@ def given_models(value: Any, found: set[int] | None = None) -> set[int]:
         return found
     if hasattr(value, "__pydantic_fields__"):
         found.add(id(value))
-    elif isinstance(value, Mapping):
+    elif type(value) is dict or isinstance(value, Mapping):  # dict: no ABC check
         for item in value.values():
             given_models(item, found)
     elif isinstance(value, list | tuple):
@@ -229,7 +229,9 @@ def without_nulls(value: Any) -> Any:
     """
     if type(value) in _SCALARS:
         return value
-    if isinstance(value, Mapping) and not hasattr(value, "__pydantic_fields__"):
+    if type(value) is dict or (  # dict: no ABC check
+        isinstance(value, Mapping) and not hasattr(value, "__pydantic_fields__")
+    ):
         for item in value.values():
             if item is None or type(item) not in _SCALARS:
                 break

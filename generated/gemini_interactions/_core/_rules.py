@@ -44,9 +44,13 @@ __all__ = [
 _UNSET = object()
 
 
+_TEXT_AND_NUMBERS = frozenset({str, int, float, bool, type(None)})
+"""Types no mapping can be (tested before `Mapping`, whose ABC check costs a Python call)."""
+
+
 def _blocks(value: Any, path: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
     """Every mapping at or under `value` (through lists and mappings), with its path."""
-    if isinstance(value, Mapping):
+    if type(value) is dict or (type(value) not in _TEXT_AND_NUMBERS and isinstance(value, Mapping)):
         yield path, value
         for key, child in value.items():
             yield from _blocks(child, f"{path}.{key}")
@@ -127,6 +131,7 @@ class Rule(Value):
     """
 
     __slots__ = (
+        "_gate",
         "_needs_all",
         "_needs_any",
         "confidence",
@@ -185,6 +190,14 @@ class Rule(Value):
                     fields.append(effect[0])
             needs_any = tuple(_top(name) for name in fields)
         self._needs_any = needs_any
+        # one key whose absence alone passes the rule: `violations` tests it without a call
+        self._gate: str | None = (
+            self._needs_all[0]
+            if self._needs_all
+            else needs_any[0]
+            if needs_any is not None and len(needs_any) == 1
+            else None
+        )
 
     @property
     def severity(self) -> str:
@@ -196,8 +209,12 @@ class Rule(Value):
         for key in self._needs_all:
             if body.get(key) is None:
                 return None
-        if self._needs_any is not None and all(body.get(key) is None for key in self._needs_any):
-            return None
+        if self._needs_any is not None:
+            for key in self._needs_any:  # a loop: `all()` of a generator costs a frame per key
+                if body.get(key) is not None:
+                    break
+            else:
+                return None
         for condition in self.when:  # a loop, not all(...): most rules stop at their first test
             if not condition.holds(body):
                 return None
@@ -235,7 +252,8 @@ class Rule(Value):
                         return f"`{name}[{index}].{key}` must not be {_json(value)}"
         if self.forbid_in_blocks is not None:
             name, types, key, pattern = self.forbid_in_blocks
-            for where, block in _blocks(_lookup(body, name), name):
+            root = _lookup(body, name)
+            for where, block in () if type(root) in _TEXT_AND_NUMBERS else _blocks(root, name):
                 value = block.get(key)
                 kind = block.get("type")
                 if kind in types and isinstance(value, str) and re.search(pattern, value):
@@ -307,6 +325,9 @@ def violations(rules: Iterable[Rule], body: Mapping[str, Any]) -> list[tuple[Rul
     """Every rule `body` breaks, with the reason."""
     found = []
     for rule in rules:
+        gate = rule._gate
+        if gate is not None and body.get(gate) is None:
+            continue  # (`problem` would say the same, at the price of a call)
         problem = rule.problem(body)
         if problem is not None:
             found.append((rule, problem))
