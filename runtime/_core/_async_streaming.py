@@ -101,7 +101,8 @@ async def _async_events(  # noqa: C901 (the resume state machine of one stream (
                             yield parse_event(payload)
                         if state.done:
                             break
-                    batch.raise_failure(state)
+                    if batch.failure is not None:
+                        batch.raise_failure(state)
                     if batch.ended:
                         state.done = True
                     if state.done:

@@ -23,7 +23,6 @@ small chunks costs time linear in its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import NamedTuple
 
 __all__ = ["DONE", "BareJsonLine", "EventTooLargeError", "SSEDecoder", "ServerSentEvent"]
@@ -55,9 +54,12 @@ class BareJsonLine(NamedTuple):
 DONE = ServerSentEvent(data="[DONE]")
 """Yielded once for the `data: [DONE]` sentinel."""
 
+_EVENT_NAMES: dict[bytes, str] = {}
+"""`event:` names already decoded, shared by every decoder (bounded: see `_feed_blocks`)."""
+
 
 class SSEDecoder:
-    """Feed bytes with `feed()`, call `flush()` at the end; both yield complete items."""
+    """Feed bytes with `feed()`, call `flush()` at the end; both return the items they complete."""
 
     def __init__(self, max_event_bytes: int | None = None) -> None:
         self._buffer = bytearray()
@@ -70,8 +72,9 @@ class SSEDecoder:
         self._pending_cr = False
         self.discarded_partial_event = False
 
-    def feed(self, chunk: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
-        """Decode `chunk`, yielding every item it completes."""
+    def feed(self, chunk: bytes) -> list[ServerSentEvent | BareJsonLine]:
+        """Decode `chunk`: every item it completes, in order (a list, not a generator: one is
+        made per chunk, and a stream of small events pays for each generator frame)."""
         if self._pending_cr and chunk.startswith(b"\n"):
             chunk = chunk[1:]
         self._pending_cr = False
@@ -87,26 +90,29 @@ class SSEDecoder:
                 complete = b"\n" in chunk or b"\r" in chunk
             if not complete:
                 self._check_size()
-                return
+                return []
             buffer = bytes(self._buffer)
         else:
             buffer = chunk
-        if blocks:
-            yield from self._feed_blocks(buffer)
-        else:
-            yield from self._feed_lines(buffer)
-        self._check_size()
+        items = self._feed_blocks(buffer) if blocks else self._feed_lines(buffer)
+        if self._max is not None and len(self._buffer) + self._data_size > self._max:
+            raise EventTooLargeError(self._max)
+        return items
 
     def _check_size(self) -> None:
         if self._max is not None and len(self._buffer) + self._data_size > self._max:
             raise EventTooLargeError(self._max)
 
-    def _feed_blocks(self, buffer: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
+    def _feed_blocks(self, buffer: bytes) -> list[ServerSentEvent | BareJsonLine]:
         """The common case, LF line ends only: split whole events at once, lines only when an
         event has more than one `data:` line or other fields."""
         blocks = buffer.split(b"\n\n")
-        self._buffer = bytearray(blocks.pop())  # the unterminated rest, decoded when it completes
+        rest = blocks.pop()
+        self._buffer = bytearray(rest) if rest else bytearray()  # decoded when it completes
+        items: list[ServerSentEvent | BareJsonLine] = []
+        append = items.append
         make = tuple.__new__  # a named tuple built without its keyword-parsing constructor
+        names = _EVENT_NAMES
         for block in blocks:
             # `data: JSON`, or `event: NAME` then `data: JSON`: one line of data, nothing else
             event = None
@@ -121,26 +127,33 @@ class SSEDecoder:
                     and block.find(b"\n", cut + 1) == -1
                 )
                 if simple:
-                    event = block[7:cut].decode("utf-8", "replace")
+                    raw_name = block[7:cut]
+                    event = names.get(raw_name)
+                    if event is None:
+                        event = raw_name.decode("utf-8", "replace")
+                        if len(names) < 64:  # the API's few event names, never a flood
+                            names[raw_name] = event
                     start = cut + 7
             else:
                 simple = False
             if simple:
                 data = block[start:].decode("utf-8", "replace")
                 if len(data) < 16 and data.strip() == "[DONE]":
-                    yield DONE
+                    append(DONE)
                 else:
-                    yield make(ServerSentEvent, (data, event, self._id, self._retry))
+                    append(make(ServerSentEvent, (data, event, self._id, self._retry)))
                 continue
             for raw_line in block.split(b"\n"):
                 item = self._line(raw_line.decode("utf-8", errors="replace"))
                 if item is not None:
-                    yield item
+                    append(item)
             item = self._dispatch()
             if item is not None:
-                yield item
+                append(item)
+        return items
 
-    def _feed_lines(self, buffer: bytes) -> Iterator[ServerSentEvent | BareJsonLine]:
+    def _feed_lines(self, buffer: bytes) -> list[ServerSentEvent | BareJsonLine]:
+        items: list[ServerSentEvent | BareJsonLine] = []
         position = 0
         while True:
             cut = _line_end(buffer, position)
@@ -153,28 +166,29 @@ class SSEDecoder:
             position = end + width
             item = self._line(line)
             if item is not None:
-                yield item
+                items.append(item)
         self._buffer = bytearray(buffer[position:])
+        return items
 
-    def flush(self) -> Iterator[ServerSentEvent | BareJsonLine]:
+    def flush(self) -> list[ServerSentEvent | BareJsonLine]:
         """End of the body: an unterminated event is discarded (a bare `[DONE]` still counts)."""
-        if self._buffer:
-            yield from self._feed_lines(bytes(self._buffer))  # complete lines left by blocks
+        items = self._feed_lines(bytes(self._buffer)) if self._buffer else []  # lines left
         if self._buffer:
             line = self._buffer.decode("utf-8", errors="replace")
             self._buffer = bytearray()
             item = self._line(line)
             if item is not None:
-                yield item
+                items.append(item)
         if self._data:
             pending = "\n".join(self._data)
             self._data = []
             self._data_size = 0
             self._event = None
             if pending.strip() == "[DONE]":
-                yield DONE
+                items.append(DONE)
             elif pending.strip():
                 self.discarded_partial_event = True
+        return items
 
     def _line(self, line: str) -> ServerSentEvent | BareJsonLine | None:
         if not line:

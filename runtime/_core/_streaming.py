@@ -35,7 +35,7 @@ alive) and on exceptions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
@@ -214,7 +214,7 @@ def _json_loads() -> Callable[[str], Any]:
     return _loads
 
 
-def _batch(decoded: Iterator[ServerSentEvent | BareJsonLine]) -> _Batch:
+def _batch(decoded: list[ServerSentEvent | BareJsonLine]) -> _Batch:
     loads = _loads or _json_loads()
     batch = _Batch()
     append = batch.append

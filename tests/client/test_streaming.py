@@ -56,6 +56,19 @@ def test_a_done_sentinel_without_its_blank_line_still_ends_the_stream() -> None:
     assert not decoder.discarded_partial_event
 
 
+def test_event_names_from_a_server_that_invents_them_keep_their_text_and_no_memory() -> None:
+    """Decoded `event:` names are remembered for the next event; a server sending a new name on
+    every event gets every name right and grows nothing past a small bound."""
+    from gemini_interactions._core import _sse
+
+    decoder = SSEDecoder()
+    frames = b"".join(f'event: kind.{n}.é\ndata: {{"n": {n}}}\n\n'.encode() for n in range(500))
+    items = decoder.feed(frames)
+    assert [item.event for item in items] == [f"kind.{n}.é" for n in range(500)]  # type: ignore[union-attr]
+    assert [item.data for item in items] == [f'{{"n": {n}}}' for n in range(500)]  # type: ignore[union-attr]
+    assert 0 < len(_sse._EVENT_NAMES) <= 64
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_sse_chunk_boundaries_anywhere_even_inside_utf8(seed: int) -> None:
     rng = random.Random(seed)

@@ -94,7 +94,8 @@ def _sync_events(  # noqa: C901 (the resume state machine of one stream (events,
                             yield parse_event(payload)
                         if state.done:
                             break
-                    batch.raise_failure(state)
+                    if batch.failure is not None:
+                        batch.raise_failure(state)
                     if batch.ended:
                         state.done = True
                     if state.done:
