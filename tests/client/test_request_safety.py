@@ -196,6 +196,30 @@ def test_a_client_or_call_timeout_replaces_the_defaults(server: LoopbackServer) 
     http.close()
 
 
+def test_an_httpx_timeout_gives_every_request_its_own_timeout_dict(
+    server: LoopbackServer,
+) -> None:
+    """A transport may cap the `timeout` extension in place: what one request's transport did
+    to it must not reach the next request."""
+    seen: list[dict[str, float | None]] = []
+
+    def cap(request: httpx.Request) -> None:
+        seen.append(dict(request.extensions["timeout"]))
+        request.extensions["timeout"]["read"] = 0.5
+
+    http = httpx.Client(event_hooks={"request": [cap]})
+    server.handler = lambda request: Reply(body=DONE)
+    timeout = httpx.Timeout(30.0, connect=3.0)
+    with Client(api_key=API_KEY, base_url=server.url, http_client=http, timeout=timeout) as client:
+        client.interactions.create(model="m", input="hi")
+        client.interactions.create(model="m", input="hi")
+        client.interactions.get("int_1", timeout=httpx.Timeout(9.0))
+    expected = {"connect": 3.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+    assert seen == [expected, expected, dict.fromkeys(expected, 9.0)]
+    assert timeout.read == 30.0  # the client's own object is left as it was
+    http.close()
+
+
 # 4-5. Rules that match the facts, with their confidence -------------------------------------
 
 

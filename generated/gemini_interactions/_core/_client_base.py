@@ -426,6 +426,8 @@ def _timeout_dict(timeout: Any) -> dict[str, float | None]:
     """The `timeout` extension httpx reads, a fresh dict each request (transports may cap it)."""
     import httpx
 
+    if type(timeout) is httpx.Timeout:  # the defaults and most clients' own: unhashable
+        return timeout.as_dict()
     try:
         return dict(_cached_timeout_dict(timeout))
     except TypeError:  # a value that cannot be hashed
