@@ -95,8 +95,7 @@ class SSEDecoder:
         else:
             buffer = chunk
         items = self._feed_blocks(buffer) if blocks else self._feed_lines(buffer)
-        if self._max is not None and len(self._buffer) + self._data_size > self._max:
-            raise EventTooLargeError(self._max)
+        self._check_size()
         return items
 
     def _check_size(self) -> None:
@@ -107,8 +106,7 @@ class SSEDecoder:
         """The common case, LF line ends only: split whole events at once, lines only when an
         event has more than one `data:` line or other fields."""
         blocks = buffer.split(b"\n\n")
-        rest = blocks.pop()
-        self._buffer = bytearray(rest) if rest else bytearray()  # decoded when it completes
+        self._buffer = bytearray(blocks.pop())  # the unterminated rest, decoded when it completes
         items: list[ServerSentEvent | BareJsonLine] = []
         append = items.append
         make = tuple.__new__  # a named tuple built without its keyword-parsing constructor
